@@ -1,0 +1,31 @@
+// forecast-bench: release-mode benchmarks, apart from the tests (STYLE.md rule 19).
+// Run: swift run -c release forecast-bench [SUITE ...]   (no suite: all of them)
+// Each suite checks its results against a reference before it times anything, then prints one
+// JSON object per line.
+import Tensor
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+BLASKernels.selectFastest()
+
+/// Every suite, by the name given on the command line, in the order `all` runs them.
+let suites: [(name: String, run: () throws -> Void)] = []
+
+let requested = Array(CommandLine.arguments.dropFirst())
+let unknown = requested.filter { name in !suites.contains { $0.name == name } }
+if !unknown.isEmpty {
+  let names = suites.map(\.name).joined(separator: ", ")
+  FileHandleStderr.write(
+    "forecast-bench: unknown suite \(unknown.joined(separator: ", ")); choose from: \(names)\n")
+  exit(2)
+}
+for suite in suites where requested.isEmpty || requested.contains(suite.name) {
+  do {
+    try suite.run()
+  } catch {
+    FileHandleStderr.write("forecast-bench \(suite.name): \(error)\n")
+    exit(1)
+  }
+}

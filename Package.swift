@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+// The module graph of ../shared/DESIGN.md: arrows point at what a module imports.
+//
+//   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CKafka
+//                                 Simulation -> Events;  Wrapped -> Events
+//   forecast (executable) -> Forecast, Simulation, Wrapped, Events
+
+import PackageDescription
+
+/// Release builds of the numeric modules drop exclusivity checks inside their hot loops; the
+/// loops never overlap accesses (checked by the debug-mode tests, which keep the checks on).
+let numericSettings: [SwiftSetting] = [
+  .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
+
+let package = Package(
+  name: "forecast",
+  products: [
+    .executable(name: "forecast", targets: ["forecast"]),
+    .library(name: "Tensor", targets: ["Tensor"]),
+    .library(name: "LSTM", targets: ["LSTM"]),
+    .library(name: "Events", targets: ["Events"]),
+    .library(name: "Simulation", targets: ["Simulation"]),
+    .library(name: "Forecast", targets: ["Forecast"]),
+    .library(name: "Wrapped", targets: ["Wrapped"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+  ],
+  targets: [
+    // MARK: - C libraries
+
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // snappy ships no .pc file on every distribution: the modulemap links it by name.
+    .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+    .systemLibrary(name: "CKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+
+    // MARK: - Public modules
+
+    .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+    .target(name: "LSTM", dependencies: ["Tensor"], swiftSettings: numericSettings),
+    .target(
+      name: "Events", dependencies: ["CZlib", "CSnappy", "CKafka"],
+      swiftSettings: numericSettings),
+    .target(
+      name: "Simulation", dependencies: ["Events", .product(name: "CSV", package: "CSV.swift")],
+      swiftSettings: numericSettings),
+    .target(
+      name: "Forecast",
+      dependencies: ["Tensor", "LSTM", "Events", .product(name: "CSV", package: "CSV.swift")],
+      swiftSettings: numericSettings),
+    .target(name: "Wrapped", dependencies: ["Events"]),
+
+    // MARK: - Executables
+
+    .executableTarget(
+      name: "forecast",
+      dependencies: [
+        "Forecast", "Simulation", "Wrapped", "Events", "Tensor",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Benchmarks
+
+    .executableTarget(
+      name: "forecast-bench",
+      dependencies: ["Tensor", "LSTM", "Events", "Simulation", "Forecast"],
+      path: "Benchmarks/forecast-bench",
+      swiftSettings: numericSettings),
+
+    // MARK: - Tests
+
+    .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+    .testTarget(name: "LSTMTests", dependencies: ["LSTM", "Tensor", "TestSupport"]),
+    .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Events", "TestSupport"]),
+    .testTarget(
+      name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),
+    .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
+  ]
+)

@@ -1,0 +1,1 @@
+// The LSTM module: see README.md beside this file and ../../../shared/DESIGN.md.

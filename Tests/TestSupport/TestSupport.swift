@@ -1,0 +1,1 @@
+// Shared helpers for the test targets: seeded data, tolerance assertions.
