@@ -1,1 +1,0 @@
-// The Events module: see README.md beside this file and ../../../shared/DESIGN.md.
