@@ -54,8 +54,9 @@ package func lapackOrgqr<S: BLASScalar>(
     m >= n && n >= k && k >= 0, "orgqr: expected m ≥ n ≥ k ≥ 0, got m \(m), n \(n), k \(k)")
   precondition(lda >= max(1, n), "orgqr: expected lda ≥ \(max(1, n)), got \(lda)")
   if m == 0 || n == 0 { return }
-  let (M, N, K) = (lapackInt(m, "m"), lapackInt(n, "n"), lapackInt(k, "k"))
-  let LDA = lapackInt(lda, "lda")
+  let (M, N, K, LDA) = (
+    lapackInt(m, "m"), lapackInt(n, "n"), lapackInt(k, "k"), lapackInt(lda, "lda")
+  )
   let info: Int32
   if S.self == Float.self {
     info = LAPACKE_sorgqr(

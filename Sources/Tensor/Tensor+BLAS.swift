@@ -14,6 +14,10 @@
 ///   - a: `[m, k]`, or `[k, m]` when `transposeA`.
 ///   - b: `[k, n]`, or `[n, k]` when `transposeB`.
 ///   - c: `[m, n]`, caller-owned; made unique before it is written.
+///   - transposeA: use `Aᵀ` in place of `A`.
+///   - transposeB: use `Bᵀ` in place of `B`.
+///   - alpha: the product's factor α.
+///   - beta: the factor β of the old `C` (0: overwrite, 1: accumulate).
 /// - Precondition: the shapes fit (the message says expected vs got).
 /// - Complexity: 2·m·n·k floating-point operations on `BLASRuntime.threads` threads.
 public func gemm<S: BLASScalar>(
@@ -88,6 +92,9 @@ func gemm<A: TensorOperand, B: TensorOperand<A.Scalar>, C: MutableTensorOperand<
 ///   - a: `[m, n]`, or `[n, m]` when `transpose`.
 ///   - x: `[n]`.
 ///   - y: `[m]`, caller-owned.
+///   - transpose: use `Aᵀ` in place of `A`.
+///   - alpha: the product's factor α.
+///   - beta: the factor β of the old `y` (0: overwrite, 1: accumulate).
 /// - Precondition: the shapes fit (the message says expected vs got).
 public func gemv<A: TensorOperand, X: TensorOperand<A.Scalar>, Y: MutableTensorOperand<A.Scalar>>(
   _ a: A, _ x: X, into y: inout Y, transpose: Bool = false,

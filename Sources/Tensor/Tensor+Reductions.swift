@@ -9,6 +9,7 @@
 /// - Parameters:
 ///   - x: `[R, C]`.
 ///   - y: `[C]`.
+///   - accumulate: add to `y` instead of overwriting it.
 /// - Precondition: the shapes fit.
 @inlinable
 public func sumOverRows<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(
@@ -36,6 +37,7 @@ public func sumOverRows<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(
 /// - Parameters:
 ///   - x: `[R, C]` (a 1-D `[C]` counts as one row).
 ///   - y: `[R]`.
+///   - accumulate: add to `y` instead of overwriting it.
 /// - Precondition: the shapes fit.
 @inlinable
 public func sumOverColumns<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(
