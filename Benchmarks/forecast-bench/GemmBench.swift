@@ -19,11 +19,13 @@ enum GemmBench {
     (32, 256, 64), (64, 512, 128), (128, 512, 136), (256, 2048, 512), (2048, 2048, 2048),
   ]
 
-  /// Set in the child process that times one shape with other kernels.
+  /// Set in the child process that times one shape with other kernels (a label such as
+  /// `2048x2048x2048`), or `elementwise` to time only the element-wise kernels.
   static let onlyVariable = "FORECAST_BENCH_GEMM_ONLY"
 
   static func run() throws {
     if let only = getenv(onlyVariable).map({ String(cString: $0) }) {
+      if only == "elementwise" { try benchmarkElementwise() }
       for shape in shapes where label(shape) == only {
         try benchmarkGemm(shape, name: "sgemm-" + BLASRuntime.coreName.lowercased())
       }
@@ -213,6 +215,21 @@ enum GemmBench {
       emit("multiply", count, 3 * bytes) { multiply(a, b, into: &c) }
       emit("sigmoid", count, 2 * bytes) { sigmoid(a, into: &c) }
       emit("tanh", count, 2 * bytes) { tanh(a, into: &c) }
+      // What the vectorised Float kernels replace: one C library call per element.
+      emit("sigmoid (libm expf reference)", count, 2 * bytes) {
+        a.withUnsafeBufferPointer { aa in
+          c.withUnsafeMutableBufferPointer { cc in
+            for i in 0..<cc.count { cc[i] = 1 / (1 + expf(-aa[i])) }
+          }
+        }
+      }
+      emit("tanh (libm tanhf reference)", count, 2 * bytes) {
+        a.withUnsafeBufferPointer { aa in
+          c.withUnsafeMutableBufferPointer { cc in
+            for i in 0..<cc.count { cc[i] = tanhf(aa[i]) }
+          }
+        }
+      }
       emit("sigmoidBackward", count, 3 * bytes) {
         sigmoidBackward(output: a, gradient: b, into: &c)
       }
