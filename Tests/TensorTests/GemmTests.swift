@@ -23,12 +23,12 @@ final class GemmTests: XCTestCase {
             gemm(
               a, b, into: &c, transposeA: transposeA, transposeB: transposeB,
               alpha: alpha, beta: beta)
-            let expected = Reference.gemm(
+            let expected = NaiveReference.gemm(
               a, b, c: c0, transposeA: transposeA, transposeB: transposeB,
               alpha: alpha, beta: beta)
             assertClose(
-              c, expected, relativeTolerance: tolerance(S.self),
-              absoluteTolerance: tolerance(S.self) * Double(k),
+              c, expected, relativeTolerance: referenceTolerance(S.self),
+              absoluteTolerance: referenceTolerance(S.self) * Double(k),
               "m \(m) n \(n) k \(k) tA \(transposeA) tB \(transposeB) α \(alpha) β \(beta)",
               file: file, line: line)
           }
@@ -56,11 +56,11 @@ final class GemmTests: XCTestCase {
       shape: [batch, hidden], scalars: Array(hs.scalars[(batch * hidden)..<(2 * batch * hidden)]))
     let z2 = Tensor(
       shape: [batch, gates], scalars: Array(z0.scalars[(2 * batch * gates)..<(3 * batch * gates)]))
-    let expected = Reference.gemm(
+    let expected = NaiveReference.gemm(
       h1, weight, c: z2, transposeA: false, transposeB: true, alpha: 1, beta: 1)
     assertClose(
-      z.slice(2).copied(), expected, relativeTolerance: tolerance(S.self),
-      absoluteTolerance: tolerance(S.self) * Double(hidden))
+      z.slice(2).copied(), expected, relativeTolerance: referenceTolerance(S.self),
+      absoluteTolerance: referenceTolerance(S.self) * Double(hidden))
     // Every other step is untouched, and the original is a snapshot (copy-on-write).
     for t in [0, 1, 3] { XCTAssertEqual(z.slice(t).scalars, z0.slice(t).scalars) }
     XCTAssertNotEqual(z.slice(2).scalars, z0.slice(2).scalars)
@@ -73,8 +73,9 @@ final class GemmTests: XCTestCase {
     let x35 = x.rows(3..<5).copied()
     XCTAssertEqual(x35.shape, [2, 4])
     assertClose(
-      y, Reference.gemm(x35, w, c: y, transposeA: false, transposeB: false, alpha: 1, beta: 0),
-      relativeTolerance: tolerance(S.self), absoluteTolerance: tolerance(S.self) * 4)
+      y, NaiveReference.gemm(x35, w, c: y, transposeA: false, transposeB: false, alpha: 1, beta: 0),
+      relativeTolerance: referenceTolerance(S.self),
+      absoluteTolerance: referenceTolerance(S.self) * 4)
     // All time steps at once: [T, B, H] reshaped to [T·B, H] without copying.
     var all = Tensor<S>(zeros: [steps * batch, gates])
     gemm(hs.reshaped(to: [steps * batch, hidden]), weight, into: &all, transposeB: true)

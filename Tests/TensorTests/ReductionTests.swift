@@ -12,7 +12,7 @@ final class ReductionTests: XCTestCase {
       }
       let rowSums = (0..<rows).map { i in (0..<columns).reduce(0.0) { $0 + v[i * columns + $1] } }
       let total = v.reduce(0, +)
-      let tol = tolerance(S.self)
+      let tol = referenceTolerance(S.self)
 
       assertClose(
         x.sum(alongAxis: 0).scalars, columnSums.map { S($0) }, relativeTolerance: tol,

@@ -1,7 +1,7 @@
 import Tensor
 
 /// Naive references the tests compare the BLAS-backed operations with, computed in `Double`.
-public enum Reference {
+public enum NaiveReference {
   /// `C = α·op(A)·op(B) + β·C` by the triple loop, in `Double`, rounded once to `S`.
   public static func gemm<S: BLASScalar>(
     _ a: Tensor<S>, _ b: Tensor<S>, c: Tensor<S>, transposeA: Bool, transposeB: Bool,
@@ -42,6 +42,6 @@ public enum Reference {
 
 /// The tolerance a result computed in `S` is held to against a `Double` reference: a few hundred
 /// ulps of `S` (sums of up to a few hundred terms).
-public func tolerance<S: BLASScalar>(_: S.Type) -> Double {
+public func referenceTolerance<S: BLASScalar>(_: S.Type) -> Double {
   S.self == Float.self ? 2e-5 : 1e-12
 }
