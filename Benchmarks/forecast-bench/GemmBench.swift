@@ -37,6 +37,15 @@ enum GemmBench {
     try benchmarkElementwise()
   }
 
+  /// Runs `body` (the warm-up) and returns how many calls take at least 50 ms: doubling until a
+  /// timed batch is that long, so one slow first call cannot shrink the samples.
+  static func calibrate(_ body: () -> Void) -> Int {
+    body()
+    var repetitions = 1
+    while seconds({ for _ in 0..<repetitions { body() } }) < 0.05 { repetitions *= 2 }
+    return repetitions
+  }
+
   static func label(_ s: (m: Int, n: Int, k: Int)) -> String { "\(s.m)x\(s.n)x\(s.k)" }
 
   // MARK: - GEMM
@@ -57,8 +66,7 @@ enum GemmBench {
     guard c == plain else { throw BenchError.mismatch("\(label(shape)): wrapper ≠ plain call") }
 
     // Warm up, then size one sample to at least 50 ms.
-    let once = seconds { gemm(a, b, into: &c) }
-    let repetitions = max(1, Int((0.05 / max(once, 1e-9)).rounded(.up)))
+    let repetitions = calibrate { gemm(a, b, into: &c) }
     let samples = m * n * k >= 1 << 30 ? 7 : 11
     var wrapperTimes: [Double] = []
     var plainTimes: [Double] = []
@@ -249,9 +257,7 @@ enum GemmBench {
   }
 
   static func emit(_ name: String, _ count: Int, _ bytes: Double, _ body: () -> Void) {
-    body()  // warm-up
-    let once = seconds(body)
-    let repetitions = max(1, Int((0.05 / max(once, 1e-9)).rounded(.up)))
+    let repetitions = calibrate(body)
     let times = (0..<7).map { _ in
       seconds { for _ in 0..<repetitions { body() } } / Double(repetitions)
     }
