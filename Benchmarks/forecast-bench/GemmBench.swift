@@ -1,7 +1,7 @@
 // forecast-bench gemm: the GEMM shapes an LSTM uses, through the Swift wrapper and through a
 // plain cblas_sgemm call timed in the same run (ratio = wrapper / plain), then the 2048³ case
-// again with OpenBLAS's Haswell kernels (a child process), then the element-wise kernels in GB/s
-// beside a memory-bandwidth reference.
+// again with OpenBLAS's Haswell and SkylakeX kernels forced (child processes), then the
+// element-wise kernels in GB/s beside a memory-bandwidth reference.
 //
 // The benchmark imports CBLAS only for the plain reference call (STYLE rule 3 keeps the product
 // itself behind Tensor's BLAS.swift).
@@ -33,7 +33,12 @@ enum GemmBench {
     }
     for shape in shapes { try benchmarkGemm(shape, name: "sgemm") }
     fflush(nil)
+    // The kernel difference, whatever this process runs on: 2048³ again in child processes
+    // with each kernel family forced (SkylakeX only where the CPU has AVX-512).
     try runChild(coreType: "Haswell", only: label((2048, 2048, 2048)))
+    if BLASKernels.cpuRunsSkylakeXKernels() {
+      try runChild(coreType: "SkylakeX", only: label((2048, 2048, 2048)))
+    }
     try benchmarkElementwise()
   }
 
