@@ -6,7 +6,7 @@ final class InitializerTests: XCTestCase {
   /// Square, tall (rows > cols: orthonormal columns, as W_hh [4H, H]) and wide (orthonormal
   /// rows) shapes, including 1×1 and single rows and columns.
   static let shapes: [TensorShape] = [
-    [1, 1], [6, 6], [32, 32], [40, 10], [9, 1], [7, 19], [1, 5],
+    [1, 1], [6, 6], [32, 32], [40, 10], [9, 1], [7, 19], [1, 5], [512, 128], [128, 512],
   ]
 
   func checkOrthogonal<S: BLASScalar>(_: S.Type, tolerance: Double) {
