@@ -189,6 +189,9 @@ struct EventProgram {
         for (node, branch) in zip(nodes, branches) {
           if let node {
             programs.append(compile(node, name: name, writerType: branch))
+          } else if case .null = branch.underlying {
+            // A null where the toolkit has no null: the field keeps its default (extension).
+            programs.append([])
           } else {
             programs.append([.fail(branch.typeName)])
           }

@@ -93,7 +93,8 @@ public enum EventSchema: String, Sendable, CaseIterable {
             "type": "enum",
             "name": "Subscription",
             "namespace": "forecast",
-            "symbols": ["free", "premium", "family", "student", "unknown"],
+            "aliases": ["music.SubscriptionType", "music.Subscription"],
+        "symbols": ["free", "premium", "family", "student", "unknown"],
             "default": "unknown"
           },
           "default": "unknown",
