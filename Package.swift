@@ -77,7 +77,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     .testTarget(name: "LSTMTests", dependencies: ["LSTM", "Tensor", "TestSupport"]),
-    .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "EventsTests", dependencies: ["Events", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Events", "TestSupport"]),
     .testTarget(
       name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),

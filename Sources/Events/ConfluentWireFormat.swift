@@ -52,6 +52,7 @@ public enum ConfluentWireFormat {
   ///   - message: the framed bytes.
   ///   - writerSchema: the writer's schema for the message's id (from a registry or a cache).
   ///   - readerSchema: the schema to resolve to (nil: the writer's).
+  /// - Returns: the message's schema id and value.
   /// - Throws: `AvroDecodingError`.
   public static func decode(
     _ message: [UInt8], writerSchema: AvroSchema, readerSchema: AvroSchema? = nil
