@@ -160,11 +160,6 @@ final class EventBlockDecoder: @unchecked Sendable {
       do throws(AvroDecodeFailure) {
         try decodeRecord(&c)
       } catch {
-        if case .truncated = error {
-          throw .recordCountMismatch(
-            path: path, block: raw.index, declared: count,
-            reason: "its data ends inside record \(record) (\(error.reason))")
-        }
         throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
       }
       emit()

@@ -115,11 +115,6 @@ public final class AvroFileReader {
           do throws(AvroDecodeFailure) {
             out.append(try plan.decode(&c))
           } catch {
-            if case .truncated = error {
-              throw .recordCountMismatch(
-                path: path, block: raw.index, declared: count,
-                reason: "its data ends inside record \(record) (\(error.reason))")
-            }
             throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
           }
         }
