@@ -46,7 +46,7 @@ let package = Package(
       swiftSettings: numericSettings),
     .target(name: "LSTM", dependencies: ["Tensor"], swiftSettings: numericSettings),
     .target(
-      name: "Events", dependencies: ["CZlib", "CSnappy", "CKafka"],
+      name: "Events", dependencies: ["CZlib", "CSnappy", "CKafka"], exclude: ["Schemas"],
       swiftSettings: numericSettings),
     .target(
       name: "Simulation", dependencies: ["Events", .product(name: "CSV", package: "CSV.swift")],
@@ -81,7 +81,8 @@ let package = Package(
     .testTarget(
       name: "LSTMTests", dependencies: ["LSTM", "Tensor", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"]),
+    .testTarget(
+      name: "EventsTests", dependencies: ["Events", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Events", "TestSupport"]),
     .testTarget(
       name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),
