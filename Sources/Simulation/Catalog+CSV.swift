@@ -114,3 +114,8 @@ extension Catalog {
     return out
   }
 }
+
+extension Catalog {
+  /// `parseDuration`, for the tests.
+  package static func parseDurationForTesting(_ text: String) -> Int32? { parseDuration(text) }
+}
