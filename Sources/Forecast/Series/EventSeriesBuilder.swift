@@ -144,6 +144,7 @@ public final class EventSeriesBuilder {
 
   /// The series, over the complete periods of the history.
   /// - Parameter source: the history's name for messages (its path).
+  /// - Returns: one series per key, sorted by key, with notes for the user.
   /// - Throws: `SeriesError.emptyHistory`, `.noCompletePeriod`, `.splitKeyAbsent`.
   public func finish(source: String) throws -> SeriesCollection {
     guard eventCount > 0 else { throw SeriesError.emptyHistory(path: source) }
