@@ -29,6 +29,7 @@ public enum BaselineModel: String, Sendable, CaseIterable, Codable {
   ///
   /// - Parameters:
   ///   - history: the observed values, oldest first; at least 1.
+  ///   - horizon: K, the steps to forecast.
   ///   - seasonalPeriod: m; seasonal naive falls back to m = 1 (naive) when the history is not
   ///     longer than m.
   ///   - quantiles: levels in (0, 1), ascending.

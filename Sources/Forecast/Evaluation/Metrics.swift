@@ -36,8 +36,8 @@ public struct MetricsAccumulator: Sendable {
     steps = Array(repeating: Sums(), count: horizon)
   }
 
-  /// Adds one forecast of `actual.count ≤ horizon` steps.
-  /// - Parameter scale: the series' MASE denominator (0: not counted in MASE).
+  /// Adds one forecast of `actual.count ≤ horizon` steps; `scale` is the series' MASE
+  /// denominator (0: not counted in MASE).
   /// - Precondition: the forecast has at least `actual.count` steps and `quantiles.count`
   ///   quantiles per step.
   public mutating func add(actual: [Double], forecast: QuantileForecast, scale: Double) {
