@@ -32,11 +32,16 @@ public enum BLASKernels {
   /// faster (see the type's documentation); otherwise returns at once. Call it first in `main`.
   public static func selectFastest() {
     if getenv(reexecMarker) != nil {
-      unsetenv(reexecMarker)  // children of this process decide for themselves
+      // OpenBLAS has read the variable: give the environment back as the user set it, so child
+      // processes decide for themselves (and a user's own OPENBLAS_CORETYPE stays recognisable).
+      unsetenv(reexecMarker)
+      unsetenv("OPENBLAS_CORETYPE")
       return
     }
-    guard getenv("OPENBLAS_CORETYPE") == nil, cpuRunsSkylakeXKernels(),
-      !avx512Families.contains(BLASRuntime.coreName.lowercased())
+    guard
+      shouldReexecute(
+        userCoreType: getenv("OPENBLAS_CORETYPE").map { String(cString: $0) },
+        cpuRunsSkylakeX: cpuRunsSkylakeXKernels(), loadedCoreName: BLASRuntime.coreName)
     else { return }
     setenv("OPENBLAS_CORETYPE", "SkylakeX", 1)
     setenv(reexecMarker, "1", 1)
@@ -46,14 +51,28 @@ public enum BLASKernels {
     unsetenv(reexecMarker)
   }
 
-  /// Whether `/proc/cpuinfo` lists every AVX-512 subset the SkylakeX kernels use.
+  /// Whether to re-execute with the SkylakeX kernels: only when the user set no
+  /// `OPENBLAS_CORETYPE` (even an empty one counts as set), the CPU runs them, and OpenBLAS did
+  /// not already load an AVX-512 kernel family.
+  package static func shouldReexecute(
+    userCoreType: String?, cpuRunsSkylakeX: Bool, loadedCoreName: String
+  ) -> Bool {
+    userCoreType == nil && cpuRunsSkylakeX
+      && !avx512Families.contains(loadedCoreName.lowercased())
+  }
+
+  /// Whether `cpuinfoPath` (`/proc/cpuinfo`) lists every AVX-512 subset the SkylakeX kernels use
+  /// on every processor it describes. No readable file, or no `flags` line (a CPU that is not
+  /// x86), gives `false`.
   public static func cpuRunsSkylakeXKernels(cpuinfoPath: String = "/proc/cpuinfo") -> Bool {
     guard let text = readSmallFile(cpuinfoPath) else { return false }
+    var sawFlags = false
     for line in text.split(separator: "\n") where line.hasPrefix("flags") {
       let flags = Set(line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }))
-      return requiredFlags.isSubset(of: flags)
+      guard requiredFlags.isSubset(of: flags) else { return false }
+      sawFlags = true
     }
-    return false
+    return sawFlags
   }
 
   static func readSmallFile(_ path: String) -> String? {
