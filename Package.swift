@@ -44,7 +44,7 @@ let package = Package(
     .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
     .target(name: "LSTM", dependencies: ["Tensor"], swiftSettings: numericSettings),
     .target(
-      name: "Events", dependencies: ["CZlib", "CSnappy", "CKafka"],
+      name: "Events", dependencies: ["CZlib", "CSnappy", "CKafka"], exclude: ["Schemas"],
       swiftSettings: numericSettings),
     .target(
       name: "Simulation", dependencies: ["Events", .product(name: "CSV", package: "CSV.swift")],
