@@ -76,7 +76,9 @@ let package = Package(
 
     .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-    .testTarget(name: "LSTMTests", dependencies: ["LSTM", "Tensor", "TestSupport"]),
+    .testTarget(
+      name: "LSTMTests", dependencies: ["LSTM", "Tensor", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Events", "TestSupport"]),
     .testTarget(

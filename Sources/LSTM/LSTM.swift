@@ -1,1 +1,0 @@
-// The LSTM module: see README.md beside this file and ../../../shared/DESIGN.md.

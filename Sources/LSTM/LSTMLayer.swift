@@ -1,0 +1,279 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// (shape letters T, B, I, H, G, N, K, O name sizes in code, as STYLE.md rule 9 asks)
+
+import Tensor
+
+/// One LSTM layer over a whole sequence, PyTorch's gate order i, f, g, o and two biases:
+///
+///     z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh          // [B, 4H]
+///     i, f, o = sigmoid(z_i, z_f, z_o),  g = tanh(z_g)
+///     c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
+///
+/// A layer owns no memory: its parameters are four views into a `ParameterStore`'s flat buffer
+/// (`lstm.weight_ih_l<k>` `[4H, I]`, `lstm.weight_hh_l<k>` `[4H, H]`, `lstm.bias_ih_l<k>` `[4H]`,
+/// `lstm.bias_hh_l<k>` `[4H]`, in that order from `offset`), and its activations live in an
+/// `LSTMWorkspace`. `LSTMStack` runs the layers; these entry points work on raw buffers.
+public struct LSTMLayer: Sendable, Equatable {
+  /// I, the size of x_t.
+  public let inputSize: Int
+  /// H, the size of h_t and c_t.
+  public let hiddenSize: Int
+  /// k, the layer's position in the stack (its names end in `_l<k>`).
+  public let index: Int
+  /// Where `lstm.weight_ih_l<k>` starts in the flat parameter buffer.
+  public let offset: Int
+
+  /// A layer whose parameters start at `offset` in the flat buffer.
+  public init(inputSize: Int, hiddenSize: Int, index: Int, offset: Int) {
+    precondition(
+      inputSize > 0 && hiddenSize > 0,
+      "LSTMLayer: sizes must be > 0, got I \(inputSize) H \(hiddenSize)")
+    self.inputSize = inputSize
+    self.hiddenSize = hiddenSize
+    self.index = index
+    self.offset = offset
+  }
+
+  /// The layer's parameter names and shapes in buffer order.
+  public static func layout(index k: Int, inputSize: Int, hiddenSize: Int) -> [(
+    name: String, shape: TensorShape
+  )] {
+    let g = 4 * hiddenSize
+    return [
+      ("lstm.weight_ih_l\(k)", [g, inputSize]), ("lstm.weight_hh_l\(k)", [g, hiddenSize]),
+      ("lstm.bias_ih_l\(k)", [g]), ("lstm.bias_hh_l\(k)", [g]),
+    ]
+  }
+
+  /// The number of scalars the layer's parameters take: 4H·(I + H + 2).
+  public var parameterCount: Int { 4 * hiddenSize * (inputSize + hiddenSize + 2) }
+
+  var weightIHOffset: Int { offset }
+  var weightHHOffset: Int { offset + 4 * hiddenSize * inputSize }
+  var biasIHOffset: Int { weightHHOffset + 4 * hiddenSize * hiddenSize }
+  var biasHHOffset: Int { biasIHOffset + 4 * hiddenSize }
+
+  // MARK: - Forward
+
+  /// The training forward pass over T steps. Writes exactly the cache `backward` reads:
+  /// `gates` (post-activation i, f, g, o), `hidden` (h_{-1} … h_{T-1}), `cells`
+  /// (c_{-1} … c_{T-1}) and `tanhC`. h_{-1}/c_{-1} come from `h0`/`c0`, or zero when nil.
+  ///
+  /// - Parameters:
+  ///   - input: `[T, B, I]`, time-major, contiguous.
+  ///   - parameters: the flat parameter buffer.
+  ///   - cache: this layer's buffers for (T, B).
+  ///   - h0: `[B, H]` or nil.
+  ///   - c0: `[B, H]` or nil.
+  func forward<S: BLASScalar>(
+    _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, cache: LSTMLayerCache<S>,
+    h0: UnsafePointer<S>?, c0: UnsafePointer<S>?
+  ) {
+    let (T, B, H, I) = (cache.length, cache.batch, hiddenSize, inputSize)
+    let G = 4 * H
+    let gates = cache.gates  // [T, B, 4H]
+    let hidden = cache.hidden  // [T+1, B, H]
+    let cells = cache.cells  // [T+1, B, H]
+    let tanhC = cache.tanhC  // [T, B, H]
+    projectInput(input, parameters: parameters, into: gates, rows: T * B)
+    setInitial(hidden, from: h0, count: B * H)
+    setInitial(cells, from: c0, count: B * H)
+    let weightHH = parameters + weightHHOffset  // [4H, H]
+    for t in 0..<T {
+      let z = gates + t * B * G  // [B, 4H]
+      // z += h_{t-1} · W_hhᵀ
+      recurrentGemm(hidden + t * B * H, weightHH, into: z, batch: B, hidden: H)
+      cellForward(
+        gates: z, cPrev: cells + t * B * H, c: cells + (t + 1) * B * H,
+        tanhC: tanhC + t * B * H, h: hidden + (t + 1) * B * H, batch: B)
+    }
+    _ = I
+  }
+
+  // MARK: - Backward
+
+  /// Backpropagation through time over the cache `forward` wrote. Implements, for t = T−1 … 0,
+  ///
+  ///     dh_t  = dHidden[t] (from above) + dz_{t+1} · W_hh            (carried in dHidden)
+  ///     dc_t  = dc_{t+1} ⊙ f_{t+1} + dh_t ⊙ o_t ⊙ (1 − tanh²c_t)
+  ///     dz_t  = [dc ⊙ g ⊙ i(1−i), dc ⊙ c_{t-1} ⊙ f(1−f), dc ⊙ i ⊙ (1−g²), dh ⊙ tanh c ⊙ o(1−o)]
+  ///
+  /// and after the loop, with one GEMM each over all T steps (dZ is `[T·B, 4H]`):
+  ///
+  ///     dW_ih += dZᵀ · X,   dW_hh += dZᵀ · H_{-1…T-2},   db_ih += Σ dZ,   db_hh += Σ dZ
+  ///     dX     = dZ · W_ih
+  ///
+  /// Accumulates (`+=`) into the parameter gradients; overwrites `dInput`, and adds into
+  /// `dh0`/`dc0`. Consumes the cache: `gates` is overwritten by dZ and `cache.dHidden` by dh.
+  ///
+  /// - Parameters:
+  ///   - input: the `[T, B, I]` input `forward` saw.
+  ///   - parameters: the flat parameter buffer.
+  ///   - gradients: the flat gradient buffer (same layout).
+  ///   - cache: filled by `forward`; `cache.dHidden` `[T, B, H]` holds dLoss/dh_t from above.
+  ///   - dInput: `[T, B, I]` or nil (not computed).
+  ///   - dh0: `[B, H]` or nil.
+  ///   - dc0: `[B, H]` or nil.
+  func backward<S: BLASScalar>(
+    _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, gradients: UnsafeMutablePointer<S>,
+    cache: LSTMLayerCache<S>, dInput: UnsafeMutablePointer<S>?,
+    dh0: UnsafeMutablePointer<S>?, dc0: UnsafeMutablePointer<S>?
+  ) {
+    let (T, B, H, I) = (cache.length, cache.batch, hiddenSize, inputSize)
+    let G = 4 * H
+    let gates = cache.gates  // [T, B, 4H] activations in, dZ out
+    let dHidden = cache.dHidden  // [T, B, H]
+    let dcCarry = cache.dcCarry  // [B, H]
+    VectorKernels.zero(dcCarry, count: B * H)
+    let weightHH = parameters + weightHHOffset  // [4H, H]
+    for t in (0..<T).reversed() {
+      let z = gates + t * B * G
+      cellBackward(
+        gates: z, cPrev: cache.cells + t * B * H, tanhC: cache.tanhC + t * B * H,
+        dh: dHidden + t * B * H, dcCarry: dcCarry, batch: B)
+      // dh_{t-1} += dz_t · W_hh   ([B, 4H] · [4H, H])
+      let target: UnsafeMutablePointer<S>? = t > 0 ? dHidden + (t - 1) * B * H : dh0
+      if let target {
+        blasGemm(
+          transposeA: false, transposeB: false, m: B, n: H, k: G, alpha: 1, a: z, lda: G,
+          b: weightHH, ldb: H, beta: 1, c: target, ldc: H)
+      }
+    }
+    if let dc0 { VectorKernels.add(dcCarry, into: dc0, count: B * H) }
+    let rows = T * B
+    // dW_ih += dZᵀ · X   ([4H, T·B] · [T·B, I])
+    blasGemm(
+      transposeA: true, transposeB: false, m: G, n: I, k: rows, alpha: 1, a: gates, lda: G,
+      b: input, ldb: I, beta: 1, c: gradients + weightIHOffset, ldc: I)
+    // dW_hh += dZᵀ · H_prev   ([4H, T·B] · [T·B, H])
+    blasGemm(
+      transposeA: true, transposeB: false, m: G, n: H, k: rows, alpha: 1, a: gates, lda: G,
+      b: cache.hidden, ldb: H, beta: 1, c: gradients + weightHHOffset, ldc: H)
+    // db_ih += Σ_rows dZ, db_hh likewise (the two are identical).
+    let dBiasIH = gradients + biasIHOffset
+    let dBiasHH = gradients + biasHHOffset
+    let columnSums = cache.columnSums  // [4H]
+    VectorKernels.zero(columnSums, count: G)
+    VectorKernels.addColumnSums(gates, rows: rows, columns: G, into: columnSums)
+    VectorKernels.add(columnSums, into: dBiasIH, count: G)
+    VectorKernels.add(columnSums, into: dBiasHH, count: G)
+    // dX = dZ · W_ih   ([T·B, 4H] · [4H, I])
+    if let dInput {
+      blasGemm(
+        transposeA: false, transposeB: false, m: rows, n: I, k: G, alpha: 1, a: gates, lda: G,
+        b: parameters + weightIHOffset, ldb: I, beta: 0, c: dInput, ldc: I)
+    }
+  }
+
+  // MARK: - Inference
+
+  /// The inference forward pass: the same function as `forward`, keeping only what the next
+  /// step needs. Writes every h_t into `output` `[T, B, H]` and the last c into `cell` `[B, H]`.
+  ///
+  /// `gates` is scratch `[T, B, 4H]`, `tanhC` and `cellNext` scratch `[B, H]`; `hPrev` `[B, H]`
+  /// is the initial h and `cell` `[B, H]` the initial c in, the final c out.
+  func inference<S: BLASScalar>(
+    _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, length T: Int, batch B: Int,
+    gates: UnsafeMutablePointer<S>, tanhC: UnsafeMutablePointer<S>, cell: UnsafeMutablePointer<S>,
+    cellNext: UnsafeMutablePointer<S>, hPrev: UnsafePointer<S>, output: UnsafeMutablePointer<S>
+  ) {
+    let H = hiddenSize
+    let G = 4 * H
+    projectInput(input, parameters: parameters, into: gates, rows: T * B)
+    let weightHH = parameters + weightHHOffset
+    var cPrev = cell
+    var cNext = cellNext
+    for t in 0..<T {
+      let z = gates + t * B * G
+      let h: UnsafePointer<S> = t == 0 ? hPrev : UnsafePointer(output + (t - 1) * B * H)
+      recurrentGemm(h, weightHH, into: z, batch: B, hidden: H)
+      cellForward(
+        gates: z, cPrev: cPrev, c: cNext, tanhC: tanhC, h: output + t * B * H, batch: B)
+      swap(&cPrev, &cNext)
+    }
+    if cPrev != cell { VectorKernels.copy(cPrev, to: cell, count: B * H) }
+  }
+
+  // MARK: - Pieces shared by the passes
+
+  /// gates = X · W_ihᵀ + b_ih + b_hh over all rows at once (`[T·B, I] · [I, 4H]`).
+  func projectInput<S: BLASScalar>(
+    _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, into gates: UnsafeMutablePointer<S>,
+    rows: Int
+  ) {
+    let G = 4 * hiddenSize
+    let biasIH = parameters + biasIHOffset
+    let biasHH = parameters + biasHHOffset
+    VectorKernels.broadcastSum(biasIH, biasHH, into: gates, rows: rows, columns: G)
+    blasGemm(
+      transposeA: false, transposeB: true, m: rows, n: G, k: inputSize, alpha: 1, a: input,
+      lda: inputSize, b: parameters + weightIHOffset, ldb: inputSize, beta: 1, c: gates, ldc: G)
+  }
+
+  /// z += h · W_hhᵀ  (`[B, H] · [H, 4H]`).
+  func recurrentGemm<S: BLASScalar>(
+    _ h: UnsafePointer<S>, _ weightHH: UnsafePointer<S>, into z: UnsafeMutablePointer<S>,
+    batch: Int, hidden: Int
+  ) {
+    blasGemm(
+      transposeA: false, transposeB: true, m: batch, n: 4 * hidden, k: hidden, alpha: 1, a: h,
+      lda: hidden, b: weightHH, ldb: hidden, beta: 1, c: z, ldc: 4 * hidden)
+  }
+
+  func setInitial<S: BLASScalar>(
+    _ buffer: UnsafeMutablePointer<S>, from source: UnsafePointer<S>?, count: Int
+  ) {
+    if let source {
+      VectorKernels.copy(source, to: buffer, count: count)
+    } else {
+      VectorKernels.zero(buffer, count: count)
+    }
+  }
+
+  func cellForward<S: BLASScalar>(
+    gates: UnsafeMutablePointer<S>, cPrev: UnsafePointer<S>, c: UnsafeMutablePointer<S>,
+    tanhC: UnsafeMutablePointer<S>, h: UnsafeMutablePointer<S>, batch: Int
+  ) {
+    if S.self == Float.self {
+      GateKernels.forward(
+        gates: rebound(gates) as UnsafeMutablePointer<Float>, cPrev: rebound(cPrev),
+        c: rebound(c), tanhC: rebound(tanhC), h: rebound(h), batch: batch, hidden: hiddenSize)
+    } else if S.self == Double.self {
+      GateKernels.forward(
+        gates: rebound(gates) as UnsafeMutablePointer<Double>, cPrev: rebound(cPrev),
+        c: rebound(c), tanhC: rebound(tanhC), h: rebound(h), batch: batch, hidden: hiddenSize)
+    } else {
+      preconditionFailure("LSTMLayer: no gate kernels for \(S.self)")
+    }
+  }
+
+  func cellBackward<S: BLASScalar>(
+    gates: UnsafeMutablePointer<S>, cPrev: UnsafePointer<S>, tanhC: UnsafePointer<S>,
+    dh: UnsafePointer<S>, dcCarry: UnsafeMutablePointer<S>, batch: Int
+  ) {
+    if S.self == Float.self {
+      GateKernels.backward(
+        gates: rebound(gates) as UnsafeMutablePointer<Float>, cPrev: rebound(cPrev),
+        tanhC: rebound(tanhC), dh: rebound(dh), dcCarry: rebound(dcCarry), batch: batch,
+        hidden: hiddenSize)
+    } else if S.self == Double.self {
+      GateKernels.backward(
+        gates: rebound(gates) as UnsafeMutablePointer<Double>, cPrev: rebound(cPrev),
+        tanhC: rebound(tanhC), dh: rebound(dh), dcCarry: rebound(dcCarry), batch: batch,
+        hidden: hiddenSize)
+    } else {
+      preconditionFailure("LSTMLayer: no gate kernels for \(S.self)")
+    }
+  }
+}
+
+/// The same memory seen as another scalar type (only after checking `S.self == T.self`).
+@inline(__always)
+func rebound<S, T>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<T> {
+  UnsafeMutableRawPointer(p).assumingMemoryBound(to: T.self)
+}
+
+@inline(__always)
+func rebound<S, T>(_ p: UnsafePointer<S>) -> UnsafePointer<T> {
+  UnsafeRawPointer(p).assumingMemoryBound(to: T.self)
+}
