@@ -276,3 +276,35 @@ struct PeriodCounts {
     }
   }
 }
+
+extension EventSeriesBuilder {
+  /// Adds every event of a columnar batch (string tables mapped once per batch).
+  public func add(_ batch: EventBatch) throws {
+    let zones = batch.timezone.values.map { internZone($0) }
+    let keyColumn: DictionaryColumn?
+    switch options.splitKey {
+    case nil: keyColumn = nil
+    case .continent: keyColumn = batch.continent
+    case .country: keyColumn = batch.country
+    case .subscription: keyColumn = batch.subscription
+    case .genre: keyColumn = batch.genre
+    }
+    let keys = keyColumn?.values.map { internKey($0) } ?? []
+    let all = keyColumn == nil ? internKey("all") : 0
+    for i in 0..<batch.count {
+      try add(
+        userID: batch.userID[i], start: batch.startTime[i], end: batch.endTime[i],
+        zone: zones[Int(batch.timezone.indices[i])],
+        key: keyColumn.map { keys[Int($0.indices[i])] } ?? all)
+    }
+  }
+
+  /// Series from an Avro history, streaming over the file once.
+  /// - Throws: the reader's `AvroReadError` (naming the file and block) or `SeriesError`.
+  public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
+    let builder = EventSeriesBuilder(options: options)
+    let reader = try EventFileReader(path: path)
+    try reader.forEachBatch { try builder.add($0) }
+    return try builder.finish(source: path)
+  }
+}

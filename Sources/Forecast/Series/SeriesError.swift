@@ -2,6 +2,8 @@
 public enum SeriesError: Error, CustomStringConvertible, Equatable {
   /// The history holds no event.
   case emptyHistory(path: String)
+  /// The history file does not exist.
+  case missingHistory(path: String)
   /// The history does not cover one whole day (week).
   case noCompletePeriod(path: String, unit: String, from: String, to: String)
   /// `--by KEY` but no event carries a value for it.
@@ -19,6 +21,9 @@ public enum SeriesError: Error, CustomStringConvertible, Equatable {
     case .emptyHistory(let path):
       return "\(path): the history holds no event. Pass a history with events "
         + "(forecast simulate writes one)."
+    case .missingHistory(let path):
+      return "\(path): no such file. Pass an Avro history (forecast simulate writes one) or "
+        + "--csv FILE."
     case .noCompletePeriod(let path, let unit, let from, let to):
       return "\(path): the history (\(from) to \(to)) covers no complete \(unit); "
         + "series need whole \(unit)s. Pass a longer history."
