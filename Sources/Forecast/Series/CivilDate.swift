@@ -1,27 +1,27 @@
-/// A proleptic-Gregorian calendar date, and the day arithmetic every series is built on.
+/// A proleptic-Gregorian calendar date (internal: Simulation has its own public `CivilDate`), and the day arithmetic every series is built on.
 ///
 /// Days are counted from 1970-01-01 (day 0, a Thursday). ISO weeks run Monday to Sunday and are
 /// counted from the week of 1970-01-05 (week 1 starts on day 4): `week = ⌊(day + 3) / 7⌋`, so the
 /// Monday of week `w` is day `7w − 3`.
 /// Reference: Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms"
 /// (https://howardhinnant.github.io/date_algorithms.html).
-public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible {
+struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible {
   /// Year, e.g. 2024.
-  public var year: Int
+  var year: Int
   /// Month, 1…12.
-  public var month: Int
+  var month: Int
   /// Day of the month, 1…31.
-  public var day: Int
+  var day: Int
 
   /// A date from its parts (not validated; see `init?(validating:)`).
-  public init(year: Int, month: Int, day: Int) {
+  init(year: Int, month: Int, day: Int) {
     self.year = year
     self.month = month
     self.day = day
   }
 
   /// The date of day number `dayNumber` (days since 1970-01-01).
-  public init(dayNumber: Int) {
+  init(dayNumber: Int) {
     let z = dayNumber + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let doe = z - era * 146_097
@@ -34,7 +34,7 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
   }
 
   /// Days since 1970-01-01.
-  public var dayNumber: Int {
+  var dayNumber: Int {
     let y = month <= 2 ? year - 1 : year
     let era = (y >= 0 ? y : y - 399) / 400
     let yoe = y - era * 400
@@ -45,13 +45,13 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
   }
 
   /// True when the parts name a real date (February 29 only in leap years).
-  public var isValid: Bool {
+  var isValid: Bool {
     guard (1...12).contains(month), day >= 1 else { return false }
     return day <= CivilDate.daysInMonth(year: year, month: month)
   }
 
   /// The number of days of a month.
-  public static func daysInMonth(year: Int, month: Int) -> Int {
+  static func daysInMonth(year: Int, month: Int) -> Int {
     switch month {
     case 2: return isLeapYear(year) ? 29 : 28
     case 4, 6, 9, 11: return 30
@@ -60,12 +60,12 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
   }
 
   /// Gregorian leap-year rule.
-  public static func isLeapYear(_ year: Int) -> Bool {
+  static func isLeapYear(_ year: Int) -> Bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
   }
 
   /// `YYYY-MM-DD`.
-  public var description: String {
+  var description: String {
     func pad(_ v: Int, _ width: Int) -> String {
       let s = String(v)
       return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
@@ -73,7 +73,7 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
     return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
   }
 
-  public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
+  static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 }
 
 /// Day and ISO-week arithmetic on day numbers (days since 1970-01-01).
