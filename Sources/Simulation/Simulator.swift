@@ -1,0 +1,183 @@
+import Dispatch
+import Events
+import Foundation
+
+/// The synthetic listening-history generator: listeners with personalities, homes, habits and
+/// lifetimes, producing events hour by hour.
+///
+/// Output order: simulated UTC hour by hour; within an hour, the events of the sessions that
+/// start in it, sorted by (start time, user). Each user's events are in time order and never
+/// overlap. Memory grows with users (about 150 bytes each), not with events: one hour of events
+/// is held at a time.
+///
+/// Determinism: every listener draws from its own random stream, keyed by the seed and the
+/// listener; streams are advanced in simulated time order whatever thread runs them, so the
+/// events are identical for any thread count.
+public struct Simulator: Sendable {
+  /// What to simulate.
+  public let configuration: SimulationConfiguration
+  /// The songs.
+  public let catalog: Catalog
+  /// The cities.
+  public let gazetteer: Gazetteer
+  /// Static attributes of every listener who ever exists.
+  let population: Population
+  /// The injected anomalous accounts (the ground truth), by user id.
+  public var anomalies: [InjectedAnomaly] { population.anomalies }
+
+  /// Prepares a simulation: draws every listener's attributes, arrival and churn.
+  /// - Throws: `SimulationError.invalidConfiguration` for values out of range.
+  public init(
+    configuration: SimulationConfiguration, catalog: Catalog,
+    gazetteer: Gazetteer = .standard()
+  ) throws {
+    try configuration.validate()
+    self.configuration = configuration
+    self.catalog = catalog
+    self.gazetteer = gazetteer
+    self.population = Population(configuration: configuration, gazetteer: gazetteer)
+  }
+
+  /// Runs the simulation, writing every event to `sink` in output order.
+  /// - Parameter progress: called after every simulated hour.
+  /// - Returns: counts of events, users and churned users.
+  /// - Throws: whatever `sink` throws.
+  public func run<Sink: ListeningEventSink>(
+    into sink: inout Sink, progress: ((SimulationProgress) -> Void)? = nil
+  ) throws -> SimulationSummary {
+    try run(into: &sink, progress: progress, pipelined: false)
+  }
+
+  /// `run`, optionally generating the next hour on another thread while `sink` takes this one.
+  func run<Sink: ListeningEventSink>(
+    into sink: inout Sink, progress: ((SimulationProgress) -> Void)?, pipelined: Bool
+  ) throws -> SimulationSummary {
+    let engine = Engine(simulator: self)
+    var emitted = 0
+    let hoursTotal = configuration.days * 24
+    if pipelined {
+      // The generating thread plans, generates and materialises slices of at most 65,536
+      // events; this thread only writes them. At most four slices wait.
+      let queue = ChunkQueue(capacity: 4)
+      let days = configuration.days
+      let producer = Thread {
+        var hoursDone = 0
+        for day in 0..<days where !queue.isCancelled {
+          let plan = engine.planDay(day)
+          for hour in 0..<24 where !queue.isCancelled {
+            let events = engine.generate(
+              plan.sessions[plan.hourStart[hour]..<plan.hourStart[hour + 1]], day: day)
+            hoursDone += 1
+            var start = 0
+            repeat {
+              let end = min(events.count, start + 65_536)
+              let slice = events[start..<end].map { engine.materialise($0) }
+              queue.put(slice, hoursDone: end == events.count ? hoursDone : nil)
+              start = end
+            } while start < events.count
+          }
+        }
+        queue.finish()
+      }
+      producer.stackSize = 1 << 23
+      producer.start()
+      do {
+        while let (events, hoursDone) = queue.take() {
+          for e in events { try sink.write(e) }
+          emitted += events.count
+          if let hoursDone {
+            progress?(SimulationProgress(hoursDone: hoursDone, hoursTotal: hoursTotal, events: emitted))
+          }
+        }
+      } catch {
+        queue.cancel()
+        while queue.take() != nil {}
+        throw error
+      }
+    } else {
+      for day in 0..<configuration.days {
+        let plan = engine.planDay(day)
+        for hour in 0..<24 {
+          let events = engine.generate(
+            plan.sessions[plan.hourStart[hour]..<plan.hourStart[hour + 1]], day: day)
+          for e in events { try sink.write(engine.materialise(e)) }
+          emitted += events.count
+          progress?(
+            SimulationProgress(hoursDone: day * 24 + hour + 1, hoursTotal: hoursTotal, events: emitted))
+        }
+      }
+    }
+    let end = Int64(configuration.start.daysSinceEpoch + configuration.days) * 86_400_000
+    let churned = population.churnMs.reduce(0) { $0 + ($1 < end ? 1 : 0) }
+    return SimulationSummary(events: emitted, users: population.count, churned: churned)
+  }
+}
+
+/// A bounded hand-off of event slices (with the simulated hours completed, after an hour's last
+/// slice) from the generating thread to the writing one.
+final class ChunkQueue: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var chunks: [(events: [ListeningEvent], hoursDone: Int?)] = []
+  private var done = false
+  private var cancelled = false
+  private let capacity: Int
+
+  init(capacity: Int) { self.capacity = capacity }
+
+  var isCancelled: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return cancelled
+  }
+
+  func put(_ events: [ListeningEvent], hoursDone: Int?) {
+    condition.lock()
+    while chunks.count >= capacity && !cancelled { condition.wait() }
+    if !cancelled { chunks.append((events, hoursDone)) }
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func finish() {
+    condition.lock()
+    done = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    chunks.removeAll()
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The next chunk, or nil when the producer has finished (or was cancelled) and all are taken.
+  func take() -> (events: [ListeningEvent], hoursDone: Int?)? {
+    condition.lock()
+    defer { condition.unlock() }
+    while chunks.isEmpty && !done { condition.wait() }
+    if chunks.isEmpty { return nil }
+    let chunk = chunks.removeFirst()
+    condition.broadcast()
+    return chunk
+  }
+}
+
+/// One planned session: who, where, when it starts.
+struct PlannedSession {
+  var start: Int64  // Unix ms
+  var user: Int32
+  var city: Int32
+}
+
+/// One generated event before it becomes a `ListeningEvent` (32 bytes instead of ~200).
+struct CompactEvent {
+  var start: Int64
+  var end: Int64
+  var user: Int32
+  var song: Int32
+  var city: Int32
+  var interaction: UInt8
+}
