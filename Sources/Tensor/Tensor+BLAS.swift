@@ -26,7 +26,7 @@ public func gemm<S: BLASScalar>(
   transposeA: Bool = false, transposeB: Bool = false, alpha: S = 1, beta: S = 0
 ) {
   gemm(
-    a as Tensor<S>, b as Tensor<S>, into: &c, transposeA: transposeA, transposeB: transposeB,
+    a, b, into: &c, transposeA: transposeA, transposeB: transposeB,
     alpha: alpha, beta: beta, operands: ())
 }
 
