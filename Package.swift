@@ -42,7 +42,11 @@ let package = Package(
     // MARK: - Public modules
 
     .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
-    .target(name: "LSTM", dependencies: ["Tensor"], swiftSettings: numericSettings),
+    .target(
+      name: "LSTM", dependencies: ["Tensor"],
+      swiftSettings: numericSettings + [
+        .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))
+      ]),
     .target(
       name: "Events", dependencies: ["CZlib", "CSnappy", "CKafka"],
       swiftSettings: numericSettings),

@@ -11,7 +11,9 @@ import Glibc
 BLASKernels.selectFastest()
 
 /// Every suite, by the name given on the command line, in the order `all` runs them.
-let suites: [(name: String, run: () throws -> Void)] = []
+let suites: [(name: String, run: () throws -> Void)] = [
+  ("lstm", LSTMBench.run)
+]
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let unknown = requested.filter { name in !suites.contains { $0.name == name } }

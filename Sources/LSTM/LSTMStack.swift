@@ -266,7 +266,7 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
   ) {
     workspace.prepareInference(for: self, length: T, batch: B)
     guard let gates = workspace.inferenceGates, let tanhC = workspace.inferenceTanhC,
-      let zero = workspace.inferenceZero
+      let transposed = workspace.inferenceWeightHHTransposed
     else { preconditionFailure("LSTMWorkspace: inference buffers missing") }
     let H = hiddenSize
     let cell = workspace.inferenceCells[0]
@@ -279,11 +279,10 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
       } else {
         VectorKernels.zero(cell, count: B * H)
       }
-      let hPrev: UnsafePointer<Scalar> =
-        hState.map { UnsafePointer($0 + k * B * H) } ?? UnsafePointer(zero)
+      let hPrev: UnsafePointer<Scalar>? = hState.map { UnsafePointer($0 + k * B * H) }
       layer.inference(
         layerInput, parameters: parameters, length: T, batch: B, gates: gates, tanhC: tanhC,
-        cell: cell, cellNext: cellNext, hPrev: hPrev, output: out)
+        cell: cell, cellNext: cellNext, hPrev: hPrev, output: out, weightHHTransposed: transposed)
       if let hState {
         VectorKernels.copy(out + (T - 1) * B * H, to: hState + k * B * H, count: B * H)
       }
