@@ -22,9 +22,9 @@ enum LSTMBench {
     Case(name: "d", i: 32, h: 512, n: 2, t: 50, b: 256, k: 1, steps: 5),
   ]
 
-  static func now() -> Double {
+  static func now(_ clock: clockid_t = CLOCK_MONOTONIC) -> Double {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(clock, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
   }
 
@@ -33,16 +33,21 @@ enum LSTMBench {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
   }
 
-  /// Median seconds of `body` over `repeats` runs after `warmup` runs.
-  static func time(warmup: Int, repeats: Int, _ body: () -> Void) -> Double {
+  /// Median wall seconds of `body` over `repeats` runs after `warmup` runs, and the median
+  /// CPU seconds the process (all its threads) spent per run: on a shared machine the second
+  /// shows the work done when the first is inflated by waiting for a core.
+  static func time(warmup: Int, repeats: Int, _ body: () -> Void) -> (wall: Double, cpu: Double) {
     for _ in 0..<warmup { body() }
     var samples: [Double] = []
+    var cpu: [Double] = []
     for _ in 0..<repeats {
       let start = now()
+      let startCPU = now(CLOCK_PROCESS_CPUTIME_ID)
       body()
       samples.append(now() - start)
+      cpu.append(now(CLOCK_PROCESS_CPUTIME_ID) - startCPU)
     }
-    return median(samples)
+    return (median(samples), median(cpu))
   }
 
   /// Forward FLOPs of one pass: 2·T·B·4H·(I_k + H) per layer plus the head.
@@ -75,7 +80,7 @@ enum LSTMBench {
         }
       }
     }
-    return 2 * Double(c.t * c.b * 4 * c.h * c.h) / seconds / 1e9
+    return 2 * Double(c.t * c.b * 4 * c.h * c.h) / seconds.wall / 1e9
   }
 
   static func run() throws {
@@ -122,11 +127,13 @@ enum LSTMBench {
       var sink: Float = 0
       let infer = time(warmup: 3, repeats: c.steps * 3) { sink += model.predict(x).scalars[0] }
       precondition(sink.isFinite, "lstm bench \(c.name): forecast is not finite")
-      for (mode, seconds, f) in [("train", train, 3 * flops), ("infer", infer, flops)] {
+      for (mode, measured, f) in [("train", train, 3 * flops), ("infer", infer, flops)] {
+        let seconds = measured.wall
         let gflops = f / seconds / 1e9
         print(
           "{\"suite\":\"lstm\",\"name\":\"\(c.name)\",\"mode\":\"\(mode)\","
             + "\"ms_per_step\":\(rounded(seconds * 1e3, 4)),"
+            + "\"cpu_ms_per_step\":\(rounded(measured.cpu * 1e3, 4)),"
             + "\"sequences_per_s\":\(rounded(Double(c.b) / seconds, 1)),"
             + "\"gflops\":\(rounded(gflops, 2)),\"gemm_fraction\":\(rounded(gflops / gemmRate, 3)),"
             + "\"gemm_gflops\":\(rounded(gemmRate, 2)),\"threads\":\(BLASRuntime.threads),"

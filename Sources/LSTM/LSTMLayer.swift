@@ -83,8 +83,8 @@ public struct LSTMLayer: Sendable, Equatable {
       hidden: H)
     // Each part runs the whole time loop for its rows of the batch (sequences are independent).
     let parts = recurrent.parts
-    RowParallel.shared.run(parts: parts) { part in
-      let rows = RowParallel.rows(part: part, of: parts, count: B)
+    RowParallel.shared.run(chunks: parts) { part in
+      let rows = RowParallel.rows(chunk: part, of: parts, count: B)
       let (r, n) = (rows.lowerBound, rows.count)
       for t in 0..<T {
         let z = gates + (t * B + r) * G  // [n, 4H]
@@ -136,8 +136,8 @@ public struct LSTMLayer: Sendable, Equatable {
     let recurrent = RecurrentProduct(
       weightHH: parameters + weightHHOffset, transposed: nil, batch: B, hidden: H)
     let parts = recurrent.parts
-    RowParallel.shared.run(parts: parts) { part in
-      let rows = RowParallel.rows(part: part, of: parts, count: B)
+    RowParallel.shared.run(chunks: parts) { part in
+      let rows = RowParallel.rows(chunk: part, of: parts, count: B)
       let (r, n) = (rows.lowerBound, rows.count)
       for t in (0..<T).reversed() {
         let z = gates + (t * B + r) * G  // [n, 4H]
@@ -195,8 +195,8 @@ public struct LSTMLayer: Sendable, Equatable {
     let recurrent = RecurrentProduct(
       weightHH: parameters + weightHHOffset, transposed: weightHHTransposed, batch: B, hidden: H)
     let parts = recurrent.parts
-    RowParallel.shared.run(parts: parts) { part in
-      let rows = RowParallel.rows(part: part, of: parts, count: B)
+    RowParallel.shared.run(chunks: parts) { part in
+      let rows = RowParallel.rows(chunk: part, of: parts, count: B)
       let (r, n) = (rows.lowerBound, rows.count)
       var cPrev = cell + r * H  // [n, H]
       var cNext = cellNext + r * H
@@ -315,9 +315,10 @@ struct RecurrentProduct<S: BLASScalar> {
     }
   }
 
-  /// How many threads run the time loop: two for the small kernel when BLAS has two threads and
-  /// the batch has at least 8 rows (BLAS products keep their own threading).
-  var parts: Int { small && BLASRuntime.threads >= 2 && batch >= 8 ? 2 : 1 }
+  /// How many independent chunks of the batch the time loop runs in (on two threads when BLAS
+  /// has two): several for the small kernel, one for BLAS products (they keep their own
+  /// threading).
+  var parts: Int { small ? RowParallel.chunkCount(rows: batch, threads: BLASRuntime.threads) : 1 }
 
   /// `z[rows, 4H] += h[rows, H] · W_hhᵀ`.
   func forward(_ h: UnsafePointer<S>, into z: UnsafeMutablePointer<S>, rows B: Int) {

@@ -67,11 +67,11 @@ final class FloatPathTests: XCTestCase {
   }
 
   /// H = 12: one 8-lane block and a 4-wide remainder; 4H = 48: three 16-wide tiles;
-  /// B = 10: split 8 + 2 across the threads, the second part all edge rows.
-  func testFloatMatchesDouble_vectorAndRemainderPaths() throws { try check(batch: 10, hidden: 12) }
+  /// B = 18: two chunks of 12 + 6 rows, the second with 2 edge rows.
+  func testFloatMatchesDouble_vectorAndRemainderPaths() throws { try check(batch: 18, hidden: 12) }
 
-  /// H = 16, B = 16: every row and column in full tiles and full vectors.
-  func testFloatMatchesDouble_fullTiles() throws { try check(batch: 16, hidden: 16) }
+  /// H = 16, B = 32: four chunks of 8 rows, every row and column in full tiles and vectors.
+  func testFloatMatchesDouble_fullTiles() throws { try check(batch: 32, hidden: 16) }
 
   /// The fast exp behind Float sigmoid and tanh, over the range the gates see.
   func testFastGateFunctions_accuracy() throws {

@@ -1,15 +1,23 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs one piece of work split in two across this thread and one helper thread, for the
-/// recurrent time loops: the sequences of a batch are independent, so each thread runs the whole
-/// time loop for its own rows of the batch and the two meet only at the end (one fork and one
-/// join per layer and pass, none per time step).
+/// Runs the chunks of a piece of work on this thread and one helper thread, for the recurrent
+/// time loops: the sequences of a batch are independent, so each chunk of rows runs the whole
+/// time loop on its own and chunks meet only at the end (one fork and one join per layer and
+/// pass, none per time step).
 ///
-/// The helper sleeps on a condition variable between jobs (no spinning: the machine may be
-/// shared). Which rows a thread takes depends only on B and the part count, and every row is
-/// computed by the same code whichever thread runs it, so results do not depend on timing.
+/// Both threads take the next chunk from a shared counter until none is left, so a helper that
+/// the scheduler wakes late (the machine may be shared) only means this thread runs more chunks.
+/// Between jobs the helper first polls for a new one for a bounded time, yielding the core on
+/// every poll (`sched_yield`, so a busy machine loses nothing), then sleeps on a condition
+/// variable; the caller waits for the helper's last chunk the same way. Polling keeps the
+/// wake-up latency of back-to-back passes (a training step runs four) near zero, where a
+/// condition variable alone costs tens of microseconds per pass. Which rows a chunk holds
+/// depends only on B and the chunk count, and every row is computed by the same code whichever
+/// thread runs it, so results do not depend on timing.
 final class RowParallel: @unchecked Sendable {
   /// The process-wide helper.
   static let shared = RowParallel()
@@ -18,9 +26,16 @@ final class RowParallel: @unchecked Sendable {
   private var wake = pthread_cond_t()
   private var done = pthread_cond_t()
   private var job: ((Int) -> Void)?
+  private var chunkCount = 0
+  private var nextChunk = 0
+  private var finishedChunks = 0
   private var posted = 0
-  private var finished = 0
   private var started = false
+  /// Mirrors of `posted` and `finishedChunks` readable without the mutex, for the polls.
+  private let postedMirror = Atomic<Int>(0)
+  private let finishedMirror = Atomic<Int>(0)
+  /// How many yields a poll makes before sleeping (about a millisecond on an idle core).
+  private static let pollLimit = 2_000
 
   private init() {
     pthread_mutex_init(&mutex, nil)
@@ -28,27 +43,63 @@ final class RowParallel: @unchecked Sendable {
     pthread_cond_init(&done, nil)
   }
 
-  /// Calls `body(0)` here and `body(1)` on the helper thread when `parts == 2`; `body(0)` alone
-  /// otherwise. Returns when both have finished. Not reentrant: one job at a time.
-  func run(parts: Int, _ body: (Int) -> Void) {
-    if parts < 2 {
-      body(0)
+  /// Calls `body(c)` once for every chunk c in `0..<chunks`, on this thread and (when
+  /// `chunks > 1`) the helper. Returns when all have finished. Not reentrant.
+  func run(chunks: Int, _ body: (Int) -> Void) {
+    if chunks < 2 {
+      for c in 0..<chunks { body(c) }
       return
     }
     withoutActuallyEscaping(body) { escaping in
       pthread_mutex_lock(&mutex)
       startIfNeeded()
       job = escaping
+      chunkCount = chunks
+      nextChunk = 0
+      finishedChunks = 0
+      finishedMirror.store(0, ordering: .releasing)
       posted += 1
-      let ticket = posted
+      postedMirror.store(posted, ordering: .releasing)
       pthread_cond_signal(&wake)
       pthread_mutex_unlock(&mutex)
-      escaping(0)
+      work()
+      var polls = 0
+      while finishedMirror.load(ordering: .acquiring) < chunks, polls < Self.pollLimit {
+        sched_yield()
+        polls += 1
+      }
       pthread_mutex_lock(&mutex)
-      while finished < ticket { pthread_cond_wait(&done, &mutex) }
+      while finishedChunks < chunkCount { pthread_cond_wait(&done, &mutex) }
       job = nil
+      chunkCount = 0
       pthread_mutex_unlock(&mutex)
     }
+  }
+
+  /// Takes and runs chunks until none is left.
+  private func work() {
+    while runOneChunk() {
+      pthread_mutex_lock(&mutex)
+      finishedChunks += 1
+      finishedMirror.store(finishedChunks, ordering: .releasing)
+      if finishedChunks == chunkCount { pthread_cond_signal(&done) }
+      pthread_mutex_unlock(&mutex)
+    }
+  }
+
+  /// Runs the next chunk, if any. Its reference to the job ends when this returns, before the
+  /// chunk is counted as finished (so `run` can end its non-escaping closure safely).
+  private func runOneChunk() -> Bool {
+    pthread_mutex_lock(&mutex)
+    guard nextChunk < chunkCount, let body = job else {
+      pthread_mutex_unlock(&mutex)
+      return false
+    }
+    let c = nextChunk
+    nextChunk += 1
+    pthread_mutex_unlock(&mutex)
+    body(c)
+    return true
   }
 
   /// Called with the mutex held.
@@ -70,24 +121,33 @@ final class RowParallel: @unchecked Sendable {
 
   private func helperLoop() {
     var seen = 0
-    pthread_mutex_lock(&mutex)
     while true {
+      var polls = 0
+      while postedMirror.load(ordering: .acquiring) == seen, polls < Self.pollLimit {
+        sched_yield()
+        polls += 1
+      }
+      pthread_mutex_lock(&mutex)
       while posted == seen { pthread_cond_wait(&wake, &mutex) }
       seen = posted
-      let work = job
       pthread_mutex_unlock(&mutex)
-      work?(1)
-      pthread_mutex_lock(&mutex)
-      finished = seen
-      pthread_cond_signal(&done)
+      work()
     }
   }
 
-  /// The rows part `part` of `parts` takes out of `count`, split at a multiple of 4 (the small
-  /// kernel's tile height).
-  static func rows(part: Int, of parts: Int, count: Int) -> Range<Int> {
-    if parts < 2 { return 0..<count }
-    let half = min(count, ((count / 2) + 3) & ~3)
-    return part == 0 ? 0..<half : half..<count
+  /// The chunk count for B rows: 4 chunks (of at least 8 rows each) when two threads are
+  /// available, else 1.
+  static func chunkCount(rows: Int, threads: Int) -> Int {
+    threads >= 2 && rows >= 32 ? 4 : (threads >= 2 && rows >= 16 ? 2 : 1)
+  }
+
+  /// The rows of chunk `c` of `chunks` out of `count`: equal shares rounded to a multiple of 4
+  /// (the small kernel's tile height), the last chunk taking the rest.
+  static func rows(chunk c: Int, of chunks: Int, count: Int) -> Range<Int> {
+    if chunks < 2 { return 0..<count }
+    let size = ((count / chunks) + 3) & ~3
+    let lower = min(count, c * size)
+    let upper = c == chunks - 1 ? count : min(count, lower + size)
+    return lower..<upper
   }
 }
