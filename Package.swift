@@ -41,7 +41,9 @@ let package = Package(
 
     // MARK: - Public modules
 
-    .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+    .target(
+      name: "Tensor", dependencies: ["CBLAS"], exclude: ["README.md"],
+      swiftSettings: numericSettings),
     .target(
       name: "LSTM", dependencies: ["Tensor"],
       swiftSettings: numericSettings + [

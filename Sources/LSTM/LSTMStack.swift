@@ -62,16 +62,15 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
     _ parameters: inout ParameterStore<Scalar>, using rng: inout some RandomNumberGenerator
   ) {
     let H = hiddenSize
-    parameters.values.withUnsafeMutableBufferPointer { buffer in
-      guard let p = buffer.baseAddress else { return }
-      for layer in layers {
-        Initializers.glorotUniform(
-          rows: 4 * H, columns: layer.inputSize, into: p + layer.weightIHOffset, using: &rng)
-        Initializers.orthogonal(
-          rows: 4 * H, columns: H, into: p + layer.weightHHOffset, using: &rng)
-        (p + layer.biasIHOffset).update(repeating: 0, count: 8 * H)
-        (p + layer.biasIHOffset + H).update(repeating: 1, count: H)
-      }
+    for layer in layers {
+      let k = layer.index
+      parameters["lstm.weight_ih_l\(k)"] = .glorotUniform(
+        shape: [4 * H, layer.inputSize], using: &rng)
+      parameters["lstm.weight_hh_l\(k)"] = .orthogonal(shape: [4 * H, H], using: &rng)
+      var biasIH = Tensor<Scalar>(zeros: [4 * H])
+      for j in H..<(2 * H) { biasIH[j] = 1 }  // the forget gate's block
+      parameters["lstm.bias_ih_l\(k)"] = biasIH
+      parameters["lstm.bias_hh_l\(k)"] = Tensor(zeros: [4 * H])
     }
   }
 
