@@ -66,9 +66,9 @@ final class FloatPathTests: XCTestCase {
       dss.cell.doubles, dsd.cell.scalars, tolerance: 1e-4, "\(label) dc0", file: file, line: line)
   }
 
-  /// H = 12: one 8-lane block and a 4-wide remainder; 4H = 48: three 16-wide tiles;
-  /// B = 18: two chunks of 12 + 6 rows, the second with 2 edge rows.
-  func testFloatMatchesDouble_vectorAndRemainderPaths() throws { try check(batch: 18, hidden: 12) }
+  /// H = 20: full vectors and a 4-wide remainder with 8 or 16 lanes; 4H = 80: full tiles (16 or
+  /// 32 wide) and edge columns; B = 18: two chunks of 12 + 6 rows, the second with 2 edge rows.
+  func testFloatMatchesDouble_vectorAndRemainderPaths() throws { try check(batch: 18, hidden: 20) }
 
   /// H = 16, B = 32: four chunks of 8 rows, every row and column in full tiles and vectors.
   func testFloatMatchesDouble_fullTiles() throws { try check(batch: 32, hidden: 16) }

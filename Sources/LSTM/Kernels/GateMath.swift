@@ -48,34 +48,34 @@ enum GateKernels {
   ///     c = f ⊙ cPrev + i ⊙ g;  tanhC = tanh(c);  h = o ⊙ tanhC
   ///
   /// `gates` is `[B, 4H]` (pre-activations in, activations out), `cPrev`, `c`, `tanhC`, `h` are
-  /// `[B, H]`. One fused pass per row, eight lanes at a time (explicit `SIMD8`, so the loop is
-  /// vector code whatever the compiler decides about the five pointers aliasing).
+  /// `[B, H]`. One fused pass per row, `laneCount` lanes at a time (explicit SIMD vectors, so the
+  /// loop is vector code whatever the compiler decides about the five pointers aliasing).
   static func forward(
     gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>,
     h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
   ) {
     let g4 = 4 * hidden
-    let vectorEnd = hidden & ~7
+    let vectorEnd = hidden - hidden % laneCount
     for b in 0..<batch {
       let z = gates + b * g4
       let row = b * hidden
       var j = 0
       while j < vectorEnd {
-        let i = sigmoid8(load8(z + j))
-        let f = sigmoid8(load8(z + hidden + j))
-        let g = tanh8(load8(z + 2 * hidden + j))
-        let o = sigmoid8(load8(z + 3 * hidden + j))
-        let cn = f * load8(cPrev + row + j) + i * g
-        let tc = tanh8(cn)
-        store8(i, z + j)
-        store8(f, z + hidden + j)
-        store8(g, z + 2 * hidden + j)
-        store8(o, z + 3 * hidden + j)
-        store8(cn, c + row + j)
-        store8(tc, tanhC + row + j)
-        store8(o * tc, h + row + j)
-        j += 8
+        let i = sigmoidLanes(loadLanes(z + j))
+        let f = sigmoidLanes(loadLanes(z + hidden + j))
+        let g = tanhLanes(loadLanes(z + 2 * hidden + j))
+        let o = sigmoidLanes(loadLanes(z + 3 * hidden + j))
+        let cn = f * loadLanes(cPrev + row + j) + i * g
+        let tc = tanhLanes(cn)
+        storeLanes(i, z + j)
+        storeLanes(f, z + hidden + j)
+        storeLanes(g, z + 2 * hidden + j)
+        storeLanes(o, z + 3 * hidden + j)
+        storeLanes(cn, c + row + j)
+        storeLanes(tc, tanhC + row + j)
+        storeLanes(o * tc, h + row + j)
+        j += laneCount
       }
       while j < hidden {
         let i = fastSigmoid(z[j])
@@ -96,32 +96,32 @@ enum GateKernels {
     }
   }
 
-  /// `backward` for Float, eight lanes at a time (same formulas).
+  /// `backward` for Float, `laneCount` lanes at a time (same formulas).
   static func backward(
     gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>, tanhC: UnsafePointer<Float>,
     dh: UnsafePointer<Float>, dcCarry: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
   ) {
     let g4 = 4 * hidden
-    let vectorEnd = hidden & ~7
+    let vectorEnd = hidden - hidden % laneCount
     for b in 0..<batch {
       let z = gates + b * g4
       let row = b * hidden
       var j = 0
       while j < vectorEnd {
-        let i = load8(z + j)
-        let f = load8(z + hidden + j)
-        let g = load8(z + 2 * hidden + j)
-        let o = load8(z + 3 * hidden + j)
-        let tc = load8(tanhC + row + j)
-        let dhv = load8(dh + row + j)
-        let one = SIMD8<Float>(repeating: 1)
-        let dc = load8(dcCarry + row + j) + dhv * o * (one - tc * tc)
-        store8(dhv * tc * o * (one - o), z + 3 * hidden + j)
-        store8(dc * g * i * (one - i), z + j)
-        store8(dc * load8(cPrev + row + j) * f * (one - f), z + hidden + j)
-        store8(dc * i * (one - g * g), z + 2 * hidden + j)
-        store8(dc * f, dcCarry + row + j)
-        j += 8
+        let i = loadLanes(z + j)
+        let f = loadLanes(z + hidden + j)
+        let g = loadLanes(z + 2 * hidden + j)
+        let o = loadLanes(z + 3 * hidden + j)
+        let tc = loadLanes(tanhC + row + j)
+        let dhv = loadLanes(dh + row + j)
+        let one = FloatLanes(repeating: 1)
+        let dc = loadLanes(dcCarry + row + j) + dhv * o * (one - tc * tc)
+        storeLanes(dhv * tc * o * (one - o), z + 3 * hidden + j)
+        storeLanes(dc * g * i * (one - i), z + j)
+        storeLanes(dc * loadLanes(cPrev + row + j) * f * (one - f), z + hidden + j)
+        storeLanes(dc * i * (one - g * g), z + 2 * hidden + j)
+        storeLanes(dc * f, dcCarry + row + j)
+        j += laneCount
       }
       if j < hidden {
         backwardScalar(
@@ -196,36 +196,69 @@ enum GateKernels {
   }
 }
 
-// MARK: - Eight lanes
+// MARK: - Vector lanes
+
+/// The vector the gate kernels compute in: 8 lanes (one AVX2 register). 16-lane vectors are not
+/// used here: the compiler splits their compare-and-select (the clamp in `fastExpLanes`) into
+/// 4-lane pieces and stops inlining, which measured slower than 8 lanes.
+typealias FloatLanes = SIMD8<Float>
+typealias UInt32Lanes = SIMD8<UInt32>
+
+/// `FloatLanes.scalarCount`.
+let laneCount = FloatLanes.scalarCount
+
+/// The vector `SmallGemm` accumulates in: 16 lanes (one AVX-512 register) when the package
+/// manifest found AVX-512 on the build machine and defined `LSTM_AVX512`, else 8 (one AVX2
+/// register). Only multiply-adds, loads and stores: these compile to full-width instructions.
+#if LSTM_AVX512
+typealias GemmLanes = SIMD16<Float>
+#else
+typealias GemmLanes = SIMD8<Float>
+#endif
 
 @inline(__always)
-func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+func loadGemmLanes(_ p: UnsafePointer<Float>) -> GemmLanes {
+  UnsafeRawPointer(p).loadUnaligned(as: GemmLanes.self)
 }
 
 @inline(__always)
-func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+func loadGemmLanes(_ p: UnsafeMutablePointer<Float>) -> GemmLanes {
+  UnsafeRawPointer(p).loadUnaligned(as: GemmLanes.self)
 }
 
 @inline(__always)
-func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+func storeGemmLanes(_ v: GemmLanes, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: GemmLanes.self)
 }
 
-/// `fastExp` on eight lanes.
 @inline(__always)
-func fastExp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+func loadLanes(_ p: UnsafePointer<Float>) -> FloatLanes {
+  UnsafeRawPointer(p).loadUnaligned(as: FloatLanes.self)
+}
+
+@inline(__always)
+func loadLanes(_ p: UnsafeMutablePointer<Float>) -> FloatLanes {
+  UnsafeRawPointer(p).loadUnaligned(as: FloatLanes.self)
+}
+
+@inline(__always)
+func storeLanes(_ v: FloatLanes, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: FloatLanes.self)
+}
+
+/// `fastExp` on every lane.
+@inline(__always)
+func fastExpLanes(_ x: FloatLanes) -> FloatLanes {
   // Mask-and-blend clamping (the standard library's pointwiseMin/Max compare lane by lane with
   // NaN rules and are not inlined).
-  let low = SIMD8<Float>(repeating: -87)
-  let high = SIMD8<Float>(repeating: 88)
+  let low = FloatLanes(repeating: -87)
+  let high = FloatLanes(repeating: 88)
   let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
   let t = clamped * 1.442_695_04
   let shifted = t + 12_582_912
   let n = shifted - 12_582_912
   let f = t - n
-  var p = SIMD8<Float>(repeating: 1.525_273_4e-5)
+  var p = FloatLanes(repeating: 1.525_273_4e-5)
   p = p * f + 1.540_353_0e-4
   p = p * f + 1.333_355_8e-3
   p = p * f + 9.618_129_1e-3
@@ -233,12 +266,12 @@ func fastExp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
   p = p * f + 2.402_265_1e-1
   p = p * f + 6.931_471_8e-1
   p = p * f + 1
-  let bits = (unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-  return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
+  let bits = (unsafeBitCast(shifted, to: UInt32Lanes.self) &- 0x4B40_0000 &+ 127) &<< 23
+  return p * unsafeBitCast(bits, to: FloatLanes.self)
 }
 
 @inline(__always)
-func sigmoid8(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + fastExp8(-x)) }
+func sigmoidLanes(_ x: FloatLanes) -> FloatLanes { 1 / (1 + fastExpLanes(-x)) }
 
 @inline(__always)
-func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> { 2 / (1 + fastExp8(-2 * x)) - 1 }
+func tanhLanes(_ x: FloatLanes) -> FloatLanes { 2 / (1 + fastExpLanes(-2 * x)) - 1 }

@@ -4,7 +4,8 @@
 // gradient by a [4H, H] matrix (backward). For H ≤ 128 these take a few microseconds, and
 // OpenBLAS spends a large share of that packing both operands and deciding on threads, every
 // step. This kernel packs nothing: B is read in place (the forward pass transposes W_hh once
-// per call), and a 4 × 16 tile of C stays in eight 8-lane registers while k runs.
+// per call), and a 4 × 2·lanes tile of C (4 × 16 with AVX2, 4 × 32 with AVX-512) stays in
+// eight vector registers while k runs.
 
 enum SmallGemm {
   /// `C[m, n] += A[m, k] · B[k, n]`, all row-major with row strides `lda`, `ldb`, `ldc`.
@@ -12,13 +13,14 @@ enum SmallGemm {
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
     ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    let n16 = n & ~15
+    let tileWidth = 2 * GemmLanes.scalarCount
+    let fullColumns = n - n % tileWidth
     var i = 0
     while i + 4 <= m {
       var j = 0
-      while j < n16 {
-        tile4x16(i: i, j: j, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
-        j += 16
+      while j < fullColumns {
+        tile(i: i, j: j, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        j += tileWidth
       }
       if j < n {
         edge(
@@ -32,7 +34,7 @@ enum SmallGemm {
   }
 
   @inline(__always)
-  static func tile4x16(
+  static func tile(
     i: Int, j: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
     ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
@@ -40,26 +42,26 @@ enum SmallGemm {
     let c1 = c0 + ldc
     let c2 = c1 + ldc
     let c3 = c2 + ldc
-    var r00 = load8(c0)
-    var r01 = load8(c0 + 8)
-    var r10 = load8(c1)
-    var r11 = load8(c1 + 8)
-    var r20 = load8(c2)
-    var r21 = load8(c2 + 8)
-    var r30 = load8(c3)
-    var r31 = load8(c3 + 8)
+    var r00 = loadGemmLanes(c0)
+    var r01 = loadGemmLanes(c0 + GemmLanes.scalarCount)
+    var r10 = loadGemmLanes(c1)
+    var r11 = loadGemmLanes(c1 + GemmLanes.scalarCount)
+    var r20 = loadGemmLanes(c2)
+    var r21 = loadGemmLanes(c2 + GemmLanes.scalarCount)
+    var r30 = loadGemmLanes(c3)
+    var r31 = loadGemmLanes(c3 + GemmLanes.scalarCount)
     let a0 = a + i * lda
     let a1 = a0 + lda
     let a2 = a1 + lda
     let a3 = a2 + lda
     var bp = b + j
     for p in 0..<k {
-      let b0 = load8(bp)
-      let b1 = load8(bp + 8)
-      let x0 = SIMD8<Float>(repeating: a0[p])
-      let x1 = SIMD8<Float>(repeating: a1[p])
-      let x2 = SIMD8<Float>(repeating: a2[p])
-      let x3 = SIMD8<Float>(repeating: a3[p])
+      let b0 = loadGemmLanes(bp)
+      let b1 = loadGemmLanes(bp + GemmLanes.scalarCount)
+      let x0 = GemmLanes(repeating: a0[p])
+      let x1 = GemmLanes(repeating: a1[p])
+      let x2 = GemmLanes(repeating: a2[p])
+      let x3 = GemmLanes(repeating: a3[p])
       r00.addProduct(x0, b0)
       r01.addProduct(x0, b1)
       r10.addProduct(x1, b0)
@@ -70,17 +72,17 @@ enum SmallGemm {
       r31.addProduct(x3, b1)
       bp += ldb
     }
-    store8(r00, c0)
-    store8(r01, c0 + 8)
-    store8(r10, c1)
-    store8(r11, c1 + 8)
-    store8(r20, c2)
-    store8(r21, c2 + 8)
-    store8(r30, c3)
-    store8(r31, c3 + 8)
+    storeGemmLanes(r00, c0)
+    storeGemmLanes(r01, c0 + GemmLanes.scalarCount)
+    storeGemmLanes(r10, c1)
+    storeGemmLanes(r11, c1 + GemmLanes.scalarCount)
+    storeGemmLanes(r20, c2)
+    storeGemmLanes(r21, c2 + GemmLanes.scalarCount)
+    storeGemmLanes(r30, c3)
+    storeGemmLanes(r31, c3 + GemmLanes.scalarCount)
   }
 
-  /// The rows or columns the 4 × 16 tiles leave, one element at a time.
+  /// The rows or columns the tiles leave, one element at a time.
   static func edge(
     rows: Range<Int>, columns: Range<Int>, k: Int, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
