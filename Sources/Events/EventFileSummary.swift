@@ -7,6 +7,12 @@ public struct EventFileSummary: Sendable {
     public var name: String
     /// Its type (`long`, `music.Location`, …).
     public var type: String
+
+    /// A field summary.
+    public init(name: String, type: String) {
+      self.name = name
+      self.type = type
+    }
   }
 
   /// The file.
