@@ -53,7 +53,8 @@ final class ConfluentWireFormatTests: XCTestCase {
     XCTAssertThrowsError(
       try ConfluentWireFormat.decode([0, 0, 0, 0, 1, 2, 3], writerSchema: .int)
     ) {
-      XCTAssertEqual($0 as? AvroDecodingError, .trailingBytes(1))  // body [2, 3]: int 1, then 1 byte
+      // Body [2, 3]: the int 1, then 1 byte too many.
+      XCTAssertEqual($0 as? AvroDecodingError, .trailingBytes(1))
     }
   }
 }
