@@ -204,44 +204,64 @@ public final class EventFileReader {
 nonisolated(unsafe) private let remapEmpty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
 /// Reads blocks in order and decodes groups of them in parallel (one decoder per block in the
-/// group), delivering in file order.
+/// group), delivering in file order. Two sets of decoders alternate: while the caller consumes
+/// one group, the next is already being decoded on the other cores.
 final class EventBlockPipeline {
   let container: AvroContainerFile
-  let decoders: [EventBlockDecoder]
   let salvage: Bool
+  private let sets: [[EventBlockDecoder]]
   private var offset: Int
   private var blockIndex = 0
-  private var done = false
+  private var endOfFile = false
+  private var finished = false
   private var recordsDelivered = 0
   private var blocksDelivered = 0
   private(set) var report: SalvageReport?
+
+  /// A group being decoded: its set, block count, and the read failure that ended it, if any.
+  private struct Pending {
+    var set: Int
+    var count: Int
+    var failure: AvroReadError?
+    var failureOffset: Int
+    var done: DispatchGroup
+  }
+  private var pending: Pending?
+  private var current = 0
+
+  /// The decoders of the group `nextGroup()` returned.
+  var decoders: [EventBlockDecoder] { sets[current] }
 
   init(
     container: AvroContainerFile, program: EventProgram, mode: EventBlockDecoder.Mode,
     options: EventReadOptions
   ) {
     self.container = container
-    decoders = (0..<max(1, options.blocksInFlight)).map { _ in
-      EventBlockDecoder(mode: mode, program: program, codec: container.codec, path: container.path)
+    let k = max(1, options.blocksInFlight)
+    sets = (0..<2).map { _ in
+      (0..<k).map { _ in
+        EventBlockDecoder(
+          mode: mode, program: program, codec: container.codec, path: container.path)
+      }
     }
     salvage = options.salvage
     offset = container.dataStart
   }
 
-  /// Decodes the next group; returns how many decoders hold a block (0 at the end).
-  func nextGroup() throws(AvroReadError) -> Int {
-    if done { return 0 }
+  /// Reads the next blocks into set `set` and starts decoding them in the background.
+  private func start(set: Int) -> Pending {
+    let decoders = sets[set]
     var k = 0
     var failure: AvroReadError?
     var failureOffset = offset
-    while k < decoders.count {
+    while k < decoders.count && !endOfFile {
       do throws(AvroReadError) {
         guard
           let next = try container.readBlock(
             at: offset, index: blockIndex, into: &decoders[k].raw,
             minimumRecordSize: decoders[k].program.minimumRecordSize)
         else {
-          done = true
+          endOfFile = true
           break
         }
         offset = next
@@ -250,17 +270,36 @@ final class EventBlockPipeline {
       } catch {
         failure = error
         failureOffset = offset
+        endOfFile = true
         break
       }
     }
-    let decoders = self.decoders
-    if k > 1 {
-      DispatchQueue.concurrentPerform(iterations: k) { decoders[$0].decode() }
-    } else if k == 1 {
-      decoders[0].decode()
+    let done = DispatchGroup()
+    let count = k
+    if count > 0 {
+      DispatchQueue.global().async(group: done) {
+        if count > 1 {
+          DispatchQueue.concurrentPerform(iterations: count) { decoders[$0].decode() }
+        } else {
+          decoders[0].decode()
+        }
+      }
     }
-    var good = k
-    for i in 0..<k {
+    return Pending(set: set, count: k, failure: failure, failureOffset: failureOffset, done: done)
+  }
+
+  /// Waits for the next group; returns how many of `decoders` hold a block (0 at the end).
+  func nextGroup() throws(AvroReadError) -> Int {
+    if finished { return 0 }
+    let group = pending ?? start(set: 0)
+    pending = nil
+    group.done.wait()
+    current = group.set
+    let decoders = sets[group.set]
+    var good = group.count
+    var failure = group.failure
+    var failureOffset = group.failureOffset
+    for i in 0..<group.count {
       if let error = decoders[i].error {
         good = i
         failure = error
@@ -271,7 +310,7 @@ final class EventBlockPipeline {
     for decoder in decoders[0..<good] { recordsDelivered += decoder.recordCount }
     blocksDelivered += good
     if let failure {
-      done = true
+      finished = true
       guard salvage else { throw failure }
       var dropped = 0
       if case .trailingBytes = failure {
@@ -282,7 +321,17 @@ final class EventBlockPipeline {
       report = SalvageReport(
         recordsKept: recordsDelivered, blocksKept: blocksDelivered, blocksDropped: dropped,
         error: failure)
+    } else if group.count == 0 {
+      finished = true
+    } else if !endOfFile {
+      // Decode the next group while the caller consumes this one.
+      pending = start(set: 1 - group.set)
     }
     return good
+  }
+
+  deinit {
+    // A group still decoding refers to decoders this pipeline owns: let it finish.
+    pending?.done.wait()
   }
 }

@@ -24,7 +24,7 @@ enum AvroCodecFailure: Error, Equatable {
 let maximumBlockSize = 1 << 30
 
 /// Reusable compression state: one per thread (zlib streams are not shared across threads).
-final class AvroCodecContext {
+final class AvroCodecContext: @unchecked Sendable {
   private var inflater = z_stream()
   private var inflaterReady = false
   private var deflater = z_stream()
