@@ -257,6 +257,19 @@ final class BadInputTests: XCTestCase {
     }
   }
 
+  func testBadInput_corruptZstandardBlock() throws {
+    var f = try makeFile(codec: .zstandard)
+    let layout = blocks(f.bytes)
+    let dataStart = layout[1].start + 3
+    XCTAssertEqual(Array(f.bytes[dataStart..<dataStart + 4]), [0x28, 0xB5, 0x2F, 0xFD])
+    f.bytes[dataStart + 3] = 0  // not a zstd frame magic any more
+    writeBytes(f.bytes, to: f.path)
+    assertRefused(f.path, in: f.dir) {
+      if case .corruptBlock(_, 1, .zstandard, "Unknown frame descriptor") = $0 { return true }
+      return false
+    }
+  }
+
   func testBadInput_snappyChecksumMismatch() throws {
     var f = try makeFile(codec: .snappy)
     let layout = blocks(f.bytes)
@@ -296,10 +309,10 @@ final class BadInputTests: XCTestCase {
 
   func testBadInput_unknownCodec() throws {
     let f = try handMade(metadata: [
-      "avro.schema": EventSchema.milestone1.json, "avro.codec": "zstandard",
+      "avro.schema": EventSchema.milestone1.json, "avro.codec": "bzip2",
     ])
     assertRefused(f.path, in: f.dir) {
-      if case .unknownCodec(_, "zstandard") = $0 { return true } else { return false }
+      if case .unknownCodec(_, "bzip2") = $0 { return true } else { return false }
     }
   }
 

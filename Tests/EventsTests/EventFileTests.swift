@@ -57,6 +57,10 @@ final class EventFileTests: XCTestCase {
     try checkRoundTrip(codec: .snappy, schema: .toolkit, count: 1000, blockRecordCount: 333)
   }
 
+  func testRoundTrip_toolkitZstandard() throws {
+    try checkRoundTrip(codec: .zstandard, schema: .toolkit, count: 1000, blockRecordCount: 250)
+  }
+
   func testRoundTrip_milestone1EveryCodec() throws {
     for codec in AvroCodec.allCases {
       try checkRoundTrip(codec: codec, schema: .milestone1, count: 500, blockRecordCount: 64)

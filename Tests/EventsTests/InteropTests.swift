@@ -23,7 +23,8 @@ final class InteropTests: XCTestCase {
     XCTAssertEqual(records.count, 25)
     for name in [
       "generic-fastavro-null.avro", "generic-fastavro-deflate.avro",
-      "generic-fastavro-snappy.avro", "generic-apache-deflate.avro",
+      "generic-fastavro-snappy.avro", "generic-fastavro-zstandard.avro",
+      "generic-apache-deflate.avro",
     ] {
       let reader = try AvroFileReader(path: fixtures + "/" + name)
       let values = try reader.readAll()
@@ -37,7 +38,9 @@ final class InteropTests: XCTestCase {
   func testFixtures_milestone1ReadsAsEventsFromEveryWriterAndCodec() throws {
     let records = try expected("milestone1.json")
     XCTAssertEqual(records.count, 40)
-    let codecs: [String: AvroCodec] = ["null": .null, "deflate": .deflate, "snappy": .snappy]
+    let codecs: [String: AvroCodec] = [
+      "null": .null, "deflate": .deflate, "snappy": .snappy, "zstandard": .zstandard,
+    ]
     for writer in ["fastavro", "apache"] {
       for (codecName, codec) in codecs {
         let path = fixtures + "/milestone1-\(writer)-\(codecName).avro"
@@ -97,8 +100,9 @@ final class InteropTests: XCTestCase {
 
   /// Our files, read by fastavro and by the Apache package, give the written values.
   func testPython_readsToolkitFilesIdentically() throws {
-    guard runProcess("python3", ["-c", "import fastavro, avro, cramjam"]).status == 0 else {
-      throw XCTSkip("python3 with fastavro, avro and cramjam is needed (scripts/install-deps)")
+    let modules = "import fastavro, avro, cramjam, snappy, zstandard, backports.zstd"
+    guard runProcess("python3", ["-c", modules]).status == 0 else {
+      throw XCTSkip("python3 with \(modules) is needed (scripts/install-deps)")
     }
     let dir = temporaryDirectory(self)
     let events = sampleEvents(count: 60, seed: 9)

@@ -97,7 +97,8 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
       return "\(path): the records lack the field(s) \(fields.joined(separator: ", ")), which the "
         + "toolkit needs. Write them (or aliases the toolkit knows: see Schemas/ListeningEvent.avsc)."
     case .unknownCodec(let path, let codec):
-      return "\(path): unknown codec \"\(codec)\" (this reader knows null, deflate, snappy). "
+      return
+        "\(path): unknown codec \"\(codec)\" (this reader knows null, deflate, snappy, zstandard). "
         + "Rewrite the file with one of those codecs."
     case .truncatedBlock(let path, let block, let offset, let needed, let available):
       return "\(path): the file ends inside block \(block) at byte \(offset): it needs \(needed) "
