@@ -170,13 +170,13 @@ public final class EventFileReader {
       for decoder in pipeline.decoders[0..<k] {
         var columns: [DictionaryColumn] = []
         for (c, slot) in EventBlockDecoder.columnSlots.enumerated() {
-          let local = decoder.dictionaries[slot]
+          let local = decoder.dictionaries + slot
           let global = globals[c]
           remap.removeAll(keepingCapacity: true)
-          for id in 0..<Int32(local.count) {
-            let bytes = local.bytes(id)
-            let g = global.intern(bytes.baseAddress ?? UnsafePointer(remapEmpty), bytes.count)
-            if Int(g) == values[c].count { values[c].append(global.string(g)) }
+          for id in 0..<Int32(local.pointee.count) {
+            let bytes = local.pointee.bytes(id)
+            let g = global.table.intern(bytes.baseAddress ?? UnsafePointer(remapEmpty), bytes.count)
+            if Int(g) == values[c].count { values[c].append(global.table.string(g)) }
             remap.append(g)
           }
           let ids = decoder.stringIDs[slot]
