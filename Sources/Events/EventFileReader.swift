@@ -39,17 +39,25 @@ public struct EventBatch: Sendable {
   public var count: Int
   /// The block index in the file.
   public var blockIndex: Int
+  /// The listener of each record.
   public var userID: [Int64]  // [N]
   /// Unix epoch milliseconds.
   public var startTime: [Int64]  // [N]
   /// Unix epoch milliseconds.
   public var endTime: [Int64]  // [N]
+  /// IANA timezone of each record (`user_location.timezone`).
   public var timezone: DictionaryColumn
+  /// Continent as written (`Unknown` when the file has none).
   public var continent: DictionaryColumn
+  /// Country as written.
   public var country: DictionaryColumn
+  /// Subscription tier (`unknown` when the file has none).
   public var subscription: DictionaryColumn
+  /// Song genre.
   public var genre: DictionaryColumn
+  /// Song artist.
   public var artist: DictionaryColumn
+  /// Interaction as written (`played`, `skipped`, …; see `Interaction(parsing:)`).
   public var interaction: DictionaryColumn
 }
 
@@ -76,6 +84,7 @@ public struct DictionaryColumn: Sendable {
 public final class EventFileReader {
   /// The file.
   public let path: String
+  /// How the file is read.
   public let options: EventReadOptions
   let container: AvroContainerFile
   private let eventProgram: EventProgram
@@ -134,6 +143,14 @@ public final class EventFileReader {
       salvageReport = pipeline.report
       if group == 0 { return nil }
     }
+  }
+
+  /// Calls `body` with every remaining event, in file order (streaming, constant memory).
+  ///
+  /// - Parameter body: called once per event; errors it throws stop the reading and propagate.
+  /// - Throws: `AvroReadError` at the first damage (unless `salvage`), or what `body` throws.
+  public func forEachEvent(_ body: (ListeningEvent) throws -> Void) throws {
+    while let event = try next() { try body(event) }
   }
 
   /// Every remaining event, in file order (memory grows with the file: prefer `next()` or

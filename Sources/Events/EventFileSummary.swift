@@ -27,8 +27,9 @@ public struct EventFileSummary: Sendable {
   public var records: Int
   /// Blocks read.
   public var blocks: Int
-  /// Earliest start and latest end (Unix epoch ms), nil for an empty file.
+  /// Earliest start (Unix epoch ms), nil for an empty file.
   public var firstStart: Int64?
+  /// Latest end (Unix epoch ms), nil for an empty file.
   public var lastEnd: Int64?
   /// Distinct user ids.
   public var distinctUsers: Int

@@ -67,6 +67,26 @@ final class EventFileTests: XCTestCase {
     }
   }
 
+  func testReader_forEachEventStreamsInOrder() throws {
+    let path = temporaryDirectory(self) + "/s.avro"
+    let events = sampleEvents(count: 50, seed: 11)
+    let writer = try EventFileWriter(path: path, codec: .snappy, blockRecordCount: 7)
+    for e in events { try writer.write(e) }
+    try writer.finish()
+    var seen: [ListeningEvent] = []
+    try EventFileReader(path: path).forEachEvent { seen.append($0) }
+    XCTAssertEqual(seen, events)
+    struct Stop: Error {}
+    var count = 0
+    XCTAssertThrowsError(
+      try EventFileReader(path: path).forEachEvent { _ in
+        count += 1
+        if count == 3 { throw Stop() }
+      }
+    ) { XCTAssertTrue($0 is Stop) }
+    XCTAssertEqual(count, 3)
+  }
+
   func testRoundTrip_noEvents() throws {
     let path = temporaryDirectory(self) + "/empty.avro"
     let writer = try EventFileWriter(path: path, codec: .snappy)
