@@ -221,6 +221,23 @@ final class BadInputTests: XCTestCase {
       if case .invalidBlockSize(_, 1, start, Int64(trueSize + 3), trueSize) = $0 { return true }
       return false
     }
+    // Too few bytes.
+    let short = (trueSize - 3) * 2
+    f.bytes[start + 1] = UInt8(short & 0x7F) | 0x80
+    f.bytes[start + 2] = UInt8(short >> 7)
+    writeBytes(f.bytes, to: f.path)
+    assertRefused(f.path, in: f.dir) {
+      if case .invalidBlockSize(_, 1, start, Int64(trueSize - 3), trueSize) = $0 { return true }
+      return false
+    }
+    // Negative (zigzag 2·3 − 1 = 5 is −3, padded to two varint bytes).
+    f.bytes[start + 1] = 0x85
+    f.bytes[start + 2] = 0x00
+    writeBytes(f.bytes, to: f.path)
+    assertRefused(f.path, in: f.dir) {
+      if case .invalidBlockSize(_, 1, start, -3, trueSize) = $0 { return true }
+      return false
+    }
     // A size beyond the end of the file (no allocation follows it).
     f.bytes[start + 1] = 0xFE
     f.bytes[start + 2] = 0x7F
