@@ -5,8 +5,9 @@ public struct EventReadOptions: Sendable {
   /// Keep the intact records before the first damaged block instead of failing; what was kept
   /// and dropped is in `EventFileReader.salvageReport`.
   public var salvage: Bool = false
-  /// Blocks decoded at once (in parallel on the machine's cores); memory grows with it.
-  public var blocksInFlight: Int = 4
+  /// Blocks decoded at once (in parallel on the cores); two such groups are in flight (one
+  /// decoding while the other is consumed), so memory grows with it.
+  public var blocksInFlight: Int = 2
 
   /// Options with salvage off or on.
   public init(salvage: Bool = false) {
