@@ -28,7 +28,8 @@ public struct SalvageReport: Sendable, Equatable, CustomStringConvertible {
   public var error: AvroReadError
 
   public var description: String {
-    "salvaged \(recordsKept) records from \(blocksKept) blocks; dropped \(blocksDropped) blocks: \(error)"
+    "salvaged \(recordsKept) records from \(blocksKept) blocks; dropped \(blocksDropped) blocks: "
+      + error.damage
   }
 }
 

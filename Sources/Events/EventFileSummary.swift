@@ -100,7 +100,7 @@ public struct EventFileSummary: Sendable {
     if let salvage {
       lines.append(
         "salvage:        kept \(salvage.recordsKept) records in \(salvage.blocksKept) blocks, "
-          + "dropped \(salvage.blocksDropped) blocks: \(salvage.error)")
+          + "dropped \(salvage.blocksDropped) blocks: \(salvage.error.damage)")
     }
     return lines.joined(separator: "\n")
   }
@@ -147,7 +147,7 @@ public struct EventFileSummary: Sendable {
           .object([
             ("records_kept", int(salvage.recordsKept)), ("blocks_kept", int(salvage.blocksKept)),
             ("blocks_dropped", int(salvage.blocksDropped)),
-            ("error", .string(salvage.error.description)),
+            ("error", .string(salvage.error.damage)),
           ])
         ))
     }

@@ -69,6 +69,19 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
     }
   }
 
+  /// The message without its closing advice to pass `--salvage` (for salvage reports, where
+  /// salvage is already on).
+  public var damage: String {
+    var text = description
+    if text.hasSuffix(AvroReadError.salvageHint) {
+      text.removeLast(AvroReadError.salvageHint.count)
+    }
+    if text.hasSuffix(" Restore the file from its source.") {
+      text.removeLast(" Restore the file from its source.".count)
+    }
+    return text
+  }
+
   private static let salvageHint =
     " Restore the file from its source, or pass --salvage to keep the intact records before the damage."
 
