@@ -324,6 +324,27 @@ final class BadInputTests: XCTestCase {
     return (dir, path)
   }
 
+  func testBadInput_headerCutShort() throws {
+    let f = try makeFile(codec: .deflate)
+    for cut in [3, 4, 40, 300] {
+      writeBytes(Array(f.bytes[0..<cut]), to: f.path)
+      assertRefused(f.path, in: f.dir) {
+        if case .invalidHeader = $0 { return true } else { return false }
+      }
+    }
+  }
+
+  func testBadInput_emptyBlocksAreNotDamage() throws {
+    // Two empty deflate blocks (count 0, size 0) are valid, if odd.
+    let dir = temporaryDirectory(self)
+    let path = dir + "/in.avro"
+    let writer = try EventFileWriter(path: path, codec: .deflate, syncMarker: sync)
+    try writer.finish()
+    writeBytes(readBytes(path) + [0, 0] + sync + [0, 0] + sync, to: path)
+    XCTAssertEqual(try EventFileReader(path: path).readAll(), [])
+    XCTAssertEqual(try AvroFileReader(path: path).readAll(), [])
+  }
+
   func testBadInput_unknownCodec() throws {
     let f = try handMade(metadata: [
       "avro.schema": EventSchema.milestone1.json, "avro.codec": "bzip2",
