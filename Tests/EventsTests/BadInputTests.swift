@@ -417,6 +417,21 @@ final class BadInputTests: XCTestCase {
     }
   }
 
+  func testBadInput_arrayCountBeyondDataAllocatesNothing() throws {
+    // An array of longs claiming 2^40 items in a 12-byte block.
+    let schema =
+      #"{"type":"record","name":"A","fields":[{"name":"a","type":{"type":"array","items":"long"}}]}"#
+    let body = try AvroValue.long(1 << 40).encoded(with: .long) + [UInt8](repeating: 2, count: 6)
+    let f = try handMade(metadata: ["avro.schema": schema], body: body, count: 1)
+    XCTAssertThrowsError(try AvroFileReader(path: f.path).readAll()) {
+      guard
+        case .corruptRecord(
+          _, 0, 0, "an array or map block declares 1099511627776 items, more than its bytes") = $0
+          as? AvroReadError
+      else { return XCTFail("\($0)") }
+    }
+  }
+
   func testBadInput_zeroSizeRecordsWithHugeCountDoNotLoop() throws {
     let schema =
       #"{"type": "record", "name": "Nothing", "fields": [{"name": "n", "type": "null"}]}"#
