@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Writes the Avro interoperability fixtures of Tests/EventsTests/Fixtures.
 
-Files written by Python `fastavro` (codecs null, deflate, snappy) and by the Apache `avro`
-package (null, deflate, snappy), with the seed's Milestone-1 schema, a Milestone-2-style
+Files written by Python `fastavro` (codecs null, deflate, snappy, zstandard) and by the Apache
+`avro` package (null, deflate, snappy, zstandard), with the seed's Milestone-1 schema, a Milestone-2-style
 flattened schema, and a generic schema exercising every Avro type. Next to each data file,
 `<name>.json` holds the records as JSON (bytes as lists of ints, floats as written) so the Swift
 tests compare values exactly.
 
 Run from the package root: python3 scripts/avro-fixtures.py   (needs fastavro, avro, cramjam,
-python-snappy; scripts/install-deps installs them). The output is deterministic but for the sync
+python-snappy, zstandard, backports.zstd; scripts/install-deps installs them). The output is deterministic but for the sync
 markers the Apache writer draws; the committed files are the reference.
 """
 import datetime
@@ -212,7 +212,7 @@ def main():
         seed = json.load(f)
     m1 = milestone1_records(40, seed=1)
     write_expected("milestone1.json", m1)
-    for codec in ("null", "deflate", "snappy"):
+    for codec in ("null", "deflate", "snappy", "zstandard"):
         write_fastavro("milestone1-fastavro-%s.avro" % codec, seed, m1, codec)
         write_apache("milestone1-apache-%s.avro" % codec, seed, m1, codec)
     m2 = milestone2_records(30, seed=2)
@@ -220,7 +220,7 @@ def main():
     write_fastavro("milestone2-fastavro-deflate.avro", MILESTONE2_SCHEMA, m2, "deflate")
     g = generic_records(25, seed=3)
     write_expected("generic.json", g)
-    for codec in ("null", "deflate", "snappy"):
+    for codec in ("null", "deflate", "snappy", "zstandard"):
         write_fastavro("generic-fastavro-%s.avro" % codec, GENERIC_SCHEMA, g, codec, 5)
     write_apache("generic-apache-deflate.avro", GENERIC_SCHEMA, [apache_logical(r) for r in g], "deflate")
     # Verify: every file reads back in fastavro with the values written.

@@ -21,7 +21,8 @@ enum AvroBench {
     defer { fclose(f) }
     var buffer = [CChar](repeating: 0, count: 64)
     guard fgets(&buffer, 64, f) != nil else { return "?" }
-    let text = String(cString: buffer)
+    let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    let text = String(decoding: bytes, as: UTF8.self)
     return String(text.split(separator: " ").first ?? "?")
   }
 
@@ -88,6 +89,37 @@ enum AvroBench {
     let environment = { (name: String) -> String? in getenv(name).map { String(cString: $0) } }
     let count = environment("AVRO_BENCH_EVENTS").flatMap { Int($0) } ?? 1_000_000
     let directory = environment("AVRO_BENCH_DIR") ?? "/tmp"
+    // Memory checks (run under /usr/bin/time -v): stream a large file out, or read one back.
+    if let path = environment("AVRO_BENCH_MAKE") {
+      var source = EventSource(state: 2024)
+      let codec = environment("AVRO_BENCH_CODEC").flatMap { AvroCodec(rawValue: $0) } ?? .null
+      let t0 = now()
+      let writer = try EventFileWriter(path: path, schema: .milestone1, codec: codec)
+      for i in 0..<count { try writer.write(source.event(i)) }
+      try writer.finish()
+      emit(codec: codec, mode: "write_stream", records: count, seconds: now() - t0, bytes: 0)
+      return
+    }
+    if let path = environment("AVRO_BENCH_READ") {
+      let t0 = now()
+      var sum: Int64 = 0
+      var m = 0
+      let reader = try EventFileReader(path: path)
+      try reader.forEachBatch { batch in
+        for v in batch.startTime { sum &+= v }
+        m += batch.count
+      }
+      emit(codec: reader.codec, mode: "read_columnar", records: m, seconds: now() - t0, bytes: 0)
+      let t1 = now()
+      var n = 0
+      while let e = try reader.next() {
+        sum &+= e.userID
+        n += 1
+      }
+      precondition(n == m, "avro bench: events \(n) vs columnar \(m)")
+      emit(codec: reader.codec, mode: "read_events", records: n, seconds: now() - t1, bytes: 0)
+      return
+    }
     var source = EventSource(state: 2024)
     let events = (0..<count).map { source.event($0) }
     var expectedUsers: Int64 = 0

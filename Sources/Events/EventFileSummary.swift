@@ -7,6 +7,12 @@ public struct EventFileSummary: Sendable {
     public var name: String
     /// Its type (`long`, `music.Location`, …).
     public var type: String
+
+    /// A field summary.
+    public init(name: String, type: String) {
+      self.name = name
+      self.type = type
+    }
   }
 
   /// The file.
@@ -21,8 +27,9 @@ public struct EventFileSummary: Sendable {
   public var records: Int
   /// Blocks read.
   public var blocks: Int
-  /// Earliest start and latest end (Unix epoch ms), nil for an empty file.
+  /// Earliest start (Unix epoch ms), nil for an empty file.
   public var firstStart: Int64?
+  /// Latest end (Unix epoch ms), nil for an empty file.
   public var lastEnd: Int64?
   /// Distinct user ids.
   public var distinctUsers: Int
@@ -93,7 +100,7 @@ public struct EventFileSummary: Sendable {
     if let salvage {
       lines.append(
         "salvage:        kept \(salvage.recordsKept) records in \(salvage.blocksKept) blocks, "
-          + "dropped \(salvage.blocksDropped) blocks: \(salvage.error)")
+          + "dropped \(salvage.blocksDropped) blocks: \(salvage.error.damage)")
     }
     return lines.joined(separator: "\n")
   }
@@ -140,7 +147,7 @@ public struct EventFileSummary: Sendable {
           .object([
             ("records_kept", int(salvage.recordsKept)), ("blocks_kept", int(salvage.blocksKept)),
             ("blocks_dropped", int(salvage.blocksDropped)),
-            ("error", .string(salvage.error.description)),
+            ("error", .string(salvage.error.damage)),
           ])
         ))
     }

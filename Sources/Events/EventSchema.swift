@@ -94,7 +94,7 @@ public enum EventSchema: String, Sendable, CaseIterable {
             "name": "Subscription",
             "namespace": "forecast",
             "aliases": ["music.SubscriptionType", "music.Subscription"],
-        "symbols": ["free", "premium", "family", "student", "unknown"],
+            "symbols": ["free", "premium", "family", "student", "unknown"],
             "default": "unknown"
           },
           "default": "unknown",

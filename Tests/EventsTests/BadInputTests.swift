@@ -221,6 +221,23 @@ final class BadInputTests: XCTestCase {
       if case .invalidBlockSize(_, 1, start, Int64(trueSize + 3), trueSize) = $0 { return true }
       return false
     }
+    // Too few bytes.
+    let short = (trueSize - 3) * 2
+    f.bytes[start + 1] = UInt8(short & 0x7F) | 0x80
+    f.bytes[start + 2] = UInt8(short >> 7)
+    writeBytes(f.bytes, to: f.path)
+    assertRefused(f.path, in: f.dir) {
+      if case .invalidBlockSize(_, 1, start, Int64(trueSize - 3), trueSize) = $0 { return true }
+      return false
+    }
+    // Negative (zigzag 2·3 − 1 = 5 is −3, padded to two varint bytes).
+    f.bytes[start + 1] = 0x85
+    f.bytes[start + 2] = 0x00
+    writeBytes(f.bytes, to: f.path)
+    assertRefused(f.path, in: f.dir) {
+      if case .invalidBlockSize(_, 1, start, -3, trueSize) = $0 { return true }
+      return false
+    }
     // A size beyond the end of the file (no allocation follows it).
     f.bytes[start + 1] = 0xFE
     f.bytes[start + 2] = 0x7F
@@ -253,6 +270,19 @@ final class BadInputTests: XCTestCase {
     writeBytes(f.bytes, to: f.path)
     assertRefused(f.path, in: f.dir) {
       if case .corruptBlock(_, 0, .snappy, "the snappy data is invalid") = $0 { return true }
+      return false
+    }
+  }
+
+  func testBadInput_corruptZstandardBlock() throws {
+    var f = try makeFile(codec: .zstandard)
+    let layout = blocks(f.bytes)
+    let dataStart = layout[1].start + 3
+    XCTAssertEqual(Array(f.bytes[dataStart..<dataStart + 4]), [0x28, 0xB5, 0x2F, 0xFD])
+    f.bytes[dataStart + 3] = 0  // not a zstd frame magic any more
+    writeBytes(f.bytes, to: f.path)
+    assertRefused(f.path, in: f.dir) {
+      if case .corruptBlock(_, 1, .zstandard, "Unknown frame descriptor") = $0 { return true }
       return false
     }
   }
@@ -294,12 +324,33 @@ final class BadInputTests: XCTestCase {
     return (dir, path)
   }
 
+  func testBadInput_headerCutShort() throws {
+    let f = try makeFile(codec: .deflate)
+    for cut in [3, 4, 40, 300] {
+      writeBytes(Array(f.bytes[0..<cut]), to: f.path)
+      assertRefused(f.path, in: f.dir) {
+        if case .invalidHeader = $0 { return true } else { return false }
+      }
+    }
+  }
+
+  func testBadInput_emptyBlocksAreNotDamage() throws {
+    // Two empty deflate blocks (count 0, size 0) are valid, if odd.
+    let dir = temporaryDirectory(self)
+    let path = dir + "/in.avro"
+    let writer = try EventFileWriter(path: path, codec: .deflate, syncMarker: sync)
+    try writer.finish()
+    writeBytes(readBytes(path) + [0, 0] + sync + [0, 0] + sync, to: path)
+    XCTAssertEqual(try EventFileReader(path: path).readAll(), [])
+    XCTAssertEqual(try AvroFileReader(path: path).readAll(), [])
+  }
+
   func testBadInput_unknownCodec() throws {
     let f = try handMade(metadata: [
-      "avro.schema": EventSchema.milestone1.json, "avro.codec": "zstandard",
+      "avro.schema": EventSchema.milestone1.json, "avro.codec": "bzip2",
     ])
     assertRefused(f.path, in: f.dir) {
-      if case .unknownCodec(_, "zstandard") = $0 { return true } else { return false }
+      if case .unknownCodec(_, "bzip2") = $0 { return true } else { return false }
     }
   }
 
@@ -366,6 +417,21 @@ final class BadInputTests: XCTestCase {
     }
   }
 
+  func testBadInput_arrayCountBeyondDataAllocatesNothing() throws {
+    // An array of longs claiming 2^40 items in a 12-byte block.
+    let schema =
+      #"{"type":"record","name":"A","fields":[{"name":"a","type":{"type":"array","items":"long"}}]}"#
+    let body = try AvroValue.long(1 << 40).encoded(with: .long) + [UInt8](repeating: 2, count: 6)
+    let f = try handMade(metadata: ["avro.schema": schema], body: body, count: 1)
+    XCTAssertThrowsError(try AvroFileReader(path: f.path).readAll()) {
+      guard
+        case .corruptRecord(
+          _, 0, 0, "an array or map block declares 1099511627776 items, more than its bytes") = $0
+          as? AvroReadError
+      else { return XCTFail("\($0)") }
+    }
+  }
+
   func testBadInput_zeroSizeRecordsWithHugeCountDoNotLoop() throws {
     let schema =
       #"{"type": "record", "name": "Nothing", "fields": [{"name": "n", "type": "null"}]}"#
@@ -375,6 +441,24 @@ final class BadInputTests: XCTestCase {
         return XCTFail("\($0)")
       }
     }
+  }
+
+  func testBadInput_deepRecursionIsRefusedNotACrash() throws {
+    // A linked list 5,000 deep: a union index 1 per level, then null.
+    let schema =
+      #"{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}"#
+    let body = [UInt8](repeating: 2, count: 5000) + [0]
+    let f = try handMade(metadata: ["avro.schema": schema], body: body, count: 1)
+    XCTAssertThrowsError(try AvroFileReader(path: f.path).readAll()) {
+      guard
+        case .corruptRecord(_, 0, 0, "values nest more than 1000 levels deep") = $0
+          as? AvroReadError
+      else { return XCTFail("\($0)") }
+    }
+    // 300 deep is fine (each list level is three decoding levels: union, branch, record).
+    let ok = try handMade(
+      metadata: ["avro.schema": schema], body: [UInt8](repeating: 2, count: 300) + [0], count: 1)
+    XCTAssertEqual(try AvroFileReader(path: ok.path).readAll().count, 1)
   }
 
   func testBadInput_corruptRecordNamesBlockAndRecord() throws {
