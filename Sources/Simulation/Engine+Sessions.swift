@@ -39,12 +39,14 @@ extension Engine {
     defer { rng[u] = r }
     var t = s.start
     if population.anomalyKind[u] == Population.botKind {
-      // A bot: its 16-song playlist, played in full, back to back, for 57 minutes.
-      let end = s.start + 57 * 60_000
+      // A bot: its 16-song playlist, played in full, back to back, until the hour is over
+      // (its next session starts in the first two minutes of the next hour).
+      let end = (s.start / 3_600_000 + 1) * 3_600_000
       var i = r.below(Self.historyLength)
-      while t < end {
+      while true {
         let song = history[u * Self.historyLength + i % Self.historyLength]
         let length = Int64(songs[Int(song)].lengthSeconds) * 1000
+        guard t + length <= end else { break }
         out.append(
           CompactEvent(start: t, end: t + length, user: s.user, song: song, city: s.city, interaction: 0))
         t += length + 100 + Int64(r.below(400))
