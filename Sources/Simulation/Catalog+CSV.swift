@@ -116,6 +116,16 @@ extension Catalog {
 }
 
 extension Catalog {
+  /// Writes `csvText()` to `path` atomically.
+  /// - Throws: `SimulationError.unwritableOutput`.
+  public func writeCSV(to path: String) throws {
+    do {
+      try Data(csvText().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw SimulationError.unwritableOutput(path: path, reason: error.localizedDescription)
+    }
+  }
+
   /// `parseDuration`, for the tests.
   package static func parseDurationForTesting(_ text: String) -> Int32? { parseDuration(text) }
 }

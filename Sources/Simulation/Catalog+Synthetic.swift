@@ -20,7 +20,7 @@ extension Catalog {
   ///     artist popularity(r) ≈ 92 − 55 · ln r / ln A          song popularity ≈ that ± 8
   ///     duration ≈ N(215 s, 45 s) clamped to 90…600 s
   ///
-  /// The default (600 artists) holds about 4,500 songs.
+  /// The default (600 artists) holds about 4,100 songs.
   public static func synthetic(seed: UInt64, artistCount: Int = 600, latestYear: Int = 2024)
     -> Catalog
   {

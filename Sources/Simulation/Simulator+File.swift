@@ -47,7 +47,9 @@ extension Simulator {
     let c = configuration
     header["forecast.simulation"] =
       "users=\(c.users) days=\(c.days) start=\(c.start) seed=\(c.seed) travel=\(c.travel) "
-      + "anomalies=\(c.anomalies) songs=\(catalog.songs.count) cities=\(gazetteer.cities.count)"
+      + "anomalies=\(c.anomalies) sessions-per-day=\(c.meanSessionsPerDay) "
+      + "songs-per-session=\(c.meanSongsPerSession) songs=\(catalog.songs.count) "
+      + "cities=\(gazetteer.cities.count)"
     let writer = try EventFileWriter(
       path: path, schema: schema, codec: codec, syncMarker: syncMarker, metadata: header)
     var sink = writer
