@@ -36,7 +36,8 @@ enum SimulateBench {
     let t0 = now()
     _ = try simulator.run(into: &second)
     let seconds = now() - t0
-    precondition(first.count == second.count && first.checksum == second.checksum,
+    precondition(
+      first.count == second.count && first.checksum == second.checksum,
       "simulate: two runs differ (\(first.count) vs \(second.count) events)")
     report("generate", events: second.count, seconds: seconds)
 
@@ -59,17 +60,25 @@ enum SimulateBench {
       let start = now()
       let summary = try simulator.write(to: path, codec: codec)
       let elapsed = now() - start
-      precondition(summary.events == second.count, "simulate: wrote \(summary.events) events, generated \(second.count)")
+      precondition(
+        summary.events == second.count,
+        "simulate: wrote \(summary.events) events, generated \(second.count)")
       var info = stat()
       stat(path, &info)
-      report("write-\(codec.rawValue)", events: summary.events, seconds: elapsed, bytes: Int(info.st_size))
+      report(
+        "write-\(codec.rawValue)", events: summary.events, seconds: elapsed,
+        bytes: Int(info.st_size))
     }
   }
 
   static func report(_ name: String, events: Int, seconds: Double, bytes: Int? = nil) {
     var line = #"{"suite":"simulate","case":"\#(name)","users":50000,"days":2,"events":\#(events),"#
-    line += #""seconds":\#((seconds * 1000).rounded() / 1000),"events_per_second":\#(Int(Double(events) / seconds))"#
-    if let bytes { line += #","bytes":\#(bytes),"bytes_per_event":\#((Double(bytes) / Double(events) * 10).rounded() / 10)"# }
+    line +=
+      #""seconds":\#((seconds * 1000).rounded() / 1000),"events_per_second":\#(Int(Double(events) / seconds))"#
+    if let bytes {
+      line +=
+        #","bytes":\#(bytes),"bytes_per_event":\#((Double(bytes) / Double(events) * 10).rounded() / 10)"#
+    }
     print(line + "}")
   }
 }

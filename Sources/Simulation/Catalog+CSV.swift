@@ -50,7 +50,8 @@ extension Catalog {
     for (line, fields) in table.rows {
       func text(_ i: Int) -> String { fields[i].trimmingCharacters(in: .whitespacesAndNewlines) }
       func bad(_ i: Int, _ expected: String) -> SimulationError {
-        .badValue(path: path, line: line, column: table.header[i], value: fields[i], expected: expected)
+        .badValue(
+          path: path, line: line, column: table.header[i], value: fields[i], expected: expected)
       }
       func number(_ i: Int, _ range: ClosedRange<Double>, _ expected: String) throws -> Double {
         guard let v = Double(text(i).replacingOccurrences(of: ",", with: "")), range.contains(v)

@@ -24,7 +24,8 @@ extension Catalog {
   public static func synthetic(seed: UInt64, artistCount: Int = 600, latestYear: Int = 2024)
     -> Catalog
   {
-    precondition(artistCount >= 1, "Catalog.synthetic: expected artistCount ≥ 1, got \(artistCount)")
+    precondition(
+      artistCount >= 1, "Catalog.synthetic: expected artistCount ≥ 1, got \(artistCount)")
     var rng = SimulationRandom(seed: seed, key: 0xCA7A_10C0)
     var names = NameMaker()
     var usedArtists: Set<String> = []
@@ -119,7 +120,9 @@ struct NameMaker {
     case 1: return "\(pick(Self.verbs, &rng)) in the \(pick(Self.nouns, &rng))"
     case 2: return "\(pick(Self.nouns, &rng)) of \(pick(Self.nouns, &rng))"
     case 3: return "\(pick(Self.verbs, &rng))"
-    default: return "\(pick(Self.adjectives, &rng)) \(pick(Self.nouns, &rng)) (\(pick(Self.firstNames, &rng)))"
+    default:
+      return
+        "\(pick(Self.adjectives, &rng)) \(pick(Self.nouns, &rng)) (\(pick(Self.firstNames, &rng)))"
     }
   }
 }

@@ -48,7 +48,8 @@ extension Engine {
         let length = Int64(songs[Int(song)].lengthSeconds) * 1000
         guard t + length <= end else { break }
         out.append(
-          CompactEvent(start: t, end: t + length, user: s.user, song: song, city: s.city, interaction: 0))
+          CompactEvent(
+            start: t, end: t + length, user: s.user, song: song, city: s.city, interaction: 0))
         t += length + 100 + Int64(r.below(400))
         i += 1
       }
@@ -129,7 +130,8 @@ extension Engine {
       userID: population.ids[u], location: locations[c], continent: continents[c],
       subscription: tierValues[Int(population.tier[u])],
       interaction: Personality.interactions[Int(e.interaction)], song: songs[Int(e.song)],
-      startTime: e.start, endTime: e.end, personality: personalityNames[Int(population.personality[u])])
+      startTime: e.start, endTime: e.end,
+      personality: personalityNames[Int(population.personality[u])])
   }
 }
 

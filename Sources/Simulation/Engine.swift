@@ -71,7 +71,8 @@ final class Engine: @unchecked Sendable {
     tripEndDay.initialize(repeating: -1)
     history.initialize(repeating: 0)
 
-    pools = Engine.makePools(catalog: catalog, latestYear: min(catalog.latestYear, config.start.year))
+    pools = Engine.makePools(
+      catalog: catalog, latestYear: min(catalog.latestYear, config.start.year))
     var cumulative: [Double] = []
     for p in Personality.all {
       var sum = 0.0
@@ -92,7 +93,8 @@ final class Engine: @unchecked Sendable {
     }
     var releases: [[Int32]] = []
     var releaseDays: [Int] = []
-    for d in 0..<s.configuration.days where CivilDate.weekday(daysSinceEpoch: s.configuration.start.daysSinceEpoch + d) == 5 {
+    for d in 0..<s.configuration.days
+    where CivilDate.weekday(daysSinceEpoch: s.configuration.start.daysSinceEpoch + d) == 5 {
       guard releaseStream.chance(1.0 / 3) else { continue }
       let artist = upperBound(fame, releaseStream.unit() * total, in: 0..<fame.count)
       let songs = s.catalog.songs

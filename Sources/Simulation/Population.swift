@@ -69,7 +69,8 @@ struct Population: Sendable {
       arrivalMs.append(arrival)
       let lifetimeDays = rng.exponential(mean: tiers[t].lifetimeYears * 365)
       let from = max(arrival, startMs)
-      churnMs.append(lifetimeDays * 86_400_000 > 1e15 ? Int64.max : from + Int64(lifetimeDays * 86_400_000))
+      churnMs.append(
+        lifetimeDays * 86_400_000 > 1e15 ? Int64.max : from + Int64(lifetimeDays * 86_400_000))
     }
     // Anomalies: distinct initial users, made free-tier and permanent.
     var kind = [UInt8](repeating: 0, count: n)

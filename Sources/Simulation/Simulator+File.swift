@@ -24,7 +24,8 @@ extension Simulator {
   public func groundTruthCSV() -> String {
     var text = "user_id,kind,detail\n"
     for a in anomalies {
-      text += "\(a.userID),\(a.kind.rawValue),\"\(a.detail.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+      text +=
+        "\(a.userID),\(a.kind.rawValue),\"\(a.detail.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
     }
     return text
   }

@@ -39,7 +39,9 @@ public struct Simulator: Sendable {
   }
 
   /// Runs the simulation, writing every event to `sink` in output order.
-  /// - Parameter progress: called after every simulated hour.
+  /// - Parameters:
+  ///   - sink: receives every event.
+  ///   - progress: called after every simulated hour.
   /// - Returns: counts of events, users and churned users.
   /// - Throws: whatever `sink` throws.
   public func run<Sink: ListeningEventSink>(
@@ -86,7 +88,8 @@ public struct Simulator: Sendable {
           for e in events { try sink.write(e) }
           emitted += events.count
           if let hoursDone {
-            progress?(SimulationProgress(hoursDone: hoursDone, hoursTotal: hoursTotal, events: emitted))
+            progress?(
+              SimulationProgress(hoursDone: hoursDone, hoursTotal: hoursTotal, events: emitted))
           }
         }
       } catch {
@@ -103,7 +106,8 @@ public struct Simulator: Sendable {
           for e in events { try sink.write(engine.materialise(e)) }
           emitted += events.count
           progress?(
-            SimulationProgress(hoursDone: day * 24 + hour + 1, hoursTotal: hoursTotal, events: emitted))
+            SimulationProgress(
+              hoursDone: day * 24 + hour + 1, hoursTotal: hoursTotal, events: emitted))
         }
       }
     }

@@ -28,7 +28,9 @@ final class SimulationBehaviourTests: XCTestCase {
 
   /// Per-user statistics over the first 200 events of listeners with at least 200, by the
   /// letter at `trait` (0 F/E, 1 L/V, 2 T/N, 3 C/U).
-  func perUser(trait: Int, _ statistic: (ArraySlice<ListeningEvent>) -> Double) -> [Character: [Double]] {
+  func perUser(trait: Int, _ statistic: (ArraySlice<ListeningEvent>) -> Double) -> [Character:
+    [Double]]
+  {
     var result: [Character: [Double]] = [:]
     for (_, list) in SimulatedYear.byUser where list.count >= 200 {
       let letter = Array(list[0].personality)[trait]
@@ -56,7 +58,8 @@ final class SimulationBehaviourTests: XCTestCase {
     // Northern-hemisphere listeners: sessions per day in December vs July and August.
     var december = 0
     var summer = 0
-    let zonesNorth = Set(SimulatedYear.events.filter { $0.location.latitude > 0 }.map(\.location.timezone))
+    let zonesNorth = Set(
+      SimulatedYear.events.filter { $0.location.latitude > 0 }.map(\.location.timezone))
     for s in SimulatedYear.sessions where zonesNorth.contains(s.timezone) {
       let date = localDate(s.start, s.timezone)
       guard date.year == 2023 else { continue }
@@ -75,7 +78,8 @@ final class SimulationBehaviourTests: XCTestCase {
       var n = 0
       for m in month {
         for d in 1...CivilDate.daysIn(month: m, year: 2023) {
-          sum += ActivityModel.seasonalFactor(CivilDate(year: 2023, month: m, day: d), southernHemisphere: south)
+          sum += ActivityModel.seasonalFactor(
+            CivilDate(year: 2023, month: m, day: d), southernHemisphere: south)
           n += 1
         }
       }
@@ -94,7 +98,9 @@ final class SimulationBehaviourTests: XCTestCase {
     XCTAssertEqual(ActivityModel.dayFactor(CivilDate(year: 2023, month: 3, day: 8)), 1)
     XCTAssertEqual(ActivityModel.dayFactor(CivilDate(year: 2023, month: 12, day: 31)), 1.4)
     // Night is quiet, evening busy.
-    XCTAssertLessThan(ActivityModel.hourWeight(4, weekendLike: false) * 8, ActivityModel.hourWeight(19, weekendLike: false))
+    XCTAssertLessThan(
+      ActivityModel.hourWeight(4, weekendLike: false) * 8,
+      ActivityModel.hourWeight(19, weekendLike: false))
   }
 
   func testExplorersReachMoreArtistsThanFamiliarityListeners() {
@@ -148,7 +154,9 @@ final class SimulationBehaviourTests: XCTestCase {
     let events = SimulatedYear.events
     let skips = events.filter { $0.interaction == .skipped }.map { Double($0.durationMilliseconds) }
     let plays = events.filter { $0.interaction == .played }.map { Double($0.durationMilliseconds) }
-    let repeats = events.filter { $0.interaction == .repeated }.map { Double($0.durationMilliseconds) }
+    let repeats = events.filter { $0.interaction == .repeated }.map {
+      Double($0.durationMilliseconds)
+    }
     XCTAssertFalse(skips.isEmpty)
     XCTAssertLessThan(median(skips), 30_000)
     XCTAssertGreaterThan(median(plays), 150_000)
@@ -215,7 +223,8 @@ final class SimulationBehaviourTests: XCTestCase {
     }
     // The year stays in the year (sessions that start on Dec 31 may run into Jan 1).
     let first = SimulatedYear.events.map(\.startTime).min() ?? 0
-    XCTAssertGreaterThanOrEqual(first, Int64(CivilDate(year: 2023, month: 1, day: 1).daysSinceEpoch) * 86_400_000)
+    XCTAssertGreaterThanOrEqual(
+      first, Int64(CivilDate(year: 2023, month: 1, day: 1).daysSinceEpoch) * 86_400_000)
   }
 
   func testTimezonesAreValidAndMatchTheGazetteer() {
