@@ -73,7 +73,7 @@ public struct Simulator: Sendable {
             var start = 0
             repeat {
               let end = min(events.count, start + 65_536)
-              let slice = events[start..<end].map { engine.materialise($0) }
+              let slice = engine.materialise(events[start..<end])
               queue.put(slice, hoursDone: end == events.count ? hoursDone : nil)
               start = end
             } while start < events.count
