@@ -52,10 +52,11 @@ extension Engine {
     for e in events { offsets[Int((e.start - lo) >> shift) + 1] += 1 }
     for b in 0..<bucketCount { offsets[b + 1] += offsets[b] }
     let sorted = [CompactEvent](unsafeUninitializedCapacity: n) { buffer, count in
+      guard let base = buffer.baseAddress else { return }
       var next = offsets
       for e in events {
         let b = Int((e.start - lo) >> shift)
-        (buffer.baseAddress! + next[b]).initialize(to: e)
+        (base + next[b]).initialize(to: e)
         next[b] += 1
       }
       for b in 0..<bucketCount where offsets[b + 1] - offsets[b] > 1 {
