@@ -12,10 +12,12 @@ extension Catalog {
       ("country", 0.05, 56, 60), ("soul", 0.03, 58, 48), ("jazz", 0.03, 50, 36),
     ]
 
-  /// A synthetic catalogue drawn from `seed`: `artistCount` artists whose fame follows Zipf's law
-  /// (the artist of rank r is picked ∝ 1/r), each with a main genre, a career of release years
-  /// ending no later than `latestYear` (most careers recent, some reaching back to 1960), and
-  /// songs whose number grows with fame (about 3 + 30/√r).
+  /// A synthetic catalogue drawn from `seed`: `artistCount` artists ranked by fame, each with a
+  /// main genre, a career of release years ending no later than `latestYear` (most careers
+  /// recent, some reaching back to 1960), and songs whose number grows with fame (about
+  /// 3 + 30/√r for rank r) and whose popularity falls with the logarithm of the rank. Listeners'
+  /// plays then follow a Zipf-like rank–frequency curve (slope about −0.6 on log–log axes over
+  /// the top half of the artists in `notebooks-data/history.avro`).
   ///
   ///     artist popularity(r) ≈ 92 − 55 · ln r / ln A          song popularity ≈ that ± 8
   ///     duration ≈ N(215 s, 45 s) clamped to 90…600 s
