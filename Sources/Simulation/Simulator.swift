@@ -24,6 +24,20 @@ public struct Simulator: Sendable {
   let population: Population
   /// The injected anomalous accounts (the ground truth), by user id.
   public var anomalies: [InjectedAnomaly] { population.anomalies }
+  /// New releases: simulated day, artist, and the songs released.
+  let releasePlan: [(day: Int, artist: Int, songs: [Int32])]
+
+  /// The new releases of the run (Fridays, one in three): the day and the artist. For 21 days
+  /// a song comes from the release with probability 0.25·exp(−age/6 days), and activity rises by
+  /// 15 %·exp(−age/2 days).
+  public var releases: [(date: CivilDate, artist: String)] {
+    releasePlan.map {
+      (
+        CivilDate(daysSinceEpoch: configuration.start.daysSinceEpoch + $0.day),
+        catalog.artists[$0.artist]
+      )
+    }
+  }
 
   /// Prepares a simulation: draws every listener's attributes, arrival and churn.
   /// - Throws: `SimulationError.invalidConfiguration` for values out of range.
@@ -36,6 +50,32 @@ public struct Simulator: Sendable {
     self.catalog = catalog
     self.gazetteer = gazetteer
     self.population = Population(configuration: configuration, gazetteer: gazetteer)
+    self.releasePlan = Self.planReleases(configuration: configuration, catalog: catalog)
+  }
+
+  /// Releases: on Fridays, with probability 1/3 each, an artist drawn by fame releases (or
+  /// re-promotes) its ten newest songs.
+  static func planReleases(
+    configuration c: SimulationConfiguration, catalog: Catalog
+  ) -> [(day: Int, artist: Int, songs: [Int32])] {
+    var stream = SimulationRandom(seed: c.seed, key: 4)
+    var fame: [Double] = []
+    var total = 0.0
+    for f in catalog.artistFame {
+      total += f
+      fame.append(total)
+    }
+    var plan: [(day: Int, artist: Int, songs: [Int32])] = []
+    for d in 0..<c.days where CivilDate.weekday(daysSinceEpoch: c.start.daysSinceEpoch + d) == 5 {
+      guard stream.chance(1.0 / 3) else { continue }
+      let artist = upperBound(fame, stream.unit() * total, in: 0..<fame.count)
+      let songs = catalog.songs
+      let newest = catalog.songRange(ofArtist: artist).sorted {
+        (songs[$0].year, $0) > (songs[$1].year, $1)
+      }
+      plan.append((d, artist, newest.prefix(10).map { Int32($0) }))
+    }
+    return plan
   }
 
   /// Runs the simulation, writing every event to `sink` in output order.

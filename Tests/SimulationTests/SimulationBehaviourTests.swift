@@ -244,6 +244,29 @@ final class SimulationBehaviourTests: XCTestCase {
     XCTAssertEqual(Set(SimulatedYear.events.map(\.continent)).count, 6)
   }
 
+  func testReleasesPullPlaysToTheReleasingArtist() {
+    let releases = SimulatedYear.simulator.releases
+    // Fridays, about one in three: 52 Fridays in 2023.
+    XCTAssertTrue(releases.allSatisfy { $0.date.weekday == 5 })
+    XCTAssertEqual(Double(releases.count), 52.0 / 3, accuracy: 8)
+    var days: [String: [Int64]] = [:]
+    for release in releases {
+      days[release.artist, default: []].append(Int64(release.date.daysSinceEpoch))
+    }
+    var before = 0
+    var after = 0
+    let anomalous = SimulatedYear.anomalous
+    for e in SimulatedYear.events where !anomalous.contains(e.userID) {
+      guard let releaseDays = days[e.song.artist] else { continue }
+      let day = e.startTime / 86_400_000
+      for d in releaseDays where abs(day - d) <= 7 {
+        if day < d { before += 1 } else { after += 1 }
+      }
+    }
+    XCTAssertGreaterThan(
+      after, 3 * before, "plays of releasing artists: week before \(before), after \(after)")
+  }
+
   func testUserBaseGrowsAndChurns() {
     let firstDay = Int64(CivilDate(year: 2023, month: 1, day: 1).daysSinceEpoch) * 86_400_000
     var firstSeen: [Int64: Int64] = [:]
