@@ -12,7 +12,8 @@ BLASKernels.selectFastest()
 
 /// Every suite, by the name given on the command line, in the order `all` runs them.
 let suites: [(name: String, run: () throws -> Void)] = [
-  ("simulate", SimulateBench.run)
+  ("avro", AvroBench.run),
+  ("simulate", SimulateBench.run),
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -8,7 +8,7 @@ struct ForecastCommand: AsyncParsableCommand {
     commandName: "forecast",
     abstract: "Forecast listening engagement from Avro event history with LSTM models.",
     version: ToolkitVersion.string,
-    subcommands: [Simulate.self])
+    subcommands: [Simulate.self, Inspect.self])
 
   static func main() async {
     BLASKernels.selectFastest()
