@@ -26,6 +26,12 @@ enum SimulateBench {
       + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
   }
 
+  /// The one-minute load average (other processes competing for the cores), or -1.
+  static func loadAverage() -> Double {
+    var loads = [Double](repeating: -1, count: 3)
+    return getloadavg(&loads, 3) >= 1 ? (loads[0] * 100).rounded() / 100 : -1
+  }
+
   static func now() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
@@ -95,6 +101,7 @@ enum SimulateBench {
     line +=
       #""seconds":\#((seconds * 1000).rounded() / 1000),"events_per_second":\#(Int(Double(events) / seconds))"#
     line += #","cpu_seconds":\#((cpuSeconds * 1000).rounded() / 1000)"#
+    line += #","load_average_1min":\#(loadAverage())"#
     if let bytes {
       line +=
         #","bytes":\#(bytes),"bytes_per_event":\#((Double(bytes) / Double(events) * 10).rounded() / 10)"#
