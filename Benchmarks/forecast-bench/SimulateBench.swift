@@ -75,6 +75,16 @@ enum SimulateBench {
       "writer-only-null", events: events.count, seconds: now() - writerStart,
       cpuSeconds: cpu() - writerCPU)
     events = []
+    // Generation and writing on one thread (the public `run` into the writer), for comparison.
+    let serialStart = now()
+    let serialCPU = cpu()
+    var serialWriter = try EventFileWriter(
+      path: path, codec: .null, syncMarker: simulator.syncMarker)
+    _ = try simulator.run(into: &serialWriter)
+    try serialWriter.finish()
+    report(
+      "write-null-serial", events: second.count, seconds: now() - serialStart,
+      cpuSeconds: cpu() - serialCPU)
     for codec in [AvroCodec.null, .deflate] {
       let start = now()
       let startCPU = cpu()
