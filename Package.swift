@@ -81,7 +81,7 @@ let package = Package(
       swiftSettings: numericSettings),
     .target(
       name: "Simulation", dependencies: ["Events", .product(name: "CSV", package: "CSV.swift")],
-      swiftSettings: numericSettings),
+      exclude: ["README.md"], swiftSettings: numericSettings),
     .target(
       name: "Forecast",
       dependencies: ["Tensor", "LSTM", "Events", .product(name: "CSV", package: "CSV.swift")],

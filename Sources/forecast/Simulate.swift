@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Simulation
 
+// Declared here, for the first subcommand that needs them; other subcommands share them.
 extension EventSchema: ExpressibleByArgument {}
 extension AvroCodec: ExpressibleByArgument {}
 
@@ -33,7 +34,7 @@ extension ForecastCommand {
     @Option(help: "The Avro file to write (replaced atomically).")
     var out: String
 
-    @Option(help: "Block codec: null, deflate or snappy.")
+    @Option(help: "Block codec of the Avro file.")
     var codec: AvroCodec = .deflate
 
     @Option(
@@ -41,6 +42,12 @@ extension ForecastCommand {
         "A song catalogue CSV in the Kaggle 'Spotify top songs' layout.",
         discussion: "Default: a synthetic catalogue drawn from the seed.", valueName: "csv"))
     var catalog: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "Also write the catalogue used, as CSV in the Kaggle layout --catalog reads.",
+        valueName: "csv"))
+    var writeCatalog: String?
 
     @Option(help: "toolkit (every field) or milestone1 (the seed project's exact schema).")
     var schema: EventSchema = .toolkit
@@ -50,6 +57,12 @@ extension ForecastCommand {
 
     @Flag(help: "Inject no anomalous accounts.")
     var noAnomalies = false
+
+    @Option(help: "Sessions per listener per ordinary day, for a listener of mean activity.")
+    var sessionsPerDay: Double = 1.1
+
+    @Option(help: "Songs per session, on average (geometric).")
+    var songsPerSession: Double = 8
 
     @Option(help: "Worker threads (0: one per core). The output does not depend on it.")
     var threads: Int = 0
@@ -66,7 +79,8 @@ extension ForecastCommand {
       let startDate = CivilDate(parsing: start) ?? CivilDate(year: 1970, month: 1, day: 1)
       let configuration = SimulationConfiguration(
         users: users, days: days, start: startDate, seed: seed, travel: travel,
-        anomalies: !noAnomalies, threads: threads)
+        anomalies: !noAnomalies, meanSessionsPerDay: sessionsPerDay,
+        meanSongsPerSession: songsPerSession, threads: threads)
       let songs: Catalog
       var metadata: [String: String] = [:]
       if let catalog {
@@ -77,6 +91,7 @@ extension ForecastCommand {
         metadata["forecast.catalog"] = "synthetic"
       }
       let simulator = try Simulator(configuration: configuration, catalog: songs)
+      if let writeCatalog { try songs.writeCSV(to: writeCatalog) }
       var bar = ProgressBar()
       let summary = try simulator.write(
         to: out, schema: schema, codec: codec, metadata: metadata,
@@ -119,11 +134,15 @@ private struct ProgressBar {
   }
 
   static func compact(_ x: Double) -> String {
-    x >= 1e6 ? String(format: "%.1fM", x / 1e6) : x >= 1e3 ? String(format: "%.0fk", x / 1e3) : String(Int(x))
+    x >= 1e6
+      ? String(format: "%.1fM", x / 1e6)
+      : x >= 1e3 ? String(format: "%.0fk", x / 1e3) : String(Int(x))
   }
 
   static func clock(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())
-    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    return s >= 3600
+      ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+      : String(format: "%d:%02d", s / 60, s % 60)
   }
 }
