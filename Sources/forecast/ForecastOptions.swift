@@ -81,7 +81,7 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Adam's initial learning rate (default 0.003).")
   var learningRate: Double?
 
-  @Option(help: "Most windows drawn per epoch (default 8192).")
+  @Option(help: "Windows drawn per epoch (default 4096).")
   var windowsPerEpoch: Int?
 
   @Option(help: "Validation points per series (default 56 daily, 13 weekly).")

@@ -209,6 +209,12 @@ public enum Trainer {
     let b = min(options.batchSize, max(1, training.count))
     var input = Tensor<Float>(zeros: [layout.sequenceLength, b, layout.inputSize])
     var target: Tensor<Float>? = Tensor<Float>(zeros: [b, layout.horizon])
+    // Exponential moving average of the weights (Polyak averaging): validation, early stopping
+    // and the saved model use the average, which is much less sensitive to the seed than the
+    // last iterate on small histories.
+    let decay = Float(options.weightAveraging)
+    var average = network.parameters.values
+    var averaged = network
     var best = network
     var bestLoss = Double.infinity
     var bestEpoch = 0
@@ -216,7 +222,7 @@ public enum Trainer {
     var reports: [EpochReport] = []
     for epoch in 1...options.maxEpochs {
       let began = Date()
-      let order = training.shuffledIndices(limit: options.windowsPerEpoch, using: &rng)
+      let order = training.epochOrder(total: options.windowsPerEpoch, using: &rng)
       // The last partial batch is dropped: one shape, no reallocation.
       let batches = order.count / b
       var sum = 0.0
@@ -228,14 +234,26 @@ public enum Trainer {
           input: input, target: t, loss: loss, optimizer: &optimizer,
           clipNorm: Float(options.clipNorm))
         sum += Double(value)
+        if decay > 0 {
+          network.parameters.values.withUnsafeBufferPointer { p in
+            average.withUnsafeMutableBufferPointer { a in
+              for j in a.indices { a[j] = decay * a[j] + (1 - decay) * p[j] }
+            }
+          }
+        }
         callbacks.batch?(epoch, i + 1, batches, sum / Double(i + 1))
       }
+      if decay > 0 {
+        averaged.parameters.values = average
+      } else {
+        averaged = network
+      }
       let trainLoss = batches == 0 ? .nan : sum / Double(batches)
-      let validLoss = validationBatches.isEmpty ? trainLoss : validationLoss(network)
+      let validLoss = validationBatches.isEmpty ? trainLoss : validationLoss(averaged)
       let rate = optimizer.learningRate
       let improved = validLoss < bestLoss * (1 - 1e-4) || bestEpoch == 0
       if improved {
-        best = network
+        best = averaged
         bestLoss = validLoss
         bestEpoch = epoch
         bad = 0

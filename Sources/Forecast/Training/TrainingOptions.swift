@@ -28,12 +28,15 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var plateauPatience: Int
   /// Reduce-on-plateau factor.
   public var plateauFactor: Double
-  /// Windows drawn per epoch at most (all of them when fewer).
+  /// Windows drawn per epoch: passes over the shuffled training windows, the last one cut.
   public var windowsPerEpoch: Int
   /// Points per series in the validation part.
   public var validationLength: Int
   /// Points per series in the test part.
   public var testLength: Int
+  /// Decay of the exponential moving average of the weights per step (0: no averaging); the
+  /// averaged weights are validated and kept.
+  public var weightAveraging: Double
   /// Seed of the initialisation, the shuffles and dropout.
   public var seed: UInt64
   /// BLAS threads (the same seed and thread count give the same model bit for bit).
@@ -44,9 +47,11 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     lookback: Int, horizon: Int, quantiles: [Double] = [0.1, 0.5, 0.9], hiddenSize: Int = 64,
     layerCount: Int = 1, dropout: Double = 0, batchSize: Int = 64, maxEpochs: Int = 60,
     earlyStoppingPatience: Int = 8, learningRate: Double = 3e-3, clipNorm: Double = 1,
-    plateauPatience: Int = 3, plateauFactor: Double = 0.5, windowsPerEpoch: Int = 8192,
-    validationLength: Int, testLength: Int, seed: UInt64 = 42, threads: Int = 1
+    plateauPatience: Int = 3, plateauFactor: Double = 0.5, windowsPerEpoch: Int = 4096,
+    validationLength: Int, testLength: Int, weightAveraging: Double = 0.99, seed: UInt64 = 42,
+    threads: Int = 1
   ) {
+    self.weightAveraging = weightAveraging
     self.lookback = lookback
     self.horizon = horizon
     self.quantiles = quantiles
