@@ -18,6 +18,14 @@ enum SimulateBench {
     }
   }
 
+  /// User plus system CPU seconds of this process so far (all threads).
+  static func cpu() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+      + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+  }
+
   static func now() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
@@ -34,11 +42,14 @@ enum SimulateBench {
     var second = CountingSink()
     _ = try simulator.run(into: &first)
     let t0 = now()
+    let c0 = cpu()
     _ = try simulator.run(into: &second)
     let seconds = now() - t0
-    precondition(first.count == second.count && first.checksum == second.checksum,
+    let cpuSeconds = cpu() - c0
+    precondition(
+      first.count == second.count && first.checksum == second.checksum,
       "simulate: two runs differ (\(first.count) vs \(second.count) events)")
-    report("generate", events: second.count, seconds: seconds)
+    report("generate", events: second.count, seconds: seconds, cpuSeconds: cpuSeconds)
 
     // Generated and written: the same events, through the Avro writer, null then deflate.
     let path = "/tmp/forecast-bench-simulate-\(getpid()).avro"
@@ -50,26 +61,44 @@ enum SimulateBench {
     var events: [ListeningEvent] = []
     _ = try simulator.run(into: &events)
     let writerStart = now()
+    let writerCPU = cpu()
     let writer = try EventFileWriter(path: path, codec: .null, syncMarker: simulator.syncMarker)
     for e in events { try writer.write(e) }
     try writer.finish()
-    report("writer-only-null", events: events.count, seconds: now() - writerStart)
+    report(
+      "writer-only-null", events: events.count, seconds: now() - writerStart,
+      cpuSeconds: cpu() - writerCPU)
     events = []
     for codec in [AvroCodec.null, .deflate] {
       let start = now()
+      let startCPU = cpu()
       let summary = try simulator.write(to: path, codec: codec)
       let elapsed = now() - start
-      precondition(summary.events == second.count, "simulate: wrote \(summary.events) events, generated \(second.count)")
+      let elapsedCPU = cpu() - startCPU
+      precondition(
+        summary.events == second.count,
+        "simulate: wrote \(summary.events) events, generated \(second.count)")
       var info = stat()
       stat(path, &info)
-      report("write-\(codec.rawValue)", events: summary.events, seconds: elapsed, bytes: Int(info.st_size))
+      report(
+        "write-\(codec.rawValue)", events: summary.events, seconds: elapsed,
+        cpuSeconds: elapsedCPU, bytes: Int(info.st_size))
     }
   }
 
-  static func report(_ name: String, events: Int, seconds: Double, bytes: Int? = nil) {
+  /// One JSON line: wall-clock rate, and CPU seconds (all threads), which a loaded machine
+  /// inflates less than wall time.
+  static func report(
+    _ name: String, events: Int, seconds: Double, cpuSeconds: Double, bytes: Int? = nil
+  ) {
     var line = #"{"suite":"simulate","case":"\#(name)","users":50000,"days":2,"events":\#(events),"#
-    line += #""seconds":\#((seconds * 1000).rounded() / 1000),"events_per_second":\#(Int(Double(events) / seconds))"#
-    if let bytes { line += #","bytes":\#(bytes),"bytes_per_event":\#((Double(bytes) / Double(events) * 10).rounded() / 10)"# }
+    line +=
+      #""seconds":\#((seconds * 1000).rounded() / 1000),"events_per_second":\#(Int(Double(events) / seconds))"#
+    line += #","cpu_seconds":\#((cpuSeconds * 1000).rounded() / 1000)"#
+    if let bytes {
+      line +=
+        #","bytes":\#(bytes),"bytes_per_event":\#((Double(bytes) / Double(events) * 10).rounded() / 10)"#
+    }
     print(line + "}")
   }
 }

@@ -1,7 +1,10 @@
 /// Interns byte strings: each distinct byte sequence gets a dense id (0, 1, 2, …) without making
 /// a Swift `String` per record. Open addressing with linear probing over raw buffers; the
 /// column decoders call `intern` once per string field per record.
-final class ByteStringDictionary {
+///
+/// A struct over manually managed buffers so that the decoders keep tables in raw memory and
+/// intern without reference counting; `release()` frees it (`ByteStringDictionary` owns one).
+struct ByteStringTable {
   private var arena: UnsafeMutablePointer<UInt8>
   private var arenaCapacity: Int
   private var arenaCount = 0
@@ -29,13 +32,14 @@ final class ByteStringDictionary {
     slots.initialize(repeating: 0, count: 256)
   }
 
-  deinit {
+  /// Frees the buffers; the table must not be used afterwards.
+  func release() {
     arena.deallocate()
     slots.deallocate()
   }
 
   /// Forgets every string (ids start again from 0), keeping the memory.
-  func removeAll() {
+  mutating func removeAll() {
     if !starts.isEmpty {
       slots.update(repeating: 0, count: slotMask + 1)
       starts.removeAll(keepingCapacity: true)
@@ -69,8 +73,8 @@ final class ByteStringDictionary {
 
   /// The id of `n` bytes at `p`, adding them if new.
   @inline(__always)
-  func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-    let h = ByteStringDictionary.hash(p, n)
+  mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+    let h = ByteStringTable.hash(p, n)
     var slot = Int(truncatingIfNeeded: h) & slotMask
     while true {
       let entry = slots[slot]
@@ -84,7 +88,9 @@ final class ByteStringDictionary {
     return insert(p, n, hash: h, slot: slot)
   }
 
-  private func insert(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, slot: Int) -> Int32 {
+  private mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, slot: Int)
+    -> Int32
+  {
     if arenaCount + n > arenaCapacity {
       var newCapacity = arenaCapacity * 2
       while newCapacity < arenaCount + n { newCapacity *= 2 }
@@ -106,7 +112,7 @@ final class ByteStringDictionary {
     return Int32(id)
   }
 
-  private func rehash() {
+  private mutating func rehash() {
     let newSize = (slotMask + 1) * 2
     slots.deallocate()
     slots = .allocate(capacity: newSize)
@@ -121,7 +127,7 @@ final class ByteStringDictionary {
 
   /// The string with id `id` (made once, then shared).
   @inline(__always)
-  func string(_ id: Int32) -> String {
+  mutating func string(_ id: Int32) -> String {
     let i = Int(id)
     if let s = strings[i] { return s }
     let s = String(
@@ -137,7 +143,7 @@ final class ByteStringDictionary {
   }
 
   /// Interns `string` (for defaults and enum symbols).
-  func intern(_ string: String) -> Int32 {
+  mutating func intern(_ string: String) -> Int32 {
     var s = string
     return s.withUTF8 { buffer in
       guard let base = buffer.baseAddress else {
@@ -147,6 +153,12 @@ final class ByteStringDictionary {
       return intern(base, buffer.count)
     }
   }
+}
+
+/// A `ByteStringTable` owned by a class (freed with it), for tables shared by reference.
+final class ByteStringDictionary {
+  var table = ByteStringTable()
+  deinit { table.release() }
 }
 
 @inline(__always)

@@ -16,11 +16,16 @@ final class EventBlockDecoder: @unchecked Sendable {
   var raw = AvroContainerFile.RawBlock()
   private var decompressed: [UInt8] = []
   private let codecContext = AvroCodecContext()
-  /// Per string slot: this decoder's dictionary (reset per block in columnar mode).
-  let dictionaries: [ByteStringDictionary]
+  /// Per string slot: this decoder's dictionary (reset per block in columnar mode), in raw
+  /// memory so that interning involves no reference counting.
+  let dictionaries: UnsafeMutablePointer<ByteStringTable>
+  /// `program.flat` and its branch ranges, in raw memory for the same reason.
+  private let ops: UnsafeMutablePointer<FlatOp>
+  private let branchRanges: UnsafeMutablePointer<Range<Int>>
   private var ints: UnsafeMutablePointer<Int64>
   private var floats: UnsafeMutablePointer<Float>
   private var strings: UnsafeMutablePointer<Int32>
+  private let mainCount: Int
   private var intDefaults: UnsafeMutablePointer<Int64>
   private var floatDefaults: UnsafeMutablePointer<Float>
   private var stringDefaults: UnsafeMutablePointer<Int32>
@@ -50,7 +55,13 @@ final class EventBlockDecoder: @unchecked Sendable {
     self.program = program
     self.codec = codec
     self.path = path
-    dictionaries = (0..<EventSlot.stringCount).map { _ in ByteStringDictionary() }
+    mainCount = program.mainCount
+    dictionaries = .allocate(capacity: EventSlot.stringCount)
+    for i in 0..<EventSlot.stringCount { (dictionaries + i).initialize(to: ByteStringTable()) }
+    ops = .allocate(capacity: max(1, program.flat.count))
+    ops.initialize(from: program.flat, count: program.flat.count)
+    branchRanges = .allocate(capacity: max(1, program.branchRanges.count))
+    branchRanges.initialize(from: program.branchRanges, count: program.branchRanges.count)
     ints = .allocate(capacity: EventSlot.intCount)
     floats = .allocate(capacity: EventSlot.floatCount)
     strings = .allocate(capacity: EventSlot.stringCount)
@@ -63,6 +74,11 @@ final class EventBlockDecoder: @unchecked Sendable {
   }
 
   deinit {
+    for i in 0..<EventSlot.stringCount { dictionaries[i].release() }
+    dictionaries.deinitialize(count: EventSlot.stringCount)
+    dictionaries.deallocate()
+    ops.deallocate()
+    branchRanges.deallocate()
     ints.deallocate()
     floats.deallocate()
     strings.deallocate()
@@ -90,14 +106,14 @@ final class EventBlockDecoder: @unchecked Sendable {
   }
 
   private func prepareDictionaries() {
-    for (slot, dictionary) in dictionaries.enumerated() {
-      if mode == .columns || dictionary.count > 1 << 16 {
-        dictionary.removeAll()
+    for slot in 0..<EventSlot.stringCount {
+      if mode == .columns || dictionaries[slot].count > 1 << 16 {
+        dictionaries[slot].removeAll()
         if slot == EventSlot.continent { continentCache.removeAll(keepingCapacity: true) }
         if slot == EventSlot.subscription { subscriptionCache.removeAll(keepingCapacity: true) }
         if slot == EventSlot.interaction { interactionCache.removeAll(keepingCapacity: true) }
       }
-      stringDefaults[slot] = dictionary.intern(program.stringDefaults[slot])
+      stringDefaults[slot] = dictionaries[slot].intern(program.stringDefaults[slot])
     }
   }
 
@@ -160,11 +176,6 @@ final class EventBlockDecoder: @unchecked Sendable {
       do throws(AvroDecodeFailure) {
         try decodeRecord(&c)
       } catch {
-        if case .truncated = error {
-          throw .recordCountMismatch(
-            path: path, block: raw.index, declared: count,
-            reason: "its data ends inside record \(record) (\(error.reason))")
-        }
         throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
       }
       emit()
@@ -181,47 +192,57 @@ final class EventBlockDecoder: @unchecked Sendable {
     ints.update(from: intDefaults, count: EventSlot.intCount)
     floats.update(from: floatDefaults, count: EventSlot.floatCount)
     strings.update(from: stringDefaults, count: EventSlot.stringCount)
-    try run(program.ops, &c)
+    try run(0, mainCount, &c)
   }
 
-  private func run(_ ops: [EventOp], _ c: inout AvroCursor) throws(AvroDecodeFailure) {
-    for op in ops {
-      switch op {
-      case .long(let slot, let divisor):
+  private func run(_ start: Int, _ count: Int, _ c: inout AvroCursor) throws(AvroDecodeFailure) {
+    var i = start
+    let end = start + count
+    while i < end {
+      let op = ops[i]
+      i += 1
+      let slot = Int(op.slot)
+      switch op.kind {
+      case .long:
         let v = try c.readLong()
-        ints[slot] = divisor == 1 ? v : v / divisor
-      case .longToFloat(let slot):
+        ints[slot] = op.argument == 1 ? v : v / op.argument
+      case .longToFloat:
         floats[slot] = Float(try c.readLong())
-      case .float(let slot):
+      case .float:
         floats[slot] = try c.readFloat()
-      case .string(let slot):
+      case .string:
         let span = try c.readBytesSpan()
         strings[slot] = dictionaries[slot].intern(span.baseAddress ?? c.position, span.count)
-      case .enumSymbol(let slot, let symbols, let names):
-        let i = try c.readLong()
-        guard i >= 0 && i < Int64(symbols.count) else {
-          throw .enumIndex(i, symbols: symbols.count)
+      case .enumSymbol:
+        let table = program.enumSymbols[Int(op.argument)]
+        let index = try c.readLong()
+        guard index >= 0 && index < Int64(table.count) else {
+          throw .enumIndex(index, symbols: table.count)
         }
-        guard let symbol = symbols[Int(i)] else { throw .unknownSymbol(names[Int(i)]) }
+        guard let symbol = table[Int(index)] else {
+          throw .unknownSymbol(program.enumNames[Int(op.argument)][Int(index)])
+        }
+        let position = c.position
         strings[slot] = symbol.withUnsafeBufferPointer { b in
-          dictionaries[slot].intern(b.baseAddress ?? c.position, b.count)
+          dictionaries[slot].intern(b.baseAddress ?? position, b.count)
         }
       case .skipVarint:
         _ = try c.readLong()
-      case .skipBytes(let n):
-        try c.skip(n)
+      case .skipBytes:
+        try c.skip(Int(op.argument))
       case .skipString:
         _ = try c.readBytesSpan()
-      case .skipValue(let schema):
-        try skipValue(schema, &c)
-      case .union(let programs, _):
-        let i = try c.readLong()
-        guard i >= 0 && i < Int64(programs.count) else {
-          throw .unionIndex(i, branches: programs.count)
+      case .skipValue:
+        try skipValue(program.skipSchemas[Int(op.argument)], &c)
+      case .union:
+        let branch = try c.readLong()
+        guard branch >= 0 && branch < Int64(op.slot) else {
+          throw .unionIndex(branch, branches: Int(op.slot))
         }
-        try run(programs[Int(i)], &c)
-      case .fail(let name):
-        throw .unreadableBranch(name)
+        let range = branchRanges[Int(op.argument) + Int(branch)]
+        try run(range.lowerBound, range.count, &c)
+      case .fail:
+        throw .unreadableBranch(program.failNames[Int(op.argument)])
       }
     }
   }
@@ -233,7 +254,13 @@ final class EventBlockDecoder: @unchecked Sendable {
       userID.append(ints[EventSlot.userID])
       startTime.append(ints[EventSlot.startTime])
       endTime.append(ints[EventSlot.endTime])
-      for slot in EventBlockDecoder.columnSlots { stringIDs[slot].append(strings[slot]) }
+      stringIDs[EventSlot.timezone].append(strings[EventSlot.timezone])
+      stringIDs[EventSlot.continent].append(strings[EventSlot.continent])
+      stringIDs[EventSlot.country].append(strings[EventSlot.country])
+      stringIDs[EventSlot.subscription].append(strings[EventSlot.subscription])
+      stringIDs[EventSlot.genre].append(strings[EventSlot.genre])
+      stringIDs[EventSlot.artist].append(strings[EventSlot.artist])
+      stringIDs[EventSlot.interaction].append(strings[EventSlot.interaction])
     case .events:
       let d = dictionaries
       let event = ListeningEvent(

@@ -5,8 +5,9 @@ public struct EventReadOptions: Sendable {
   /// Keep the intact records before the first damaged block instead of failing; what was kept
   /// and dropped is in `EventFileReader.salvageReport`.
   public var salvage: Bool = false
-  /// Blocks decoded at once (in parallel on the machine's cores); memory grows with it.
-  public var blocksInFlight: Int = 4
+  /// Blocks decoded at once (in parallel on the cores); two such groups are in flight (one
+  /// decoding while the other is consumed), so memory grows with it.
+  public var blocksInFlight: Int = 2
 
   /// Options with salvage off or on.
   public init(salvage: Bool = false) {
@@ -27,7 +28,8 @@ public struct SalvageReport: Sendable, Equatable, CustomStringConvertible {
   public var error: AvroReadError
 
   public var description: String {
-    "salvaged \(recordsKept) records from \(blocksKept) blocks; dropped \(blocksDropped) blocks: \(error)"
+    "salvaged \(recordsKept) records from \(blocksKept) blocks; dropped \(blocksDropped) blocks: "
+      + error.damage
   }
 }
 
@@ -39,17 +41,25 @@ public struct EventBatch: Sendable {
   public var count: Int
   /// The block index in the file.
   public var blockIndex: Int
+  /// The listener of each record.
   public var userID: [Int64]  // [N]
   /// Unix epoch milliseconds.
   public var startTime: [Int64]  // [N]
   /// Unix epoch milliseconds.
   public var endTime: [Int64]  // [N]
+  /// IANA timezone of each record (`user_location.timezone`).
   public var timezone: DictionaryColumn
+  /// Continent as written (`Unknown` when the file has none).
   public var continent: DictionaryColumn
+  /// Country as written.
   public var country: DictionaryColumn
+  /// Subscription tier (`unknown` when the file has none).
   public var subscription: DictionaryColumn
+  /// Song genre.
   public var genre: DictionaryColumn
+  /// Song artist.
   public var artist: DictionaryColumn
+  /// Interaction as written (`played`, `skipped`, …; see `Interaction(parsing:)`).
   public var interaction: DictionaryColumn
 }
 
@@ -76,6 +86,7 @@ public struct DictionaryColumn: Sendable {
 public final class EventFileReader {
   /// The file.
   public let path: String
+  /// How the file is read.
   public let options: EventReadOptions
   let container: AvroContainerFile
   private let eventProgram: EventProgram
@@ -136,6 +147,14 @@ public final class EventFileReader {
     }
   }
 
+  /// Calls `body` with every remaining event, in file order (streaming, constant memory).
+  ///
+  /// - Parameter body: called once per event; errors it throws stop the reading and propagate.
+  /// - Throws: `AvroReadError` at the first damage (unless `salvage`), or what `body` throws.
+  public func forEachEvent(_ body: (ListeningEvent) throws -> Void) throws {
+    while let event = try next() { try body(event) }
+  }
+
   /// Every remaining event, in file order (memory grows with the file: prefer `next()` or
   /// `forEachBatch` for large files).
   ///
@@ -170,13 +189,13 @@ public final class EventFileReader {
       for decoder in pipeline.decoders[0..<k] {
         var columns: [DictionaryColumn] = []
         for (c, slot) in EventBlockDecoder.columnSlots.enumerated() {
-          let local = decoder.dictionaries[slot]
+          let local = decoder.dictionaries + slot
           let global = globals[c]
           remap.removeAll(keepingCapacity: true)
-          for id in 0..<Int32(local.count) {
-            let bytes = local.bytes(id)
-            let g = global.intern(bytes.baseAddress ?? UnsafePointer(remapEmpty), bytes.count)
-            if Int(g) == values[c].count { values[c].append(global.string(g)) }
+          for id in 0..<Int32(local.pointee.count) {
+            let bytes = local.pointee.bytes(id)
+            let g = global.table.intern(bytes.baseAddress ?? UnsafePointer(remapEmpty), bytes.count)
+            if Int(g) == values[c].count { values[c].append(global.table.string(g)) }
             remap.append(g)
           }
           let ids = decoder.stringIDs[slot]
@@ -204,44 +223,64 @@ public final class EventFileReader {
 nonisolated(unsafe) private let remapEmpty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
 /// Reads blocks in order and decodes groups of them in parallel (one decoder per block in the
-/// group), delivering in file order.
+/// group), delivering in file order. Two sets of decoders alternate: while the caller consumes
+/// one group, the next is already being decoded on the other cores.
 final class EventBlockPipeline {
   let container: AvroContainerFile
-  let decoders: [EventBlockDecoder]
   let salvage: Bool
+  private let sets: [[EventBlockDecoder]]
   private var offset: Int
   private var blockIndex = 0
-  private var done = false
+  private var endOfFile = false
+  private var finished = false
   private var recordsDelivered = 0
   private var blocksDelivered = 0
   private(set) var report: SalvageReport?
+
+  /// A group being decoded: its set, block count, and the read failure that ended it, if any.
+  private struct Pending {
+    var set: Int
+    var count: Int
+    var failure: AvroReadError?
+    var failureOffset: Int
+    var done: DispatchGroup
+  }
+  private var pending: Pending?
+  private var current = 0
+
+  /// The decoders of the group `nextGroup()` returned.
+  var decoders: [EventBlockDecoder] { sets[current] }
 
   init(
     container: AvroContainerFile, program: EventProgram, mode: EventBlockDecoder.Mode,
     options: EventReadOptions
   ) {
     self.container = container
-    decoders = (0..<max(1, options.blocksInFlight)).map { _ in
-      EventBlockDecoder(mode: mode, program: program, codec: container.codec, path: container.path)
+    let k = max(1, options.blocksInFlight)
+    sets = (0..<2).map { _ in
+      (0..<k).map { _ in
+        EventBlockDecoder(
+          mode: mode, program: program, codec: container.codec, path: container.path)
+      }
     }
     salvage = options.salvage
     offset = container.dataStart
   }
 
-  /// Decodes the next group; returns how many decoders hold a block (0 at the end).
-  func nextGroup() throws(AvroReadError) -> Int {
-    if done { return 0 }
+  /// Reads the next blocks into set `set` and starts decoding them in the background.
+  private func start(set: Int) -> Pending {
+    let decoders = sets[set]
     var k = 0
     var failure: AvroReadError?
     var failureOffset = offset
-    while k < decoders.count {
+    while k < decoders.count && !endOfFile {
       do throws(AvroReadError) {
         guard
           let next = try container.readBlock(
             at: offset, index: blockIndex, into: &decoders[k].raw,
             minimumRecordSize: decoders[k].program.minimumRecordSize)
         else {
-          done = true
+          endOfFile = true
           break
         }
         offset = next
@@ -250,17 +289,36 @@ final class EventBlockPipeline {
       } catch {
         failure = error
         failureOffset = offset
+        endOfFile = true
         break
       }
     }
-    let decoders = self.decoders
-    if k > 1 {
-      DispatchQueue.concurrentPerform(iterations: k) { decoders[$0].decode() }
-    } else if k == 1 {
-      decoders[0].decode()
+    let done = DispatchGroup()
+    let count = k
+    if count > 0 {
+      DispatchQueue.global().async(group: done) {
+        if count > 1 {
+          DispatchQueue.concurrentPerform(iterations: count) { decoders[$0].decode() }
+        } else {
+          decoders[0].decode()
+        }
+      }
     }
-    var good = k
-    for i in 0..<k {
+    return Pending(set: set, count: k, failure: failure, failureOffset: failureOffset, done: done)
+  }
+
+  /// Waits for the next group; returns how many of `decoders` hold a block (0 at the end).
+  func nextGroup() throws(AvroReadError) -> Int {
+    if finished { return 0 }
+    let group = pending ?? start(set: 0)
+    pending = nil
+    group.done.wait()
+    current = group.set
+    let decoders = sets[group.set]
+    var good = group.count
+    var failure = group.failure
+    var failureOffset = group.failureOffset
+    for i in 0..<group.count {
       if let error = decoders[i].error {
         good = i
         failure = error
@@ -271,7 +329,7 @@ final class EventBlockPipeline {
     for decoder in decoders[0..<good] { recordsDelivered += decoder.recordCount }
     blocksDelivered += good
     if let failure {
-      done = true
+      finished = true
       guard salvage else { throw failure }
       var dropped = 0
       if case .trailingBytes = failure {
@@ -282,7 +340,17 @@ final class EventBlockPipeline {
       report = SalvageReport(
         recordsKept: recordsDelivered, blocksKept: blocksDelivered, blocksDropped: dropped,
         error: failure)
+    } else if group.count == 0 {
+      finished = true
+    } else if !endOfFile {
+      // Decode the next group while the caller consumes this one.
+      pending = start(set: 1 - group.set)
     }
     return good
+  }
+
+  deinit {
+    // A group still decoding refers to decoders this pipeline owns: let it finish.
+    pending?.done.wait()
   }
 }

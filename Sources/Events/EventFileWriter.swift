@@ -1,5 +1,10 @@
+import Dispatch
+
 /// Writes listening events to an Avro object container file, atomically: to
 /// `path + ".tmp-<random>"`, renamed to `path` by `finish()`.
+///
+/// With a compressing codec, full blocks are compressed in groups on all cores and written in
+/// order; memory holds at most `blocksInFlight` blocks.
 ///
 /// ```swift
 /// let writer = try EventFileWriter(path: "history.avro", codec: .snappy)
@@ -16,7 +21,11 @@ public final class EventFileWriter {
   /// Records per block.
   public let blockRecordCount: Int
   private let container: AvroContainerWriter
-  private let buffer = AvroByteBuffer(capacity: 1 << 21)
+  /// Blocks being filled or waiting for compression: encoded records, record count, and the
+  /// per-slot compression state and output.
+  private let slots: [BlockSlot]
+  private var slot = 0
+  private var buffer: AvroByteBuffer
   private var pending = 0
   private var closed = false
   /// Records written so far.
@@ -32,10 +41,12 @@ public final class EventFileWriter {
   ///   - blockRecordCount: records per block (≥ 1).
   ///   - syncMarker: 16 bytes, or nil for random ones; given, the output is deterministic.
   ///   - metadata: extra header entries (keys must not start with `avro.`).
+  ///   - deflateLevel: zlib level for `.deflate`, 1 (fastest) … 9 (smallest); 6 is zlib's default.
   /// - Throws: `AvroWriteError` if the temporary file cannot be created or an argument is invalid.
   public init(
     path: String, schema: EventSchema = .toolkit, codec: AvroCodec = .deflate,
-    blockRecordCount: Int = 16_384, syncMarker: [UInt8]? = nil, metadata: [String: String] = [:]
+    blockRecordCount: Int = 16_384, syncMarker: [UInt8]? = nil, metadata: [String: String] = [:],
+    deflateLevel: Int = 6
   ) throws(AvroWriteError) {
     guard blockRecordCount >= 1 else {
       throw .invalidArgument(path: path, reason: "blockRecordCount must be at least 1")
@@ -46,7 +57,22 @@ public final class EventFileWriter {
     self.blockRecordCount = blockRecordCount
     container = try AvroContainerWriter(
       path: path, schemaJSON: schema.json, codec: codec, syncMarker: syncMarker,
-      metadata: metadata)
+      metadata: metadata, deflateLevel: deflateLevel)
+    let inFlight = codec == .null ? 1 : 4
+    slots = (0..<inFlight).map { _ in
+      BlockSlot(context: AvroCodecContext(deflateLevel: Int32(clamping: deflateLevel)))
+    }
+    buffer = slots[0].records
+  }
+
+  /// One block's encoded records and, once compressed, the block as written.
+  private final class BlockSlot: @unchecked Sendable {
+    let records = AvroByteBuffer(capacity: 1 << 21)
+    var count = 0
+    let block = AvroByteBuffer(capacity: 1 << 20)
+    var blockStart = 0
+    let context: AvroCodecContext
+    init(context: AvroCodecContext) { self.context = context }
   }
 
   deinit { if !closed { container.abandon() } }
@@ -106,16 +132,44 @@ public final class EventFileWriter {
     }
   }
 
-  private func flush() throws(AvroWriteError) {
-    guard pending > 0 else { return }
-    do {
-      try container.writeBlock(count: pending, data: buffer.bytes)
-    } catch {
-      abandon()
-      throw error
+  /// Closes the block being filled; writes the group when every slot is full (or `force`).
+  private func flush(force: Bool = false) throws(AvroWriteError) {
+    if pending > 0 {
+      slots[slot].count = pending
+      slot += 1
+      pending = 0
     }
-    pending = 0
+    if slot == slots.count || (force && slot > 0) {
+      do {
+        try writeGroup()
+      } catch {
+        abandon()
+        throw error
+      }
+      slot = 0
+    }
+    buffer = slots[slot].records
     buffer.count = 0
+  }
+
+  /// Compresses the full slots in parallel, then writes them in order.
+  private func writeGroup() throws(AvroWriteError) {
+    let full = Array(slots[0..<slot])
+    let codec = self.codec
+    let sync = container.sync
+    if codec == .null {
+      for s in full {
+        try container.writeBlock(count: s.count, data: s.records.bytes)
+      }
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: full.count) { i in
+      let s = full[i]
+      s.blockStart = AvroContainerWriter.encodeBlock(
+        count: s.count, data: s.records.bytes, codec: codec, sync: sync, context: s.context,
+        into: s.block)
+    }
+    for s in full { try container.writeEncoded(s.block, from: s.blockStart) }
   }
 
   /// Writes the last block and renames the temporary file to `path`.
@@ -123,7 +177,7 @@ public final class EventFileWriter {
   /// - Throws: `AvroWriteError` (the temporary file is then removed).
   public func finish() throws(AvroWriteError) {
     guard !closed else { throw .closed(path: path) }
-    try flush()
+    try flush(force: true)
     closed = true
     try container.commit()
   }

@@ -81,9 +81,41 @@ enum EventOp {
   case fail(String)
 }
 
+/// An operation as the decoder runs it: plain data, no reference counting in the loop.
+/// `argument` is the divisor (`long`), the byte count (`skipBytes`), or an index into the
+/// program's side tables (`enumSymbol`, `skipValue`, `union`, `fail`); for `union`, `slot` is
+/// the branch count and `argument` the first of its branch ranges.
+struct FlatOp {
+  enum Kind: UInt8 {
+    case long
+    case longToFloat
+    case float
+    case string
+    case enumSymbol
+    case skipVarint
+    case skipBytes
+    case skipString
+    case skipValue
+    case union
+    case fail
+  }
+  var kind: Kind
+  var slot: Int32
+  var argument: Int64
+}
+
 /// The compiled program and the defaults every record starts from.
 struct EventProgram {
   var ops: [EventOp] = []
+  /// `ops` flattened: the record's program in `flat[0..<mainCount]`, union branches after it.
+  var flat: [FlatOp] = []
+  var mainCount = 0
+  /// Union branch programs: ranges of `flat`.
+  var branchRanges: [Range<Int>] = []
+  var enumSymbols: [[[UInt8]?]] = []
+  var enumNames: [[String]] = []
+  var skipSchemas: [AvroSchema] = []
+  var failNames: [String] = []
   var intDefaults = [Int64](repeating: 0, count: EventSlot.intCount)
   var floatDefaults = [Float](repeating: 0, count: EventSlot.floatCount)
   var stringDefaults = [String](repeating: "", count: EventSlot.stringCount)
@@ -116,6 +148,53 @@ struct EventProgram {
     var compiler = Compiler(wanted: wanted)
     ops = compiler.compileRecord(plan, prefix: "")
     applyDefaults(plan.template, reader: plan.reader, prefix: "")
+    var extra: [FlatOp] = []
+    var ranges: [Range<Int>] = []
+    let main = flatten(ops, extra: &extra, ranges: &ranges)
+    mainCount = main.count
+    flat = main + extra
+    branchRanges = ranges.map { ($0.lowerBound + main.count)..<($0.upperBound + main.count) }
+  }
+
+  /// Flattens `ops`; union branches go to `extra` (their ranges, relative to `extra`, to
+  /// `ranges`, each union's branches contiguous).
+  private mutating func flatten(
+    _ ops: [EventOp], extra: inout [FlatOp], ranges: inout [Range<Int>]
+  ) -> [FlatOp] {
+    var out: [FlatOp] = []
+    for op in ops {
+      switch op {
+      case .long(let slot, let divisor):
+        out.append(FlatOp(kind: .long, slot: Int32(slot), argument: divisor))
+      case .longToFloat(let slot):
+        out.append(FlatOp(kind: .longToFloat, slot: Int32(slot), argument: 0))
+      case .float(let slot): out.append(FlatOp(kind: .float, slot: Int32(slot), argument: 0))
+      case .string(let slot): out.append(FlatOp(kind: .string, slot: Int32(slot), argument: 0))
+      case .enumSymbol(let slot, let symbols, let names):
+        out.append(FlatOp(kind: .enumSymbol, slot: Int32(slot), argument: Int64(enumSymbols.count)))
+        enumSymbols.append(symbols)
+        enumNames.append(names)
+      case .skipVarint: out.append(FlatOp(kind: .skipVarint, slot: 0, argument: 0))
+      case .skipBytes(let n): out.append(FlatOp(kind: .skipBytes, slot: 0, argument: Int64(n)))
+      case .skipString: out.append(FlatOp(kind: .skipString, slot: 0, argument: 0))
+      case .skipValue(let schema):
+        out.append(FlatOp(kind: .skipValue, slot: 0, argument: Int64(skipSchemas.count)))
+        skipSchemas.append(schema)
+      case .union(let programs, _):
+        let branches = programs.map { flatten($0, extra: &extra, ranges: &ranges) }
+        var own: [Range<Int>] = []
+        for branch in branches {
+          own.append(extra.count..<(extra.count + branch.count))
+          extra += branch
+        }
+        out.append(FlatOp(kind: .union, slot: Int32(branches.count), argument: Int64(ranges.count)))
+        ranges += own
+      case .fail(let name):
+        out.append(FlatOp(kind: .fail, slot: 0, argument: Int64(failNames.count)))
+        failNames.append(name)
+      }
+    }
+    return out
   }
 
   /// `forecast.ListeningEvent.listening_time.start_time` → `listening_time.start_time`.
@@ -189,6 +268,9 @@ struct EventProgram {
         for (node, branch) in zip(nodes, branches) {
           if let node {
             programs.append(compile(node, name: name, writerType: branch))
+          } else if case .null = branch.underlying {
+            // A null where the toolkit has no null: the field keeps its default (extension).
+            programs.append([])
           } else {
             programs.append([.fail(branch.typeName)])
           }

@@ -93,6 +93,7 @@ public enum EventSchema: String, Sendable, CaseIterable {
             "type": "enum",
             "name": "Subscription",
             "namespace": "forecast",
+            "aliases": ["music.SubscriptionType", "music.Subscription"],
             "symbols": ["free", "premium", "family", "student", "unknown"],
             "default": "unknown"
           },

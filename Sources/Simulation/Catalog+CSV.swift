@@ -50,7 +50,8 @@ extension Catalog {
     for (line, fields) in table.rows {
       func text(_ i: Int) -> String { fields[i].trimmingCharacters(in: .whitespacesAndNewlines) }
       func bad(_ i: Int, _ expected: String) -> SimulationError {
-        .badValue(path: path, line: line, column: table.header[i], value: fields[i], expected: expected)
+        .badValue(
+          path: path, line: line, column: table.header[i], value: fields[i], expected: expected)
       }
       func number(_ i: Int, _ range: ClosedRange<Double>, _ expected: String) throws -> Double {
         guard let v = Double(text(i).replacingOccurrences(of: ",", with: "")), range.contains(v)
@@ -116,6 +117,16 @@ extension Catalog {
 }
 
 extension Catalog {
+  /// Writes `csvText()` to `path` atomically.
+  /// - Throws: `SimulationError.unwritableOutput`.
+  public func writeCSV(to path: String) throws {
+    do {
+      try Data(csvText().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw SimulationError.unwritableOutput(path: path, reason: error.localizedDescription)
+    }
+  }
+
   /// `parseDuration`, for the tests.
   package static func parseDurationForTesting(_ text: String) -> Int32? { parseDuration(text) }
 }

@@ -12,19 +12,22 @@ extension Catalog {
       ("country", 0.05, 56, 60), ("soul", 0.03, 58, 48), ("jazz", 0.03, 50, 36),
     ]
 
-  /// A synthetic catalogue drawn from `seed`: `artistCount` artists whose fame follows Zipf's law
-  /// (the artist of rank r is picked ∝ 1/r), each with a main genre, a career of release years
-  /// ending no later than `latestYear` (most careers recent, some reaching back to 1960), and
-  /// songs whose number grows with fame (about 3 + 30/√r).
+  /// A synthetic catalogue drawn from `seed`: `artistCount` artists ranked by fame, each with a
+  /// main genre, a career of release years ending no later than `latestYear` (most careers
+  /// recent, some reaching back to 1960), and songs whose number grows with fame (about
+  /// 3 + 30/√r for rank r) and whose popularity falls with the logarithm of the rank. Listeners'
+  /// plays then follow a Zipf-like rank–frequency curve (slope about −0.6 on log–log axes over
+  /// the top half of the artists in `notebooks-data/history.avro`).
   ///
   ///     artist popularity(r) ≈ 92 − 55 · ln r / ln A          song popularity ≈ that ± 8
   ///     duration ≈ N(215 s, 45 s) clamped to 90…600 s
   ///
-  /// The default (600 artists) holds about 4,500 songs.
+  /// The default (600 artists) holds about 4,100 songs.
   public static func synthetic(seed: UInt64, artistCount: Int = 600, latestYear: Int = 2024)
     -> Catalog
   {
-    precondition(artistCount >= 1, "Catalog.synthetic: expected artistCount ≥ 1, got \(artistCount)")
+    precondition(
+      artistCount >= 1, "Catalog.synthetic: expected artistCount ≥ 1, got \(artistCount)")
     var rng = SimulationRandom(seed: seed, key: 0xCA7A_10C0)
     var names = NameMaker()
     var usedArtists: Set<String> = []
@@ -119,7 +122,9 @@ struct NameMaker {
     case 1: return "\(pick(Self.verbs, &rng)) in the \(pick(Self.nouns, &rng))"
     case 2: return "\(pick(Self.nouns, &rng)) of \(pick(Self.nouns, &rng))"
     case 3: return "\(pick(Self.verbs, &rng))"
-    default: return "\(pick(Self.adjectives, &rng)) \(pick(Self.nouns, &rng)) (\(pick(Self.firstNames, &rng)))"
+    default:
+      return
+        "\(pick(Self.adjectives, &rng)) \(pick(Self.nouns, &rng)) (\(pick(Self.firstNames, &rng)))"
     }
   }
 }

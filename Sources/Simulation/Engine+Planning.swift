@@ -49,7 +49,8 @@ extension Engine {
     let dayEndMs = dayStartMs + 86_400_000
     let scale = config.meanSessionsPerDay * boostOfDay[day]
     var sessions: [PlannedSession] = []
-    sessions.reserveCapacity(Int(Double(population.count) * config.meanSessionsPerDay * 1.3) + 64)
+    sessions.reserveCapacity(
+      min(1 << 22, Int(Double(population.count) * config.meanSessionsPerDay * 1.3) + 64))
 
     func add(_ user: Int, _ city: Int32, _ start: Int64) {
       if start >= population.arrivalMs[user] && start < population.churnMs[user] {

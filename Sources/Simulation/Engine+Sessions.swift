@@ -27,8 +27,55 @@ extension Engine {
       events.reserveCapacity(parts.slots.reduce(0) { $0 + $1.count })
       for part in parts.slots { events.append(contentsOf: part) }
     }
-    events.sort { $0.start != $1.start ? $0.start < $1.start : $0.user < $1.user }
+    sortByStartAndUser(&events)
     return events
+  }
+
+  /// Sorts by (start, user), a total order (a listener's events never share a start), in linear
+  /// time: a counting sort into 4-second buckets, then insertion sort inside each bucket.
+  func sortByStartAndUser(_ events: inout [CompactEvent]) {
+    let n = events.count
+    guard n > 1 else { return }
+    var lo = Int64.max
+    var hi = Int64.min
+    for e in events {
+      lo = min(lo, e.start)
+      hi = max(hi, e.start)
+    }
+    let shift: Int64 = 12
+    let bucketCount = Int((hi - lo) >> shift) + 1
+    guard bucketCount <= 8 * n + 4096 else {
+      events.sort { $0.start != $1.start ? $0.start < $1.start : $0.user < $1.user }
+      return
+    }
+    var offsets = [Int](repeating: 0, count: bucketCount + 1)
+    for e in events { offsets[Int((e.start - lo) >> shift) + 1] += 1 }
+    for b in 0..<bucketCount { offsets[b + 1] += offsets[b] }
+    let sorted = [CompactEvent](unsafeUninitializedCapacity: n) { buffer, count in
+      guard let base = buffer.baseAddress else { return }
+      var next = offsets
+      for e in events {
+        let b = Int((e.start - lo) >> shift)
+        (base + next[b]).initialize(to: e)
+        next[b] += 1
+      }
+      for b in 0..<bucketCount where offsets[b + 1] - offsets[b] > 1 {
+        for i in (offsets[b] + 1)..<offsets[b + 1] {
+          let x = buffer[i]
+          var j = i - 1
+          while j >= offsets[b]
+            && (buffer[j].start > x.start
+              || (buffer[j].start == x.start && buffer[j].user > x.user))
+          {
+            buffer[j + 1] = buffer[j]
+            j -= 1
+          }
+          buffer[j + 1] = x
+        }
+      }
+      count = n
+    }
+    events = sorted
   }
 
   /// Generates one session's events, unless its listener is still busy with the previous one.
@@ -39,14 +86,17 @@ extension Engine {
     defer { rng[u] = r }
     var t = s.start
     if population.anomalyKind[u] == Population.botKind {
-      // A bot: its 16-song playlist, played in full, back to back, for 57 minutes.
-      let end = s.start + 57 * 60_000
+      // A bot: its 16-song playlist, played in full, back to back, until the hour is over
+      // (its next session starts in the first two minutes of the next hour).
+      let end = (s.start / 3_600_000 + 1) * 3_600_000
       var i = r.below(Self.historyLength)
-      while t < end {
+      while true {
         let song = history[u * Self.historyLength + i % Self.historyLength]
         let length = Int64(songs[Int(song)].lengthSeconds) * 1000
+        guard t + length <= end else { break }
         out.append(
-          CompactEvent(start: t, end: t + length, user: s.user, song: song, city: s.city, interaction: 0))
+          CompactEvent(
+            start: t, end: t + length, user: s.user, song: song, city: s.city, interaction: 0))
         t += length + 100 + Int64(r.below(400))
         i += 1
       }
@@ -118,6 +168,25 @@ extension Engine {
     return song
   }
 
+  /// The `ListeningEvent`s of compact events, materialised by all workers (each fills its own
+  /// contiguous part of the result).
+  func materialise(_ events: ArraySlice<CompactEvent>) -> [ListeningEvent] {
+    let n = events.count
+    let workers = n < 8192 ? 1 : threads
+    return [ListeningEvent](unsafeUninitializedCapacity: n) { buffer, count in
+      let target = OutputSlots(base: buffer.baseAddress)
+      DispatchQueue.concurrentPerform(iterations: workers) { k in
+        let from = events.startIndex + n * k / workers
+        let to = events.startIndex + n * (k + 1) / workers
+        guard let base = target.base else { return }
+        for i in from..<to {
+          (base + (i - events.startIndex)).initialize(to: materialise(events[i]))
+        }
+      }
+      count = n
+    }
+  }
+
   /// The `ListeningEvent` of a compact event.
   @inline(__always)
   func materialise(_ e: CompactEvent) -> ListeningEvent {
@@ -127,7 +196,8 @@ extension Engine {
       userID: population.ids[u], location: locations[c], continent: continents[c],
       subscription: tierValues[Int(population.tier[u])],
       interaction: Personality.interactions[Int(e.interaction)], song: songs[Int(e.song)],
-      startTime: e.start, endTime: e.end, personality: personalityNames[Int(population.personality[u])])
+      startTime: e.start, endTime: e.end,
+      personality: personalityNames[Int(population.personality[u])])
   }
 }
 
@@ -143,4 +213,9 @@ struct WorkerResults: @unchecked Sendable {
   func release() {
     slots.deinitialize().deallocate()
   }
+}
+
+/// The start of an uninitialised result buffer that workers fill in disjoint parts.
+struct OutputSlots: @unchecked Sendable {
+  let base: UnsafeMutablePointer<ListeningEvent>?
 }

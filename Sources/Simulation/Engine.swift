@@ -71,7 +71,8 @@ final class Engine: @unchecked Sendable {
     tripEndDay.initialize(repeating: -1)
     history.initialize(repeating: 0)
 
-    pools = Engine.makePools(catalog: catalog, latestYear: min(catalog.latestYear, config.start.year))
+    pools = Engine.makePools(
+      catalog: catalog, latestYear: min(catalog.latestYear, config.start.year))
     var cumulative: [Double] = []
     for p in Personality.all {
       var sum = 0.0
@@ -82,25 +83,8 @@ final class Engine: @unchecked Sendable {
     }
     interactionCumulative = cumulative
 
-    // Releases: on Fridays, with probability 1/3 each, a famous artist's ten newest songs.
-    var releaseStream = SimulationRandom(seed: config.seed, key: 4)
-    var fame: [Double] = []
-    var total = 0.0
-    for f in catalog.artistFame {
-      total += f
-      fame.append(total)
-    }
-    var releases: [[Int32]] = []
-    var releaseDays: [Int] = []
-    for d in 0..<s.configuration.days where CivilDate.weekday(daysSinceEpoch: s.configuration.start.daysSinceEpoch + d) == 5 {
-      guard releaseStream.chance(1.0 / 3) else { continue }
-      let artist = upperBound(fame, releaseStream.unit() * total, in: 0..<fame.count)
-      let songs = s.catalog.songs
-      let range = s.catalog.songRange(ofArtist: artist)
-      let newest = range.sorted { (songs[$0].year, $0) > (songs[$1].year, $1) }
-      releases.append(newest.prefix(10).map { Int32($0) })
-      releaseDays.append(d)
-    }
+    let releases = s.releasePlan.map(\.songs)
+    let releaseDays = s.releasePlan.map(\.day)
     var releaseOfDay = [Int](repeating: -1, count: config.days)
     var releaseChance = [Double](repeating: 0, count: config.days)
     var boost = [Double](repeating: 1, count: config.days)

@@ -80,7 +80,8 @@ public struct Gazetteer: Sendable {
       }
       let continentName = fields[continent] == "Antarctica" ? "Oceania" : fields[continent]
       guard let c = Continent(rawValue: continentName), c != .unknown else {
-        throw bad(continent, "a continent (Africa, Asia, Europe, North America, South America, Oceania)")
+        throw bad(
+          continent, "a continent (Africa, Asia, Europe, North America, South America, Oceania)")
       }
       guard let people = Int(fields[population]), people > 0 else {
         throw bad(population, "a positive number of inhabitants")

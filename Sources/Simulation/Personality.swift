@@ -53,7 +53,10 @@ public struct Personality: Hashable, Sendable, CustomStringConvertible {
 
   /// The four letters, e.g. `"ELNC"`.
   public var description: String {
-    String(Self.letters.enumerated().map { bits & (1 << UInt8($0.offset)) != 0 ? $0.element.1 : $0.element.0 })
+    String(
+      Self.letters.enumerated().map {
+        bits & (1 << UInt8($0.offset)) != 0 ? $0.element.1 : $0.element.0
+      })
   }
 
   /// Probability that a song is by one of the listener's five favourite artists.
@@ -71,9 +74,21 @@ public struct Personality: Hashable, Sendable, CustomStringConvertible {
   ///     Uniqueness     −0.02                    +0.02
   public var interactionProbabilities: [Double] {
     var p = [0.68, 0.16, 0.05, 0.05, 0.06]
-    if explores { p[0] -= 0.06; p[1] += 0.06 }
-    if seeksVariety { p[1] += 0.03; p[3] -= 0.03 } else { p[0] -= 0.06; p[3] += 0.06 }
-    if prefersUnique { p[0] -= 0.02; p[4] += 0.02 }
+    if explores {
+      p[0] -= 0.06
+      p[1] += 0.06
+    }
+    if seeksVariety {
+      p[1] += 0.03
+      p[3] -= 0.03
+    } else {
+      p[0] -= 0.06
+      p[3] += 0.06
+    }
+    if prefersUnique {
+      p[0] -= 0.02
+      p[4] += 0.02
+    }
     return p
   }
 
@@ -84,8 +99,9 @@ public struct Personality: Hashable, Sendable, CustomStringConvertible {
 /// The subscription tiers with their shares of new users, their activity relative to the mean,
 /// and their mean lifetime before churning (years).
 enum SubscriptionModel {
-  static let tiers: [(tier: Subscription, share: Double, activity: Double, lifetimeYears: Double)] = [
-    (.free, 0.46, 0.85, 2.5), (.premium, 0.36, 1.15, 6), (.family, 0.11, 1.1, 8),
-    (.student, 0.07, 1.05, 3),
-  ]
+  static let tiers: [(tier: Subscription, share: Double, activity: Double, lifetimeYears: Double)] =
+    [
+      (.free, 0.46, 0.85, 2.5), (.premium, 0.36, 1.15, 6), (.family, 0.11, 1.1, 8),
+      (.student, 0.07, 1.05, 3),
+    ]
 }

@@ -69,7 +69,8 @@ struct Population: Sendable {
       arrivalMs.append(arrival)
       let lifetimeDays = rng.exponential(mean: tiers[t].lifetimeYears * 365)
       let from = max(arrival, startMs)
-      churnMs.append(lifetimeDays * 86_400_000 > 1e15 ? Int64.max : from + Int64(lifetimeDays * 86_400_000))
+      churnMs.append(
+        lifetimeDays * 86_400_000 > 1e15 ? Int64.max : from + Int64(lifetimeDays * 86_400_000))
     }
     // Anomalies: distinct initial users, made free-tier and permanent.
     var kind = [UInt8](repeating: 0, count: n)
@@ -88,10 +89,19 @@ struct Population: Sendable {
         tier[u] = 0
         churnMs[u] = Int64.max
         if i < each {
+          // A bot streams around the clock from its creation until it is banned: a window of
+          // 7 + days/8 days (the whole run if shorter), placed at random.
+          let length = min(c.days, 7 + c.days / 8)
+          let first = rng.below(c.days - length + 1)
           kind[u] = Self.botKind
+          arrivalMs[u] = startMs + Int64(first) * 86_400_000
+          churnMs[u] = startMs + Int64(first + length) * 86_400_000
+          let from = CivilDate(daysSinceEpoch: c.start.daysSinceEpoch + first)
+          let to = CivilDate(daysSinceEpoch: c.start.daysSinceEpoch + first + length - 1)
           records.append(
             InjectedAnomaly(
-              userID: ids[u], kind: .bot, detail: "streams every hour of every day"))
+              userID: ids[u], kind: .bot,
+              detail: "streams every hour of every day from \(from) to \(to)"))
         } else {
           kind[u] = Self.sharedKind
           var cities = [home[u]]

@@ -1,5 +1,3 @@
-import Events
-
 /// What to simulate. Same configuration, catalogue and gazetteer: the same events, in the same
 /// order, for any `threads`.
 public struct SimulationConfiguration: Sendable, Equatable {
@@ -69,52 +67,4 @@ public struct SimulationConfiguration: Sendable, Equatable {
       arrivalsPerUserYear >= 0 && arrivalsPerUserYear <= 100, "--arrivals", arrivalsPerUserYear,
       "a number in [0, 100]")
   }
-}
-
-/// An injected anomalous account, as written to the ground-truth file.
-public struct InjectedAnomaly: Sendable, Hashable {
-  /// The kinds of anomaly.
-  public enum Kind: String, Sendable, CaseIterable {
-    /// Streams around the clock, every hour of every day, a short playlist played in full.
-    case bot
-    /// One account used by three people in three cities on different continents.
-    case sharedAccount = "shared_account"
-  }
-  /// The account.
-  public var userID: Int64
-  /// What is abnormal about it.
-  public var kind: Kind
-  /// Human-readable detail (the cities of a shared account).
-  public var detail: String
-}
-
-/// How far a simulation has got, reported after every simulated hour.
-public struct SimulationProgress: Sendable {
-  /// Simulated hours done.
-  public var hoursDone: Int
-  /// Simulated hours in all.
-  public var hoursTotal: Int
-  /// Events emitted so far.
-  public var events: Int
-}
-
-/// What a finished simulation produced.
-public struct SimulationSummary: Sendable, Equatable {
-  /// Events emitted.
-  public var events: Int
-  /// Distinct listeners who exist at some point (initial plus arrivals).
-  public var users: Int
-  /// Listeners who churned before the end.
-  public var churned: Int
-}
-
-/// Where a simulation sends its events, in emission order.
-public protocol ListeningEventSink {
-  /// Receives the next event.
-  mutating func write(_ event: ListeningEvent) throws
-}
-
-extension Array: ListeningEventSink where Element == ListeningEvent {
-  /// Appends the event (for tests and small runs).
-  public mutating func write(_ event: ListeningEvent) throws { append(event) }
 }

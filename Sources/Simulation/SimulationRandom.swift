@@ -16,7 +16,8 @@ struct SimulationRandom: RandomNumberGenerator, Sendable {
   /// A stream keyed by `seed` and up to two keys (a purpose and an index, say).
   @inlinable
   init(seed: UInt64, key: UInt64 = 0, index: UInt64 = 0) {
-    state = Self.mix(seed ^ Self.mix(key &+ 0x6A09_E667_F3BC_C909) ^ Self.mix(index &* 0xD1B5_4A32_D192_ED03 &+ 1))
+    state = Self.mix(
+      seed ^ Self.mix(key &+ 0x6A09_E667_F3BC_C909) ^ Self.mix(index &* 0xD1B5_4A32_D192_ED03 &+ 1))
   }
 
   @inlinable

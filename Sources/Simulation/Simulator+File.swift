@@ -24,7 +24,8 @@ extension Simulator {
   public func groundTruthCSV() -> String {
     var text = "user_id,kind,detail\n"
     for a in anomalies {
-      text += "\(a.userID),\(a.kind.rawValue),\"\(a.detail.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+      text +=
+        "\(a.userID),\(a.kind.rawValue),\"\(a.detail.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
     }
     return text
   }
@@ -47,7 +48,9 @@ extension Simulator {
     let c = configuration
     header["forecast.simulation"] =
       "users=\(c.users) days=\(c.days) start=\(c.start) seed=\(c.seed) travel=\(c.travel) "
-      + "anomalies=\(c.anomalies) songs=\(catalog.songs.count) cities=\(gazetteer.cities.count)"
+      + "anomalies=\(c.anomalies) sessions-per-day=\(c.meanSessionsPerDay) "
+      + "songs-per-session=\(c.meanSongsPerSession) songs=\(catalog.songs.count) "
+      + "cities=\(gazetteer.cities.count)"
     let writer = try EventFileWriter(
       path: path, schema: schema, codec: codec, syncMarker: syncMarker, metadata: header)
     var sink = writer

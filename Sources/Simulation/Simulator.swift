@@ -24,6 +24,20 @@ public struct Simulator: Sendable {
   let population: Population
   /// The injected anomalous accounts (the ground truth), by user id.
   public var anomalies: [InjectedAnomaly] { population.anomalies }
+  /// New releases: simulated day, artist, and the songs released.
+  let releasePlan: [(day: Int, artist: Int, songs: [Int32])]
+
+  /// The new releases of the run (Fridays, one in three): the day and the artist. For 21 days
+  /// a song comes from the release with probability 0.25·exp(−age/6 days), and activity rises by
+  /// 15 %·exp(−age/2 days).
+  public var releases: [(date: CivilDate, artist: String)] {
+    releasePlan.map {
+      (
+        CivilDate(daysSinceEpoch: configuration.start.daysSinceEpoch + $0.day),
+        catalog.artists[$0.artist]
+      )
+    }
+  }
 
   /// Prepares a simulation: draws every listener's attributes, arrival and churn.
   /// - Throws: `SimulationError.invalidConfiguration` for values out of range.
@@ -36,10 +50,38 @@ public struct Simulator: Sendable {
     self.catalog = catalog
     self.gazetteer = gazetteer
     self.population = Population(configuration: configuration, gazetteer: gazetteer)
+    self.releasePlan = Self.planReleases(configuration: configuration, catalog: catalog)
+  }
+
+  /// Releases: on Fridays, with probability 1/3 each, an artist drawn by fame releases (or
+  /// re-promotes) its ten newest songs.
+  static func planReleases(
+    configuration c: SimulationConfiguration, catalog: Catalog
+  ) -> [(day: Int, artist: Int, songs: [Int32])] {
+    var stream = SimulationRandom(seed: c.seed, key: 4)
+    var fame: [Double] = []
+    var total = 0.0
+    for f in catalog.artistFame {
+      total += f
+      fame.append(total)
+    }
+    var plan: [(day: Int, artist: Int, songs: [Int32])] = []
+    for d in 0..<c.days where CivilDate.weekday(daysSinceEpoch: c.start.daysSinceEpoch + d) == 5 {
+      guard stream.chance(1.0 / 3) else { continue }
+      let artist = upperBound(fame, stream.unit() * total, in: 0..<fame.count)
+      let songs = catalog.songs
+      let newest = catalog.songRange(ofArtist: artist).sorted {
+        (songs[$0].year, $0) > (songs[$1].year, $1)
+      }
+      plan.append((d, artist, newest.prefix(10).map { Int32($0) }))
+    }
+    return plan
   }
 
   /// Runs the simulation, writing every event to `sink` in output order.
-  /// - Parameter progress: called after every simulated hour.
+  /// - Parameters:
+  ///   - sink: receives every event.
+  ///   - progress: called after every simulated hour.
   /// - Returns: counts of events, users and churned users.
   /// - Throws: whatever `sink` throws.
   public func run<Sink: ListeningEventSink>(
@@ -71,7 +113,7 @@ public struct Simulator: Sendable {
             var start = 0
             repeat {
               let end = min(events.count, start + 65_536)
-              let slice = events[start..<end].map { engine.materialise($0) }
+              let slice = engine.materialise(events[start..<end])
               queue.put(slice, hoursDone: end == events.count ? hoursDone : nil)
               start = end
             } while start < events.count
@@ -86,7 +128,8 @@ public struct Simulator: Sendable {
           for e in events { try sink.write(e) }
           emitted += events.count
           if let hoursDone {
-            progress?(SimulationProgress(hoursDone: hoursDone, hoursTotal: hoursTotal, events: emitted))
+            progress?(
+              SimulationProgress(hoursDone: hoursDone, hoursTotal: hoursTotal, events: emitted))
           }
         }
       } catch {
@@ -103,65 +146,14 @@ public struct Simulator: Sendable {
           for e in events { try sink.write(engine.materialise(e)) }
           emitted += events.count
           progress?(
-            SimulationProgress(hoursDone: day * 24 + hour + 1, hoursTotal: hoursTotal, events: emitted))
+            SimulationProgress(
+              hoursDone: day * 24 + hour + 1, hoursTotal: hoursTotal, events: emitted))
         }
       }
     }
     let end = Int64(configuration.start.daysSinceEpoch + configuration.days) * 86_400_000
     let churned = population.churnMs.reduce(0) { $0 + ($1 < end ? 1 : 0) }
     return SimulationSummary(events: emitted, users: population.count, churned: churned)
-  }
-}
-
-/// A bounded hand-off of event slices (with the simulated hours completed, after an hour's last
-/// slice) from the generating thread to the writing one.
-final class ChunkQueue: @unchecked Sendable {
-  private let condition = NSCondition()
-  private var chunks: [(events: [ListeningEvent], hoursDone: Int?)] = []
-  private var done = false
-  private var cancelled = false
-  private let capacity: Int
-
-  init(capacity: Int) { self.capacity = capacity }
-
-  var isCancelled: Bool {
-    condition.lock()
-    defer { condition.unlock() }
-    return cancelled
-  }
-
-  func put(_ events: [ListeningEvent], hoursDone: Int?) {
-    condition.lock()
-    while chunks.count >= capacity && !cancelled { condition.wait() }
-    if !cancelled { chunks.append((events, hoursDone)) }
-    condition.broadcast()
-    condition.unlock()
-  }
-
-  func finish() {
-    condition.lock()
-    done = true
-    condition.broadcast()
-    condition.unlock()
-  }
-
-  func cancel() {
-    condition.lock()
-    cancelled = true
-    chunks.removeAll()
-    condition.broadcast()
-    condition.unlock()
-  }
-
-  /// The next chunk, or nil when the producer has finished (or was cancelled) and all are taken.
-  func take() -> (events: [ListeningEvent], hoursDone: Int?)? {
-    condition.lock()
-    defer { condition.unlock() }
-    while chunks.isEmpty && !done { condition.wait() }
-    if chunks.isEmpty { return nil }
-    let chunk = chunks.removeFirst()
-    condition.broadcast()
-    return chunk
   }
 }
 

@@ -42,6 +42,12 @@ extension ForecastCommand {
         discussion: "Default: a synthetic catalogue drawn from the seed.", valueName: "csv"))
     var catalog: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Also write the catalogue used, as CSV in the Kaggle layout --catalog reads.",
+        valueName: "csv"))
+    var writeCatalog: String?
+
     @Option(help: "toolkit (every field) or milestone1 (the seed project's exact schema).")
     var schema: EventSchema = .toolkit
 
@@ -50,6 +56,12 @@ extension ForecastCommand {
 
     @Flag(help: "Inject no anomalous accounts.")
     var noAnomalies = false
+
+    @Option(help: "Sessions per listener per ordinary day, for a listener of mean activity.")
+    var sessionsPerDay: Double = 1.1
+
+    @Option(help: "Songs per session, on average (geometric).")
+    var songsPerSession: Double = 8
 
     @Option(help: "Worker threads (0: one per core). The output does not depend on it.")
     var threads: Int = 0
@@ -66,7 +78,8 @@ extension ForecastCommand {
       let startDate = CivilDate(parsing: start) ?? CivilDate(year: 1970, month: 1, day: 1)
       let configuration = SimulationConfiguration(
         users: users, days: days, start: startDate, seed: seed, travel: travel,
-        anomalies: !noAnomalies, threads: threads)
+        anomalies: !noAnomalies, meanSessionsPerDay: sessionsPerDay,
+        meanSongsPerSession: songsPerSession, threads: threads)
       let songs: Catalog
       var metadata: [String: String] = [:]
       if let catalog {
@@ -77,6 +90,7 @@ extension ForecastCommand {
         metadata["forecast.catalog"] = "synthetic"
       }
       let simulator = try Simulator(configuration: configuration, catalog: songs)
+      if let writeCatalog { try songs.writeCSV(to: writeCatalog) }
       var bar = ProgressBar()
       let summary = try simulator.write(
         to: out, schema: schema, codec: codec, metadata: metadata,

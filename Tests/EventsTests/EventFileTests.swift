@@ -57,10 +57,34 @@ final class EventFileTests: XCTestCase {
     try checkRoundTrip(codec: .snappy, schema: .toolkit, count: 1000, blockRecordCount: 333)
   }
 
+  func testRoundTrip_toolkitZstandard() throws {
+    try checkRoundTrip(codec: .zstandard, schema: .toolkit, count: 1000, blockRecordCount: 250)
+  }
+
   func testRoundTrip_milestone1EveryCodec() throws {
     for codec in AvroCodec.allCases {
       try checkRoundTrip(codec: codec, schema: .milestone1, count: 500, blockRecordCount: 64)
     }
+  }
+
+  func testReader_forEachEventStreamsInOrder() throws {
+    let path = temporaryDirectory(self) + "/s.avro"
+    let events = sampleEvents(count: 50, seed: 11)
+    let writer = try EventFileWriter(path: path, codec: .snappy, blockRecordCount: 7)
+    for e in events { try writer.write(e) }
+    try writer.finish()
+    var seen: [ListeningEvent] = []
+    try EventFileReader(path: path).forEachEvent { seen.append($0) }
+    XCTAssertEqual(seen, events)
+    struct Stop: Error {}
+    var count = 0
+    XCTAssertThrowsError(
+      try EventFileReader(path: path).forEachEvent { _ in
+        count += 1
+        if count == 3 { throw Stop() }
+      }
+    ) { XCTAssertTrue($0 is Stop) }
+    XCTAssertEqual(count, 3)
   }
 
   func testRoundTrip_noEvents() throws {

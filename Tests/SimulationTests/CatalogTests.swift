@@ -15,7 +15,10 @@ final class CatalogTests: XCTestCase {
     XCTAssertLessThan(years.min() ?? 3000, 1975)
     XCTAssertTrue(catalog.songs.allSatisfy { (1...100).contains($0.popularity) })
     XCTAssertTrue(catalog.songs.allSatisfy { (90...600).contains($0.lengthSeconds) })
-    XCTAssertTrue(catalog.songs.allSatisfy { (0...100).contains($0.danceability) && (0...100).contains($0.energy) })
+    XCTAssertTrue(
+      catalog.songs.allSatisfy {
+        (0...100).contains($0.danceability) && (0...100).contains($0.energy)
+      })
     // Skewed fame: the first-ranked artist has many more songs, and more popular ones, than the last.
     let first = catalog.songs.filter { $0.artist == catalog.artists[0] }
     let last = catalog.songs.filter { $0.artist == catalog.artists[599] }
@@ -41,9 +44,15 @@ final class CatalogTests: XCTestCase {
     XCTAssertEqual(catalog.songs.count, 4)
     XCTAssertEqual(catalog.artists, ["Norah Jones", "Deep Purple", "Earth, Wind & Fire"])
     // Grouped by artist: Deep Purple's two songs are together.
-    XCTAssertEqual(catalog.songs.map(\.name), ["Sunrise", "Black Night, White Light", "Two\nLines", "Say \"Hello\""])
+    XCTAssertEqual(
+      catalog.songs.map(\.name),
+      ["Sunrise", "Black Night, White Light", "Two\nLines", "Say \"Hello\""])
     XCTAssertEqual(catalog.songs.map(\.lengthSeconds), [201, 1412, 241, 225])
-    XCTAssertEqual(catalog.songs[0], Song(name: "Sunrise", artist: "Norah Jones", genre: "adult standards", year: 2004, popularity: 71, danceability: 53, energy: 30, lengthSeconds: 201))
+    XCTAssertEqual(
+      catalog.songs[0],
+      Song(
+        name: "Sunrise", artist: "Norah Jones", genre: "adult standards", year: 2004,
+        popularity: 71, danceability: 53, energy: 30, lengthSeconds: 201))
   }
 
   func testCSV_roundTripOfTheSyntheticCatalog() throws {
@@ -53,10 +62,14 @@ final class CatalogTests: XCTestCase {
   }
 
   func testCSV_top10sAbbreviatedHeader() throws {
-    let text = "title,artist,top genre,year,bpm,nrgy,dnce,dB,live,val,dur,acous,spch,pop\nHey, Soul Sister,Train,neo mellow,2010,97,89,67,-4,8,80,217,19,4,83\n"
+    let text =
+      "title,artist,top genre,year,bpm,nrgy,dnce,dB,live,val,dur,acous,spch,pop\nHey, Soul Sister,Train,neo mellow,2010,97,89,67,-4,8,80,217,19,4,83\n"
     // An unquoted comma in the title: one field too many, said with the line.
     XCTAssertThrowsError(try Catalog(csvText: text, path: "top10s.csv")) { error in
-      XCTAssertEqual("\(error)", "top10s.csv, line 2: 15 fields where the header has 14. Quote fields that contain commas (\"Earth, Wind & Fire\") and check the line.")
+      XCTAssertEqual(
+        "\(error)",
+        "top10s.csv, line 2: 15 fields where the header has 14. Quote fields that contain commas (\"Earth, Wind & Fire\") and check the line."
+      )
     }
     let fixed = text.replacingOccurrences(of: "Hey, Soul Sister", with: "\"Hey, Soul Sister\"")
     let catalog = try Catalog(csvText: fixed, path: "top10s.csv")
@@ -68,25 +81,39 @@ final class CatalogTests: XCTestCase {
   func testCSV_badDurationNamesFileLineColumnAndFix() {
     let text = Self.kaggle.replacingOccurrences(of: "3:45", with: "3:75")
     XCTAssertThrowsError(try Catalog(csvText: text, path: "top2000.csv")) { error in
-      XCTAssertEqual("\(error)", "top2000.csv, line 4, column Length (Duration): \"3:75\" is not a duration in seconds (215) or minutes:seconds (3:35). Fix the value or remove the line.")
+      XCTAssertEqual(
+        "\(error)",
+        "top2000.csv, line 4, column Length (Duration): \"3:75\" is not a duration in seconds (215) or minutes:seconds (3:35). Fix the value or remove the line."
+      )
     }
   }
 
   func testCSV_lineNumbersCountNewlinesInsideQuotes() {
     let text = Self.kaggle.replacingOccurrences(of: "1972", with: "19x2")
     XCTAssertThrowsError(try Catalog(csvText: text, path: "t.csv")) { error in
-      XCTAssertEqual(error as? SimulationError, .badValue(path: "t.csv", line: 5, column: "Year", value: "19x2", expected: "a release year (1000…2100)"))
+      XCTAssertEqual(
+        error as? SimulationError,
+        .badValue(
+          path: "t.csv", line: 5, column: "Year", value: "19x2",
+          expected: "a release year (1000…2100)"))
     }
   }
 
   func testCSV_missingColumnListsAcceptedNames() {
-    XCTAssertThrowsError(try Catalog(csvText: "Title,Artist,Year\nA,B,2000\n", path: "c.csv")) { error in
-      XCTAssertEqual("\(error)", "c.csv, line 1: no Top Genre column (accepted names: \"Top Genre\", \"genre\", \"track_genre\"; the header has \"Title\", \"Artist\", \"Year\"). Add the column or rename the header to one of the accepted names.")
+    XCTAssertThrowsError(try Catalog(csvText: "Title,Artist,Year\nA,B,2000\n", path: "c.csv")) {
+      error in
+      XCTAssertEqual(
+        "\(error)",
+        "c.csv, line 1: no Top Genre column (accepted names: \"Top Genre\", \"genre\", \"track_genre\"; the header has \"Title\", \"Artist\", \"Year\"). Add the column or rename the header to one of the accepted names."
+      )
     }
   }
 
   func testCSV_emptyAndUnreadable() {
-    XCTAssertThrowsError(try Catalog(csvText: "Title,Artist,Top Genre,Year,Length (Duration),Popularity\n\n", path: "e.csv")) { error in
+    XCTAssertThrowsError(
+      try Catalog(
+        csvText: "Title,Artist,Top Genre,Year,Length (Duration),Popularity\n\n", path: "e.csv")
+    ) { error in
       XCTAssertEqual(error as? SimulationError, .empty(path: "e.csv", what: "songs"))
     }
     XCTAssertThrowsError(try Catalog(contentsOfCSV: "/nonexistent/songs.csv")) { error in
@@ -113,7 +140,8 @@ final class GazetteerTests: XCTestCase {
   func testStandardGazetteer_citiesTimezonesContinents() {
     let g = Gazetteer.standard()
     XCTAssertGreaterThan(g.cities.count, 3000)
-    XCTAssertEqual(Set(g.cities.map(\.continent)), Set(Continent.allCases.filter { $0 != .unknown }))
+    XCTAssertEqual(
+      Set(g.cities.map(\.continent)), Set(Continent.allCases.filter { $0 != .unknown }))
     XCTAssertGreaterThan(Set(g.cities.map(\.location.country)).count, 200)
     for zone in Set(g.cities.map(\.location.timezone)) {
       XCTAssertNotNil(TimeZone(identifier: zone), zone)
@@ -131,14 +159,29 @@ final class GazetteerTests: XCTestCase {
 
   func testBadTimezoneAndContinentAreNamed() {
     let header = "name,country,latitude,longitude,timezone,continent,population\n"
-    XCTAssertThrowsError(try Gazetteer(csvText: header + "Atlantis,AT,10,10,Atlantis/Capital,Europe,5\n", path: "g.csv")) { error in
-      XCTAssertEqual("\(error)", "g.csv, line 2, column timezone: \"Atlantis/Capital\" is not an IANA timezone this system knows (e.g. Europe/Paris). Fix the value or remove the line.")
+    XCTAssertThrowsError(
+      try Gazetteer(
+        csvText: header + "Atlantis,AT,10,10,Atlantis/Capital,Europe,5\n", path: "g.csv")
+    ) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "g.csv, line 2, column timezone: \"Atlantis/Capital\" is not an IANA timezone this system knows (e.g. Europe/Paris). Fix the value or remove the line."
+      )
     }
-    XCTAssertThrowsError(try Gazetteer(csvText: header + "A,AQ,-77,166,Antarctica/McMurdo,Antarctic,5\n", path: "g.csv")) { error in
-      XCTAssertEqual(error as? SimulationError, .badValue(path: "g.csv", line: 2, column: "continent", value: "Antarctic", expected: "a continent (Africa, Asia, Europe, North America, South America, Oceania)"))
+    XCTAssertThrowsError(
+      try Gazetteer(
+        csvText: header + "A,AQ,-77,166,Antarctica/McMurdo,Antarctic,5\n", path: "g.csv")
+    ) { error in
+      XCTAssertEqual(
+        error as? SimulationError,
+        .badValue(
+          path: "g.csv", line: 2, column: "continent", value: "Antarctic",
+          expected: "a continent (Africa, Asia, Europe, North America, South America, Oceania)"))
     }
     // Antarctica merges into Oceania, as in the seed's Kafka partitions.
-    let merged = try? Gazetteer(csvText: header + "McMurdo,AQ,-77.8,166.7,Antarctica/McMurdo,Antarctica,1000\n", path: "g.csv")
+    let merged = try? Gazetteer(
+      csvText: header + "McMurdo,AQ,-77.8,166.7,Antarctica/McMurdo,Antarctica,1000\n", path: "g.csv"
+    )
     XCTAssertEqual(merged?.cities.first?.continent, .oceania)
   }
 }
@@ -160,7 +203,9 @@ final class CivilDateTests: XCTestCase {
   func testParsing() {
     XCTAssertEqual(CivilDate(parsing: "2024-02-29"), CivilDate(year: 2024, month: 2, day: 29))
     XCTAssertEqual(CivilDate(parsing: "2024-02-29")?.description, "2024-02-29")
-    for bad in ["2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "2024/01/01", "", "2024-01-01x"] {
+    for bad in [
+      "2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "2024/01/01", "", "2024-01-01x",
+    ] {
       XCTAssertNil(CivilDate(parsing: bad), bad)
     }
   }

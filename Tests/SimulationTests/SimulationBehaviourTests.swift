@@ -28,7 +28,9 @@ final class SimulationBehaviourTests: XCTestCase {
 
   /// Per-user statistics over the first 200 events of listeners with at least 200, by the
   /// letter at `trait` (0 F/E, 1 L/V, 2 T/N, 3 C/U).
-  func perUser(trait: Int, _ statistic: (ArraySlice<ListeningEvent>) -> Double) -> [Character: [Double]] {
+  func perUser(trait: Int, _ statistic: (ArraySlice<ListeningEvent>) -> Double) -> [Character:
+    [Double]]
+  {
     var result: [Character: [Double]] = [:]
     for (_, list) in SimulatedYear.byUser where list.count >= 200 {
       let letter = Array(list[0].personality)[trait]
@@ -56,7 +58,8 @@ final class SimulationBehaviourTests: XCTestCase {
     // Northern-hemisphere listeners: sessions per day in December vs July and August.
     var december = 0
     var summer = 0
-    let zonesNorth = Set(SimulatedYear.events.filter { $0.location.latitude > 0 }.map(\.location.timezone))
+    let zonesNorth = Set(
+      SimulatedYear.events.filter { $0.location.latitude > 0 }.map(\.location.timezone))
     for s in SimulatedYear.sessions where zonesNorth.contains(s.timezone) {
       let date = localDate(s.start, s.timezone)
       guard date.year == 2023 else { continue }
@@ -75,7 +78,8 @@ final class SimulationBehaviourTests: XCTestCase {
       var n = 0
       for m in month {
         for d in 1...CivilDate.daysIn(month: m, year: 2023) {
-          sum += ActivityModel.seasonalFactor(CivilDate(year: 2023, month: m, day: d), southernHemisphere: south)
+          sum += ActivityModel.seasonalFactor(
+            CivilDate(year: 2023, month: m, day: d), southernHemisphere: south)
           n += 1
         }
       }
@@ -94,7 +98,9 @@ final class SimulationBehaviourTests: XCTestCase {
     XCTAssertEqual(ActivityModel.dayFactor(CivilDate(year: 2023, month: 3, day: 8)), 1)
     XCTAssertEqual(ActivityModel.dayFactor(CivilDate(year: 2023, month: 12, day: 31)), 1.4)
     // Night is quiet, evening busy.
-    XCTAssertLessThan(ActivityModel.hourWeight(4, weekendLike: false) * 8, ActivityModel.hourWeight(19, weekendLike: false))
+    XCTAssertLessThan(
+      ActivityModel.hourWeight(4, weekendLike: false) * 8,
+      ActivityModel.hourWeight(19, weekendLike: false))
   }
 
   func testExplorersReachMoreArtistsThanFamiliarityListeners() {
@@ -148,7 +154,9 @@ final class SimulationBehaviourTests: XCTestCase {
     let events = SimulatedYear.events
     let skips = events.filter { $0.interaction == .skipped }.map { Double($0.durationMilliseconds) }
     let plays = events.filter { $0.interaction == .played }.map { Double($0.durationMilliseconds) }
-    let repeats = events.filter { $0.interaction == .repeated }.map { Double($0.durationMilliseconds) }
+    let repeats = events.filter { $0.interaction == .repeated }.map {
+      Double($0.durationMilliseconds)
+    }
     XCTAssertFalse(skips.isEmpty)
     XCTAssertLessThan(median(skips), 30_000)
     XCTAssertGreaterThan(median(plays), 150_000)
@@ -172,11 +180,16 @@ final class SimulationBehaviourTests: XCTestCase {
       XCTAssertTrue(events.allSatisfy { $0.subscription == .free }, "\(anomaly)")
       switch anomaly.kind {
       case .bot:
-        // Ten times the median listener's events, in every UTC hour, nothing but full plays.
-        XCTAssertGreaterThan(Double(events.count), 10 * typical)
-        XCTAssertEqual(Set(events.map { ($0.startTime / 3_600_000) % 24 }).count, 24)
+        // Over eight times the median listener's events (in 7 + 365/8 = 52 days), nothing but
+        // full plays of a 16-song playlist, and every UTC hour of every day of its window.
+        XCTAssertGreaterThan(Double(events.count), 8 * typical)
         XCTAssertTrue(events.allSatisfy { $0.interaction == .played })
         XCTAssertLessThanOrEqual(Set(events.map(\.song.name)).count, 16)
+        let hours = Dictionary(grouping: events, by: { $0.startTime / 86_400_000 })
+          .mapValues { Set($0.map { $0.startTime / 3_600_000 }).count }
+        XCTAssertEqual(hours.count, 52)
+        XCTAssertTrue(hours.values.allSatisfy { $0 == 24 }, "\(hours.values.sorted())")
+        XCTAssertTrue(anomaly.detail.hasPrefix("streams every hour of every day from 2023-"))
       case .sharedAccount:
         // Three cities on different continents, and hops between them within hours.
         XCTAssertEqual(Set(events.map(\.location.city)).count, 3)
@@ -189,10 +202,14 @@ final class SimulationBehaviourTests: XCTestCase {
         XCTAssertGreaterThan(impossible, 20)
       }
     }
-    // Not even the busiest ordinary listener comes near the bot.
-    let bot = truth.first { $0.kind == .bot }?.userID
-    let botEvents = SimulatedYear.events.reduce(0) { $0 + ($1.userID == bot ? 1 : 0) }
-    XCTAssertGreaterThan(Double(botEvents), 4 * (ordinary.max() ?? 0))
+    // No ordinary listener starts events in more than 21 hours of any UTC day.
+    var busiest = 0
+    for (_, list) in SimulatedYear.byUser {
+      let hours = Dictionary(grouping: list, by: { $0.startTime / 86_400_000 })
+        .mapValues { Set($0.map { $0.startTime / 3_600_000 }).count }
+      busiest = max(busiest, hours.values.max() ?? 0)
+    }
+    XCTAssertLessThanOrEqual(busiest, 21)
   }
 
   func testEveryEventEndsAfterItStartsAndListenersNeverOverlap() {
@@ -206,7 +223,8 @@ final class SimulationBehaviourTests: XCTestCase {
     }
     // The year stays in the year (sessions that start on Dec 31 may run into Jan 1).
     let first = SimulatedYear.events.map(\.startTime).min() ?? 0
-    XCTAssertGreaterThanOrEqual(first, Int64(CivilDate(year: 2023, month: 1, day: 1).daysSinceEpoch) * 86_400_000)
+    XCTAssertGreaterThanOrEqual(
+      first, Int64(CivilDate(year: 2023, month: 1, day: 1).daysSinceEpoch) * 86_400_000)
   }
 
   func testTimezonesAreValidAndMatchTheGazetteer() {
@@ -224,6 +242,29 @@ final class SimulationBehaviourTests: XCTestCase {
       XCTAssertEqual(city?.continent, e.continent)
     }
     XCTAssertEqual(Set(SimulatedYear.events.map(\.continent)).count, 6)
+  }
+
+  func testReleasesPullPlaysToTheReleasingArtist() {
+    let releases = SimulatedYear.simulator.releases
+    // Fridays, about one in three: 52 Fridays in 2023.
+    XCTAssertTrue(releases.allSatisfy { $0.date.weekday == 5 })
+    XCTAssertEqual(Double(releases.count), 52.0 / 3, accuracy: 8)
+    var days: [String: [Int64]] = [:]
+    for release in releases {
+      days[release.artist, default: []].append(Int64(release.date.daysSinceEpoch))
+    }
+    var before = 0
+    var after = 0
+    let anomalous = SimulatedYear.anomalous
+    for e in SimulatedYear.events where !anomalous.contains(e.userID) {
+      guard let releaseDays = days[e.song.artist] else { continue }
+      let day = e.startTime / 86_400_000
+      for d in releaseDays where abs(day - d) <= 7 {
+        if day < d { before += 1 } else { after += 1 }
+      }
+    }
+    XCTAssertGreaterThan(
+      after, 3 * before, "plays of releasing artists: week before \(before), after \(after)")
   }
 
   func testUserBaseGrowsAndChurns() {

@@ -157,7 +157,7 @@ struct AvroCursor {
 }
 
 /// A growable byte buffer for encoding, written through raw pointers (the writer's hot path).
-final class AvroByteBuffer {
+final class AvroByteBuffer: @unchecked Sendable {
   private(set) var base: UnsafeMutablePointer<UInt8>
   private(set) var capacity: Int
   var count = 0

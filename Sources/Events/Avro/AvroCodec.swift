@@ -1,15 +1,18 @@
 import CSnappy
 import CZlib
+import CZstd
 
 /// A container file's block codec (`avro.codec` in the header).
 ///
 /// - `null`: blocks stored as they are.
 /// - `deflate`: raw RFC 1951 deflate streams (no zlib header), as the specification says.
 /// - `snappy`: snappy-compressed data followed by the big-endian CRC-32 of the uncompressed data.
+/// - `zstandard`: one or more Zstandard frames (libzstd).
 public enum AvroCodec: String, Sendable, CaseIterable {
   case null
   case deflate
   case snappy
+  case zstandard
 }
 
 /// Why a block did not decompress (the container reader adds the file and block).
@@ -24,7 +27,7 @@ enum AvroCodecFailure: Error, Equatable {
 let maximumBlockSize = 1 << 30
 
 /// Reusable compression state: one per thread (zlib streams are not shared across threads).
-final class AvroCodecContext {
+final class AvroCodecContext: @unchecked Sendable {
   private var inflater = z_stream()
   private var inflaterReady = false
   private var deflater = z_stream()
@@ -33,9 +36,14 @@ final class AvroCodecContext {
 
   init(deflateLevel: Int32 = 6) { level = deflateLevel }
 
+  private var zstdDecompressor: OpaquePointer?
+  private var zstdCompressor: OpaquePointer?
+
   deinit {
     if inflaterReady { inflateEnd(&inflater) }
     if deflaterReady { deflateEnd(&deflater) }
+    if let zstdDecompressor { ZSTD_freeDCtx(zstdDecompressor) }
+    if let zstdCompressor { ZSTD_freeCCtx(zstdCompressor) }
   }
 
   /// Decompresses `input` into `output` (resized as needed) and returns the decompressed length.
@@ -55,7 +63,48 @@ final class AvroCodecContext {
       return try inflate(input, into: &output)
     case .snappy:
       return try unsnappy(input, into: &output)
+    case .zstandard:
+      return try unzstd(input, into: &output)
     }
+  }
+
+  private func unzstd(_ input: UnsafeRawBufferPointer, into output: inout [UInt8])
+    throws(AvroCodecFailure) -> Int
+  {
+    if zstdDecompressor == nil { zstdDecompressor = ZSTD_createDCtx() }
+    guard let context = zstdDecompressor, let base = input.baseAddress, input.count > 0 else {
+      throw .corrupt("the zstandard block is empty")
+    }
+    ZSTD_DCtx_reset(context, ZSTD_reset_session_only)
+    if output.count < max(4 * input.count, 1 << 16) {
+      output = [UInt8](repeating: 0, count: min(max(4 * input.count, 1 << 16), maximumBlockSize))
+    }
+    var source = ZSTD_inBuffer(src: base, size: input.count, pos: 0)
+    var produced = 0
+    var lastResult = 0
+    while true {
+      let result: Int = output.withUnsafeMutableBytes { out in
+        var target = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: produced)
+        let r = ZSTD_decompressStream(context, &target, &source)
+        produced = target.pos
+        return r
+      }
+      if ZSTD_isError(result) != 0 {
+        throw .corrupt(String(cString: ZSTD_getErrorName(result)))
+      }
+      lastResult = result
+      if source.pos == source.size && result == 0 { break }
+      if produced == output.count {
+        guard output.count < maximumBlockSize else { throw .tooLarge(maximumBlockSize) }
+        output.append(
+          contentsOf: repeatElement(0, count: min(output.count, maximumBlockSize - output.count)))
+        continue
+      }
+      if source.pos == source.size {
+        throw .corrupt("the zstandard frame ends early (\(lastResult) bytes expected)")
+      }
+    }
+    return produced
   }
 
   private func inflate(_ input: UnsafeRawBufferPointer, into output: inout [UInt8])
@@ -180,6 +229,14 @@ final class AvroCodecContext {
       for shift in stride(from: 24, through: 0, by: -8) {
         output.writeByte(UInt8(truncatingIfNeeded: crc >> UInt32(shift)))
       }
+    case .zstandard:
+      if zstdCompressor == nil { zstdCompressor = ZSTD_createCCtx() }
+      let bound = ZSTD_compressBound(input.count)
+      output.reserve(bound)
+      let written = ZSTD_compressCCtx(
+        zstdCompressor, output.base + output.count, bound, input.baseAddress, input.count, 3)
+      precondition(ZSTD_isError(written) == 0, "ZSTD_compress within its bound failed")
+      output.count += written
     }
   }
 }

@@ -69,6 +69,19 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
     }
   }
 
+  /// The message without its closing advice to pass `--salvage` (for salvage reports, where
+  /// salvage is already on).
+  public var damage: String {
+    var text = description
+    if text.hasSuffix(AvroReadError.salvageHint) {
+      text.removeLast(AvroReadError.salvageHint.count)
+    }
+    if text.hasSuffix(" Restore the file from its source.") {
+      text.removeLast(" Restore the file from its source.".count)
+    }
+    return text
+  }
+
   private static let salvageHint =
     " Restore the file from its source, or pass --salvage to keep the intact records before the damage."
 
@@ -97,7 +110,8 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
       return "\(path): the records lack the field(s) \(fields.joined(separator: ", ")), which the "
         + "toolkit needs. Write them (or aliases the toolkit knows: see Schemas/ListeningEvent.avsc)."
     case .unknownCodec(let path, let codec):
-      return "\(path): unknown codec \"\(codec)\" (this reader knows null, deflate, snappy). "
+      return
+        "\(path): unknown codec \"\(codec)\" (this reader knows null, deflate, snappy, zstandard). "
         + "Rewrite the file with one of those codecs."
     case .truncatedBlock(let path, let block, let offset, let needed, let available):
       return "\(path): the file ends inside block \(block) at byte \(offset): it needs \(needed) "

@@ -100,6 +100,7 @@ public indirect enum AvroSchema: Sendable, CustomStringConvertible {
       defined.insert(r.name.fullName)
       var object: [(key: String, value: JSONValue)] = [
         ("type", .string("record")), ("name", .string(r.name.fullName)),
+        ("namespace", .string(r.name.namespace)),
       ]
       if !r.aliases.isEmpty { object.append(("aliases", .array(r.aliases.map { .string($0) }))) }
       if let doc = r.doc { object.append(("doc", .string(doc))) }
@@ -123,6 +124,7 @@ public indirect enum AvroSchema: Sendable, CustomStringConvertible {
       defined.insert(e.name.fullName)
       var object: [(key: String, value: JSONValue)] = [
         ("type", .string("enum")), ("name", .string(e.name.fullName)),
+        ("namespace", .string(e.name.namespace)),
         ("symbols", .array(e.symbols.map { .string($0) })),
       ]
       if !e.aliases.isEmpty { object.append(("aliases", .array(e.aliases.map { .string($0) }))) }
@@ -133,6 +135,7 @@ public indirect enum AvroSchema: Sendable, CustomStringConvertible {
       defined.insert(f.name.fullName)
       var object: [(key: String, value: JSONValue)] = [
         ("type", .string("fixed")), ("name", .string(f.name.fullName)),
+        ("namespace", .string(f.name.namespace)),
         ("size", .number(Double(f.size), integer: Int64(f.size))),
       ]
       if !f.aliases.isEmpty { object.append(("aliases", .array(f.aliases.map { .string($0) }))) }

@@ -101,6 +101,12 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable, Equatabl
   /// What was wrong.
   public var reason: String
   public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+
+  /// An error at `offset` for `reason`.
+  public init(offset: Int, reason: String) {
+    self.offset = offset
+    self.reason = reason
+  }
 }
 
 extension JSONValue {
