@@ -407,6 +407,24 @@ final class BadInputTests: XCTestCase {
     }
   }
 
+  func testBadInput_deepRecursionIsRefusedNotACrash() throws {
+    // A linked list 5,000 deep: a union index 1 per level, then null.
+    let schema =
+      #"{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}"#
+    let body = [UInt8](repeating: 2, count: 5000) + [0]
+    let f = try handMade(metadata: ["avro.schema": schema], body: body, count: 1)
+    XCTAssertThrowsError(try AvroFileReader(path: f.path).readAll()) {
+      guard
+        case .corruptRecord(_, 0, 0, "values nest more than 1000 levels deep") = $0
+          as? AvroReadError
+      else { return XCTFail("\($0)") }
+    }
+    // 300 deep is fine (each list level is three decoding levels: union, branch, record).
+    let ok = try handMade(
+      metadata: ["avro.schema": schema], body: [UInt8](repeating: 2, count: 300) + [0], count: 1)
+    XCTAssertEqual(try AvroFileReader(path: ok.path).readAll().count, 1)
+  }
+
   func testBadInput_corruptRecordNamesBlockAndRecord() throws {
     // A generic file whose union index is out of range in record 2 of block 0.
     let dir = temporaryDirectory(self)

@@ -18,6 +18,8 @@ enum AvroDecodeFailure: Error, Equatable, Sendable {
   case badBoolean(UInt8)
   /// An array or map block declares more items than its bytes can hold.
   case itemCount(Int64)
+  /// Values nested deeper than `maximumNestingDepth` (a recursive schema's data).
+  case nestingTooDeep
 
   var reason: String {
     switch self {
@@ -32,6 +34,7 @@ enum AvroDecodeFailure: Error, Equatable, Sendable {
     case .unreadableBranch(let t): return "a union holds a \(t) the reader's schema cannot read"
     case .badBoolean(let b): return "a boolean byte is \(b), not 0 or 1"
     case .itemCount(let n): return "an array or map block declares \(n) items, more than its bytes"
+    case .nestingTooDeep: return "values nest more than \(maximumNestingDepth) levels deep"
     }
   }
 }

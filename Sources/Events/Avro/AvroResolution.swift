@@ -318,7 +318,10 @@ private func minimumEncodedSize(_ schema: AvroSchema, visiting: inout Set<String
 // MARK: - Generic decoding with a plan
 
 extension ResolvedNode {
-  func decode(_ c: inout AvroCursor) throws(AvroDecodeFailure) -> AvroValue {
+  /// Decodes one value. `depth` counts nested records, arrays, maps and unions: recursive
+  /// schemas nest as deep as the data says, so it is bounded (no stack overflow from a file).
+  func decode(_ c: inout AvroCursor, depth: Int = 0) throws(AvroDecodeFailure) -> AvroValue {
+    guard depth < maximumNestingDepth else { throw .nestingTooDeep }
     switch self {
     case .null: return .null
     case .boolean: return .boolean(try c.readBoolean())
@@ -351,7 +354,7 @@ extension ResolvedNode {
       while true {
         let n = try c.readBlockCount(minimumItemSize: minimumItemSize)
         if n == 0 { break }
-        for _ in 0..<n { out.append(try item.decode(&c)) }
+        for _ in 0..<n { out.append(try item.decode(&c, depth: depth + 1)) }
       }
       return .array(out)
     case .map(let value, let minimumItemSize):
@@ -361,7 +364,7 @@ extension ResolvedNode {
         if n == 0 { break }
         for _ in 0..<n {
           let key = try c.readString()
-          out[key] = try value.decode(&c)
+          out[key] = try value.decode(&c, depth: depth + 1)
         }
       }
       return .map(out)
@@ -370,7 +373,7 @@ extension ResolvedNode {
       for step in plan.steps {
         switch step {
         case .read(let path, let node):
-          let v = try node.decode(&c)
+          let v = try node.decode(&c, depth: depth + 1)
           if path.count == 1 {
             values[path[0]] = v
           } else if case .record(var inner) = values[path[0]] {
@@ -379,7 +382,7 @@ extension ResolvedNode {
             values[path[0]] = .record(inner)
           }
         case .skip(let schema):
-          try skipValue(schema, &c)
+          try skipValue(schema, &c, depth: depth + 1)
         }
       }
       return .record(values)
@@ -387,15 +390,21 @@ extension ResolvedNode {
       let i = try c.readLong()
       guard i >= 0 && i < Int64(nodes.count) else { throw .unionIndex(i, branches: nodes.count) }
       guard let node = nodes[Int(i)] else { throw .unreadableBranch(names[Int(i)]) }
-      return try node.decode(&c)
+      return try node.decode(&c, depth: depth + 1)
     case .readerUnion(let index, let node):
-      return .union(index: index, try node.decode(&c))
+      return .union(index: index, try node.decode(&c, depth: depth + 1))
     }
   }
 }
 
+/// The deepest nesting of records, arrays, maps and unions the decoders follow.
+let maximumNestingDepth = 1000
+
 /// Skips one value written with `schema` (writer fields the reader lacks).
-func skipValue(_ schema: AvroSchema, _ c: inout AvroCursor) throws(AvroDecodeFailure) {
+func skipValue(_ schema: AvroSchema, _ c: inout AvroCursor, depth: Int = 0)
+  throws(AvroDecodeFailure)
+{
+  guard depth < maximumNestingDepth else { throw .nestingTooDeep }
   switch schema.underlying {
   case .null: break
   case .boolean: try c.skip(1)
@@ -409,7 +418,7 @@ func skipValue(_ schema: AvroSchema, _ c: inout AvroCursor) throws(AvroDecodeFai
     while true {
       let n = try c.readBlockCount(minimumItemSize: m)
       if n == 0 { break }
-      for _ in 0..<n { try skipValue(items, &c) }
+      for _ in 0..<n { try skipValue(items, &c, depth: depth + 1) }
     }
   case .map(let values):
     let m = 1 + minimumEncodedSize(values)
@@ -418,17 +427,17 @@ func skipValue(_ schema: AvroSchema, _ c: inout AvroCursor) throws(AvroDecodeFai
       if n == 0 { break }
       for _ in 0..<n {
         _ = try c.readBytesSpan()
-        try skipValue(values, &c)
+        try skipValue(values, &c, depth: depth + 1)
       }
     }
   case .record(let r):
-    for f in r.fields { try skipValue(f.type, &c) }
+    for f in r.fields { try skipValue(f.type, &c, depth: depth + 1) }
   case .union(let branches):
     let i = try c.readLong()
     guard i >= 0 && i < Int64(branches.count) else {
       throw .unionIndex(i, branches: branches.count)
     }
-    try skipValue(branches[Int(i)], &c)
+    try skipValue(branches[Int(i)], &c, depth: depth + 1)
   case .logical: break
   }
 }
