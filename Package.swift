@@ -5,6 +5,7 @@
 //                                 Simulation -> Events;  Wrapped -> Events
 //   forecast (executable) -> Forecast, Simulation, Wrapped, Events
 
+import Foundation
 import PackageDescription
 
 /// Release builds of the numeric modules drop exclusivity checks inside their hot loops; the
@@ -12,6 +13,34 @@ import PackageDescription
 let numericSettings: [SwiftSetting] = [
   .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
 ]
+
+/// LSTM's Float kernels (gate math, the small recurrent GEMM) are explicit SIMD code compiled
+/// for the vector width of the machine that builds them, like `-march=native`: 16 lanes
+/// (AVX-512, `LSTM_AVX512`) when /proc/cpuinfo lists the subsets it needs, else 8 lanes for
+/// AVX2 + FMA (Haswell and later). Set FORECAST_LSTM_VECTOR=avx2 to build the 8-lane version on
+/// an AVX-512 machine (e.g. to run the binary elsewhere). Other architectures get the portable
+/// build.
+let lstmSettings: [SwiftSetting] = {
+  #if arch(x86_64)
+  let flags =
+    (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+    .split(separator: "\n").first { $0.hasPrefix("flags") }?
+    .split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) ?? []
+  let avx512 = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(
+    flags.contains)
+  let wanted = ProcessInfo.processInfo.environment["FORECAST_LSTM_VECTOR"]
+  if avx512 && wanted != "avx2" {
+    return [
+      .define("LSTM_AVX512"),
+      .unsafeFlags(["-target-cpu", "skylake-avx512"], .when(configuration: .release)),
+    ]
+  }
+  if flags.contains("avx2") && flags.contains("fma") {
+    return [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+  }
+  #endif
+  return []
+}()
 
 let package = Package(
   name: "forecast",
@@ -42,8 +71,10 @@ let package = Package(
 
     // MARK: - Public modules
 
-    .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
-    .target(name: "LSTM", dependencies: ["Tensor"], swiftSettings: numericSettings),
+    .target(
+      name: "Tensor", dependencies: ["CBLAS"], exclude: ["README.md"],
+      swiftSettings: numericSettings),
+    .target(name: "LSTM", dependencies: ["Tensor"], swiftSettings: numericSettings + lstmSettings),
     .target(
       name: "Events", dependencies: ["CZlib", "CSnappy", "CZstd", "CKafka"],
       exclude: ["Schemas", "README.md"],

@@ -1,7 +1,7 @@
 // forecast-bench gemm: the GEMM shapes an LSTM uses, through the Swift wrapper and through a
 // plain cblas_sgemm call timed in the same run (ratio = wrapper / plain), then the 2048³ case
-// again with OpenBLAS's Haswell kernels (a child process), then the element-wise kernels in GB/s
-// beside a memory-bandwidth reference.
+// again with OpenBLAS's Haswell and SkylakeX kernels forced (child processes), then the
+// element-wise kernels in GB/s beside a memory-bandwidth reference.
 //
 // The benchmark imports CBLAS only for the plain reference call (STYLE rule 3 keeps the product
 // itself behind Tensor's BLAS.swift).
@@ -19,11 +19,13 @@ enum GemmBench {
     (32, 256, 64), (64, 512, 128), (128, 512, 136), (256, 2048, 512), (2048, 2048, 2048),
   ]
 
-  /// Set in the child process that times one shape with other kernels.
+  /// Set in the child process that times one shape with other kernels (a label such as
+  /// `2048x2048x2048`), or `elementwise` to time only the element-wise kernels.
   static let onlyVariable = "FORECAST_BENCH_GEMM_ONLY"
 
   static func run() throws {
     if let only = getenv(onlyVariable).map({ String(cString: $0) }) {
+      if only == "elementwise" { try benchmarkElementwise() }
       for shape in shapes where label(shape) == only {
         try benchmarkGemm(shape, name: "sgemm-" + BLASRuntime.coreName.lowercased())
       }
@@ -31,8 +33,22 @@ enum GemmBench {
     }
     for shape in shapes { try benchmarkGemm(shape, name: "sgemm") }
     fflush(nil)
+    // The kernel difference, whatever this process runs on: 2048³ again in child processes
+    // with each kernel family forced (SkylakeX only where the CPU has AVX-512).
     try runChild(coreType: "Haswell", only: label((2048, 2048, 2048)))
+    if BLASKernels.cpuRunsSkylakeXKernels() {
+      try runChild(coreType: "SkylakeX", only: label((2048, 2048, 2048)))
+    }
     try benchmarkElementwise()
+  }
+
+  /// Runs `body` (the warm-up) and returns how many calls take at least 50 ms: doubling until a
+  /// timed batch is that long, so one slow first call cannot shrink the samples.
+  static func calibrate(_ body: () -> Void) -> Int {
+    body()
+    var repetitions = 1
+    while seconds({ for _ in 0..<repetitions { body() } }) < 0.05 { repetitions *= 2 }
+    return repetitions
   }
 
   static func label(_ s: (m: Int, n: Int, k: Int)) -> String { "\(s.m)x\(s.n)x\(s.k)" }
@@ -55,9 +71,8 @@ enum GemmBench {
     guard c == plain else { throw BenchError.mismatch("\(label(shape)): wrapper ≠ plain call") }
 
     // Warm up, then size one sample to at least 50 ms.
-    let once = seconds { gemm(a, b, into: &c) }
-    let repetitions = max(1, Int((0.05 / max(once, 1e-9)).rounded(.up)))
-    let samples = m * n * k >= 1 << 30 ? 7 : 11
+    let repetitions = calibrate { gemm(a, b, into: &c) }
+    let samples = m * n * k >= 1 << 30 ? 9 : 15
     var wrapperTimes: [Double] = []
     var plainTimes: [Double] = []
     for sample in 0..<samples {  // interleaved, alternating order, so load hits both alike
@@ -82,10 +97,13 @@ enum GemmBench {
     let flops = 2 * Double(m) * Double(n) * Double(k)
     let gflops = flops / median(wrapperTimes) / 1e9
     let plainGflops = flops / median(plainTimes) / 1e9
+    // The ratio is the median over adjacent (wrapper, plain) pairs, which ran under the same
+    // load, rather than a ratio of medians taken minutes apart on a shared machine.
+    let ratio = median(zip(wrapperTimes, plainTimes).map { $1 / $0 })
     printJSON([
       ("name", .string(name)), ("shape", .string(label(shape))),
       ("threads", .int(BLASRuntime.threads)), ("gflops", .number(gflops, 1)),
-      ("ratio", .number(gflops / plainGflops, 3)), ("plain_gflops", .number(plainGflops, 1)),
+      ("ratio", .number(ratio, 3)), ("plain_gflops", .number(plainGflops, 1)),
       ("kernels", .string(BLASRuntime.coreName)),
       (
         "OPENBLAS_CORETYPE",
@@ -213,6 +231,21 @@ enum GemmBench {
       emit("multiply", count, 3 * bytes) { multiply(a, b, into: &c) }
       emit("sigmoid", count, 2 * bytes) { sigmoid(a, into: &c) }
       emit("tanh", count, 2 * bytes) { tanh(a, into: &c) }
+      // What the vectorised Float kernels replace: one C library call per element.
+      emit("sigmoid (libm expf reference)", count, 2 * bytes) {
+        a.withUnsafeBufferPointer { aa in
+          c.withUnsafeMutableBufferPointer { cc in
+            for i in 0..<cc.count { cc[i] = 1 / (1 + expf(-aa[i])) }
+          }
+        }
+      }
+      emit("tanh (libm tanhf reference)", count, 2 * bytes) {
+        a.withUnsafeBufferPointer { aa in
+          c.withUnsafeMutableBufferPointer { cc in
+            for i in 0..<cc.count { cc[i] = tanhf(aa[i]) }
+          }
+        }
+      }
       emit("sigmoidBackward", count, 3 * bytes) {
         sigmoidBackward(output: a, gradient: b, into: &c)
       }
@@ -232,9 +265,7 @@ enum GemmBench {
   }
 
   static func emit(_ name: String, _ count: Int, _ bytes: Double, _ body: () -> Void) {
-    body()  // warm-up
-    let once = seconds(body)
-    let repetitions = max(1, Int((0.05 / max(once, 1e-9)).rounded(.up)))
+    let repetitions = calibrate(body)
     let times = (0..<7).map { _ in
       seconds { for _ in 0..<repetitions { body() } } / Double(repetitions)
     }

@@ -13,6 +13,7 @@ BLASKernels.selectFastest()
 /// Every suite, by the name given on the command line, in the order `all` runs them.
 let suites: [(name: String, run: () throws -> Void)] = [
   ("gemm", GemmBench.run),
+  ("lstm", LSTMBench.run),
   ("avro", AvroBench.run),
   ("simulate", SimulateBench.run),
 ]

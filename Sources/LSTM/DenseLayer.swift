@@ -44,12 +44,8 @@ public struct DenseLayer: Sendable, Equatable {
   public func initialize<S: BLASScalar>(
     _ parameters: inout ParameterStore<S>, using rng: inout some RandomNumberGenerator
   ) {
-    parameters.values.withUnsafeMutableBufferPointer { buffer in
-      guard let p = buffer.baseAddress else { return }
-      Initializers.glorotUniform(
-        rows: outputSize, columns: inputSize, into: p + weightOffset, using: &rng)
-      VectorKernels.zero(p + biasOffset, count: outputSize)
-    }
+    parameters["\(name).weight"] = .glorotUniform(shape: [outputSize, inputSize], using: &rng)
+    parameters["\(name).bias"] = Tensor(zeros: [outputSize])
   }
 
   /// `y = x · Wᵀ + b`. x `[B, H]` with row stride `ldx`, y `[B, K]` (overwritten). Caches nothing:

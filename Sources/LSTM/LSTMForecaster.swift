@@ -209,8 +209,6 @@ public struct LSTMForecaster<Scalar: BLASScalar> {
       "LSTMForecaster: expected target [\(B), \(columns)], got \(target.shape)")
     headScratch.prepare(batch: B, hidden: H, outputs: O, length: 0)
     parameters.zeroGradients()
-    var dInput = Tensor<Scalar>(zeros: wantInputGradients ? [T, B, configuration.inputSize] : [0])
-    var dState = LSTMState<Scalar>(zerosForLayers: N, batch: wantInputGradients ? B : 0, hidden: H)
     let values = parameters.values
     var value: Scalar = 0
     var rng = dropoutGenerator
@@ -218,32 +216,42 @@ public struct LSTMForecaster<Scalar: BLASScalar> {
     let pass = TrainingPass(
       configuration: configuration, stack: stack, head: head, workspace: workspace,
       headScratch: headScratch)
-    input.withUnsafeBufferPointer { xb in
-      values.withUnsafeBufferPointer { pb in
-        target.withUnsafeBufferPointer { yb in
-          parameters.gradients.withUnsafeMutableBufferPointer { gb in
-            dInput.withUnsafeMutableBufferPointer { dxb in
-              dState.hidden.withUnsafeMutableBufferPointer { dhb in
-                dState.cell.withUnsafeMutableBufferPointer { dcb in
-                  let x = xb.baseAddress.unsafelyUnwrapped
-                  let p = pb.baseAddress.unsafelyUnwrapped
-                  let g = gb.baseAddress.unsafelyUnwrapped
-                  let h0 = initialState?.hidden.withUnsafeBufferPointer { $0.baseAddress }
-                  let c0 = initialState?.cell.withUnsafeBufferPointer { $0.baseAddress }
-                  value = pass.run(
-                    x, parameters: p, gradients: g, target: yb.baseAddress.unsafelyUnwrapped,
-                    length: T, batch: B, h0: h0, c0: c0, loss: loss, using: &rng,
-                    dInput: wantInputGradients ? dxb.baseAddress : nil,
-                    dh0: wantInputGradients ? dhb.baseAddress : nil,
-                    dc0: wantInputGradients ? dcb.baseAddress : nil)
-                }
-              }
+    // The pass on raw buffers, with or without the input-gradient outputs (nothing is
+    // allocated per step when they are not asked for).
+    func run(
+      _ dx: UnsafeMutablePointer<Scalar>?, _ dh: UnsafeMutablePointer<Scalar>?,
+      _ dc: UnsafeMutablePointer<Scalar>?
+    ) {
+      input.withUnsafeBufferPointer { xb in
+        values.withUnsafeBufferPointer { pb in
+          target.withUnsafeBufferPointer { yb in
+            parameters.gradients.withUnsafeMutableBufferPointer { gb in
+              let h0 = initialState?.hidden.withUnsafeBufferPointer { $0.baseAddress }
+              let c0 = initialState?.cell.withUnsafeBufferPointer { $0.baseAddress }
+              value = pass.run(
+                xb.baseAddress.unsafelyUnwrapped, parameters: pb.baseAddress.unsafelyUnwrapped,
+                gradients: gb.baseAddress.unsafelyUnwrapped,
+                target: yb.baseAddress.unsafelyUnwrapped, length: T, batch: B, h0: h0, c0: c0,
+                loss: loss, using: &rng, dInput: dx, dh0: dh, dc0: dc)
             }
           }
         }
       }
     }
-    return (value, wantInputGradients ? dInput : nil, wantInputGradients ? dState : nil)
+    guard wantInputGradients else {
+      run(nil, nil, nil)
+      return (value, nil, nil)
+    }
+    var dInput = Tensor<Scalar>(zeros: [T, B, configuration.inputSize])
+    var dState = LSTMState<Scalar>(zerosForLayers: N, batch: B, hidden: H)
+    dInput.withUnsafeMutableBufferPointer { dxb in
+      dState.hidden.withUnsafeMutableBufferPointer { dhb in
+        dState.cell.withUnsafeMutableBufferPointer { dcb in
+          run(dxb.baseAddress, dhb.baseAddress, dcb.baseAddress)
+        }
+      }
+    }
+    return (value, dInput, dState)
   }
 
 }

@@ -78,14 +78,22 @@ public struct LSTMLayer: Sendable, Equatable {
     projectInput(input, parameters: parameters, into: gates, rows: T * B)
     setInitial(hidden, from: h0, count: B * H)
     setInitial(cells, from: c0, count: B * H)
-    let weightHH = parameters + weightHHOffset  // [4H, H]
-    for t in 0..<T {
-      let z = gates + t * B * G  // [B, 4H]
-      // z += h_{t-1} · W_hhᵀ
-      recurrentGemm(hidden + t * B * H, weightHH, into: z, batch: B, hidden: H)
-      cellForward(
-        gates: z, cPrev: cells + t * B * H, c: cells + (t + 1) * B * H,
-        tanhC: tanhC + t * B * H, h: hidden + (t + 1) * B * H, batch: B)
+    let recurrent = RecurrentProduct(
+      weightHH: parameters + weightHHOffset, transposed: cache.weightHHTransposed, batch: B,
+      hidden: H)
+    // Each part runs the whole time loop for its rows of the batch (sequences are independent).
+    let parts = recurrent.parts
+    RowParallel.shared.run(chunks: parts) { part in
+      let rows = RowParallel.rows(chunk: part, of: parts, count: B)
+      let (r, n) = (rows.lowerBound, rows.count)
+      for t in 0..<T {
+        let z = gates + (t * B + r) * G  // [n, 4H]
+        // z += h_{t-1} · W_hhᵀ (nothing to add at t = 0 from a zero state)
+        if t > 0 || h0 != nil { recurrent.forward(hidden + (t * B + r) * H, into: z, rows: n) }
+        cellForward(
+          gates: z, cPrev: cells + (t * B + r) * H, c: cells + ((t + 1) * B + r) * H,
+          tanhC: tanhC + (t * B + r) * H, h: hidden + ((t + 1) * B + r) * H, batch: n)
+      }
     }
     _ = I
   }
@@ -125,18 +133,21 @@ public struct LSTMLayer: Sendable, Equatable {
     let dHidden = cache.dHidden  // [T, B, H]
     let dcCarry = cache.dcCarry  // [B, H]
     VectorKernels.zero(dcCarry, count: B * H)
-    let weightHH = parameters + weightHHOffset  // [4H, H]
-    for t in (0..<T).reversed() {
-      let z = gates + t * B * G
-      cellBackward(
-        gates: z, cPrev: cache.cells + t * B * H, tanhC: cache.tanhC + t * B * H,
-        dh: dHidden + t * B * H, dcCarry: dcCarry, batch: B)
-      // dh_{t-1} += dz_t · W_hh   ([B, 4H] · [4H, H])
-      let target: UnsafeMutablePointer<S>? = t > 0 ? dHidden + (t - 1) * B * H : dh0
-      if let target {
-        blasGemm(
-          transposeA: false, transposeB: false, m: B, n: H, k: G, alpha: 1, a: z, lda: G,
-          b: weightHH, ldb: H, beta: 1, c: target, ldc: H)
+    let recurrent = RecurrentProduct(
+      weightHH: parameters + weightHHOffset, transposed: nil, batch: B, hidden: H)
+    let parts = recurrent.parts
+    RowParallel.shared.run(chunks: parts) { part in
+      let rows = RowParallel.rows(chunk: part, of: parts, count: B)
+      let (r, n) = (rows.lowerBound, rows.count)
+      for t in (0..<T).reversed() {
+        let z = gates + (t * B + r) * G  // [n, 4H]
+        cellBackward(
+          gates: z, cPrev: cache.cells + (t * B + r) * H, tanhC: cache.tanhC + (t * B + r) * H,
+          dh: dHidden + (t * B + r) * H, dcCarry: dcCarry + r * H, batch: n)
+        // dh_{t-1} += dz_t · W_hh   ([n, 4H] · [4H, H])
+        let target: UnsafeMutablePointer<S>? =
+          t > 0 ? dHidden + ((t - 1) * B + r) * H : dh0.map { $0 + r * H }
+        if let target { recurrent.backward(z, into: target, rows: n) }
       }
     }
     if let dc0 { VectorKernels.add(dcCarry, into: dc0, count: B * H) }
@@ -175,23 +186,32 @@ public struct LSTMLayer: Sendable, Equatable {
   func inference<S: BLASScalar>(
     _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, length T: Int, batch B: Int,
     gates: UnsafeMutablePointer<S>, tanhC: UnsafeMutablePointer<S>, cell: UnsafeMutablePointer<S>,
-    cellNext: UnsafeMutablePointer<S>, hPrev: UnsafePointer<S>, output: UnsafeMutablePointer<S>
+    cellNext: UnsafeMutablePointer<S>, hPrev: UnsafePointer<S>?, output: UnsafeMutablePointer<S>,
+    weightHHTransposed: UnsafeMutablePointer<S>
   ) {
     let H = hiddenSize
     let G = 4 * H
     projectInput(input, parameters: parameters, into: gates, rows: T * B)
-    let weightHH = parameters + weightHHOffset
-    var cPrev = cell
-    var cNext = cellNext
-    for t in 0..<T {
-      let z = gates + t * B * G
-      let h: UnsafePointer<S> = t == 0 ? hPrev : UnsafePointer(output + (t - 1) * B * H)
-      recurrentGemm(h, weightHH, into: z, batch: B, hidden: H)
-      cellForward(
-        gates: z, cPrev: cPrev, c: cNext, tanhC: tanhC, h: output + t * B * H, batch: B)
-      swap(&cPrev, &cNext)
+    let recurrent = RecurrentProduct(
+      weightHH: parameters + weightHHOffset, transposed: weightHHTransposed, batch: B, hidden: H)
+    let parts = recurrent.parts
+    RowParallel.shared.run(chunks: parts) { part in
+      let rows = RowParallel.rows(chunk: part, of: parts, count: B)
+      let (r, n) = (rows.lowerBound, rows.count)
+      var cPrev = cell + r * H  // [n, H]
+      var cNext = cellNext + r * H
+      for t in 0..<T {
+        let z = gates + (t * B + r) * G
+        let h: UnsafePointer<S>? =
+          t == 0 ? hPrev.map { $0 + r * H } : UnsafePointer(output + ((t - 1) * B + r) * H)
+        if let h { recurrent.forward(h, into: z, rows: n) }
+        cellForward(
+          gates: z, cPrev: cPrev, c: cNext, tanhC: tanhC + r * H, h: output + (t * B + r) * H,
+          batch: n)
+        swap(&cPrev, &cNext)
+      }
+      if cPrev != cell + r * H { VectorKernels.copy(cPrev, to: cell + r * H, count: n * H) }
     }
-    if cPrev != cell { VectorKernels.copy(cPrev, to: cell, count: B * H) }
   }
 
   // MARK: - Pieces shared by the passes
@@ -208,16 +228,6 @@ public struct LSTMLayer: Sendable, Equatable {
     blasGemm(
       transposeA: false, transposeB: true, m: rows, n: G, k: inputSize, alpha: 1, a: input,
       lda: inputSize, b: parameters + weightIHOffset, ldb: inputSize, beta: 1, c: gates, ldc: G)
-  }
-
-  /// z += h · W_hhᵀ  (`[B, H] · [H, 4H]`).
-  func recurrentGemm<S: BLASScalar>(
-    _ h: UnsafePointer<S>, _ weightHH: UnsafePointer<S>, into z: UnsafeMutablePointer<S>,
-    batch: Int, hidden: Int
-  ) {
-    blasGemm(
-      transposeA: false, transposeB: true, m: batch, n: 4 * hidden, k: hidden, alpha: 1, a: h,
-      lda: hidden, b: weightHH, ldb: hidden, beta: 1, c: z, ldc: 4 * hidden)
   }
 
   func setInitial<S: BLASScalar>(
@@ -276,4 +286,65 @@ func rebound<S, T>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<T> {
 @inline(__always)
 func rebound<S, T>(_ p: UnsafePointer<S>) -> UnsafePointer<T> {
   UnsafeRawPointer(p).assumingMemoryBound(to: T.self)
+}
+
+/// The per-step products with W_hh `[4H, H]`, through `SmallGemm` for Float when the product is
+/// small (no packing, no threading decisions) and through BLAS otherwise.
+///
+///     forward:   z  += h · W_hhᵀ      [B, H] · [H, 4H]
+///     backward:  dh += dz · W_hh      [B, 4H] · [4H, H]
+struct RecurrentProduct<S: BLASScalar> {
+  let weightHH: UnsafePointer<S>  // [4H, H]
+  let transposed: UnsafeMutablePointer<S>?  // [H, 4H], filled at init for the small path
+  let batch: Int
+  let hidden: Int
+  let small: Bool
+
+  /// Products up to this many multiply-adds (B·4H·H) take the small kernel.
+  static var smallLimit: Int { 128 * 512 * 128 }
+
+  init(weightHH: UnsafePointer<S>, transposed: UnsafeMutablePointer<S>?, batch: Int, hidden: Int) {
+    self.weightHH = weightHH
+    self.transposed = transposed
+    self.batch = batch
+    self.hidden = hidden
+    self.small = S.self == Float.self && batch * 4 * hidden * hidden <= RecurrentProduct.smallLimit
+    if small, let transposed {
+      SmallGemm.transpose(
+        rebound(weightHH), rows: 4 * hidden, columns: hidden, into: rebound(transposed))
+    }
+  }
+
+  /// How many independent chunks of the batch the time loop runs in (on two threads when BLAS
+  /// has two): several for the small kernel, one for BLAS products (they keep their own
+  /// threading).
+  var parts: Int { small ? RowParallel.chunkCount(rows: batch, threads: BLASRuntime.threads) : 1 }
+
+  /// `z[rows, 4H] += h[rows, H] · W_hhᵀ`.
+  func forward(_ h: UnsafePointer<S>, into z: UnsafeMutablePointer<S>, rows B: Int) {
+    let H = hidden
+    if small, let transposed {
+      SmallGemm.multiplyAdd(
+        m: B, n: 4 * H, k: H, a: rebound(h), lda: H, b: rebound(UnsafePointer(transposed)),
+        ldb: 4 * H, c: rebound(z), ldc: 4 * H)
+    } else {
+      blasGemm(
+        transposeA: false, transposeB: true, m: B, n: 4 * H, k: H, alpha: 1, a: h, lda: H,
+        b: weightHH, ldb: H, beta: 1, c: z, ldc: 4 * H)
+    }
+  }
+
+  /// `dh[rows, H] += dz[rows, 4H] · W_hh`.
+  func backward(_ dz: UnsafePointer<S>, into dh: UnsafeMutablePointer<S>, rows B: Int) {
+    let H = hidden
+    if small {
+      SmallGemm.multiplyAdd(
+        m: B, n: H, k: 4 * H, a: rebound(dz), lda: 4 * H, b: rebound(weightHH), ldb: H,
+        c: rebound(dh), ldc: H)
+    } else {
+      blasGemm(
+        transposeA: false, transposeB: false, m: B, n: H, k: 4 * H, alpha: 1, a: dz, lda: 4 * H,
+        b: weightHH, ldb: H, beta: 1, c: dh, ldc: H)
+    }
+  }
 }

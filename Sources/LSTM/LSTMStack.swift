@@ -62,16 +62,15 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
     _ parameters: inout ParameterStore<Scalar>, using rng: inout some RandomNumberGenerator
   ) {
     let H = hiddenSize
-    parameters.values.withUnsafeMutableBufferPointer { buffer in
-      guard let p = buffer.baseAddress else { return }
-      for layer in layers {
-        Initializers.glorotUniform(
-          rows: 4 * H, columns: layer.inputSize, into: p + layer.weightIHOffset, using: &rng)
-        Initializers.orthogonal(
-          rows: 4 * H, columns: H, into: p + layer.weightHHOffset, using: &rng)
-        (p + layer.biasIHOffset).update(repeating: 0, count: 8 * H)
-        (p + layer.biasIHOffset + H).update(repeating: 1, count: H)
-      }
+    for layer in layers {
+      let k = layer.index
+      parameters["lstm.weight_ih_l\(k)"] = .glorotUniform(
+        shape: [4 * H, layer.inputSize], using: &rng)
+      parameters["lstm.weight_hh_l\(k)"] = .orthogonal(shape: [4 * H, H], using: &rng)
+      var biasIH = Tensor<Scalar>(zeros: [4 * H])
+      for j in H..<(2 * H) { biasIH[j] = 1 }  // the forget gate's block
+      parameters["lstm.bias_ih_l\(k)"] = biasIH
+      parameters["lstm.bias_hh_l\(k)"] = Tensor(zeros: [4 * H])
     }
   }
 
@@ -266,7 +265,7 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
   ) {
     workspace.prepareInference(for: self, length: T, batch: B)
     guard let gates = workspace.inferenceGates, let tanhC = workspace.inferenceTanhC,
-      let zero = workspace.inferenceZero
+      let transposed = workspace.inferenceWeightHHTransposed
     else { preconditionFailure("LSTMWorkspace: inference buffers missing") }
     let H = hiddenSize
     let cell = workspace.inferenceCells[0]
@@ -279,11 +278,10 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
       } else {
         VectorKernels.zero(cell, count: B * H)
       }
-      let hPrev: UnsafePointer<Scalar> =
-        hState.map { UnsafePointer($0 + k * B * H) } ?? UnsafePointer(zero)
+      let hPrev: UnsafePointer<Scalar>? = hState.map { UnsafePointer($0 + k * B * H) }
       layer.inference(
         layerInput, parameters: parameters, length: T, batch: B, gates: gates, tanhC: tanhC,
-        cell: cell, cellNext: cellNext, hPrev: hPrev, output: out)
+        cell: cell, cellNext: cellNext, hPrev: hPrev, output: out, weightHHTransposed: transposed)
       if let hState {
         VectorKernels.copy(out + (T - 1) * B * H, to: hState + k * B * H, count: B * H)
       }

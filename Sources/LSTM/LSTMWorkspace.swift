@@ -15,6 +15,7 @@ struct LSTMLayerCache<S: BLASScalar> {
   var dHidden: UnsafeMutablePointer<S>  // [T, B, H] dLoss/dh_t
   var dcCarry: UnsafeMutablePointer<S>  // [B, H] dLoss/dc carried backwards
   var columnSums: UnsafeMutablePointer<S>  // [4H] bias-gradient scratch
+  var weightHHTransposed: UnsafeMutablePointer<S>  // [H, 4H] W_hhᵀ for the small-GEMM path
   var dropoutMask: UnsafeMutablePointer<S>?  // [T, B, H] 0 or 1/(1−p), layers below the top
   var droppedOutput: UnsafeMutablePointer<S>?  // [T, B, H] h ⊙ mask, the next layer's input
 }
@@ -42,6 +43,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
   var inferenceCells: [UnsafeMutablePointer<Scalar>] = []  // 2 × [B, H]
   var inferenceTanhC: UnsafeMutablePointer<Scalar>?  // [B, H]
   var inferenceZero: UnsafeMutablePointer<Scalar>?  // [B, H] zeros
+  var inferenceWeightHHTransposed: UnsafeMutablePointer<Scalar>?  // [H, 4H]
 
   /// An empty workspace; buffers appear on first use.
   public init() {}
@@ -60,7 +62,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     let H = stack.hiddenSize
     let G = 4 * H
     let dropping = stack.dropout > 0
-    var perLayer = T * B * G + 2 * (T + 1) * B * H + 2 * T * B * H + B * H + G
+    var perLayer = T * B * G + 2 * (T + 1) * B * H + 2 * T * B * H + B * H + G + H * G
     if dropping { perLayer += 2 * T * B * H }
     let total = perLayer * stack.layerCount
     let memory = UnsafeMutablePointer<Scalar>.allocate(capacity: max(1, total))
@@ -74,7 +76,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
       LSTMLayerCache(
         length: T, batch: B, gates: take(T * B * G), hidden: take((T + 1) * B * H),
         cells: take((T + 1) * B * H), tanhC: take(T * B * H), dHidden: take(T * B * H),
-        dcCarry: take(B * H), columnSums: take(G),
+        dcCarry: take(B * H), columnSums: take(G), weightHHTransposed: take(H * G),
         dropoutMask: dropping ? take(T * B * H) : nil,
         droppedOutput: dropping ? take(T * B * H) : nil)
     }
@@ -88,7 +90,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     if let s = inferenceShape, s.length == T, s.batch == B { return }
     inferenceMemory?.deallocate()
     let H = stack.hiddenSize
-    let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H
+    let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H + 4 * H * H
     let memory = UnsafeMutablePointer<Scalar>.allocate(capacity: total)
     memory.initialize(repeating: 0, count: total)
     inferenceGates = memory
@@ -97,6 +99,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     inferenceCells = [rest, rest + B * H]
     inferenceTanhC = rest + 2 * B * H
     inferenceZero = rest + 3 * B * H
+    inferenceWeightHHTransposed = rest + 4 * B * H
     inferenceMemory = memory
     inferenceShape = (T, B)
   }

@@ -38,7 +38,16 @@ func logistic<S: BLASScalar>(_ x: S) -> S {
 public func sigmoid<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(
   _ x: X, into y: inout Y
 ) {
-  map("sigmoid", x, into: &y) { logistic($0) }
+  applySigmoid(x, into: &y)
+}
+
+@inlinable
+func applySigmoid<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(_ x: X, into y: inout Y) {
+  if X.Scalar.self == Float.self {
+    floatKernel("sigmoid", x, into: &y, sigmoidKernel)
+  } else {
+    map("sigmoid", x, into: &y) { logistic($0) }
+  }
 }
 
 /// `y = tanh(x)` element-wise into a caller-owned `y` (the C library's `tanh`, which saturates to
@@ -47,7 +56,35 @@ public func sigmoid<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(
 /// - Precondition: `x.shape == y.shape`.
 @inlinable
 public func tanh<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(_ x: X, into y: inout Y) {
-  map("tanh", x, into: &y) { X.Scalar.tanh($0) }
+  applyTanh(x, into: &y)
+}
+
+@inlinable
+func applyTanh<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(_ x: X, into y: inout Y) {
+  if X.Scalar.self == Float.self {
+    floatKernel("tanh", x, into: &y, tanhKernel)
+  } else {
+    map("tanh", x, into: &y) { X.Scalar.tanh($0) }
+  }
+}
+
+/// Runs a `Float` kernel on operands known to hold `Float`s, after checking the shapes.
+@inlinable
+func floatKernel<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(
+  _ operation: String, _ x: X, into y: inout Y,
+  _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+) {
+  if let message = shapeMismatch(operation, "the output", expected: x.shape, got: y.shape) {
+    preconditionFailure(message)
+  }
+  x.withUnsafeBufferPointer { xx in
+    y.withUnsafeMutableBufferPointer { yy in
+      guard let px = xx.baseAddress, let py = yy.baseAddress else { return }
+      kernel(
+        UnsafeRawPointer(px).assumingMemoryBound(to: Float.self),
+        UnsafeMutableRawPointer(py).assumingMemoryBound(to: Float.self), yy.count)
+    }
+  }
 }
 
 /// The sigmoid's derivative from its output: `d = σ'(x) = y ⊙ (1 − y)` where `y = σ(x)`.
@@ -95,7 +132,7 @@ extension TensorOperand {
   @inlinable
   public func sigmoid() -> Tensor<Scalar> {
     var y = Tensor<Scalar>(zeros: shape)
-    map("sigmoid", self, into: &y) { logistic($0) }
+    applySigmoid(self, into: &y)
     return y
   }
 
@@ -103,7 +140,7 @@ extension TensorOperand {
   @inlinable
   public func tanh() -> Tensor<Scalar> {
     var y = Tensor<Scalar>(zeros: shape)
-    map("tanh", self, into: &y) { Scalar.tanh($0) }
+    applyTanh(self, into: &y)
     return y
   }
 }

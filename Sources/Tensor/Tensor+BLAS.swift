@@ -20,12 +20,13 @@
 ///   - beta: the factor β of the old `C` (0: overwrite, 1: accumulate).
 /// - Precondition: the shapes fit (the message says expected vs got).
 /// - Complexity: 2·m·n·k floating-point operations on `BLASRuntime.threads` threads.
+@inlinable
 public func gemm<S: BLASScalar>(
   _ a: Tensor<S>, _ b: Tensor<S>, into c: inout Tensor<S>,
   transposeA: Bool = false, transposeB: Bool = false, alpha: S = 1, beta: S = 0
 ) {
   gemm(
-    a as Tensor<S>, b as Tensor<S>, into: &c, transposeA: transposeA, transposeB: transposeB,
+    a, b, into: &c, transposeA: transposeA, transposeB: transposeB,
     alpha: alpha, beta: beta, operands: ())
 }
 
@@ -34,6 +35,7 @@ public func gemm<S: BLASScalar>(
 ///
 /// Same formula, shapes and edge cases as `gemm(_:_:into:transposeA:transposeB:alpha:beta:)`.
 /// - Precondition: the shapes fit (the message says expected vs got).
+@inlinable
 public func gemm<A: TensorOperand, B: TensorOperand<A.Scalar>, C: MutableTensorOperand<A.Scalar>>(
   _ a: A, _ b: B, into c: inout C,
   transposeA: Bool = false, transposeB: Bool = false, alpha: A.Scalar = 1, beta: A.Scalar = 0
@@ -45,7 +47,7 @@ public func gemm<A: TensorOperand, B: TensorOperand<A.Scalar>, C: MutableTensorO
 
 // The one implementation behind both public spellings (the extra label keeps the concrete
 // overload from calling itself).
-@inline(__always)
+@inlinable
 func gemm<A: TensorOperand, B: TensorOperand<A.Scalar>, C: MutableTensorOperand<A.Scalar>>(
   _ a: A, _ b: B, into c: inout C, transposeA: Bool, transposeB: Bool,
   alpha: A.Scalar, beta: A.Scalar, operands: Void
@@ -96,6 +98,7 @@ func gemm<A: TensorOperand, B: TensorOperand<A.Scalar>, C: MutableTensorOperand<
 ///   - alpha: the product's factor α.
 ///   - beta: the factor β of the old `y` (0: overwrite, 1: accumulate).
 /// - Precondition: the shapes fit (the message says expected vs got).
+@inlinable
 public func gemv<A: TensorOperand, X: TensorOperand<A.Scalar>, Y: MutableTensorOperand<A.Scalar>>(
   _ a: A, _ x: X, into y: inout Y, transpose: Bool = false,
   alpha: A.Scalar = 1, beta: A.Scalar = 0
@@ -127,6 +130,7 @@ public func gemv<A: TensorOperand, X: TensorOperand<A.Scalar>, Y: MutableTensorO
 /// `y = α·x + y` (BLAS axpy) into a caller-owned `y` of the same shape.
 ///
 /// - Precondition: `x.shape == y.shape`.
+@inlinable
 public func axpy<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(
   alpha: X.Scalar, _ x: X, into y: inout Y
 ) {
@@ -144,6 +148,7 @@ public func axpy<X: TensorOperand, Y: MutableTensorOperand<X.Scalar>>(
 extension MutableTensorOperand {
   /// `self = s·self` (BLAS scal). `s == 0` gives zeros only where the elements are finite
   /// (BLAS multiplies: NaN·0 stays NaN).
+  @inlinable
   public mutating func scale(by s: Scalar) {
     withUnsafeMutableBufferPointer { buffer in
       guard let base = buffer.baseAddress else { return }
@@ -153,6 +158,7 @@ extension MutableTensorOperand {
 
   /// `self = self + α·x` (BLAS axpy).
   /// - Precondition: `x.shape == shape`.
+  @inlinable
   public mutating func add(_ x: some TensorOperand<Scalar>, scaledBy alpha: Scalar) {
     axpy(alpha: alpha, x, into: &self)
   }

@@ -26,15 +26,12 @@ public protocol MutableTensorOperand<Scalar>: TensorOperand {
 extension Tensor: MutableTensorOperand {}
 
 extension TensorOperand {
-  /// The number of elements.
-  @inlinable public var scalarCount: Int { shape.count }
-
   /// The shape read as a matrix `[rows, columns]`: a rank-2 shape as it is, a rank-1 shape `[n]`
   /// as one row `[1, n]`.
   ///
   /// - Precondition: rank 1 or 2.
   @inlinable
-  public func matrixExtents(_ operation: StaticString) -> (rows: Int, columns: Int) {
+  func matrixExtents(_ operation: StaticString) -> (rows: Int, columns: Int) {
     switch shape.rank {
     case 2: return (shape[0], shape[1])
     case 1: return (1, shape[0])

@@ -1,0 +1,78 @@
+import Tensor
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class BLASKernelsTests: XCTestCase {
+  static let allAVX512 = "fpu sse sse2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl"
+
+  /// Writes `text` to a fresh temporary file (removed after the test) and returns its path.
+  func fakeCpuinfo(_ text: String) throws -> String {
+    Self.fileNumber += 1
+    let path = "/tmp/forecast-tensor-tests-cpuinfo-\(getpid())-\(Self.fileNumber)"
+    guard let file = fopen(path, "w") else { throw XCTSkip("cannot create \(path)") }
+    fputs(text, file)
+    fclose(file)
+    addTeardownBlock { unlink(path) }
+    return path
+  }
+
+  nonisolated(unsafe) static var fileNumber = 0
+
+  func testCpuinfo_allAVX512SubsetsOnEveryProcessor() throws {
+    let text = """
+      processor\t: 0
+      flags\t\t: \(Self.allAVX512) avx512_bf16
+      processor\t: 1
+      flags\t\t: \(Self.allAVX512)
+
+      """
+    XCTAssertTrue(BLASKernels.cpuRunsSkylakeXKernels(cpuinfoPath: try fakeCpuinfo(text)))
+  }
+
+  func testCpuinfo_aMissingSubsetOrProcessorSaysNo() throws {
+    // AVX2 only (a Haswell or Zen 3 CPU): the SkylakeX kernels would trap with SIGILL.
+    let avx2 = "processor\t: 0\nflags\t\t: fpu sse avx avx2 fma\n"
+    XCTAssertFalse(BLASKernels.cpuRunsSkylakeXKernels(cpuinfoPath: try fakeCpuinfo(avx2)))
+    // AVX-512F without BW/VL (Knights Landing).
+    let knl = "flags\t\t: avx2 avx512f avx512cd avx512er avx512pf\n"
+    XCTAssertFalse(BLASKernels.cpuRunsSkylakeXKernels(cpuinfoPath: try fakeCpuinfo(knl)))
+    // One processor of two lacks the flags: no.
+    let mixed = "flags\t\t: \(Self.allAVX512)\nflags\t\t: fpu avx2\n"
+    XCTAssertFalse(BLASKernels.cpuRunsSkylakeXKernels(cpuinfoPath: try fakeCpuinfo(mixed)))
+    // "vmx flags" (Intel's virtualisation features) is not the flags line; and an ARM cpuinfo
+    // has "Features" instead.
+    let arm = "processor\t: 0\nFeatures\t: fp asimd sve\nvmx flags\t: avx512f\n"
+    XCTAssertFalse(BLASKernels.cpuRunsSkylakeXKernels(cpuinfoPath: try fakeCpuinfo(arm)))
+    XCTAssertFalse(BLASKernels.cpuRunsSkylakeXKernels(cpuinfoPath: "/nonexistent/cpuinfo"))
+    XCTAssertFalse(BLASKernels.cpuRunsSkylakeXKernels(cpuinfoPath: try fakeCpuinfo("")))
+  }
+
+  func testReexecute_onlyWithoutTheUsersVariableOnACapableCPUWithSlowerKernels() {
+    XCTAssertTrue(
+      BLASKernels.shouldReexecute(
+        userCoreType: nil, cpuRunsSkylakeX: true, loadedCoreName: "Haswell"))
+    // The user's choice always wins, even an empty or slower one.
+    for userValue in ["Haswell", "SkylakeX", ""] {
+      XCTAssertFalse(
+        BLASKernels.shouldReexecute(
+          userCoreType: userValue, cpuRunsSkylakeX: true, loadedCoreName: "Haswell"))
+    }
+    // A CPU without AVX-512 never gets the SkylakeX kernels.
+    XCTAssertFalse(
+      BLASKernels.shouldReexecute(userCoreType: nil, cpuRunsSkylakeX: false, loadedCoreName: "Zen"))
+    // OpenBLAS already chose an AVX-512 family (this machine's 0.3.21 picks Cooperlake).
+    for family in ["SkylakeX", "Cooperlake", "SapphireRapids"] {
+      XCTAssertFalse(
+        BLASKernels.shouldReexecute(
+          userCoreType: nil, cpuRunsSkylakeX: true, loadedCoreName: family))
+    }
+  }
+
+  func testRuntime_reportsAKernelFamilyAndThreads() {
+    XCTAssertFalse(BLASRuntime.coreName.isEmpty)
+    XCTAssertGreaterThanOrEqual(BLASRuntime.threads, 1)
+  }
+}
