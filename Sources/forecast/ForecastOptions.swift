@@ -51,7 +51,7 @@ struct DataOptions: ParsableArguments {
 
 /// Hyper-parameters; every one defaults by the series' spacing (TrainingOptions.defaults).
 struct ModelOptions: ParsableArguments {
-  @Option(help: "Lookback T, in steps (default: 56 daily, 26 weekly).")
+  @Option(help: "Lookback T, in steps (default: twice the horizon).")
   var lookback: Int?
 
   @Option(help: "Horizon K, in steps (default: 14 daily, 4 weekly).")
@@ -60,7 +60,7 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Quantile levels, comma-separated (default 0.1,0.5,0.9).")
   var quantiles: String?
 
-  @Option(help: "LSTM hidden units H (default 64 daily, 32 weekly).")
+  @Option(help: "LSTM hidden units H (default 32).")
   var hiddenSize: Int?
 
   @Option(help: "Stacked LSTM layers N (default 1).")
@@ -81,7 +81,7 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Adam's initial learning rate (default 0.003).")
   var learningRate: Double?
 
-  @Option(help: "Most windows drawn per epoch (default 8192).")
+  @Option(help: "Windows drawn per epoch (default 4096).")
   var windowsPerEpoch: Int?
 
   @Option(help: "Validation points per series (default 56 daily, 13 weekly).")
@@ -89,6 +89,9 @@ struct ModelOptions: ParsableArguments {
 
   @Option(help: "Test points per series (default 56 daily, 13 weekly).")
   var test: Int?
+
+  @Option(help: "Trainings from successive seeds; the best on validation is kept (default 1).")
+  var restarts: Int?
 
   @Option(help: "Seed of initialisation, shuffles and dropout.")
   var seed: UInt64 = 42
@@ -124,6 +127,7 @@ struct ModelOptions: ParsableArguments {
     if let windowsPerEpoch { o.windowsPerEpoch = windowsPerEpoch }
     if let validation { o.validationLength = validation }
     if let test { o.testLength = test }
+    if let restarts { o.restarts = restarts }
     o.seed = seed
     o.threads = threads
     return o

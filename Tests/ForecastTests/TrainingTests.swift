@@ -29,7 +29,8 @@ let csvDefinition = SeriesDefinition(
 func tinyOptions(seed: UInt64 = 5) -> TrainingOptions {
   TrainingOptions(
     lookback: 14, horizon: 7, hiddenSize: 8, batchSize: 16, maxEpochs: 4,
-    earlyStoppingPatience: 2, learningRate: 1e-2, validationLength: 14, testLength: 14,
+    earlyStoppingPatience: 2, learningRate: 1e-2, windowsPerEpoch: 128, validationLength: 14,
+    testLength: 14,
     seed: seed)
 }
 
@@ -146,7 +147,8 @@ final class TrainingTests: ScratchDirectoryTestCase {
       try r.model.forecast(data, source: path).forecasts)
     XCTAssertEqual(
       loaded.metadata["forecast.features"],
-      #"["target","observed","dow_sin","dow_cos","woy_sin","woy_cos","level","key:a","key:b"]"#)
+      #"["target","observed","dow_sin","dow_cos","woy_sin","woy_cos","holiday","season_lag","season_lag_observed","key:a","key:b"]"#
+    )
     XCTAssertThrowsError(try ModelFile.load(path: path, expectedKind: .weeklyEngagement)) {
       XCTAssertEqual(
         "\($0)",
@@ -176,7 +178,7 @@ final class TrainingTests: ScratchDirectoryTestCase {
     XCTAssertThrowsError(try ModelFile.load(path: bad)) {
       XCTAssertEqual(
         "\($0)",
-        "\(bad): lstm.weight_ih_l0 takes I = 9 inputs, but the model lists 8 features. The "
+        "\(bad): lstm.weight_ih_l0 takes I = 11 inputs, but the model lists 10 features. The "
           + "tensors do not fit the metadata; the file is damaged or was edited: retrain the "
           + "model.")
     }

@@ -46,10 +46,13 @@ final class WindowTests: XCTestCase {
       ])
     var a = SeededGenerator(seed: 7)
     var b = SeededGenerator(seed: 7)
-    let first = list.shuffledIndices(limit: 5, using: &a)
-    XCTAssertEqual(first, list.shuffledIndices(limit: 5, using: &b))
-    XCTAssertEqual(first.sorted(), [0, 1, 2, 3, 4])
-    XCTAssertEqual(list.shuffledIndices(limit: 3, using: &a).count, 3)
+    let first = list.epochOrder(total: 12, using: &a)
+    XCTAssertEqual(first, list.epochOrder(total: 12, using: &b))
+    // Two whole passes, then part of a third.
+    XCTAssertEqual(first[0..<5].sorted(), [0, 1, 2, 3, 4])
+    XCTAssertEqual(first[5..<10].sorted(), [0, 1, 2, 3, 4])
+    XCTAssertEqual(Set(first[10..<12]).count, 2)
+    XCTAssertNotEqual(Array(first[0..<5]), Array(first[5..<10]))
   }
 
   func testScaler_fittedOnTrainingPartOnly() {
@@ -67,48 +70,79 @@ final class WindowTests: XCTestCase {
     XCTAssertEqual(SeriesScaler(fitting: [0, 0]).scale, 1)
   }
 
-  func testBatcher_fillsTargetCalendarCovariatesAndLevel() {
-    let series = ramp(8, covariate: true)
+  func testBatcher_fillsTargetCalendarCovariatesLagAndKey() {
+    // 400 daily points from Monday 2024-01-01; value t, covariate 10t.
     let collection = SeriesCollection(
       kind: .csv, targetName: "value", covariateNames: ["c"],
-      series: [series, ramp(8, id: "b", covariate: true)])
+      series: [ramp(400, covariate: true), ramp(400, id: "b", covariate: true)])
     let layout = FeatureLayout(lookback: 2, horizon: 2, collection: collection)
     XCTAssertEqual(
       layout.names,
       [
-        "target", "observed", "dow_sin", "dow_cos", "woy_sin", "woy_cos", "cov:c", "level", "key:a",
-        "key:b",
+        "target", "observed", "dow_sin", "dow_cos", "woy_sin", "woy_cos", "holiday", "cov:c",
+        "season_lag", "season_lag_observed", "key:a", "key:b",
       ])
-    // Scaler on 0…3: mean 1.5, sd √1.25; covariate 0…30: mean 15, sd 10√1.25.
+    // Scalers on 0…3: mean 1.5, sd √1.25; covariate 0…30: mean 15, sd 10√1.25.
     let prepared = collection.series.map { PreparedSeries($0, layout: layout, scalerEnd: 4) }
     let batcher = WindowBatcher(layout: layout, series: prepared)
-    var input = Tensor<Float>(zeros: [4, 1, layout.inputSize])
-    var targets: Tensor<Float>? = Tensor<Float>(zeros: [1, 2])
+    var input = Tensor<Float>(zeros: [4, 2, layout.inputSize])
+    var targets: Tensor<Float>? = Tensor<Float>(zeros: [2, 2])
     var levels: [Float] = []
+    // Window 0: series b, origin 3 (no point a year earlier); window 1: series a, origin 365
+    // (2024-12-31, a holiday; its lookback is 364…365, a year earlier 0…1).
     batcher.fill(
-      [WindowRef(series: 1, origin: 3)], input: &input, targets: &targets, levels: &levels)
+      [WindowRef(series: 1, origin: 3), WindowRef(series: 0, origin: 365)], input: &input,
+      targets: &targets, levels: &levels)
     let sd = Float(1.25.squareRoot())
     let z: (Float) -> Float = { ($0 - 1.5) / sd }
     let level = (z(2) + z(3)) / 2
     XCTAssertEqual(levels[0], level, accuracy: 1e-6)
     let x = input.scalars
     let i = layout.inputSize
-    // Step 0 is point 2 (Wednesday 2024-01-03): target, observed, dow angle 2π·2/7.
-    XCTAssertEqual(x[0], z(2) - level, accuracy: 1e-6)
-    XCTAssertEqual(x[1], 1)
-    XCTAssertEqual(x[2], Float(sin(2 * Double.pi * 2 / 7)), accuracy: 1e-6)
-    XCTAssertEqual(x[6], (20 - 15) / (10 * sd), accuracy: 1e-5)
-    XCTAssertEqual(x[7], level, accuracy: 1e-6)
-    XCTAssertEqual(Array(x[8..<10]), [0, 1])
+    func at(_ step: Int, _ row: Int, _ feature: Int) -> Float { x[(step * 2 + row) * i + feature] }
+    // Step 0 of window 0 is point 2 (Wednesday 2024-01-03): target, observed, dow angle 2π·2/7.
+    XCTAssertEqual(at(0, 0, 0), z(2) - level, accuracy: 1e-6)
+    XCTAssertEqual(at(0, 0, 1), 1)
+    XCTAssertEqual(at(0, 0, 2), Float(sin(2 * Double.pi * 2 / 7)), accuracy: 1e-6)
+    XCTAssertEqual(at(0, 0, 6), 0)  // not a holiday
+    XCTAssertEqual(at(0, 0, 7), (20 - 15) / (10 * sd), accuracy: 1e-5)
+    XCTAssertEqual(at(0, 0, 8), 0)  // no season lag
+    XCTAssertEqual(at(0, 0, 9), 0)
+    XCTAssertEqual(Array(x[10..<12]), [0, 1])  // key b
     // Step 2 is the first future step (point 4, Friday): no target, covariate or observed flag,
-    // but its calendar, level and key.
-    XCTAssertEqual(x[2 * i], 0)
-    XCTAssertEqual(x[2 * i + 1], 0)
-    XCTAssertEqual(x[2 * i + 2], Float(sin(2 * Double.pi * 4 / 7)), accuracy: 1e-6)
-    XCTAssertEqual(x[2 * i + 6], 0)
-    XCTAssertEqual(x[2 * i + 7], level, accuracy: 1e-6)
-    XCTAssertEqual(x[2 * i + 9], 1)
+    // but its calendar and key.
+    XCTAssertEqual(at(2, 0, 0), 0)
+    XCTAssertEqual(at(2, 0, 1), 0)
+    XCTAssertEqual(at(2, 0, 2), Float(sin(2 * Double.pi * 4 / 7)), accuracy: 1e-6)
+    XCTAssertEqual(at(2, 0, 7), 0)
+    XCTAssertEqual(at(2, 0, 11), 1)
     XCTAssertEqual(targets?.scalars[0] ?? .nan, z(4) - level, accuracy: 1e-6)
     XCTAssertEqual(targets?.scalars[1] ?? .nan, z(5) - level, accuracy: 1e-6)
+    // Window 1: step 1 is point 365 = 2024-12-31 (holiday); the lag at step 1 is point 1,
+    // relative to the mean of z(0), z(1); future step 3 (point 367) lags to point 3 ≤ origin.
+    XCTAssertEqual(at(1, 1, 6), 1)
+    let lagLevel = (z(0) + z(1)) / 2
+    XCTAssertEqual(at(1, 1, 8), z(1) - lagLevel, accuracy: 1e-5)
+    XCTAssertEqual(at(1, 1, 9), 1)
+    XCTAssertEqual(at(3, 1, 8), z(3) - lagLevel, accuracy: 1e-5)
+    XCTAssertEqual(at(3, 1, 9), 1)
+  }
+
+  func testBatcher_seasonLagNeverReadsPastTheOrigin() {
+    // Horizon 400 > lag 364: future steps whose lagged point lies after the origin get no lag.
+    let collection = SeriesCollection(
+      kind: .csv, targetName: "value", covariateNames: [], series: [ramp(800)])
+    let layout = FeatureLayout(lookback: 1, horizon: 400, collection: collection)
+    let prepared = [PreparedSeries(collection.series[0], layout: layout, scalerEnd: 10)]
+    var input = Tensor<Float>(zeros: [401, 1, layout.inputSize])
+    var none: Tensor<Float>? = nil
+    var levels: [Float] = []
+    WindowBatcher(layout: layout, series: prepared).fill(
+      [WindowRef(series: 0, origin: 370)], input: &input, targets: &none, levels: &levels)
+    let x = input.scalars
+    let observed = layout.lagOffset + 1
+    // Step s is point 370 + s; its lag point 6 + s must be ≤ 370: s ≤ 364.
+    XCTAssertEqual(x[364 * layout.inputSize + observed], 1)
+    XCTAssertEqual(x[365 * layout.inputSize + observed], 0)
   }
 }

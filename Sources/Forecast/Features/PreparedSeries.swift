@@ -103,15 +103,23 @@ public struct WindowList: Sendable {
     return WindowRef(series: r.series, origin: r.origins.lowerBound + i - cumulative[lo])
   }
 
-  /// The order of one epoch: a seeded Fisher–Yates permutation of `0..<count`, cut to
-  /// `limit` indices (indices only; windows are built per batch).
-  public func shuffledIndices(limit: Int, using rng: inout some RandomNumberGenerator) -> [Int] {
+  /// The order of one epoch: exactly `total` indices, as consecutive seeded Fisher–Yates
+  /// permutations of `0..<count` (the last one cut), so every window is seen once per pass
+  /// and a small history still gives `total` windows (indices only; windows are built per
+  /// batch).
+  public func epochOrder(total: Int, using rng: inout some RandomNumberGenerator) -> [Int] {
+    guard count > 0 else { return [] }
+    var result: [Int] = []
+    result.reserveCapacity(total)
     var order = Array(0..<count)
-    let n = min(limit, count)
-    for i in 0..<n {
-      let j = i + Int(rng.next() % UInt64(count - i))
-      order.swapAt(i, j)
+    while result.count < total {
+      let n = min(count, total - result.count)
+      for i in 0..<n {
+        let j = i + Int(rng.next() % UInt64(count - i))
+        order.swapAt(i, j)
+      }
+      result += order.prefix(n)
     }
-    return Array(order.prefix(n))
+    return result
   }
 }

@@ -47,6 +47,15 @@ public struct WindowBatcher: Sendable {
         for j in (o - t + 1)...o { level += s.z[j] }
         level /= Float(t)
         levels.append(level)
+        // Last season's shape: z one seasonal lag L earlier, relative to the mean of that
+        // earlier lookback; only points at or before the origin (never a future value).
+        let lag = layout.seasonalLag
+        var lagLevel: Float = 0
+        let lagAvailable = lag > 0 && o - t + 1 - lag >= 0
+        if lagAvailable {
+          for j in (o - t + 1 - lag)...(o - lag) { lagLevel += s.z[j] }
+          lagLevel /= Float(t)
+        }
         for step in 0..<l {
           let point = o - t + 1 + step  // index in the series
           let base = (step * b + row) * i
@@ -56,7 +65,10 @@ public struct WindowBatcher: Sendable {
             for j in 0..<c { x[base + layout.covariateOffset + j] = s.covariates[point * c + j] }
           }
           for j in 0..<f { x[base + layout.calendarOffset + j] = s.calendar[point * f + j] }
-          x[base + layout.levelOffset] = level
+          if lagAvailable && point - lag <= o {
+            x[base + layout.lagOffset] = s.z[point - lag] - lagLevel
+            x[base + layout.lagOffset + 1] = 1
+          }
           if let key = s.keyIndex { x[base + layout.keyOffset + key] = 1 }
         }
       }

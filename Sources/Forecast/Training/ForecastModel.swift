@@ -66,6 +66,9 @@ public struct ForecastModel {
   public var scalers: [String: SeriesScalers]
   /// Clamp forecasts at 0 (the training targets were all ≥ 0).
   public var nonNegative: Bool
+  /// Per quantile, the factor its distance from the median is multiplied by (calibrated on
+  /// the validation windows; 1 for the median).
+  public var intervalScales: [Double]
 
   /// The quantile levels.
   public var quantiles: [Double] { options.quantiles }
@@ -92,10 +95,11 @@ public struct ForecastModel {
         var quantileRows: [[Double]] = []
         quantileRows.reserveCapacity(k)
         for step in 0..<k {
+          let raw = (0..<q).map { Double(output[row * k * q + step * q + $0]) }.sorted()
           var values = (0..<q).map { j in
-            scaler.unscaled(Double(levels[row]) + Double(output[row * k * q + step * q + j]))
+            let calibrated = raw[median] + intervalScales[j] * (raw[j] - raw[median])
+            return scaler.unscaled(Double(levels[row]) + calibrated)
           }
-          values.sort()
           if nonNegative { values = values.map { max(0, $0) } }
           quantileRows.append(values)
         }

@@ -86,6 +86,7 @@ public enum Trainer {
     }
     if o.testLength < 0 { throw bad("test", o.testLength, "0 or more") }
     if o.threads < 1 { throw bad("threads", o.threads, "at least 1") }
+    if o.restarts < 1 { throw bad("restarts", o.restarts, "at least 1") }
   }
 
   /// Trains on `collection` and evaluates on its test part.
@@ -127,14 +128,23 @@ public enum Trainer {
     let nonNegative = eligible.allSatisfy { s in
       s.values[0..<split.bounds(count: s.count).trainEnd].allSatisfy { $0 >= 0 }
     }
-    let fit = fitNetwork(prepared: prepared, layout: layout, options: options, callbacks: callbacks)
+    var fit = fitNetwork(prepared: prepared, layout: layout, options: options, callbacks: callbacks)
+    for restart in 1..<max(1, options.restarts) {
+      var o = options
+      o.seed = options.seed &+ UInt64(restart)
+      let other = fitNetwork(prepared: prepared, layout: layout, options: o, callbacks: callbacks)
+      func best(_ f: (epochs: [EpochReport], bestEpoch: Int)) -> Double {
+        f.epochs.first { $0.epoch == f.bestEpoch }?.validationLoss ?? .infinity
+      }
+      if best((other.epochs, other.bestEpoch)) < best((fit.epochs, fit.bestEpoch)) { fit = other }
+    }
     var scalers: [String: SeriesScalers] = [:]
     for p in prepared {
       scalers[p.id] = SeriesScalers(target: p.scaler, covariates: p.covariateScalers)
     }
     let model = ForecastModel(
       network: fit.network, definition: definition, layout: layout, options: options,
-      scalers: scalers, nonNegative: nonNegative)
+      scalers: scalers, nonNegative: nonNegative, intervalScales: fit.intervalScales)
     var test: EvaluationReport?
     if options.testLength >= options.horizon {
       var scorer = Scorer(options: options, seasonalPeriod: collection.seasonalPeriod)
@@ -164,7 +174,9 @@ public enum Trainer {
   static func fitNetwork(
     prepared: [PreparedSeries], layout: FeatureLayout, options: TrainingOptions,
     callbacks: TrainingCallbacks
-  ) -> (network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int) {
+  ) -> (
+    network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int, intervalScales: [Double]
+  ) {
     BLASRuntime.threads = options.threads
     let split = options.split
     let counts = prepared.map(\.count)
@@ -209,6 +221,12 @@ public enum Trainer {
     let b = min(options.batchSize, max(1, training.count))
     var input = Tensor<Float>(zeros: [layout.sequenceLength, b, layout.inputSize])
     var target: Tensor<Float>? = Tensor<Float>(zeros: [b, layout.horizon])
+    // Exponential moving average of the weights (Polyak averaging): validation, early stopping
+    // and the saved model use the average, which is much less sensitive to the seed than the
+    // last iterate on small histories.
+    let decay = Float(options.weightAveraging)
+    var average = network.parameters.values
+    var averaged = network
     var best = network
     var bestLoss = Double.infinity
     var bestEpoch = 0
@@ -216,7 +234,7 @@ public enum Trainer {
     var reports: [EpochReport] = []
     for epoch in 1...options.maxEpochs {
       let began = Date()
-      let order = training.shuffledIndices(limit: options.windowsPerEpoch, using: &rng)
+      let order = training.epochOrder(total: options.windowsPerEpoch, using: &rng)
       // The last partial batch is dropped: one shape, no reallocation.
       let batches = order.count / b
       var sum = 0.0
@@ -228,14 +246,26 @@ public enum Trainer {
           input: input, target: t, loss: loss, optimizer: &optimizer,
           clipNorm: Float(options.clipNorm))
         sum += Double(value)
+        if decay > 0 {
+          network.parameters.values.withUnsafeBufferPointer { p in
+            average.withUnsafeMutableBufferPointer { a in
+              for j in a.indices { a[j] = decay * a[j] + (1 - decay) * p[j] }
+            }
+          }
+        }
         callbacks.batch?(epoch, i + 1, batches, sum / Double(i + 1))
       }
+      if decay > 0 {
+        averaged.parameters.values = average
+      } else {
+        averaged = network
+      }
       let trainLoss = batches == 0 ? .nan : sum / Double(batches)
-      let validLoss = validationBatches.isEmpty ? trainLoss : validationLoss(network)
+      let validLoss = validationBatches.isEmpty ? trainLoss : validationLoss(averaged)
       let rate = optimizer.learningRate
       let improved = validLoss < bestLoss * (1 - 1e-4) || bestEpoch == 0
       if improved {
-        best = network
+        best = averaged
         bestLoss = validLoss
         bestEpoch = epoch
         bad = 0
@@ -251,7 +281,54 @@ public enum Trainer {
       if bad >= options.earlyStoppingPatience || !validLoss.isFinite { break }
       optimizer.learningRate = schedule.learningRate(epoch: epoch, validationLoss: validLoss)
     }
-    return (best, reports, bestEpoch)
+    let scales = calibrateIntervals(
+      best, batches: validationBatches.map { ($0.input, $0.target) }, quantiles: options.quantiles,
+      horizon: layout.horizon)
+    return (best, reports, bestEpoch, scales)
+  }
+
+  /// Interval calibration on the validation windows: for each quantile level τ other than the
+  /// median, the factor s ∈ [0.5, 5] (grid of 0.01) minimising the validation pinball loss of
+  /// `median + s · (q_τ − median)`. Networks trained on few windows fit them too well and their
+  /// intervals come out narrow; this widens them by what held-out data says. 1 for the median
+  /// and when there is no validation window.
+  static func calibrateIntervals(
+    _ network: LSTMForecaster<Float>, batches: [(Tensor<Float>, Tensor<Float>)],
+    quantiles: [Double], horizon: Int
+  ) -> [Double] {
+    let q = quantiles.count
+    let median = quantiles.indices.min { abs(quantiles[$0] - 0.5) < abs(quantiles[$1] - 0.5) } ?? 0
+    var medians: [Double] = []
+    var offsets = [[Double]](repeating: [], count: q)
+    var targets: [Double] = []
+    for (input, target) in batches {
+      let output = network.predict(input).scalars
+      let y = target.scalars
+      for row in 0..<(y.count / horizon) {
+        for step in 0..<horizon {
+          let values = (0..<q).map { Double(output[(row * horizon + step) * q + $0]) }.sorted()
+          medians.append(values[median])
+          for j in 0..<q { offsets[j].append(values[j] - values[median]) }
+          targets.append(Double(y[row * horizon + step]))
+        }
+      }
+    }
+    guard !targets.isEmpty else { return [Double](repeating: 1, count: q) }
+    return (0..<q).map { j -> Double in
+      if j == median { return 1 }
+      let tau = quantiles[j]
+      var best = (loss: Double.infinity, scale: 1.0)
+      for step in 50...500 {
+        let scale = Double(step) / 100
+        var loss = 0.0
+        for i in targets.indices {
+          let u = targets[i] - (medians[i] + scale * offsets[j][i])
+          loss += max(tau * u, (tau - 1) * u)
+        }
+        if loss < best.loss - 1e-12 { best = (loss, scale) }
+      }
+      return best.scale
+    }
   }
 
   static func unitName(_ step: Int64) -> String {

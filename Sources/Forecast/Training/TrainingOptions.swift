@@ -28,12 +28,18 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var plateauPatience: Int
   /// Reduce-on-plateau factor.
   public var plateauFactor: Double
-  /// Windows drawn per epoch at most (all of them when fewer).
+  /// Windows drawn per epoch: passes over the shuffled training windows, the last one cut.
   public var windowsPerEpoch: Int
   /// Points per series in the validation part.
   public var validationLength: Int
   /// Points per series in the test part.
   public var testLength: Int
+  /// Decay of the exponential moving average of the weights per step (0: no averaging); the
+  /// averaged weights are validated and kept.
+  public var weightAveraging: Double
+  /// Independent trainings from seeds `seed`, `seed + 1`, …; the one with the best validation
+  /// loss is kept (small histories make single runs seed-sensitive).
+  public var restarts: Int
   /// Seed of the initialisation, the shuffles and dropout.
   public var seed: UInt64
   /// BLAS threads (the same seed and thread count give the same model bit for bit).
@@ -44,9 +50,12 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     lookback: Int, horizon: Int, quantiles: [Double] = [0.1, 0.5, 0.9], hiddenSize: Int = 64,
     layerCount: Int = 1, dropout: Double = 0, batchSize: Int = 64, maxEpochs: Int = 60,
     earlyStoppingPatience: Int = 8, learningRate: Double = 3e-3, clipNorm: Double = 1,
-    plateauPatience: Int = 3, plateauFactor: Double = 0.5, windowsPerEpoch: Int = 8192,
-    validationLength: Int, testLength: Int, seed: UInt64 = 42, threads: Int = 1
+    plateauPatience: Int = 3, plateauFactor: Double = 0.5, windowsPerEpoch: Int = 4096,
+    validationLength: Int, testLength: Int, weightAveraging: Double = 0.99, restarts: Int = 1,
+    seed: UInt64 = 42, threads: Int = 1
   ) {
+    self.restarts = restarts
+    self.weightAveraging = weightAveraging
     self.lookback = lookback
     self.horizon = horizon
     self.quantiles = quantiles
@@ -67,25 +76,28 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     self.threads = threads
   }
 
-  /// Defaults by spacing: daily T 56, K 14, validation and test 8 weeks; weekly T 26, K 4,
-  /// validation and test 13 weeks; hourly T 168, K 24, 7 days; otherwise T 24, K 6, 12 points.
-  /// An explicit `horizon` stretches validation and test to at least K.
+  /// Defaults by spacing, lookback T = 2K: daily T 28, K 14, H 32, validation and test 8
+  /// weeks; weekly T 8, K 4, H 32, validation and test 13 weeks; hourly T 48, K 24,
+  /// 7 days; otherwise T 12, K 6, 12 points. An explicit `horizon` K sets T = 2K unless given
+  /// and stretches validation and test to at least K.
   public static func defaults(step: Int64, horizon: Int? = nil) -> TrainingOptions {
     var o: TrainingOptions
     switch step {
     case 86_400:
-      o = TrainingOptions(lookback: 56, horizon: 14, validationLength: 56, testLength: 56)
+      o = TrainingOptions(
+        lookback: 28, horizon: 14, hiddenSize: 32, validationLength: 56, testLength: 56)
     case 604_800:
       o = TrainingOptions(
-        lookback: 26, horizon: 4, hiddenSize: 32, batchSize: 16, validationLength: 13,
+        lookback: 8, horizon: 4, hiddenSize: 32, batchSize: 16, validationLength: 13,
         testLength: 13)
     case 3_600:
-      o = TrainingOptions(lookback: 168, horizon: 24, validationLength: 168, testLength: 168)
+      o = TrainingOptions(lookback: 48, horizon: 24, validationLength: 168, testLength: 168)
     default:
-      o = TrainingOptions(lookback: 24, horizon: 6, validationLength: 12, testLength: 12)
+      o = TrainingOptions(lookback: 12, horizon: 6, validationLength: 12, testLength: 12)
     }
     if let horizon {
       o.horizon = horizon
+      o.lookback = 2 * horizon
       o.validationLength = max(o.validationLength, horizon)
       o.testLength = max(o.testLength, horizon)
     }
