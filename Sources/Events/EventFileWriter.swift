@@ -154,17 +154,7 @@ public final class EventFileWriter {
       slot += 1
       pending = 0
     }
-    if codec == .null && slot == 1 {
-      // Nothing to compress: write in place (a background write only adds a hand-over).
-      let s = sets[setIndex][0]
-      do {
-        try container.writeBlock(count: s.count, data: s.records.bytes)
-      } catch {
-        abandon()
-        throw error
-      }
-      slot = 0
-    } else if slot == sets[setIndex].count || (force && slot > 0) {
+    if slot == sets[setIndex].count || (force && slot > 0) {
       try waitForGroup()
       startGroup(Array(sets[setIndex][0..<slot]))
       setIndex = 1 - setIndex
