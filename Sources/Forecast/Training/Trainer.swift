@@ -299,7 +299,6 @@ public enum Trainer {
     quantiles: [Double], horizon: Int
   ) -> [Double] {
     let q = quantiles.count
-    let median = quantiles.indices.min { abs(quantiles[$0] - 0.5) < abs(quantiles[$1] - 0.5) } ?? 0
     var residuals = [[Double]](repeating: [], count: q)
     for (input, target) in batches {
       let output = network.predict(input).scalars
@@ -311,10 +310,16 @@ public enum Trainer {
         }
       }
     }
-    return (0..<q).map { j -> Double in
+    return conformalShifts(residuals: residuals, quantiles: quantiles)
+  }
+
+  /// Per quantile level τ (but the median's, 0), the ⌈τ n⌉-th smallest of its n residuals
+  /// `y − q_τ` (the lower empirical τ-quantile); 0 without residuals.
+  static func conformalShifts(residuals: [[Double]], quantiles: [Double]) -> [Double] {
+    let median = quantiles.indices.min { abs(quantiles[$0] - 0.5) < abs(quantiles[$1] - 0.5) } ?? 0
+    return quantiles.indices.map { j -> Double in
       guard j != median, !residuals[j].isEmpty else { return 0 }
       let sorted = residuals[j].sorted()
-      // The ⌈τ n⌉-th smallest (1-based), i.e. the lower empirical τ-quantile.
       let rank = Int((quantiles[j] * Double(sorted.count)).rounded(.up))
       return sorted[min(sorted.count, max(1, rank)) - 1]
     }
