@@ -194,6 +194,9 @@ final class ForecastPipelineTests: XCTestCase {
     try assertRefused(
       ["predict", "--model", model, h, "--series", "weekly-engagement", "--out", path("p.csv")],
       "\(model): the model forecasts daily-sessions series, not weekly-engagement.")
+    try assertRefused(
+      ["predict", "--model", model, h, "--by", "continent", "--out", path("p.csv")],
+      "\(model): the model was trained with --by none, not continent.")
     // Another format version: the metadata value "1" patched to "9" in place.
     var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
     let key = Data(#""forecast.format_version":"1""#.utf8)
