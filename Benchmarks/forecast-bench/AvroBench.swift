@@ -21,7 +21,8 @@ enum AvroBench {
     defer { fclose(f) }
     var buffer = [CChar](repeating: 0, count: 64)
     guard fgets(&buffer, 64, f) != nil else { return "?" }
-    let text = String(cString: buffer)
+    let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    let text = String(decoding: bytes, as: UTF8.self)
     return String(text.split(separator: " ").first ?? "?")
   }
 

@@ -118,6 +118,7 @@ final class EventBlockDecoder: @unchecked Sendable {
   }
 
   private func decodeBlock() throws(AvroReadError) {
+    if raw.count == 0 && raw.size == 0 { return }  // an empty block, whatever the codec
     let n: Int
     do throws(AvroCodecFailure) {
       let size = raw.size

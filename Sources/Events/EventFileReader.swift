@@ -94,6 +94,8 @@ public final class EventFileReader {
   private var group = 0
   private var groupIndex = 0
   private var eventIndex = 0
+  /// The events of the block being delivered.
+  private var current: [ListeningEvent] = []
 
   /// The file's codec.
   public var codec: AvroCodec { container.codec }
@@ -127,21 +129,28 @@ public final class EventFileReader {
       pipeline = EventBlockPipeline(
         container: container, program: eventProgram, mode: .events, options: options)
     }
+    if eventIndex < current.count {
+      eventIndex += 1
+      return current[eventIndex - 1]
+    }
     guard let pipeline else { return nil }
     while true {
       if groupIndex < group {
-        let events = pipeline.decoders[groupIndex].events
-        if eventIndex < events.count {
-          eventIndex += 1
-          return events[eventIndex - 1]
-        }
+        // Take the block's events (the decoder keeps our old buffer to refill).
+        current.removeAll(keepingCapacity: true)
+        swap(&current, &pipeline.decoders[groupIndex].events)
         groupIndex += 1
         eventIndex = 0
+        if !current.isEmpty {
+          eventIndex = 1
+          return current[0]
+        }
         continue
       }
       group = try pipeline.nextGroup()
       groupIndex = 0
       eventIndex = 0
+      current.removeAll(keepingCapacity: true)
       salvageReport = pipeline.report
       if group == 0 { return nil }
     }

@@ -21,10 +21,14 @@ public final class EventFileWriter {
   /// Records per block.
   public let blockRecordCount: Int
   private let container: AvroContainerWriter
-  /// Blocks being filled or waiting for compression: encoded records, record count, and the
-  /// per-slot compression state and output.
-  private let slots: [BlockSlot]
+  /// Two sets of blocks: one being filled by `write`, the other being compressed (on all
+  /// cores) and written in the background. Each slot holds one block's encoded records, its
+  /// record count, and its compression state and output.
+  private let sets: [[BlockSlot]]
+  private var setIndex = 0
   private var slot = 0
+  private var inFlight: DispatchGroup?
+  private let failure = FailureBox()
   private var buffer: AvroByteBuffer
   private var pending = 0
   private var closed = false
@@ -58,11 +62,18 @@ public final class EventFileWriter {
     container = try AvroContainerWriter(
       path: path, schemaJSON: schema.json, codec: codec, syncMarker: syncMarker,
       metadata: metadata, deflateLevel: deflateLevel)
-    let inFlight = codec == .null ? 1 : 4
-    slots = (0..<inFlight).map { _ in
-      BlockSlot(context: AvroCodecContext(deflateLevel: Int32(clamping: deflateLevel)))
+    let perSet = codec == .null ? 1 : 4
+    sets = (0..<2).map { _ in
+      (0..<perSet).map { _ in
+        BlockSlot(context: AvroCodecContext(deflateLevel: Int32(clamping: deflateLevel)))
+      }
     }
-    buffer = slots[0].records
+    buffer = sets[0][0].records
+  }
+
+  /// The first error of a background write (read only after waiting for it).
+  private final class FailureBox: @unchecked Sendable {
+    var error: AvroWriteError?
   }
 
   /// One block's encoded records and, once compressed, the block as written.
@@ -75,7 +86,10 @@ public final class EventFileWriter {
     init(context: AvroCodecContext) { self.context = context }
   }
 
-  deinit { if !closed { container.abandon() } }
+  deinit {
+    inFlight?.wait()
+    if !closed { container.abandon() }
+  }
 
   /// Appends one event (encoded now; written when its block is full).
   ///
@@ -132,44 +146,74 @@ public final class EventFileWriter {
     }
   }
 
-  /// Closes the block being filled; writes the group when every slot is full (or `force`).
+  /// Closes the block being filled; when its set is full (or `force`), hands the set to the
+  /// background and fills the other one.
   private func flush(force: Bool = false) throws(AvroWriteError) {
     if pending > 0 {
-      slots[slot].count = pending
+      sets[setIndex][slot].count = pending
       slot += 1
       pending = 0
     }
-    if slot == slots.count || (force && slot > 0) {
+    if codec == .null && slot == 1 {
+      // Nothing to compress: write in place (a background write only adds a hand-over).
+      let s = sets[setIndex][0]
       do {
-        try writeGroup()
+        try container.writeBlock(count: s.count, data: s.records.bytes)
       } catch {
         abandon()
         throw error
       }
       slot = 0
+    } else if slot == sets[setIndex].count || (force && slot > 0) {
+      try waitForGroup()
+      startGroup(Array(sets[setIndex][0..<slot]))
+      setIndex = 1 - setIndex
+      slot = 0
     }
-    buffer = slots[slot].records
+    if force { try waitForGroup() }
+    buffer = sets[setIndex][slot].records
     buffer.count = 0
   }
 
-  /// Compresses the full slots in parallel, then writes them in order.
-  private func writeGroup() throws(AvroWriteError) {
-    let full = Array(slots[0..<slot])
+  /// Waits for the set in the background; on its failure, abandons the file and throws.
+  private func waitForGroup() throws(AvroWriteError) {
+    inFlight?.wait()
+    inFlight = nil
+    if let error = failure.error {
+      abandon()
+      throw error
+    }
+  }
+
+  /// Compresses the full slots in parallel, then writes them in order, in the background.
+  private func startGroup(_ full: [BlockSlot]) {
     let codec = self.codec
+    let container = self.container
     let sync = container.sync
-    if codec == .null {
-      for s in full {
-        try container.writeBlock(count: s.count, data: s.records.bytes)
+    let failure = self.failure
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+      if codec != .null {
+        DispatchQueue.concurrentPerform(iterations: full.count) { i in
+          let s = full[i]
+          s.blockStart = AvroContainerWriter.encodeBlock(
+            count: s.count, data: s.records.bytes, codec: codec, sync: sync, context: s.context,
+            into: s.block)
+        }
       }
-      return
+      do throws(AvroWriteError) {
+        for s in full {
+          if codec == .null {
+            try container.writeBlock(count: s.count, data: s.records.bytes)
+          } else {
+            try container.writeEncoded(s.block, from: s.blockStart)
+          }
+        }
+      } catch {
+        failure.error = error
+      }
     }
-    DispatchQueue.concurrentPerform(iterations: full.count) { i in
-      let s = full[i]
-      s.blockStart = AvroContainerWriter.encodeBlock(
-        count: s.count, data: s.records.bytes, codec: codec, sync: sync, context: s.context,
-        into: s.block)
-    }
-    for s in full { try container.writeEncoded(s.block, from: s.blockStart) }
+    inFlight = group
   }
 
   /// Writes the last block and renames the temporary file to `path`.
@@ -185,6 +229,8 @@ public final class EventFileWriter {
   /// Removes the temporary file; nothing is left at `path` (also done by deinit if `finish()`
   /// was never called).
   public func abandon() {
+    inFlight?.wait()
+    inFlight = nil
     closed = true
     container.abandon()
   }

@@ -324,6 +324,27 @@ final class BadInputTests: XCTestCase {
     return (dir, path)
   }
 
+  func testBadInput_headerCutShort() throws {
+    let f = try makeFile(codec: .deflate)
+    for cut in [3, 4, 40, 300] {
+      writeBytes(Array(f.bytes[0..<cut]), to: f.path)
+      assertRefused(f.path, in: f.dir) {
+        if case .invalidHeader = $0 { return true } else { return false }
+      }
+    }
+  }
+
+  func testBadInput_emptyBlocksAreNotDamage() throws {
+    // Two empty deflate blocks (count 0, size 0) are valid, if odd.
+    let dir = temporaryDirectory(self)
+    let path = dir + "/in.avro"
+    let writer = try EventFileWriter(path: path, codec: .deflate, syncMarker: sync)
+    try writer.finish()
+    writeBytes(readBytes(path) + [0, 0] + sync + [0, 0] + sync, to: path)
+    XCTAssertEqual(try EventFileReader(path: path).readAll(), [])
+    XCTAssertEqual(try AvroFileReader(path: path).readAll(), [])
+  }
+
   func testBadInput_unknownCodec() throws {
     let f = try handMade(metadata: [
       "avro.schema": EventSchema.milestone1.json, "avro.codec": "bzip2",
@@ -393,6 +414,21 @@ final class BadInputTests: XCTestCase {
         return reason == "a value needs 1152921504606846976 bytes but only 42 remain"
       }
       return false
+    }
+  }
+
+  func testBadInput_arrayCountBeyondDataAllocatesNothing() throws {
+    // An array of longs claiming 2^40 items in a 12-byte block.
+    let schema =
+      #"{"type":"record","name":"A","fields":[{"name":"a","type":{"type":"array","items":"long"}}]}"#
+    let body = try AvroValue.long(1 << 40).encoded(with: .long) + [UInt8](repeating: 2, count: 6)
+    let f = try handMade(metadata: ["avro.schema": schema], body: body, count: 1)
+    XCTAssertThrowsError(try AvroFileReader(path: f.path).readAll()) {
+      guard
+        case .corruptRecord(
+          _, 0, 0, "an array or map block declares 1099511627776 items, more than its bytes") = $0
+          as? AvroReadError
+      else { return XCTFail("\($0)") }
     }
   }
 

@@ -66,7 +66,7 @@ final class EventEvolutionTests: XCTestCase {
     }
   }
 
-  func testIncompatibleTypeIsRefused() throws {
+  func testEventSchema_incompatibleTypeIsRefused() throws {
     let schema = #"""
       {"type": "record", "name": "Play", "fields": [
         {"name": "user_id", "type": "string"}, {"name": "genre", "type": "string"},

@@ -77,6 +77,10 @@ public final class AvroFileReader {
 
   private func decodeBlock() throws(AvroReadError) {
     let size = raw.size
+    if raw.count == 0 && size == 0 {  // an empty block, whatever the codec
+      values = []
+      return
+    }
     let codec = container.codec
     let result = raw.data.withUnsafeBytes { bytes in
       Result { () throws(AvroCodecFailure) in
