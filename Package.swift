@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // The module graph of ../shared/DESIGN.md: arrows point at what a module imports.
 //
-//   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CKafka
+//   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CZstd, CKafka
 //                                 Simulation -> Events;  Wrapped -> Events
 //   forecast (executable) -> Forecast, Simulation, Wrapped, Events
 
@@ -67,6 +67,7 @@ let package = Package(
     // snappy ships no .pc file on every distribution: the modulemap links it by name.
     .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
     .systemLibrary(name: "CKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
     // MARK: - Public modules
 
@@ -75,11 +76,12 @@ let package = Package(
       swiftSettings: numericSettings),
     .target(name: "LSTM", dependencies: ["Tensor"], swiftSettings: numericSettings + lstmSettings),
     .target(
-      name: "Events", dependencies: ["CZlib", "CSnappy", "CKafka"],
+      name: "Events", dependencies: ["CZlib", "CSnappy", "CZstd", "CKafka"],
+      exclude: ["Schemas", "README.md"],
       swiftSettings: numericSettings),
     .target(
       name: "Simulation", dependencies: ["Events", .product(name: "CSV", package: "CSV.swift")],
-      swiftSettings: numericSettings),
+      exclude: ["README.md"], swiftSettings: numericSettings),
     .target(
       name: "Forecast",
       dependencies: ["Tensor", "LSTM", "Events", .product(name: "CSV", package: "CSV.swift")],
@@ -110,7 +112,8 @@ let package = Package(
     .testTarget(
       name: "LSTMTests", dependencies: ["LSTM", "Tensor", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"]),
+    .testTarget(
+      name: "EventsTests", dependencies: ["Events", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Events", "TestSupport"]),
     .testTarget(
       name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),

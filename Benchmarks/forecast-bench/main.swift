@@ -14,6 +14,8 @@ BLASKernels.selectFastest()
 let suites: [(name: String, run: () throws -> Void)] = [
   ("gemm", GemmBench.run),
   ("lstm", LSTMBench.run),
+  ("avro", AvroBench.run),
+  ("simulate", SimulateBench.run),
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -8,7 +8,9 @@ struct ForecastCommand: AsyncParsableCommand {
     commandName: "forecast",
     abstract: "Forecast listening engagement from Avro event history with LSTM models.",
     version: ToolkitVersion.string,
-    subcommands: [])
+    subcommands: [
+      Simulate.self, Inspect.self, Series.self, Train.self, Evaluate.self, Predict.self,
+    ])
 
   static func main() async {
     BLASKernels.selectFastest()

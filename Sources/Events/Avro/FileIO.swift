@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file opened for reading with positioned reads (no shared offset: blocks are read by index).
+final class ReadableFile: @unchecked Sendable {
+  let path: String
+  let descriptor: Int32
+  let size: Int
+
+  init(path: String) throws(AvroReadError) {
+    self.path = path
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .cannotRead(path: path, reason: systemError()) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+      let reason = systemError()
+      close(fd)
+      throw .cannotRead(path: path, reason: reason)
+    }
+    if (info.st_mode & S_IFMT) == S_IFDIR {
+      close(fd)
+      throw .cannotRead(path: path, reason: "it is a directory")
+    }
+    descriptor = fd
+    size = Int(info.st_size)
+    #if os(Linux)
+    _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+    #endif
+  }
+
+  deinit { close(descriptor) }
+
+  /// Reads `count` bytes at `offset` into `buffer[0..<count]` (resizing it if needed); returns
+  /// the bytes read (fewer only at the end of the file).
+  func read(at offset: Int, count: Int, into buffer: inout [UInt8]) throws(AvroReadError) -> Int {
+    if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
+    var done = 0
+    var failure: String?
+    buffer.withUnsafeMutableBytes { raw in
+      guard let base = raw.baseAddress else { return }
+      while done < count {
+        let n = pread(descriptor, base + done, count - done, off_t(offset + done))
+        if n < 0 {
+          if errno == EINTR { continue }
+          failure = systemError()
+          return
+        }
+        if n == 0 { break }
+        done += n
+      }
+    }
+    if let failure { throw .cannotRead(path: path, reason: failure) }
+    return done
+  }
+}
+
+func systemError() -> String {
+  String(cString: strerror(errno))
+}
+
+/// An output file written to `path.tmp-<random>` and renamed to `path` by `commit()`: readers
+/// never see a half-written file.
+final class AtomicOutputFile {
+  let path: String
+  let temporaryPath: String
+  private var descriptor: Int32
+  private(set) var bytesWritten = 0
+
+  init(path: String) throws(AvroWriteError) {
+    self.path = path
+    var suffix = ""
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<8 { suffix += String(generator.next() % 36, radix: 36) }
+    temporaryPath = path + ".tmp-" + suffix
+    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: systemError()) }
+  }
+
+  func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(AvroWriteError) {
+    guard let base = bytes.baseAddress else { return }
+    var done = 0
+    while done < bytes.count {
+      let n = Glibc.write(descriptor, base + done, bytes.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .cannotWrite(path: path, reason: systemError())
+      }
+      done += n
+    }
+    bytesWritten += bytes.count
+  }
+
+  /// Closes the temporary file and renames it over `path`.
+  func commit() throws(AvroWriteError) {
+    guard descriptor >= 0 else { return }
+    let status = close(descriptor)
+    descriptor = -1
+    guard status == 0 else {
+      let reason = systemError()
+      unlink(temporaryPath)
+      throw .cannotWrite(path: path, reason: reason)
+    }
+    guard rename(temporaryPath, path) == 0 else {
+      let reason = systemError()
+      unlink(temporaryPath)
+      throw .cannotWrite(path: path, reason: reason)
+    }
+  }
+
+  /// Closes and removes the temporary file (nothing is left at `path`).
+  func abandon() {
+    if descriptor >= 0 {
+      close(descriptor)
+      descriptor = -1
+      unlink(temporaryPath)
+    }
+  }
+
+  deinit { abandon() }
+}
+
+/// Why a file could not be written.
+public enum AvroWriteError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// The file (or its temporary file) could not be created, written or renamed.
+  case cannotWrite(path: String, reason: String)
+  /// A value does not fit the file's schema.
+  case invalidValue(path: String, AvroEncodingError)
+  /// An argument is out of range (sync marker not 16 bytes, block size below 1, …).
+  case invalidArgument(path: String, reason: String)
+  /// `write` or `finish` after `finish()` or `abandon()`.
+  case closed(path: String)
+
+  public var description: String {
+    switch self {
+    case .cannotWrite(let path, let reason):
+      return "\(path): cannot write (\(reason)). Check that the directory exists and is writable."
+    case .invalidValue(let path, let error):
+      return "\(path): \(error)"
+    case .invalidArgument(let path, let reason):
+      return "\(path): \(reason)."
+    case .closed(let path):
+      return "\(path): the writer is already finished or abandoned; create a new writer."
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/// The Confluent Schema Registry wire format for single Kafka messages:
+///
+///     byte 0      magic, 0
+///     bytes 1–4   schema id, big-endian
+///     bytes 5…    the value's Avro binary encoding
+public enum ConfluentWireFormat {
+  /// The magic byte.
+  public static let magic: UInt8 = 0
+
+  /// Frames an Avro body with the header.
+  ///
+  /// - Parameters:
+  ///   - schemaID: the registry's id of the writer's schema.
+  ///   - body: the value's Avro binary encoding.
+  /// - Returns: `[0, id (4 bytes, big-endian), body…]`.
+  public static func frame(schemaID: UInt32, body: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = [magic]
+    out.reserveCapacity(5 + body.count)
+    for shift in stride(from: 24, through: 0, by: -8) {
+      out.append(UInt8(truncatingIfNeeded: schemaID >> UInt32(shift)))
+    }
+    out += body
+    return out
+  }
+
+  /// Splits a message into its schema id and Avro body.
+  ///
+  /// - Throws: `AvroDecodingError` if the message is shorter than 5 bytes or its magic is not 0.
+  public static func unframe(_ message: [UInt8]) throws(AvroDecodingError) -> (
+    schemaID: UInt32, body: ArraySlice<UInt8>
+  ) {
+    guard let first = message.first, first == magic else {
+      throw .notConfluentWireFormat(firstByte: message.first)
+    }
+    guard message.count >= 5 else { throw .truncatedConfluentHeader(message.count) }
+    let id = message[1..<5].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    return (id, message[5...])
+  }
+
+  /// Encodes `value` with `schema` and frames it.
+  ///
+  /// - Throws: `AvroEncodingError` if the value does not fit the schema.
+  public static func encode(_ value: AvroValue, schema: AvroSchema, schemaID: UInt32)
+    throws(AvroEncodingError) -> [UInt8]
+  {
+    frame(schemaID: schemaID, body: try value.encoded(with: schema))
+  }
+
+  /// Decodes a framed message whose writer's schema is `writerSchema(id)`.
+  ///
+  /// - Parameters:
+  ///   - message: the framed bytes.
+  ///   - writerSchema: the writer's schema for the message's id (from a registry or a cache).
+  ///   - readerSchema: the schema to resolve to (nil: the writer's).
+  /// - Returns: the message's schema id and value.
+  /// - Throws: `AvroDecodingError`.
+  public static func decode(
+    _ message: [UInt8], writerSchema: AvroSchema, readerSchema: AvroSchema? = nil
+  ) throws(AvroDecodingError) -> (schemaID: UInt32, value: AvroValue) {
+    let (id, body) = try unframe(message)
+    return (
+      id,
+      try AvroValue.decode(Array(body), writerSchema: writerSchema, readerSchema: readerSchema)
+    )
+  }
+
+  /// Encodes one listening event with the toolkit's schema and frames it.
+  public static func encode(_ event: ListeningEvent, schemaID: UInt32) -> [UInt8] {
+    frame(schemaID: schemaID, body: EventEncoding.encode(event))
+  }
+
+  /// Decodes a framed listening event written with `writerSchema` (the toolkit's, the seed's
+  /// Milestone-1 or Milestone-2 schema, …).
+  ///
+  /// - Throws: `AvroDecodingError`, or `AvroReadError.missingFields` if the writer's schema
+  ///   lacks what the toolkit needs.
+  public static func decodeEvent(
+    _ message: [UInt8], writerSchema: AvroSchema = EventSchema.toolkit.schema
+  ) throws -> (schemaID: UInt32, event: ListeningEvent) {
+    let (id, body) = try unframe(message)
+    return (id, try EventEncoding.decode(Array(body), writerSchema: writerSchema))
+  }
+}
+
+/// Single-event encoding with the toolkit's schema (the Kafka path).
+public enum EventEncoding {
+  /// The Avro binary encoding of `event` under the toolkit's schema.
+  public static func encode(_ event: ListeningEvent) -> [UInt8] {
+    let value = AvroValue.record([
+      .long(event.userID),
+      .record([
+        .float(event.location.latitude), .float(event.location.longitude),
+        .string(event.location.country), .string(event.location.city),
+        .string(event.location.timezone),
+      ]),
+      .string(event.interaction.rawValue), .string(event.song.name), .string(event.song.artist),
+      .string(event.song.genre), .int(event.song.year), .int(event.song.popularity),
+      .float(event.song.danceability), .float(event.song.energy), .int(event.song.lengthSeconds),
+      .record([.long(event.startTime), .long(event.endTime)]), .string(event.personality),
+      .string(event.continent.rawValue),
+      .enumeration(
+        index: Int(EventFileWriter.subscriptionIndex(event.subscription)),
+        symbol: event.subscription.rawValue),
+    ])
+    // The value is built to the toolkit's schema, so encoding cannot fail.
+    return (try? value.encoded(with: EventSchema.toolkit.schema)) ?? []
+  }
+
+  /// Decodes one event written with `writerSchema`, resolved as files are (for many messages
+  /// of one schema, keep an `EventMessageDecoder`).
+  ///
+  /// - Throws: `AvroReadError.missingFields`/`.incompatibleSchema` for a schema the toolkit cannot
+  ///   read, `AvroDecodingError` for bytes that are not one value.
+  public static func decode(_ bytes: [UInt8], writerSchema: AvroSchema) throws -> ListeningEvent {
+    try EventMessageDecoder(writerSchema: writerSchema).decode(bytes)
+  }
+}
+
+/// Decodes single events of one writer's schema (Kafka messages): the plan is compiled once.
+public final class EventMessageDecoder {
+  private let decoder: EventBlockDecoder
+
+  /// Compiles the plan for `writerSchema`.
+  ///
+  /// - Throws: `AvroReadError.missingFields` or `.incompatibleSchema`.
+  public init(writerSchema: AvroSchema) throws(AvroReadError) {
+    let program = try EventProgram(writer: writerSchema, path: "message")
+    decoder = EventBlockDecoder(mode: .events, program: program, codec: .null, path: "message")
+  }
+
+  /// Decodes one event from its Avro binary encoding (no framing).
+  ///
+  /// - Throws: `AvroDecodingError` if the bytes are not exactly one event.
+  public func decode(_ bytes: [UInt8]) throws(AvroDecodingError) -> ListeningEvent {
+    decoder.raw.data = bytes
+    decoder.raw.size = bytes.count
+    decoder.raw.count = 1
+    decoder.decode()
+    if let error = decoder.error {
+      switch error {
+      case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
+        throw .corrupt(reason)
+      default:
+        throw .corrupt(error.description)
+      }
+    }
+    guard let event = decoder.events.first else { throw .corrupt("the message holds no event") }
+    return event
+  }
+}

@@ -1,0 +1,354 @@
+/// Decompresses and decodes one block of events: a unit of work for one core. Each decoder owns
+/// its buffers, codec state and string dictionaries, so decoders run in parallel on independent
+/// blocks without sharing anything.
+final class EventBlockDecoder: @unchecked Sendable {
+  enum Mode {
+    /// `ListeningEvent` values into `events`.
+    case events
+    /// Columns into `userID`, `startTime`, `endTime` and local dictionary ids in `stringIDs`.
+    case columns
+  }
+
+  let mode: Mode
+  let program: EventProgram
+  let codec: AvroCodec
+  let path: String
+  var raw = AvroContainerFile.RawBlock()
+  private var decompressed: [UInt8] = []
+  private let codecContext = AvroCodecContext()
+  /// Per string slot: this decoder's dictionary (reset per block in columnar mode), in raw
+  /// memory so that interning involves no reference counting.
+  let dictionaries: UnsafeMutablePointer<ByteStringTable>
+  /// `program.flat` and its branch ranges, in raw memory for the same reason.
+  private let ops: UnsafeMutablePointer<FlatOp>
+  private let branchRanges: UnsafeMutablePointer<Range<Int>>
+  private var ints: UnsafeMutablePointer<Int64>
+  private var floats: UnsafeMutablePointer<Float>
+  private var strings: UnsafeMutablePointer<Int32>
+  private let mainCount: Int
+  private var intDefaults: UnsafeMutablePointer<Int64>
+  private var floatDefaults: UnsafeMutablePointer<Float>
+  private var stringDefaults: UnsafeMutablePointer<Int32>
+
+  // Outputs.
+  var events: [ListeningEvent] = []
+  var userID: [Int64] = []
+  var startTime: [Int64] = []
+  var endTime: [Int64] = []
+  /// Local dictionary ids per string slot (columnar mode; slots not delivered stay empty).
+  var stringIDs: [[Int32]] = Array(repeating: [], count: EventSlot.stringCount)
+  var error: AvroReadError?
+  var recordCount = 0
+
+  /// Per dictionary id, the model enums (events mode), computed once per distinct string.
+  private var continentCache: [Continent?] = []
+  private var subscriptionCache: [Subscription?] = []
+  private var interactionCache: [Interaction?] = []
+
+  static let columnSlots = [
+    EventSlot.timezone, EventSlot.continent, EventSlot.country, EventSlot.subscription,
+    EventSlot.genre, EventSlot.artist, EventSlot.interaction,
+  ]
+
+  init(mode: Mode, program: EventProgram, codec: AvroCodec, path: String) {
+    self.mode = mode
+    self.program = program
+    self.codec = codec
+    self.path = path
+    mainCount = program.mainCount
+    dictionaries = .allocate(capacity: EventSlot.stringCount)
+    for i in 0..<EventSlot.stringCount { (dictionaries + i).initialize(to: ByteStringTable()) }
+    ops = .allocate(capacity: max(1, program.flat.count))
+    ops.initialize(from: program.flat, count: program.flat.count)
+    branchRanges = .allocate(capacity: max(1, program.branchRanges.count))
+    branchRanges.initialize(from: program.branchRanges, count: program.branchRanges.count)
+    ints = .allocate(capacity: EventSlot.intCount)
+    floats = .allocate(capacity: EventSlot.floatCount)
+    strings = .allocate(capacity: EventSlot.stringCount)
+    intDefaults = .allocate(capacity: EventSlot.intCount)
+    intDefaults.initialize(from: program.intDefaults, count: EventSlot.intCount)
+    floatDefaults = .allocate(capacity: EventSlot.floatCount)
+    floatDefaults.initialize(from: program.floatDefaults, count: EventSlot.floatCount)
+    stringDefaults = .allocate(capacity: EventSlot.stringCount)
+    stringDefaults.initialize(repeating: 0, count: EventSlot.stringCount)
+  }
+
+  deinit {
+    for i in 0..<EventSlot.stringCount { dictionaries[i].release() }
+    dictionaries.deinitialize(count: EventSlot.stringCount)
+    dictionaries.deallocate()
+    ops.deallocate()
+    branchRanges.deallocate()
+    ints.deallocate()
+    floats.deallocate()
+    strings.deallocate()
+    intDefaults.deallocate()
+    floatDefaults.deallocate()
+    stringDefaults.deallocate()
+  }
+
+  /// Decodes `raw` into the outputs; on failure sets `error` (and keeps nothing).
+  func decode() {
+    error = nil
+    recordCount = 0
+    events.removeAll(keepingCapacity: true)
+    userID.removeAll(keepingCapacity: true)
+    startTime.removeAll(keepingCapacity: true)
+    endTime.removeAll(keepingCapacity: true)
+    for slot in EventBlockDecoder.columnSlots { stringIDs[slot].removeAll(keepingCapacity: true) }
+    do throws(AvroReadError) {
+      try decodeBlock()
+    } catch {
+      self.error = error
+      events.removeAll(keepingCapacity: true)
+      recordCount = 0
+    }
+  }
+
+  private func prepareDictionaries() {
+    for slot in 0..<EventSlot.stringCount {
+      if mode == .columns || dictionaries[slot].count > 1 << 16 {
+        dictionaries[slot].removeAll()
+        if slot == EventSlot.continent { continentCache.removeAll(keepingCapacity: true) }
+        if slot == EventSlot.subscription { subscriptionCache.removeAll(keepingCapacity: true) }
+        if slot == EventSlot.interaction { interactionCache.removeAll(keepingCapacity: true) }
+      }
+      stringDefaults[slot] = dictionaries[slot].intern(program.stringDefaults[slot])
+    }
+  }
+
+  private func decodeBlock() throws(AvroReadError) {
+    if raw.count == 0 && raw.size == 0 { return }  // an empty block, whatever the codec
+    let n: Int
+    do throws(AvroCodecFailure) {
+      let size = raw.size
+      let result = raw.data.withUnsafeBytes { bytes in
+        Result { () throws(AvroCodecFailure) in
+          try codecContext.decompress(
+            codec, UnsafeRawBufferPointer(rebasing: bytes[0..<size]), into: &decompressed)
+        }
+      }
+      n = try result.get()
+    } catch {
+      switch error {
+      case .corrupt(let reason):
+        throw .corruptBlock(path: path, block: raw.index, codec: codec, reason: reason)
+      case .checksum(let expected, let actual):
+        throw .checksumMismatch(path: path, block: raw.index, expected: expected, actual: actual)
+      case .tooLarge(let size):
+        throw .corruptBlock(
+          path: path, block: raw.index, codec: codec,
+          reason: "it claims \(size) bytes decompressed, more than any block")
+      }
+    }
+    let count = raw.count
+    if program.minimumRecordSize > 0 && count > n / program.minimumRecordSize {
+      throw .recordCountMismatch(
+        path: path, block: raw.index, declared: count,
+        reason: "its \(n) bytes hold at most \(n / program.minimumRecordSize) records")
+    }
+    prepareDictionaries()
+    let reserve = count
+    switch mode {
+    case .events: events.reserveCapacity(reserve)
+    case .columns:
+      userID.reserveCapacity(reserve)
+      startTime.reserveCapacity(reserve)
+      endTime.reserveCapacity(reserve)
+      for slot in EventBlockDecoder.columnSlots { stringIDs[slot].reserveCapacity(reserve) }
+    }
+    let result = decompressed.withUnsafeBytes { bytes in
+      Result { () throws(AvroReadError) in
+        try decodeRecords(UnsafeRawBufferPointer(rebasing: bytes[0..<n]), count: count)
+      }
+    }
+    try result.get()
+    recordCount = count
+  }
+
+  private func decodeRecords(_ data: UnsafeRawBufferPointer, count: Int) throws(AvroReadError) {
+    var c = AvroCursor(data)
+    for record in 0..<count {
+      if c.remaining == 0 && program.minimumRecordSize > 0 {
+        throw .recordCountMismatch(
+          path: path, block: raw.index, declared: count,
+          reason: "its data ends after \(record) records")
+      }
+      do throws(AvroDecodeFailure) {
+        try decodeRecord(&c)
+      } catch {
+        throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
+      }
+      emit()
+    }
+    if c.remaining > 0 {
+      throw .recordCountMismatch(
+        path: path, block: raw.index, declared: count,
+        reason: "\(c.remaining) bytes remain after the last declared record")
+    }
+  }
+
+  @inline(__always)
+  private func decodeRecord(_ c: inout AvroCursor) throws(AvroDecodeFailure) {
+    ints.update(from: intDefaults, count: EventSlot.intCount)
+    floats.update(from: floatDefaults, count: EventSlot.floatCount)
+    strings.update(from: stringDefaults, count: EventSlot.stringCount)
+    try run(0, mainCount, &c)
+  }
+
+  private func run(_ start: Int, _ count: Int, _ c: inout AvroCursor) throws(AvroDecodeFailure) {
+    var i = start
+    let end = start + count
+    while i < end {
+      let op = ops[i]
+      i += 1
+      let slot = Int(op.slot)
+      switch op.kind {
+      case .long:
+        let v = try c.readLong()
+        ints[slot] = op.argument == 1 ? v : v / op.argument
+      case .longToFloat:
+        floats[slot] = Float(try c.readLong())
+      case .float:
+        floats[slot] = try c.readFloat()
+      case .string:
+        let span = try c.readBytesSpan()
+        strings[slot] = dictionaries[slot].intern(span.baseAddress ?? c.position, span.count)
+      case .enumSymbol:
+        let table = program.enumSymbols[Int(op.argument)]
+        let index = try c.readLong()
+        guard index >= 0 && index < Int64(table.count) else {
+          throw .enumIndex(index, symbols: table.count)
+        }
+        guard let symbol = table[Int(index)] else {
+          throw .unknownSymbol(program.enumNames[Int(op.argument)][Int(index)])
+        }
+        let position = c.position
+        strings[slot] = symbol.withUnsafeBufferPointer { b in
+          dictionaries[slot].intern(b.baseAddress ?? position, b.count)
+        }
+      case .skipVarint:
+        _ = try c.readLong()
+      case .skipBytes:
+        try c.skip(Int(op.argument))
+      case .skipString:
+        _ = try c.readBytesSpan()
+      case .skipValue:
+        try skipValue(program.skipSchemas[Int(op.argument)], &c)
+      case .union:
+        let branch = try c.readLong()
+        guard branch >= 0 && branch < Int64(op.slot) else {
+          throw .unionIndex(branch, branches: Int(op.slot))
+        }
+        let range = branchRanges[Int(op.argument) + Int(branch)]
+        try run(range.lowerBound, range.count, &c)
+      case .fail:
+        throw .unreadableBranch(program.failNames[Int(op.argument)])
+      }
+    }
+  }
+
+  @inline(__always)
+  private func emit() {
+    switch mode {
+    case .columns:
+      userID.append(ints[EventSlot.userID])
+      startTime.append(ints[EventSlot.startTime])
+      endTime.append(ints[EventSlot.endTime])
+      stringIDs[EventSlot.timezone].append(strings[EventSlot.timezone])
+      stringIDs[EventSlot.continent].append(strings[EventSlot.continent])
+      stringIDs[EventSlot.country].append(strings[EventSlot.country])
+      stringIDs[EventSlot.subscription].append(strings[EventSlot.subscription])
+      stringIDs[EventSlot.genre].append(strings[EventSlot.genre])
+      stringIDs[EventSlot.artist].append(strings[EventSlot.artist])
+      stringIDs[EventSlot.interaction].append(strings[EventSlot.interaction])
+    case .events:
+      let d = dictionaries
+      let event = ListeningEvent(
+        userID: ints[EventSlot.userID],
+        location: Location(
+          latitude: floats[EventSlot.latitude], longitude: floats[EventSlot.longitude],
+          country: d[EventSlot.country].string(strings[EventSlot.country]),
+          city: d[EventSlot.city].string(strings[EventSlot.city]),
+          timezone: d[EventSlot.timezone].string(strings[EventSlot.timezone])),
+        continent: continent(strings[EventSlot.continent]),
+        subscription: subscription(strings[EventSlot.subscription]),
+        interaction: interaction(strings[EventSlot.interaction]),
+        song: Song(
+          name: d[EventSlot.songName].string(strings[EventSlot.songName]),
+          artist: d[EventSlot.artist].string(strings[EventSlot.artist]),
+          genre: d[EventSlot.genre].string(strings[EventSlot.genre]),
+          year: Int32(truncatingIfNeeded: ints[EventSlot.year]),
+          popularity: Int32(truncatingIfNeeded: ints[EventSlot.popularity]),
+          danceability: floats[EventSlot.danceability], energy: floats[EventSlot.energy],
+          lengthSeconds: Int32(truncatingIfNeeded: ints[EventSlot.lengthSeconds])),
+        startTime: ints[EventSlot.startTime], endTime: ints[EventSlot.endTime],
+        personality: d[EventSlot.personality].string(strings[EventSlot.personality]))
+      events.append(event)
+    }
+  }
+
+  @inline(__always)
+  private func continent(_ id: Int32) -> Continent {
+    let i = Int(id)
+    while continentCache.count <= i { continentCache.append(nil) }
+    if let c = continentCache[i] { return c }
+    let c = Continent(parsing: dictionaries[EventSlot.continent].string(id))
+    continentCache[i] = c
+    return c
+  }
+
+  @inline(__always)
+  private func subscription(_ id: Int32) -> Subscription {
+    let i = Int(id)
+    while subscriptionCache.count <= i { subscriptionCache.append(nil) }
+    if let s = subscriptionCache[i] { return s }
+    let s = Subscription(parsing: dictionaries[EventSlot.subscription].string(id))
+    subscriptionCache[i] = s
+    return s
+  }
+
+  @inline(__always)
+  private func interaction(_ id: Int32) -> Interaction {
+    let i = Int(id)
+    while interactionCache.count <= i { interactionCache.append(nil) }
+    if let s = interactionCache[i] { return s }
+    let s = Interaction(parsing: dictionaries[EventSlot.interaction].string(id))
+    interactionCache[i] = s
+    return s
+  }
+}
+
+extension Continent {
+  /// The continent a file names: the raw value, any case, with `_`, `-` or no space
+  /// (`north_america`, `NorthAmerica`); anything else is `.unknown`.
+  public init(parsing text: String) {
+    let key = text.lowercased().filter { $0.isLetter }
+    self =
+      Continent.allCases.first { $0.rawValue.lowercased().filter { $0.isLetter } == key }
+      ?? .unknown
+  }
+}
+
+extension Subscription {
+  /// The tier a file names, any case; anything else is `.unknown`.
+  public init(parsing text: String) {
+    self = Subscription(rawValue: text.lowercased()) ?? .unknown
+  }
+}
+
+extension Interaction {
+  /// The interaction a file names, any case (`play`/`played`, `skip`/`skipped`, …); anything
+  /// else is `.other`.
+  public init(parsing text: String) {
+    let t = text.lowercased()
+    switch t {
+    case "played", "play": self = .played
+    case "paused", "pause": self = .paused
+    case "skipped", "skip": self = .skipped
+    case "repeated", "repeat": self = .repeated
+    case "liked", "like": self = .liked
+    default: self = .other
+    }
+  }
+}

@@ -1,0 +1,184 @@
+/// What `forecast inspect` shows about an event file: schema, codec, counts, time range,
+/// distinct users and events per interaction, computed in one columnar pass.
+public struct EventFileSummary: Sendable {
+  /// One field of the writer's schema.
+  public struct Field: Sendable, Equatable {
+    /// The field name.
+    public var name: String
+    /// Its type (`long`, `music.Location`, …).
+    public var type: String
+
+    /// A field summary.
+    public init(name: String, type: String) {
+      self.name = name
+      self.type = type
+    }
+  }
+
+  /// The file.
+  public var path: String
+  /// The writer's record full name (`music.ListeningHistory`, …).
+  public var schemaName: String
+  /// The writer's top-level fields.
+  public var fields: [Field]
+  /// The codec.
+  public var codec: AvroCodec
+  /// Records read.
+  public var records: Int
+  /// Blocks read.
+  public var blocks: Int
+  /// Earliest start (Unix epoch ms), nil for an empty file.
+  public var firstStart: Int64?
+  /// Latest end (Unix epoch ms), nil for an empty file.
+  public var lastEnd: Int64?
+  /// Distinct user ids.
+  public var distinctUsers: Int
+  /// Events per interaction as written (`played`, …), most frequent first.
+  public var interactions: [(name: String, count: Int)]
+  /// What `salvage` kept and dropped, if the file is damaged and salvage was asked for.
+  public var salvage: SalvageReport?
+
+  /// Reads the whole file (constant memory but for the set of user ids).
+  ///
+  /// - Throws: `AvroReadError` (no summary of a damaged file unless `options.salvage`).
+  public init(path: String, options: EventReadOptions = .init()) throws {
+    let reader = try EventFileReader(path: path, options: options)
+    self.path = path
+    codec = reader.codec
+    let schema = reader.writerSchema
+    schemaName = schema.fullName ?? schema.typeName
+    if case .record(let r) = schema.underlying {
+      fields = r.fields.map { Field(name: $0.name, type: $0.type.typeName) }
+    } else {
+      fields = []
+    }
+    var records = 0
+    var blocks = 0
+    var first = Int64.max
+    var last = Int64.min
+    var users = Set<Int64>()
+    var counts: [Int32: Int] = [:]
+    var names: [String] = []
+    try reader.forEachBatch { batch in
+      records += batch.count
+      blocks += 1
+      for v in batch.startTime where v < first { first = v }
+      for v in batch.endTime where v > last { last = v }
+      for u in batch.userID { users.insert(u) }
+      for i in batch.interaction.indices { counts[i, default: 0] += 1 }
+      names = batch.interaction.values
+    }
+    self.records = records
+    self.blocks = blocks
+    firstStart = records > 0 ? first : nil
+    lastEnd = records > 0 ? last : nil
+    distinctUsers = users.count
+    interactions = counts.map { (names[Int($0.key)], $0.value) }
+      .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+    salvage = reader.salvageReport
+  }
+
+  /// The summary for people.
+  public var text: String {
+    var lines: [String] = []
+    lines.append("file:           \(path)")
+    lines.append("schema:         \(schemaName)")
+    for f in fields { lines.append("  \(f.name): \(f.type)") }
+    lines.append("codec:          \(codec.rawValue)")
+    lines.append("records:        \(records)")
+    lines.append("blocks:         \(blocks)")
+    if let firstStart, let lastEnd {
+      lines.append("time range:     \(isoTimestamp(firstStart)) … \(isoTimestamp(lastEnd))")
+    } else {
+      lines.append("time range:     (no events)")
+    }
+    lines.append("distinct users: \(distinctUsers)")
+    lines.append("interactions:")
+    for (name, count) in interactions {
+      lines.append("  \(name.isEmpty ? "\"\"" : name): \(count)")
+    }
+    if let salvage {
+      lines.append(
+        "salvage:        kept \(salvage.recordsKept) records in \(salvage.blocksKept) blocks, "
+          + "dropped \(salvage.blocksDropped) blocks: \(salvage.error.damage)")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The summary for machines: `records`, `blocks`, `codec`, `schema` (name and fields),
+  /// `time_range` (ms and ISO-8601), `distinct_users`, `interactions`, `salvage`.
+  public var json: String {
+    func int(_ v: Int) -> JSONValue { .number(Double(v), integer: Int64(v)) }
+    var members: [(key: String, value: JSONValue)] = [
+      ("file", .string(path)), ("records", int(records)), ("blocks", int(blocks)),
+      ("codec", .string(codec.rawValue)),
+      (
+        "schema",
+        .object([
+          ("name", .string(schemaName)),
+          (
+            "fields",
+            .array(
+              fields.map { .object([("name", .string($0.name)), ("type", .string($0.type))]) })
+          ),
+        ])
+      ),
+    ]
+    if let firstStart, let lastEnd {
+      members.append(
+        (
+          "time_range",
+          .object([
+            ("first_start_ms", .number(Double(firstStart), integer: firstStart)),
+            ("last_end_ms", .number(Double(lastEnd), integer: lastEnd)),
+            ("first_start", .string(isoTimestamp(firstStart))),
+            ("last_end", .string(isoTimestamp(lastEnd))),
+          ])
+        ))
+    } else {
+      members.append(("time_range", .null))
+    }
+    members.append(("distinct_users", int(distinctUsers)))
+    members.append(("interactions", .object(interactions.map { ($0.name, int($0.count)) })))
+    if let salvage {
+      members.append(
+        (
+          "salvage",
+          .object([
+            ("records_kept", int(salvage.recordsKept)), ("blocks_kept", int(salvage.blocksKept)),
+            ("blocks_dropped", int(salvage.blocksDropped)),
+            ("error", .string(salvage.error.damage)),
+          ])
+        ))
+    }
+    return JSONValue.object(members).description
+  }
+}
+
+/// `2024-01-01T00:00:00.000Z` for Unix epoch milliseconds (proleptic Gregorian, UTC).
+public func isoTimestamp(_ milliseconds: Int64) -> String {
+  let ms = Int64(((milliseconds % 1000) + 1000) % 1000)
+  let seconds = (milliseconds - ms) / 1000
+  var days = seconds / 86_400
+  var rest = seconds - days * 86_400
+  if rest < 0 {
+    rest += 86_400
+    days -= 1
+  }
+  // Howard Hinnant's civil_from_days.
+  let z = days + 719_468
+  let era = (z >= 0 ? z : z - 146_096) / 146_097
+  let doe = z - era * 146_097
+  let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+  let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+  let mp = (5 * doy + 2) / 153
+  let d = doy - (153 * mp + 2) / 5 + 1
+  let m = mp < 10 ? mp + 3 : mp - 9
+  let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+  func pad(_ v: Int64, _ width: Int) -> String {
+    let s = String(v)
+    return String(repeating: "0", count: max(0, width - s.count)) + s
+  }
+  return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2))"
+    + ":\(pad(rest % 60, 2)).\(pad(ms, 3))Z"
+}

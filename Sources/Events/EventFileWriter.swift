@@ -1,0 +1,191 @@
+import Dispatch
+
+/// Writes listening events to an Avro object container file, atomically: to
+/// `path + ".tmp-<random>"`, renamed to `path` by `finish()`.
+///
+/// With a compressing codec, full blocks are compressed in groups on all cores and written in
+/// order; memory holds at most `blocksInFlight` blocks.
+///
+/// ```swift
+/// let writer = try EventFileWriter(path: "history.avro", codec: .snappy)
+/// for event in events { try writer.write(event) }
+/// try writer.finish()
+/// ```
+public final class EventFileWriter {
+  /// The final path.
+  public let path: String
+  /// The schema records are written with.
+  public let schema: EventSchema
+  /// The block codec.
+  public let codec: AvroCodec
+  /// Records per block.
+  public let blockRecordCount: Int
+  private let container: AvroContainerWriter
+  /// Blocks being filled or waiting for compression: encoded records, record count, and the
+  /// per-slot compression state and output.
+  private let slots: [BlockSlot]
+  private var slot = 0
+  private var buffer: AvroByteBuffer
+  private var pending = 0
+  private var closed = false
+  /// Records written so far.
+  public private(set) var recordCount = 0
+
+  /// Creates the temporary file and writes the header.
+  ///
+  /// - Parameters:
+  ///   - path: the file to create (replaced atomically by `finish()`).
+  ///   - schema: `.toolkit` (every field) or `.milestone1` (the seed's schema; continent and
+  ///     subscription are not written, user ids must fit in 32 bits).
+  ///   - codec: the block codec.
+  ///   - blockRecordCount: records per block (≥ 1).
+  ///   - syncMarker: 16 bytes, or nil for random ones; given, the output is deterministic.
+  ///   - metadata: extra header entries (keys must not start with `avro.`).
+  ///   - deflateLevel: zlib level for `.deflate`, 1 (fastest) … 9 (smallest); 6 is zlib's default.
+  /// - Throws: `AvroWriteError` if the temporary file cannot be created or an argument is invalid.
+  public init(
+    path: String, schema: EventSchema = .toolkit, codec: AvroCodec = .deflate,
+    blockRecordCount: Int = 16_384, syncMarker: [UInt8]? = nil, metadata: [String: String] = [:],
+    deflateLevel: Int = 6
+  ) throws(AvroWriteError) {
+    guard blockRecordCount >= 1 else {
+      throw .invalidArgument(path: path, reason: "blockRecordCount must be at least 1")
+    }
+    self.path = path
+    self.schema = schema
+    self.codec = codec
+    self.blockRecordCount = blockRecordCount
+    container = try AvroContainerWriter(
+      path: path, schemaJSON: schema.json, codec: codec, syncMarker: syncMarker,
+      metadata: metadata, deflateLevel: deflateLevel)
+    let inFlight = codec == .null ? 1 : 4
+    slots = (0..<inFlight).map { _ in
+      BlockSlot(context: AvroCodecContext(deflateLevel: Int32(clamping: deflateLevel)))
+    }
+    buffer = slots[0].records
+  }
+
+  /// One block's encoded records and, once compressed, the block as written.
+  private final class BlockSlot: @unchecked Sendable {
+    let records = AvroByteBuffer(capacity: 1 << 21)
+    var count = 0
+    let block = AvroByteBuffer(capacity: 1 << 20)
+    var blockStart = 0
+    let context: AvroCodecContext
+    init(context: AvroCodecContext) { self.context = context }
+  }
+
+  deinit { if !closed { container.abandon() } }
+
+  /// Appends one event (encoded now; written when its block is full).
+  ///
+  /// - Throws: `AvroWriteError` on a write failure, or a user id beyond 32 bits with
+  ///   `.milestone1`.
+  public func write(_ event: ListeningEvent) throws(AvroWriteError) {
+    guard !closed else { throw .closed(path: path) }
+    let b = buffer
+    switch schema {
+    case .toolkit:
+      b.writeLong(event.userID)
+    case .milestone1:
+      guard let id = Int32(exactly: event.userID) else {
+        throw .invalidValue(
+          path: path,
+          AvroEncodingError(path: "user_id", expected: "int (32 bits), not \(event.userID)"))
+      }
+      b.writeLong(Int64(id))
+    }
+    b.writeFloat(event.location.latitude)
+    b.writeFloat(event.location.longitude)
+    b.writeString(event.location.country)
+    b.writeString(event.location.city)
+    b.writeString(event.location.timezone)
+    b.writeString(event.interaction.rawValue)
+    b.writeString(event.song.name)
+    b.writeString(event.song.artist)
+    b.writeString(event.song.genre)
+    b.writeLong(Int64(event.song.year))
+    b.writeLong(Int64(event.song.popularity))
+    b.writeFloat(event.song.danceability)
+    b.writeFloat(event.song.energy)
+    b.writeLong(Int64(event.song.lengthSeconds))
+    b.writeLong(event.startTime)
+    b.writeLong(event.endTime)
+    b.writeString(event.personality)
+    if schema == .toolkit {
+      b.writeString(event.continent.rawValue)
+      b.writeLong(EventFileWriter.subscriptionIndex(event.subscription))
+    }
+    pending += 1
+    recordCount += 1
+    if pending >= blockRecordCount { try flush() }
+  }
+
+  /// The index of `subscription` in the toolkit schema's `Subscription` enum.
+  static func subscriptionIndex(_ subscription: Subscription) -> Int64 {
+    switch subscription {
+    case .free: return 0
+    case .premium: return 1
+    case .family: return 2
+    case .student: return 3
+    case .unknown: return 4
+    }
+  }
+
+  /// Closes the block being filled; writes the group when every slot is full (or `force`).
+  private func flush(force: Bool = false) throws(AvroWriteError) {
+    if pending > 0 {
+      slots[slot].count = pending
+      slot += 1
+      pending = 0
+    }
+    if slot == slots.count || (force && slot > 0) {
+      do {
+        try writeGroup()
+      } catch {
+        abandon()
+        throw error
+      }
+      slot = 0
+    }
+    buffer = slots[slot].records
+    buffer.count = 0
+  }
+
+  /// Compresses the full slots in parallel, then writes them in order.
+  private func writeGroup() throws(AvroWriteError) {
+    let full = Array(slots[0..<slot])
+    let codec = self.codec
+    let sync = container.sync
+    if codec == .null {
+      for s in full {
+        try container.writeBlock(count: s.count, data: s.records.bytes)
+      }
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: full.count) { i in
+      let s = full[i]
+      s.blockStart = AvroContainerWriter.encodeBlock(
+        count: s.count, data: s.records.bytes, codec: codec, sync: sync, context: s.context,
+        into: s.block)
+    }
+    for s in full { try container.writeEncoded(s.block, from: s.blockStart) }
+  }
+
+  /// Writes the last block and renames the temporary file to `path`.
+  ///
+  /// - Throws: `AvroWriteError` (the temporary file is then removed).
+  public func finish() throws(AvroWriteError) {
+    guard !closed else { throw .closed(path: path) }
+    try flush(force: true)
+    closed = true
+    try container.commit()
+  }
+
+  /// Removes the temporary file; nothing is left at `path` (also done by deinit if `finish()`
+  /// was never called).
+  public func abandon() {
+    closed = true
+    container.abandon()
+  }
+}

@@ -1,0 +1,322 @@
+/// The decoding program for one file's events: the writer's schema resolved against the
+/// toolkit's (once per file), flattened into a list of operations that write each value into a
+/// numbered slot. Decoding a record runs the list; nothing is looked up by name per record.
+///
+/// Slots: 6 integers, 4 floats, 10 strings (ids in per-column dictionaries), as `EventSlot`.
+enum EventSlot {
+  // Integer slots.
+  static let userID = 0
+  static let startTime = 1
+  static let endTime = 2
+  static let year = 3
+  static let popularity = 4
+  static let lengthSeconds = 5
+  static let intCount = 6
+  // Float slots.
+  static let latitude = 0
+  static let longitude = 1
+  static let danceability = 2
+  static let energy = 3
+  static let floatCount = 4
+  // String slots.
+  static let country = 0
+  static let city = 1
+  static let timezone = 2
+  static let continent = 3
+  static let subscription = 4
+  static let interaction = 5
+  static let songName = 6
+  static let artist = 7
+  static let genre = 8
+  static let personality = 9
+  static let stringCount = 10
+
+  enum Target {
+    case int(Int)
+    case float(Int)
+    case string(Int)
+  }
+
+  /// Reader (toolkit schema) field paths to slots.
+  static let targets: [String: Target] = [
+    "user_id": .int(userID),
+    "user_location.latitude": .float(latitude),
+    "user_location.longitude": .float(longitude),
+    "user_location.country": .string(country),
+    "user_location.city": .string(city),
+    "user_location.timezone": .string(timezone),
+    "interaction": .string(interaction),
+    "song_name": .string(songName),
+    "artist": .string(artist),
+    "genre": .string(genre),
+    "year": .int(year),
+    "popularity": .int(popularity),
+    "danceability": .float(danceability),
+    "energy": .float(energy),
+    "length_seconds": .int(lengthSeconds),
+    "listening_time.start_time": .int(startTime),
+    "listening_time.end_time": .int(endTime),
+    "personality": .string(personality),
+    "continent": .string(continent),
+    "subscription": .string(subscription),
+  ]
+}
+
+enum EventOp {
+  /// A varint into an integer slot, divided by `divisor` (1, or 1000 for microseconds).
+  case long(Int, divisor: Int64)
+  /// A varint into a float slot.
+  case longToFloat(Int)
+  case float(Int)
+  case string(Int)
+  /// An enum index; the symbol (per writer index; nil: unreadable) into a string slot.
+  case enumSymbol(Int, symbols: [[UInt8]?], names: [String])
+  case skipVarint
+  case skipBytes(Int)
+  case skipString
+  case skipValue(AvroSchema)
+  /// A writer union: per branch, its program.
+  case union([[EventOp]], names: [String])
+  /// A union branch the toolkit cannot read.
+  case fail(String)
+}
+
+/// An operation as the decoder runs it: plain data, no reference counting in the loop.
+/// `argument` is the divisor (`long`), the byte count (`skipBytes`), or an index into the
+/// program's side tables (`enumSymbol`, `skipValue`, `union`, `fail`); for `union`, `slot` is
+/// the branch count and `argument` the first of its branch ranges.
+struct FlatOp {
+  enum Kind: UInt8 {
+    case long
+    case longToFloat
+    case float
+    case string
+    case enumSymbol
+    case skipVarint
+    case skipBytes
+    case skipString
+    case skipValue
+    case union
+    case fail
+  }
+  var kind: Kind
+  var slot: Int32
+  var argument: Int64
+}
+
+/// The compiled program and the defaults every record starts from.
+struct EventProgram {
+  var ops: [EventOp] = []
+  /// `ops` flattened: the record's program in `flat[0..<mainCount]`, union branches after it.
+  var flat: [FlatOp] = []
+  var mainCount = 0
+  /// Union branch programs: ranges of `flat`.
+  var branchRanges: [Range<Int>] = []
+  var enumSymbols: [[[UInt8]?]] = []
+  var enumNames: [[String]] = []
+  var skipSchemas: [AvroSchema] = []
+  var failNames: [String] = []
+  var intDefaults = [Int64](repeating: 0, count: EventSlot.intCount)
+  var floatDefaults = [Float](repeating: 0, count: EventSlot.floatCount)
+  var stringDefaults = [String](repeating: "", count: EventSlot.stringCount)
+  /// The fewest bytes a writer's record takes (bounds declared record counts).
+  var minimumRecordSize = 0
+
+  /// Compiles the program for data written with `writer`. `wanted` limits the slots filled
+  /// (the columnar reader skips what it does not deliver).
+  ///
+  /// - Throws: `AvroReadError.missingFields` or `.incompatibleSchema`.
+  init(writer: AvroSchema, path: String, wanted: Set<String>? = nil) throws(AvroReadError) {
+    var resolver = AvroResolver(
+      options: AvroResolutionOptions(
+        ignoreTopLevelName: true, flattenNestedRecords: true, enumAsString: true))
+    let node: ResolvedNode
+    do {
+      node = try resolver.resolve(writer: writer, reader: EventSchema.toolkitSchema)
+    } catch {
+      if case .missingFields(let fields) = error {
+        throw .missingFields(
+          path: path, fields: fields.map { EventProgram.shortPath($0) })
+      }
+      throw .incompatibleSchema(path: path, error)
+    }
+    minimumRecordSize = minimumEncodedSize(writer)
+    guard case .record(let plan) = node else {
+      throw .incompatibleSchema(
+        path: path, .typeMismatch(writer: writer.typeName, reader: "record", at: "schema"))
+    }
+    var compiler = Compiler(wanted: wanted)
+    ops = compiler.compileRecord(plan, prefix: "")
+    applyDefaults(plan.template, reader: plan.reader, prefix: "")
+    var extra: [FlatOp] = []
+    var ranges: [Range<Int>] = []
+    let main = flatten(ops, extra: &extra, ranges: &ranges)
+    mainCount = main.count
+    flat = main + extra
+    branchRanges = ranges.map { ($0.lowerBound + main.count)..<($0.upperBound + main.count) }
+  }
+
+  /// Flattens `ops`; union branches go to `extra` (their ranges, relative to `extra`, to
+  /// `ranges`, each union's branches contiguous).
+  private mutating func flatten(
+    _ ops: [EventOp], extra: inout [FlatOp], ranges: inout [Range<Int>]
+  ) -> [FlatOp] {
+    var out: [FlatOp] = []
+    for op in ops {
+      switch op {
+      case .long(let slot, let divisor):
+        out.append(FlatOp(kind: .long, slot: Int32(slot), argument: divisor))
+      case .longToFloat(let slot):
+        out.append(FlatOp(kind: .longToFloat, slot: Int32(slot), argument: 0))
+      case .float(let slot): out.append(FlatOp(kind: .float, slot: Int32(slot), argument: 0))
+      case .string(let slot): out.append(FlatOp(kind: .string, slot: Int32(slot), argument: 0))
+      case .enumSymbol(let slot, let symbols, let names):
+        out.append(FlatOp(kind: .enumSymbol, slot: Int32(slot), argument: Int64(enumSymbols.count)))
+        enumSymbols.append(symbols)
+        enumNames.append(names)
+      case .skipVarint: out.append(FlatOp(kind: .skipVarint, slot: 0, argument: 0))
+      case .skipBytes(let n): out.append(FlatOp(kind: .skipBytes, slot: 0, argument: Int64(n)))
+      case .skipString: out.append(FlatOp(kind: .skipString, slot: 0, argument: 0))
+      case .skipValue(let schema):
+        out.append(FlatOp(kind: .skipValue, slot: 0, argument: Int64(skipSchemas.count)))
+        skipSchemas.append(schema)
+      case .union(let programs, _):
+        let branches = programs.map { flatten($0, extra: &extra, ranges: &ranges) }
+        var own: [Range<Int>] = []
+        for branch in branches {
+          own.append(extra.count..<(extra.count + branch.count))
+          extra += branch
+        }
+        out.append(FlatOp(kind: .union, slot: Int32(branches.count), argument: Int64(ranges.count)))
+        ranges += own
+      case .fail(let name):
+        out.append(FlatOp(kind: .fail, slot: 0, argument: Int64(failNames.count)))
+        failNames.append(name)
+      }
+    }
+    return out
+  }
+
+  /// `forecast.ListeningEvent.listening_time.start_time` → `listening_time.start_time`.
+  static func shortPath(_ path: String) -> String {
+    let prefix = "forecast.ListeningEvent."
+    return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+  }
+
+  private mutating func applyDefaults(
+    _ values: [AvroValue], reader: AvroRecordSchema, prefix: String
+  ) {
+    for (field, value) in zip(reader.fields, values) {
+      let name = prefix + field.name
+      switch (value, EventSlot.targets[name]) {
+      case (.record(let inner), _):
+        if case .record(let sub) = field.type.underlying {
+          applyDefaults(inner, reader: sub, prefix: name + ".")
+        }
+      case (.long(let v), .int(let slot)?): intDefaults[slot] = v
+      case (.int(let v), .int(let slot)?): intDefaults[slot] = Int64(v)
+      case (.float(let v), .float(let slot)?): floatDefaults[slot] = v
+      case (.string(let s), .string(let slot)?): stringDefaults[slot] = s
+      case (.enumeration(_, let s), .string(let slot)?): stringDefaults[slot] = s
+      default: break
+      }
+    }
+  }
+
+  private struct Compiler {
+    let wanted: Set<String>?
+
+    func skip(_ schema: AvroSchema) -> [EventOp] {
+      switch schema.underlying {
+      case .null: return []
+      case .boolean: return [.skipBytes(1)]
+      case .int, .long, .enumeration: return [.skipVarint]
+      case .float: return [.skipBytes(4)]
+      case .double: return [.skipBytes(8)]
+      case .string, .bytes: return [.skipString]
+      case .fixed(let f): return [.skipBytes(f.size)]
+      default: return [.skipValue(schema)]
+      }
+    }
+
+    mutating func compileRecord(_ plan: ResolvedRecord, prefix: String) -> [EventOp] {
+      var ops: [EventOp] = []
+      for (wi, step) in plan.steps.enumerated() {
+        let writerType = plan.writer.fields[wi].type
+        switch step {
+        case .skip(let schema):
+          ops += skip(schema)
+        case .read(let path, let node):
+          var name = prefix + plan.reader.fields[path[0]].name
+          var readerType = plan.reader.fields[path[0]].type
+          if path.count == 2, case .record(let sub) = readerType.underlying {
+            name += "." + sub.fields[path[1]].name
+            readerType = sub.fields[path[1]].type
+          }
+          ops += compile(node, name: name, writerType: writerType)
+        }
+      }
+      return ops
+    }
+
+    mutating func compile(_ node: ResolvedNode, name: String, writerType: AvroSchema) -> [EventOp] {
+      if case .record(let plan) = node { return compileRecord(plan, prefix: name + ".") }
+      if case .writerUnion(let nodes, let names) = node,
+        case .union(let branches) = writerType.underlying
+      {
+        var programs: [[EventOp]] = []
+        for (node, branch) in zip(nodes, branches) {
+          if let node {
+            programs.append(compile(node, name: name, writerType: branch))
+          } else if case .null = branch.underlying {
+            // A null where the toolkit has no null: the field keeps its default (extension).
+            programs.append([])
+          } else {
+            programs.append([.fail(branch.typeName)])
+          }
+        }
+        return [.union(programs, names: names)]
+      }
+      if case .readerUnion(_, let inner) = node {
+        return compile(inner, name: name, writerType: writerType)
+      }
+      guard let target = EventSlot.targets[name], wanted.map({ $0.contains(name) }) ?? true else {
+        return skip(writerType)
+      }
+      var divisor: Int64 = 1
+      if case .logical(let logical, _) = writerType,
+        logical == .timestampMicros || logical == .localTimestampMicros
+      {
+        divisor = 1000
+      }
+      switch (node, target) {
+      case (.int, .int(let slot)), (.long, .int(let slot)), (.intToLong, .int(let slot)):
+        return [.long(slot, divisor: divisor)]
+      case (.intToFloat, .float(let slot)), (.longToFloat, .float(let slot)):
+        return [.longToFloat(slot)]
+      case (.float, .float(let slot)):
+        return [.float(slot)]
+      case (.string, .string(let slot)):
+        return [.string(slot)]
+      case (.enumToString(let symbols), .string(let slot)):
+        return [.enumSymbol(slot, symbols: symbols.map { Array($0.utf8) }, names: symbols)]
+      case (.enumeration(let table, let writerSymbols, let readerSymbols), .string(let slot)):
+        // Symbols map by name; a writer's `FREE` reads as `free` (case folded), then the
+        // specification's rule: the reader's default for unknown symbols.
+        var symbols: [[UInt8]?] = []
+        for (i, symbol) in writerSymbols.enumerated() {
+          if let folded = readerSymbols.first(where: { $0.lowercased() == symbol.lowercased() }) {
+            symbols.append(Array(folded.utf8))
+          } else if let r = table[i] {
+            symbols.append(Array(readerSymbols[r].utf8))
+          } else {
+            symbols.append(nil)
+          }
+        }
+        return [.enumSymbol(slot, symbols: symbols, names: writerSymbols)]
+      default:
+        return skip(writerType)
+      }
+    }
+  }
+}

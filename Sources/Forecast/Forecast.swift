@@ -1,1 +1,0 @@
-// The Forecast module: see README.md beside this file and ../../../shared/DESIGN.md.

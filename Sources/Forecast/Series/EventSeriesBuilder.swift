@@ -1,0 +1,310 @@
+import Events
+
+/// How events become series (DESIGN "Series, exactly").
+public struct EventSeriesOptions: Sendable, Equatable {
+  /// `.dailySessions` or `.weeklyEngagement`.
+  public var kind: SeriesKind
+  /// UTC (default) or each event's own timezone.
+  public var calendar: SeriesCalendar
+  /// One series per value of this field; nil: one series, `all`.
+  public var splitKey: SeriesSplitKey?
+  /// Largest gap (next start minus previous end) inside a session, in minutes; default 30.
+  public var sessionGapMinutes: Int
+
+  /// Options with the DESIGN defaults.
+  public init(
+    kind: SeriesKind, calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil,
+    sessionGapMinutes: Int = 30
+  ) {
+    self.kind = kind
+    self.calendar = calendar
+    self.splitKey = splitKey
+    self.sessionGapMinutes = sessionGapMinutes
+  }
+
+  /// The key of an event under `splitKey` (`all` without a split).
+  public func key(of event: ListeningEvent) -> String {
+    switch splitKey {
+    case nil: return "all"
+    case .continent: return event.continent.rawValue
+    case .country: return event.location.country
+    case .subscription: return event.subscription.rawValue
+    case .genre: return event.song.genre
+    }
+  }
+}
+
+/// Builds daily-session or weekly-engagement series from events streamed once, in any order.
+///
+/// Memory: one running session list per (key, user), the sessions themselves (24 bytes each),
+/// and per key one counter per period. Per event: one dictionary lookup and O(1) work when a
+/// user's events arrive in time order; a late event merges the sessions it bridges.
+///
+/// - A session belongs to the day (week) in which its first event starts, in UTC or in that
+///   event's timezone.
+/// - Weekly engagement, per ISO week (Monday–Sunday): listening hours (Σ end − start of the
+///   events starting that week), active users (users with an event starting that week),
+///   sessions (starting that week), events (starting that week).
+/// - Periods between the first and last complete period with nothing in them are zeros. The
+///   history covers `[first start ↓ hour, last start ↑ hour]`; a first or last period (in any
+///   timezone present, for the local calendar) not inside it is dropped and a note says so.
+/// - With a split key, each key's series is built from that key's events alone (a user's
+///   sessions are counted per key), over the common range of all events.
+public final class EventSeriesBuilder {
+  public let options: EventSeriesOptions
+  private let gapMillis: Int64
+  private var zones = TimeZoneOffsets()
+  private var keyIndex: [String: Int32] = [:]
+  private var keyNames: [String] = []
+  private struct UserKey: Hashable {
+    var key: Int32
+    var user: Int64
+  }
+  private struct UserState {
+    var sessions = SessionList()
+    var lastWeek = Int.min
+    var weeks: Set<Int> = []
+  }
+  private var users: [UserKey: UserState] = [:]
+  private var events: [PeriodCounts] = []
+  private var milliseconds: [PeriodCounts] = []
+  private var zonesSeen: Set<Int32> = []
+  private var firstStart = Int64.max
+  private var lastStart = Int64.min
+  private var eventCount = 0
+
+  /// A builder for `options`.
+  /// - Precondition: `options.kind` is `.dailySessions` or `.weeklyEngagement`.
+  public init(options: EventSeriesOptions) {
+    precondition(options.kind != .csv, "EventSeriesBuilder: kind .csv has no event definition")
+    self.options = options
+    self.gapMillis = Int64(options.sessionGapMinutes) * 60_000
+  }
+
+  /// Adds one event.
+  /// - Throws: `SeriesError.unknownTimeZone` for the local calendar and a zone nobody knows.
+  public func add(_ event: ListeningEvent) throws {
+    try add(
+      userID: event.userID, start: event.startTime, end: event.endTime,
+      timezone: event.location.timezone, key: options.key(of: event))
+  }
+
+  /// Adds one event given as columns (Unix milliseconds, IANA zone name, split-key value).
+  public func add(userID: Int64, start: Int64, end: Int64, timezone: String, key: String) throws {
+    let zone = options.calendar == .local ? zones.intern(timezone) : 0
+    try add(userID: userID, start: start, end: end, zone: zone, key: internKey(key))
+  }
+
+  /// The index of a split-key value (for callers that map per-file string tables once).
+  public func internKey(_ key: String) -> Int32 {
+    if let i = keyIndex[key] { return i }
+    let i = Int32(keyNames.count)
+    keyIndex[key] = i
+    keyNames.append(key)
+    events.append(PeriodCounts())
+    milliseconds.append(PeriodCounts())
+    return i
+  }
+
+  /// The index of a timezone name (0 for every zone under the UTC calendar).
+  public func internZone(_ name: String) -> Int32 {
+    options.calendar == .local ? zones.intern(name) : 0
+  }
+
+  /// Adds one event with interned zone and key indices.
+  public func add(userID: Int64, start: Int64, end: Int64, zone: Int32, key: Int32) throws {
+    let offset = try offsetSeconds(zone: zone, at: start)
+    let day = DayArithmetic.dayNumber(millis: start, offsetSeconds: offset)
+    let period = options.kind == .dailySessions ? day : DayArithmetic.weekIndex(dayNumber: day)
+    eventCount += 1
+    firstStart = min(firstStart, start)
+    lastStart = max(lastStart, start)
+    if options.calendar == .local { zonesSeen.insert(zone) }
+    events[Int(key)].add(period, 1)
+    milliseconds[Int(key)].add(period, Double(max(0, end - start)))
+    let weekly = options.kind == .weeklyEngagement
+    let gap = gapMillis
+    func update(_ state: inout UserState) {
+      state.sessions.add(start: start, end: end, zone: zone, gap: gap)
+      if weekly && state.lastWeek != period {
+        state.lastWeek = period
+        state.weeks.insert(period)
+      }
+    }
+    update(&users[UserKey(key: key, user: userID), default: UserState()])
+  }
+
+  private func offsetSeconds(zone: Int32, at millis: Int64) throws -> Int32 {
+    guard options.calendar == .local else { return 0 }
+    guard let offset = zones.offset(zone, atMillis: millis) else {
+      throw SeriesError.unknownTimeZone(name: zones.name(zone))
+    }
+    return offset
+  }
+
+  /// The series, over the complete periods of the history.
+  /// - Parameter source: the history's name for messages (its path).
+  /// - Returns: one series per key, sorted by key, with notes for the user.
+  /// - Throws: `SeriesError.emptyHistory`, `.noCompletePeriod`, `.splitKeyAbsent`.
+  public func finish(source: String) throws -> SeriesCollection {
+    guard eventCount > 0 else { throw SeriesError.emptyHistory(path: source) }
+    if let split = options.splitKey {
+      let known = keyNames.filter { !SeriesError.isUnknownKey($0) }
+      if known.isEmpty { throw SeriesError.splitKeyAbsent(path: source, key: split) }
+    }
+    let weekly = options.kind == .weeklyEngagement
+    let periodDays = weekly ? 7 : 1
+    func firstDay(_ p: Int) -> Int { weekly ? DayArithmetic.mondayOfWeek(p) : p }
+    // Coverage, to the whole hour.
+    let hour: Int64 = 3_600_000
+    let coverFrom = DayArithmetic.floorDivide(firstStart, hour) * hour
+    let coverTo = -DayArithmetic.floorDivide(-lastStart, hour) * hour
+    let zoneList: [Int32] = options.calendar == .local ? zonesSeen.sorted() : [0]
+    func isComplete(_ p: Int) throws -> Bool {
+      for zone in zoneList {
+        let from =
+          Int64(firstDay(p)) * DayArithmetic.millisecondsPerDay
+          - Int64(try offsetSeconds(zone: zone, at: coverFrom)) * 1000
+        let to =
+          Int64(firstDay(p) + periodDays) * DayArithmetic.millisecondsPerDay
+          - Int64(try offsetSeconds(zone: zone, at: coverTo)) * 1000
+        if from < coverFrom || to > coverTo { return false }
+      }
+      return true
+    }
+    let lowest = events.compactMap(\.firstPeriod).min() ?? 0
+    let highest = events.compactMap(\.lastPeriod).max() ?? 0
+    var first = lowest
+    var dropped: [Int] = []
+    while first <= highest, try !isComplete(first) {
+      dropped.append(first)
+      first += 1
+    }
+    var last = highest
+    while last >= first, try !isComplete(last) {
+      dropped.append(last)
+      last -= 1
+    }
+    let unit = weekly ? "week" : "day"
+    guard first <= last else {
+      throw SeriesError.noCompletePeriod(
+        path: source, unit: unit, from: Timestamp.format(coverFrom / 1000),
+        to: Timestamp.format(coverTo / 1000))
+    }
+    var notes: [String] = []
+    if !dropped.isEmpty {
+      let names = dropped.sorted().map { periodName(firstDay($0), weekly: weekly) }
+      notes.append(
+        "dropped incomplete \(unit)\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")):"
+          + " the history covers only part of \(names.count == 1 ? "it" : "them") (events from "
+          + "\(Timestamp.format(firstStart / 1000)) to \(Timestamp.format(lastStart / 1000)))")
+    }
+    // Sessions and active users per key and period.
+    var sessions = [PeriodCounts](repeating: PeriodCounts(), count: keyNames.count)
+    var active = [PeriodCounts](repeating: PeriodCounts(), count: keyNames.count)
+    for (userKey, state) in users {
+      for session in state.sessions.sessions {
+        let offset = try offsetSeconds(zone: session.zone, at: session.start)
+        let day = DayArithmetic.dayNumber(millis: session.start, offsetSeconds: offset)
+        sessions[Int(userKey.key)].add(weekly ? DayArithmetic.weekIndex(dayNumber: day) : day, 1)
+      }
+      for week in state.weeks { active[Int(userKey.key)].add(week, 1) }
+    }
+    let count = last - first + 1
+    var result: [TimeSeries] = []
+    for k in keyNames.indices {
+      let id = keyNames[k]
+      let start = Int64(firstDay(first)) * 86_400
+      if weekly {
+        let hours = milliseconds[k].dense(from: first, count: count).map { $0 / 3_600_000 }
+        result.append(
+          TimeSeries(
+            id: id, start: start, step: 604_800, values: hours,
+            covariates: [
+              active[k].dense(from: first, count: count),
+              sessions[k].dense(from: first, count: count),
+              events[k].dense(from: first, count: count),
+            ]))
+      } else {
+        result.append(
+          TimeSeries(
+            id: id, start: start, step: 86_400,
+            values: sessions[k].dense(from: first, count: count)))
+      }
+    }
+    result.sort { $0.id < $1.id }
+    return SeriesCollection(
+      kind: options.kind, targetName: weekly ? "listening_hours" : "sessions",
+      covariateNames: weekly ? ["active_users", "sessions", "events"] : [], series: result,
+      notes: notes)
+  }
+
+  private func periodName(_ day: Int, weekly: Bool) -> String {
+    let date = CivilDate(dayNumber: day).description
+    guard weekly else { return date }
+    let (year, week) = DayArithmetic.isoWeek(dayNumber: day)
+    return "\(year)-W\(week < 10 ? "0" : "")\(week) (from \(date))"
+  }
+}
+
+/// A counter per period index, dense over the range seen, growing in both directions.
+struct PeriodCounts {
+  private var base = 0
+  private var values: [Double] = []
+
+  var firstPeriod: Int? { values.isEmpty ? nil : base }
+  var lastPeriod: Int? { values.isEmpty ? nil : base + values.count - 1 }
+
+  mutating func add(_ period: Int, _ amount: Double) {
+    if values.isEmpty {
+      base = period
+      values = [0]
+    } else if period < base {
+      values.insert(contentsOf: repeatElement(0, count: base - period), at: 0)
+      base = period
+    } else if period >= base + values.count {
+      values.append(contentsOf: repeatElement(0, count: period - base - values.count + 1))
+    }
+    values[period - base] += amount
+  }
+
+  /// `count` values from `period`, zeros outside the range seen.
+  func dense(from period: Int, count: Int) -> [Double] {
+    (0..<count).map { i in
+      let j = period + i - base
+      return j >= 0 && j < values.count ? values[j] : 0
+    }
+  }
+}
+
+extension EventSeriesBuilder {
+  /// Adds every event of a columnar batch (string tables mapped once per batch).
+  public func add(_ batch: EventBatch) throws {
+    let zones = batch.timezone.values.map { internZone($0) }
+    let keyColumn: DictionaryColumn?
+    switch options.splitKey {
+    case nil: keyColumn = nil
+    case .continent: keyColumn = batch.continent
+    case .country: keyColumn = batch.country
+    case .subscription: keyColumn = batch.subscription
+    case .genre: keyColumn = batch.genre
+    }
+    let keys = keyColumn?.values.map { internKey($0) } ?? []
+    let all = keyColumn == nil ? internKey("all") : 0
+    for i in 0..<batch.count {
+      try add(
+        userID: batch.userID[i], start: batch.startTime[i], end: batch.endTime[i],
+        zone: zones[Int(batch.timezone.indices[i])],
+        key: keyColumn.map { keys[Int($0.indices[i])] } ?? all)
+    }
+  }
+
+  /// Series from an Avro history, streaming over the file once.
+  /// - Throws: the reader's `AvroReadError` (naming the file and block) or `SeriesError`.
+  public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
+    let builder = EventSeriesBuilder(options: options)
+    let reader = try EventFileReader(path: path)
+    try reader.forEachBatch { try builder.add($0) }
+    return try builder.finish(source: path)
+  }
+}

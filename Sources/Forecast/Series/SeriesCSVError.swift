@@ -1,0 +1,60 @@
+/// Why a series CSV (`series_id,timestamp,value[,covariates...]`) was refused; each message
+/// names the file, the line or series, and the fix.
+public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
+  case cannotRead(path: String, reason: String)
+  case empty(path: String)
+  case missingColumn(path: String, expected: String, position: Int)
+  case misnamedColumn(path: String, position: Int, found: String, expected: String)
+  case unnamedCovariate(path: String, position: Int)
+  case wrongFieldCount(path: String, line: Int, found: Int, expected: Int)
+  case unparseableTimestamp(path: String, line: Int, series: String, text: String)
+  case notANumber(
+    path: String, line: Int, series: String, timestamp: String, column: String,
+    text: String)
+  case duplicateTimestamp(path: String, series: String, timestamp: String, lines: (Int, Int))
+  case irregularSpacing(
+    path: String, series: String, from: String, to: String, gap: String,
+    expected: String)
+  case malformed(path: String, line: Int)
+
+  public var description: String {
+    switch self {
+    case .cannotRead(let path, let reason):
+      return "\(path): cannot read the file (\(reason)). Check the path and its permissions."
+    case .empty(let path):
+      return "\(path): no data rows. A series CSV has a header line "
+        + "'series_id,timestamp,value[,covariates...]' and one row per series and timestamp."
+    case .missingColumn(let path, let expected, let position):
+      return "\(path): the header has no column '\(expected)' (column \(position) of "
+        + "'series_id,timestamp,value[,covariates...]'). Add it to the first line."
+    case .misnamedColumn(let path, let position, let found, let expected):
+      return "\(path): column \(position) of the header is '\(found)', expected '\(expected)'. "
+        + "The columns must start 'series_id,timestamp,value'; rename it."
+    case .unnamedCovariate(let path, let position):
+      return "\(path): column \(position) of the header has no name. Name every covariate column."
+    case .wrongFieldCount(let path, let line, let found, let expected):
+      return "\(path):\(line): \(found) fields, but the header has \(expected). "
+        + "Give every row one value per column (quote fields that contain commas)."
+    case .unparseableTimestamp(let path, let line, let series, let text):
+      return "\(path):\(line): series '\(series)': timestamp '\(text)' is not ISO-8601. "
+        + "Write dates as 2024-03-01 or date-times as 2024-03-01T13:00:00Z."
+    case .notANumber(let path, let line, let series, let timestamp, let column, let text):
+      return "\(path):\(line): series '\(series)' at \(timestamp): \(column) '\(text)' is not a "
+        + "finite number. Fix the value (write 0 for a period with nothing in it)."
+    case .duplicateTimestamp(let path, let series, let timestamp, let lines):
+      return "\(path): series '\(series)' has timestamp \(timestamp) twice (lines \(lines.0) and "
+        + "\(lines.1)). Keep one row per series and timestamp."
+    case .irregularSpacing(let path, let series, let from, let to, let gap, let expected):
+      return "\(path): series '\(series)' jumps from \(from) to \(to) (\(gap)), but its points "
+        + "are \(expected) apart elsewhere. Fill the missing periods (0 where nothing happened); "
+        + "all series must share one spacing."
+    case .malformed(let path, let line):
+      return "\(path):\(line): a quoted field opened here is never closed. "
+        + "Close the quote (write a quote inside a quoted field as two quotes)."
+    }
+  }
+
+  public static func == (a: SeriesCSVError, b: SeriesCSVError) -> Bool {
+    a.description == b.description
+  }
+}

@@ -1,0 +1,39 @@
+/// Why events could not become series: each message names the file, the place and the fix.
+public enum SeriesError: Error, CustomStringConvertible, Equatable {
+  /// The history holds no event.
+  case emptyHistory(path: String)
+  /// The history file does not exist.
+  case missingHistory(path: String)
+  /// The history does not cover one whole day (week).
+  case noCompletePeriod(path: String, unit: String, from: String, to: String)
+  /// `--by KEY` but no event carries a value for it.
+  case splitKeyAbsent(path: String, key: SeriesSplitKey)
+  /// An event's timezone is not an IANA name (local calendar only).
+  case unknownTimeZone(name: String)
+
+  /// Values that mean "not recorded" for a split key.
+  static func isUnknownKey(_ value: String) -> Bool {
+    value.isEmpty || value == "unknown" || value == "Unknown"
+  }
+
+  public var description: String {
+    switch self {
+    case .emptyHistory(let path):
+      return "\(path): the history holds no event. Pass a history with events "
+        + "(forecast simulate writes one)."
+    case .missingHistory(let path):
+      return "\(path): no such file. Pass an Avro history (forecast simulate writes one) or "
+        + "--csv FILE."
+    case .noCompletePeriod(let path, let unit, let from, let to):
+      return "\(path): the history (\(from) to \(to)) covers no complete \(unit); "
+        + "series need whole \(unit)s. Pass a longer history."
+    case .splitKeyAbsent(let path, let key):
+      return "\(path): no event carries a \(key.rawValue) (every value is unknown or empty; "
+        + "files written with the Milestone-1 schema have no continent or subscription). "
+        + "Choose another --by key or omit --by."
+    case .unknownTimeZone(let name):
+      return "timezone '\(name)' of an event is not an IANA timezone name, so its local "
+        + "calendar is unknown. Use --calendar utc, or fix the events' timezone field."
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Where series come from: an Avro history (with the DESIGN series definition) or a CSV.
+public struct SeriesSource: Sendable, Equatable {
+  /// The Avro history, or nil with `csv`.
+  public var history: String?
+  /// A long-format series CSV, or nil with `history`.
+  public var csv: String?
+  /// The series of an Avro history.
+  public var kind: SeriesKind
+  /// The calendar of an Avro history.
+  public var calendar: SeriesCalendar
+  /// The split key of an Avro history.
+  public var splitKey: SeriesSplitKey?
+  /// The session gap of an Avro history, in minutes.
+  public var sessionGapMinutes: Int
+
+  /// A source with every field given.
+  public init(
+    history: String?, csv: String?, kind: SeriesKind = .dailySessions,
+    calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil, sessionGapMinutes: Int = 30
+  ) {
+    self.history = history
+    self.csv = csv
+    self.kind = csv == nil ? kind : .csv
+    self.calendar = calendar
+    self.splitKey = splitKey
+    self.sessionGapMinutes = sessionGapMinutes
+  }
+
+  /// The file's name for messages.
+  public var name: String { csv ?? history ?? "history" }
+
+  /// Reads the series and their definition.
+  /// - Throws: `SeriesCSVError`, `SeriesError`, or the Avro reader's error.
+  public func load() throws -> (collection: SeriesCollection, definition: SeriesDefinition) {
+    let collection: SeriesCollection
+    if let csv {
+      collection = try SeriesCSV.read(path: csv)
+    } else {
+      let path = history ?? ""
+      guard FileManager.default.fileExists(atPath: path) else {
+        throw SeriesError.missingHistory(path: path)
+      }
+      collection = try EventSeriesBuilder.read(
+        path: path,
+        options: EventSeriesOptions(
+          kind: kind, calendar: calendar, splitKey: splitKey,
+          sessionGapMinutes: sessionGapMinutes))
+    }
+    let isEvents = csv == nil
+    let definition = SeriesDefinition(
+      kind: collection.kind, calendar: isEvents ? calendar : nil,
+      splitKey: isEvents ? splitKey : nil, sessionGapMinutes: isEvents ? sessionGapMinutes : nil,
+      targetName: collection.targetName, covariateNames: collection.covariateNames,
+      step: collection.step)
+    return (collection, definition)
+  }
+
+  /// The source a model's definition asks for, reading `history` or `csv`.
+  public static func matching(_ definition: SeriesDefinition, history: String?, csv: String?)
+    -> SeriesSource
+  {
+    SeriesSource(
+      history: history, csv: csv, kind: definition.kind, calendar: definition.calendar ?? .utc,
+      splitKey: definition.splitKey, sessionGapMinutes: definition.sessionGapMinutes ?? 30)
+  }
+}

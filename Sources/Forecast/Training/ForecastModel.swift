@@ -1,0 +1,179 @@
+import LSTM
+import Tensor
+
+/// What the series of a model are: enough to rebuild them from a history and to refuse a
+/// history of another kind.
+public struct SeriesDefinition: Sendable, Equatable, Codable {
+  /// Daily sessions, weekly engagement, or CSV series.
+  public var kind: SeriesKind
+  /// The calendar of event series (nil for CSV).
+  public var calendar: SeriesCalendar?
+  /// The split key of event series (nil: one series, or CSV).
+  public var splitKey: SeriesSplitKey?
+  /// The session gap of event series in minutes (nil for CSV).
+  public var sessionGapMinutes: Int?
+  /// The target's name.
+  public var targetName: String
+  /// The covariates' names.
+  public var covariateNames: [String]
+  /// Seconds between points.
+  public var step: Int64
+
+  /// A definition with every field given.
+  public init(
+    kind: SeriesKind, calendar: SeriesCalendar?, splitKey: SeriesSplitKey?,
+    sessionGapMinutes: Int?, targetName: String, covariateNames: [String], step: Int64
+  ) {
+    self.kind = kind
+    self.calendar = calendar
+    self.splitKey = splitKey
+    self.sessionGapMinutes = sessionGapMinutes
+    self.targetName = targetName
+    self.covariateNames = covariateNames
+    self.step = step
+  }
+}
+
+/// The scalers of one series, fitted on its training part.
+public struct SeriesScalers: Sendable, Equatable, Codable {
+  /// The target's.
+  public var target: SeriesScaler
+  /// One per covariate.
+  public var covariates: [SeriesScaler]
+}
+
+/// The forecast of one series from the end of its history.
+public struct SeriesForecast: Sendable, Equatable {
+  /// The series id.
+  public var id: String
+  /// Unix seconds of each forecast step, continuing the history, `[K]`.
+  public var timestamps: [Int64]
+  /// `[K]` forecasts with ascending quantiles.
+  public var forecast: QuantileForecast
+}
+
+/// A trained model: the network and everything needed to forecast with it.
+public struct ForecastModel {
+  /// The LSTM and its dense head, outputs `[B, K·Q]` (k major, q minor).
+  public var network: LSTMForecaster<Float>
+  /// What the series are.
+  public var definition: SeriesDefinition
+  /// The input layout.
+  public var layout: FeatureLayout
+  /// The hyper-parameters it was trained with.
+  public var options: TrainingOptions
+  /// Scalers by series id.
+  public var scalers: [String: SeriesScalers]
+  /// Clamp forecasts at 0 (the training targets were all ≥ 0).
+  public var nonNegative: Bool
+  /// Per quantile, the factor its distance from the median is multiplied by (calibrated on
+  /// the validation windows; 1 for the median).
+  public var intervalScales: [Double]
+
+  /// The quantile levels.
+  public var quantiles: [Double] { options.quantiles }
+
+  /// Forecasts for windows, in batches of up to 256: outputs sorted per step (no quantile
+  /// crossing), unscaled, clamped at 0 for non-negative series. The point forecast is the
+  /// median quantile (the one nearest 0.5).
+  func forecast(windows: [WindowRef], batcher: WindowBatcher) -> [QuantileForecast] {
+    let k = layout.horizon
+    let q = quantiles.count
+    let median = quantiles.indices.min { abs(quantiles[$0] - 0.5) < abs(quantiles[$1] - 0.5) } ?? 0
+    var result: [QuantileForecast] = []
+    result.reserveCapacity(windows.count)
+    var levels: [Float] = []
+    var noTargets: Tensor<Float>? = nil
+    var start = 0
+    while start < windows.count {
+      let chunk = windows[start..<min(start + 256, windows.count)]
+      var input = Tensor<Float>(zeros: [layout.sequenceLength, chunk.count, layout.inputSize])
+      batcher.fill(chunk, input: &input, targets: &noTargets, levels: &levels)
+      let output = network.predict(input).scalars  // [B, K·Q]
+      for (row, window) in chunk.enumerated() {
+        let scaler = batcher.series[window.series].scaler
+        var quantileRows: [[Double]] = []
+        quantileRows.reserveCapacity(k)
+        for step in 0..<k {
+          let raw = (0..<q).map { Double(output[row * k * q + step * q + $0]) }.sorted()
+          var values = (0..<q).map { j in
+            let calibrated = raw[median] + intervalScales[j] * (raw[j] - raw[median])
+            return scaler.unscaled(Double(levels[row]) + calibrated)
+          }
+          if nonNegative { values = values.map { max(0, $0) } }
+          quantileRows.append(values)
+        }
+        result.append(
+          QuantileForecast(point: quantileRows.map { $0[median] }, quantiles: quantileRows))
+      }
+      start += chunk.count
+    }
+    return result
+  }
+
+  /// Forecasts `horizon ≤ K` steps after the end of every series of `collection`.
+  ///
+  /// Series the model was trained on use their training scalers; with no one-hot keys, a new
+  /// series gets scalers fitted on its whole history (a note says so).
+  /// `source` names the model file in messages.
+  /// - Returns: one forecast per series, in the collection's order, and notes.
+  /// - Throws: `ForecastError` for a horizon beyond K, another kind of series, an unknown
+  ///   series of a keyed model, or a series shorter than the lookback.
+  public func forecast(_ collection: SeriesCollection, horizon: Int? = nil, source: String)
+    throws -> (forecasts: [SeriesForecast], notes: [String])
+  {
+    let horizon = horizon ?? layout.horizon
+    guard horizon >= 1, horizon <= layout.horizon else {
+      throw ForecastError.horizonTooLong(model: source, trained: layout.horizon, requested: horizon)
+    }
+    try checkCompatible(collection, source: source)
+    var notes: [String] = []
+    var prepared: [PreparedSeries] = []
+    var windows: [WindowRef] = []
+    for series in collection.series {
+      guard series.count >= layout.lookback else {
+        throw ForecastError.seriesTooShortToForecast(
+          series: series.id, count: series.count, lookback: layout.lookback)
+      }
+      var known = scalers[series.id].map { ($0.target, $0.covariates) }
+      if known == nil {
+        guard layout.keys.isEmpty else {
+          throw ForecastError.unknownSeries(
+            series: series.id, known: layout.keys, model: source)
+        }
+        let fitted = PreparedSeries(series, layout: layout, scalerEnd: series.count)
+        known = (fitted.scaler, fitted.covariateScalers)
+        notes.append(
+          "series '\(series.id)' was not in the training data: scaled by its own history")
+      }
+      windows.append(WindowRef(series: prepared.count, origin: series.count - 1))
+      prepared.append(PreparedSeries(series, layout: layout, scalerEnd: 0, scalers: known))
+    }
+    let batcher = WindowBatcher(layout: layout, series: prepared)
+    let all = forecast(windows: windows, batcher: batcher)
+    let result = zip(collection.series, all).map { series, f in
+      SeriesForecast(
+        id: series.id, timestamps: (0..<horizon).map { series.timestamp(at: series.count + $0) },
+        forecast: QuantileForecast(
+          point: Array(f.point.prefix(horizon)), quantiles: Array(f.quantiles.prefix(horizon))))
+    }
+    return (result, notes)
+  }
+
+  /// Refuses series of another kind, spacing or covariate set than the model's.
+  func checkCompatible(_ collection: SeriesCollection, source: String) throws {
+    if collection.kind != definition.kind {
+      throw ForecastError.wrongSeriesKind(
+        model: source, trained: definition.kind.rawValue, given: collection.kind.rawValue)
+    }
+    if collection.step != definition.step {
+      throw ForecastError.wrongSpacing(
+        model: source, trained: Timestamp.describeSpacing(definition.step),
+        given: Timestamp.describeSpacing(collection.step))
+    }
+    if collection.covariateNames != definition.covariateNames {
+      throw ForecastError.wrongCovariates(
+        model: source, trained: definition.covariateNames, given: collection.covariateNames)
+    }
+  }
+}

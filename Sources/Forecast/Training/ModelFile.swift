@@ -1,0 +1,219 @@
+import Foundation
+import LSTM
+import Tensor
+
+/// Why a model file cannot be used: each message names the file, what does not fit, and what
+/// to do.
+public enum ModelFileError: Error, CustomStringConvertible, Equatable {
+  /// Not a readable safetensors file, or not an LSTM of this toolkit.
+  case unreadable(path: String, reason: String)
+  /// A safetensors file without the forecast metadata.
+  case notAForecastModel(path: String)
+  /// Written by another format version.
+  case wrongFormatVersion(path: String, found: String, supported: String)
+  /// A metadata entry missing or malformed.
+  case badMetadata(path: String, key: String, expected: String)
+  /// The tensors do not match the features and horizon the metadata lists.
+  case shapeMismatch(path: String, detail: String)
+  /// The model forecasts another series kind than asked for.
+  case wrongSeriesKind(path: String, trained: String, requested: String)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason):
+      return "\(path): not a usable model file (\(reason)). Pass a .safetensors file written by "
+        + "forecast train."
+    case .notAForecastModel(let path):
+      return
+        "\(path): a safetensors file without forecast metadata (no \"\(ModelFile.versionKey)\")"
+        + "; it was not written by forecast train. Train one with forecast train."
+    case .wrongFormatVersion(let path, let found, let supported):
+      return "\(path): model format version \(found), but this toolkit reads version "
+        + "\(supported). Retrain the model with this toolkit (forecast train)."
+    case .badMetadata(let path, let key, let expected):
+      return "\(path): metadata \"\(key)\" is missing or malformed (expected \(expected)). "
+        + "The file is damaged or was edited; retrain the model."
+    case .shapeMismatch(let path, let detail):
+      return "\(path): \(detail). The tensors do not fit the metadata; the file is damaged or "
+        + "was edited: retrain the model."
+    case .wrongSeriesKind(let path, let trained, let requested):
+      return "\(path): the model forecasts \(trained) series, not \(requested). Pass --series "
+        + "\(trained), or train a model for \(requested)."
+    }
+  }
+}
+
+/// The model file: one `.safetensors` (PyTorch tensor names) whose `__metadata__` holds,
+/// as JSON strings under `forecast.*`, everything needed to forecast: format version, series
+/// definition, lookback, horizon, quantiles, features and layout, scalers, training range,
+/// metrics, options, seed, threads and toolkit version.
+public enum ModelFile {
+  /// The format version this toolkit writes and reads.
+  public static let formatVersion = "1"
+  static let versionKey = "forecast.format_version"
+
+  private static func encoder() -> JSONEncoder {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    e.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return e
+  }
+
+  private static func decoder() -> JSONDecoder {
+    let d = JSONDecoder()
+    d.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return d
+  }
+
+  private static func json(_ value: some Encodable) throws -> String {
+    String(decoding: try encoder().encode(value), as: UTF8.self)
+  }
+
+  /// The metadata of a trained model (deterministic: sorted JSON keys, no clock).
+  public static func metadata(
+    _ result: TrainingResult, toolkitVersion: String
+  ) throws -> [String: String] {
+    let m = result.model
+    var test: [String: MetricValues] = [:]
+    for s in result.test?.scores ?? [] { test[s.model] = s.overall }
+    struct Metrics: Encodable {
+      var bestEpoch: Int
+      var epochs: Int
+      var validationLoss: Double
+      var test: [String: MetricValues]
+      var relativeMASE: Double?
+      enum CodingKeys: String, CodingKey {
+        case bestEpoch = "best_epoch"
+        case epochs
+        case validationLoss = "validation_loss"
+        case test
+        case relativeMASE = "relative_mase"
+      }
+    }
+    let best = result.epochs.first { $0.epoch == result.bestEpoch }
+    let metrics = Metrics(
+      bestEpoch: result.bestEpoch, epochs: result.epochs.count,
+      validationLoss: best?.validationLoss ?? .nan, test: test,
+      relativeMASE: result.test?.relativeMASE)
+    return [
+      versionKey: formatVersion,
+      "forecast.toolkit_version": toolkitVersion,
+      "forecast.series": try json(m.definition),
+      "forecast.lookback": String(m.layout.lookback),
+      "forecast.horizon": String(m.layout.horizon),
+      "forecast.quantiles": try json(m.quantiles),
+      "forecast.features": try json(m.layout.names),
+      "forecast.layout": try json(m.layout),
+      "forecast.scalers": try json(m.scalers),
+      "forecast.training_range": try json(result.ranges),
+      "forecast.metrics": try json(metrics),
+      "forecast.options": try json(m.options),
+      "forecast.seed": String(m.options.seed),
+      "forecast.threads": String(m.options.threads),
+      "forecast.non_negative": m.nonNegative ? "true" : "false",
+      "forecast.interval_scales": try json(m.intervalScales),
+    ]
+  }
+
+  /// Saves a trained model atomically.
+  public static func save(_ result: TrainingResult, to path: String, toolkitVersion: String)
+    throws
+  {
+    let meta = try metadata(result, toolkitVersion: toolkitVersion)
+    do {
+      try result.model.network.save(to: path, metadata: meta)
+    } catch {
+      throw OutputFileError.cannotWrite(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Loads and checks a model file; `expectedKind` is the series kind the caller will give it
+  /// (nil: any).
+  /// - Returns: the model and its raw metadata.
+  /// - Throws: `ModelFileError` saying exactly what does not fit.
+  public static func load(path: String, expectedKind: SeriesKind? = nil) throws -> (
+    model: ForecastModel, metadata: [String: String]
+  ) {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw ModelFileError.unreadable(path: path, reason: "no such file")
+    }
+    let network: LSTMForecaster<Float>
+    let meta: [String: String]
+    do {
+      (network, meta) = try LSTMForecaster<Float>.load(from: path)
+    } catch {
+      throw ModelFileError.unreadable(path: path, reason: "\(error)")
+    }
+    guard let version = meta[versionKey] else { throw ModelFileError.notAForecastModel(path: path) }
+    guard version == formatVersion else {
+      throw ModelFileError.wrongFormatVersion(path: path, found: version, supported: formatVersion)
+    }
+    func decode<T: Decodable>(_ type: T.Type, _ key: String, _ expected: String) throws -> T {
+      guard let text = meta[key], let value = try? decoder().decode(T.self, from: Data(text.utf8))
+      else { throw ModelFileError.badMetadata(path: path, key: key, expected: expected) }
+      return value
+    }
+    let definition = try decode(SeriesDefinition.self, "forecast.series", "a series definition")
+    if let expectedKind, expectedKind != definition.kind {
+      throw ModelFileError.wrongSeriesKind(
+        path: path, trained: definition.kind.rawValue, requested: expectedKind.rawValue)
+    }
+    let layout = try decode(FeatureLayout.self, "forecast.layout", "a feature layout")
+    let options = try decode(TrainingOptions.self, "forecast.options", "training options")
+    let scalers = try decode([String: SeriesScalers].self, "forecast.scalers", "scalers by series")
+    let features = try decode([String].self, "forecast.features", "a list of feature names")
+    let quantiles = try decode([Double].self, "forecast.quantiles", "a list of quantile levels")
+    let intervalScales = try decode(
+      [Double].self, "forecast.interval_scales", "one interval scale per quantile")
+    guard meta["forecast.lookback"] == String(layout.lookback) else {
+      throw ModelFileError.badMetadata(
+        path: path, key: "forecast.lookback", expected: "\(layout.lookback), as in the layout")
+    }
+    guard meta["forecast.horizon"] == String(layout.horizon), layout.horizon == options.horizon
+    else {
+      throw ModelFileError.badMetadata(
+        path: path, key: "forecast.horizon", expected: "\(layout.horizon), as in the layout")
+    }
+    guard features == layout.names else {
+      throw ModelFileError.shapeMismatch(
+        path: path,
+        detail: "the features \(features) differ from the layout's \(layout.names)")
+    }
+    guard quantiles == options.quantiles, !quantiles.isEmpty,
+      intervalScales.count == quantiles.count, intervalScales.allSatisfy({ $0 >= 0 })
+    else {
+      throw ModelFileError.badMetadata(
+        path: path, key: "forecast.quantiles", expected: "\(options.quantiles)")
+    }
+    guard definition.step == layout.step, definition.covariateNames == layout.covariates else {
+      throw ModelFileError.badMetadata(
+        path: path, key: "forecast.series", expected: "the spacing and covariates of the layout")
+    }
+    let c = network.configuration
+    guard c.inputSize == layout.inputSize else {
+      throw ModelFileError.shapeMismatch(
+        path: path,
+        detail: "lstm.weight_ih_l0 takes I = \(c.inputSize) inputs, but the model lists "
+          + "\(layout.inputSize) features")
+    }
+    guard c.outputSize == layout.horizon * quantiles.count else {
+      throw ModelFileError.shapeMismatch(
+        path: path,
+        detail: "head.weight has \(c.outputSize) outputs, but horizon \(layout.horizon) × "
+          + "\(quantiles.count) quantiles needs \(layout.horizon * quantiles.count)")
+    }
+    guard layout.keys.allSatisfy({ scalers[$0] != nil }),
+      scalers.values.allSatisfy({ $0.covariates.count == layout.covariates.count })
+    else {
+      throw ModelFileError.badMetadata(
+        path: path, key: "forecast.scalers", expected: "one scaler set per series key")
+    }
+    let model = ForecastModel(
+      network: network, definition: definition, layout: layout, options: options,
+      scalers: scalers, nonNegative: meta["forecast.non_negative"] == "true",
+      intervalScales: intervalScales)
+    return (model, meta)
+  }
+}

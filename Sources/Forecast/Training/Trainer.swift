@@ -1,0 +1,405 @@
+import Foundation
+import LSTM
+import Tensor
+
+/// One finished epoch.
+public struct EpochReport: Sendable, Equatable {
+  /// 1-based.
+  public var epoch: Int
+  /// The most epochs this run may take.
+  public var maxEpochs: Int
+  /// Mean pinball loss over the epoch's training batches (scaled units).
+  public var trainingLoss: Double
+  /// Mean pinball loss over the validation windows (scaled units).
+  public var validationLoss: Double
+  /// The learning rate used in this epoch.
+  public var learningRate: Double
+  /// Wall-clock seconds of this epoch.
+  public var seconds: Double
+  /// True when the validation loss is the best so far (these weights are kept).
+  public var improved: Bool
+}
+
+/// Callbacks for a progress display; both run on the training thread.
+public struct TrainingCallbacks {
+  /// After every batch: epoch, batch (1-based), batches in the epoch, running mean loss.
+  public var batch: ((Int, Int, Int, Double) -> Void)?
+  /// After every epoch.
+  public var epoch: ((EpochReport) -> Void)?
+  /// Before a backtest fold trains: fold (1-based) and folds.
+  public var fold: ((Int, Int) -> Void)?
+
+  /// Callbacks; nil ones are skipped.
+  public init(
+    batch: ((Int, Int, Int, Double) -> Void)? = nil, epoch: ((EpochReport) -> Void)? = nil,
+    fold: ((Int, Int) -> Void)? = nil
+  ) {
+    self.batch = batch
+    self.epoch = epoch
+    self.fold = fold
+  }
+}
+
+/// A trained model with its history and its test-period evaluation.
+public struct TrainingResult {
+  /// The model (best validation weights).
+  public var model: ForecastModel
+  /// Every epoch.
+  public var epochs: [EpochReport]
+  /// The epoch whose weights were kept.
+  public var bestEpoch: Int
+  /// The LSTM and the baselines over the test part (origins whose targets are all in it).
+  public var test: EvaluationReport?
+  /// What the user should know (skipped series, …).
+  public var notes: [String]
+  /// Series used for training.
+  public var seriesUsed: [String]
+  /// First and last timestamps of the training part per series, and of the test part.
+  public var ranges: [String: [String: String]]
+}
+
+/// Trains the LSTM on windows drawn on the fly, with Adam, clipping, reduce-on-plateau and
+/// early stopping on the validation pinball loss.
+public enum Trainer {
+  /// Checks options a user controls.
+  static func validate(_ o: TrainingOptions) throws {
+    func bad(_ name: String, _ value: Any, _ expected: String) -> ForecastError {
+      .invalidOption(name: name, value: "\(value)", expected: expected)
+    }
+    if o.lookback < 1 { throw bad("lookback", o.lookback, "at least 1") }
+    if o.horizon < 1 { throw bad("horizon", o.horizon, "at least 1") }
+    if o.quantiles.isEmpty || o.quantiles.contains(where: { !($0 > 0 && $0 < 1) })
+      || o.quantiles != o.quantiles.sorted() || Set(o.quantiles).count != o.quantiles.count
+    {
+      throw bad(
+        "quantiles", o.quantiles.map { "\($0)" }.joined(separator: ","),
+        "distinct ascending levels in (0, 1), e.g. 0.1,0.5,0.9")
+    }
+    if o.hiddenSize < 1 { throw bad("hidden-size", o.hiddenSize, "at least 1") }
+    if o.layerCount < 1 { throw bad("layers", o.layerCount, "at least 1") }
+    if !(o.dropout >= 0 && o.dropout < 1) { throw bad("dropout", o.dropout, "a value in [0, 1)") }
+    if o.batchSize < 1 { throw bad("batch-size", o.batchSize, "at least 1") }
+    if o.maxEpochs < 1 { throw bad("epochs", o.maxEpochs, "at least 1") }
+    if !(o.learningRate > 0) { throw bad("learning-rate", o.learningRate, "a positive number") }
+    if o.validationLength < o.horizon {
+      throw bad("validation", o.validationLength, "at least the horizon (\(o.horizon))")
+    }
+    if o.testLength < 0 { throw bad("test", o.testLength, "0 or more") }
+    if o.threads < 1 { throw bad("threads", o.threads, "at least 1") }
+    if o.restarts < 1 { throw bad("restarts", o.restarts, "at least 1") }
+  }
+
+  /// Trains on `collection` and evaluates on its test part.
+  ///
+  /// - Parameters:
+  ///   - collection: the series (one global model over all of them).
+  ///   - definition: how they were built (kept in the model file).
+  ///   - options: hyper-parameters, split, seed and threads.
+  ///   - source: the history's name for messages.
+  ///   - callbacks: progress.
+  /// - Returns: the model with the best validation weights, and its test evaluation.
+  /// - Throws: `ForecastError` for bad options or a history too short.
+  public static func train(
+    _ collection: SeriesCollection, definition: SeriesDefinition, options: TrainingOptions,
+    source: String, callbacks: TrainingCallbacks = .init()
+  ) throws -> TrainingResult {
+    try validate(options)
+    let layout = FeatureLayout(
+      lookback: options.lookback, horizon: options.horizon, collection: collection)
+    let split = options.split
+    let eligible = collection.series.filter { $0.count >= options.minimumLength }
+    guard !eligible.isEmpty else {
+      throw ForecastError.historyTooShort(
+        source: source, longest: collection.series.map(\.count).max() ?? 0,
+        required: options.minimumLength, lookback: options.lookback, horizon: options.horizon,
+        validation: options.validationLength, test: options.testLength,
+        unit: unitName(collection.step))
+    }
+    var notes: [String] = []
+    let skipped = collection.series.count - eligible.count
+    if skipped > 0 {
+      notes.append(
+        "\(skipped) of \(collection.series.count) series have fewer than "
+          + "\(options.minimumLength) points and were left out of training")
+    }
+    let prepared = eligible.map {
+      PreparedSeries($0, layout: layout, scalerEnd: split.bounds(count: $0.count).trainEnd)
+    }
+    let nonNegative = eligible.allSatisfy { s in
+      s.values[0..<split.bounds(count: s.count).trainEnd].allSatisfy { $0 >= 0 }
+    }
+    var fit = fitNetwork(prepared: prepared, layout: layout, options: options, callbacks: callbacks)
+    for restart in 1..<max(1, options.restarts) {
+      var o = options
+      o.seed = options.seed &+ UInt64(restart)
+      let other = fitNetwork(prepared: prepared, layout: layout, options: o, callbacks: callbacks)
+      func best(_ f: (epochs: [EpochReport], bestEpoch: Int)) -> Double {
+        f.epochs.first { $0.epoch == f.bestEpoch }?.validationLoss ?? .infinity
+      }
+      if best((other.epochs, other.bestEpoch)) < best((fit.epochs, fit.bestEpoch)) { fit = other }
+    }
+    var scalers: [String: SeriesScalers] = [:]
+    for p in prepared {
+      scalers[p.id] = SeriesScalers(target: p.scaler, covariates: p.covariateScalers)
+    }
+    let model = ForecastModel(
+      network: fit.network, definition: definition, layout: layout, options: options,
+      scalers: scalers, nonNegative: nonNegative, intervalScales: fit.intervalScales)
+    var test: EvaluationReport?
+    if options.testLength >= options.horizon {
+      var scorer = Scorer(options: options, seasonalPeriod: collection.seasonalPeriod)
+      let batcher = WindowBatcher(layout: layout, series: prepared)
+      scorer.add(
+        model: model, batcher: batcher, series: eligible,
+        windows: split.windows(.test, counts: eligible.map(\.count), layout: layout),
+        trainEnds: eligible.map { split.bounds(count: $0.count).trainEnd })
+      test = scorer.report(folds: 1)
+    }
+    var ranges: [String: [String: String]] = [:]
+    for s in eligible {
+      let (trainEnd, validationEnd) = split.bounds(count: s.count)
+      ranges[s.id] = [
+        "start": Timestamp.format(s.start),
+        "train_end": Timestamp.format(s.timestamp(at: trainEnd - 1)),
+        "validation_end": Timestamp.format(s.timestamp(at: validationEnd - 1)),
+        "end": Timestamp.format(s.timestamp(at: s.count - 1)),
+      ]
+    }
+    return TrainingResult(
+      model: model, epochs: fit.epochs, bestEpoch: fit.bestEpoch, test: test, notes: notes,
+      seriesUsed: eligible.map(\.id), ranges: ranges)
+  }
+
+  /// The training loop proper.
+  static func fitNetwork(
+    prepared: [PreparedSeries], layout: FeatureLayout, options: TrainingOptions,
+    callbacks: TrainingCallbacks
+  ) -> (
+    network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int, intervalScales: [Double]
+  ) {
+    BLASRuntime.threads = options.threads
+    let split = options.split
+    let counts = prepared.map(\.count)
+    let training = split.windows(.training, counts: counts, layout: layout)
+    let validation = split.windows(.validation, counts: counts, layout: layout)
+    let batcher = WindowBatcher(layout: layout, series: prepared)
+    var rng = SeededGenerator(seed: options.seed)
+    let q = options.quantiles.count
+    var network = LSTMForecaster<Float>(
+      configuration: LSTMForecasterConfiguration(
+        inputSize: layout.inputSize, hiddenSize: options.hiddenSize,
+        layerCount: options.layerCount, outputSize: layout.horizon * q, dropout: options.dropout),
+      using: &rng)
+    let loss = QuantileLoss<Float>(quantiles: options.quantiles.map(Float.init))
+    var optimizer = AdamOptimizer<Float>(learningRate: options.learningRate)
+    var schedule = ReduceOnPlateauSchedule(
+      initial: options.learningRate, factor: options.plateauFactor,
+      patience: options.plateauPatience, minimum: options.learningRate / 100)
+    // Validation batches, built once (they never change).
+    var validationBatches: [(input: Tensor<Float>, target: Tensor<Float>, count: Int)] = []
+    var levels: [Float] = []
+    var start = 0
+    while start < validation.count {
+      let n = min(256, validation.count - start)
+      var input = Tensor<Float>(zeros: [layout.sequenceLength, n, layout.inputSize])
+      var target: Tensor<Float>? = Tensor<Float>(zeros: [n, layout.horizon])
+      batcher.fill(
+        (start..<(start + n)).map { validation[$0] }, input: &input, targets: &target,
+        levels: &levels)
+      if let target { validationBatches.append((input, target, n)) }
+      start += n
+    }
+    func validationLoss(_ net: LSTMForecaster<Float>) -> Double {
+      var total = 0.0
+      var count = 0
+      for b in validationBatches {
+        total += Double(net.loss(input: b.input, target: b.target, loss: loss)) * Double(b.count)
+        count += b.count
+      }
+      return count == 0 ? .nan : total / Double(count)
+    }
+    let b = min(options.batchSize, max(1, training.count))
+    var input = Tensor<Float>(zeros: [layout.sequenceLength, b, layout.inputSize])
+    var target: Tensor<Float>? = Tensor<Float>(zeros: [b, layout.horizon])
+    // Exponential moving average of the weights (Polyak averaging): validation, early stopping
+    // and the saved model use the average, which is much less sensitive to the seed than the
+    // last iterate on small histories.
+    let decay = Float(options.weightAveraging)
+    var average = network.parameters.values
+    var averaged = network
+    var best = network
+    var bestLoss = Double.infinity
+    var bestEpoch = 0
+    var bad = 0
+    var reports: [EpochReport] = []
+    for epoch in 1...options.maxEpochs {
+      let began = Date()
+      let order = training.epochOrder(total: options.windowsPerEpoch, using: &rng)
+      // The last partial batch is dropped: one shape, no reallocation.
+      let batches = order.count / b
+      var sum = 0.0
+      for i in 0..<batches {
+        let windows = order[(i * b)..<((i + 1) * b)].map { training[$0] }
+        batcher.fill(windows, input: &input, targets: &target, levels: &levels)
+        guard let t = target else { break }
+        let value = network.trainStep(
+          input: input, target: t, loss: loss, optimizer: &optimizer,
+          clipNorm: Float(options.clipNorm))
+        sum += Double(value)
+        if decay > 0 {
+          network.parameters.values.withUnsafeBufferPointer { p in
+            average.withUnsafeMutableBufferPointer { a in
+              for j in a.indices { a[j] = decay * a[j] + (1 - decay) * p[j] }
+            }
+          }
+        }
+        callbacks.batch?(epoch, i + 1, batches, sum / Double(i + 1))
+      }
+      if decay > 0 {
+        averaged.parameters.values = average
+      } else {
+        averaged = network
+      }
+      let trainLoss = batches == 0 ? .nan : sum / Double(batches)
+      let validLoss = validationBatches.isEmpty ? trainLoss : validationLoss(averaged)
+      let rate = optimizer.learningRate
+      let improved = validLoss < bestLoss * (1 - 1e-4) || bestEpoch == 0
+      if improved {
+        best = averaged
+        bestLoss = validLoss
+        bestEpoch = epoch
+        bad = 0
+      } else {
+        bad += 1
+      }
+      let report = EpochReport(
+        epoch: epoch, maxEpochs: options.maxEpochs, trainingLoss: trainLoss,
+        validationLoss: validLoss, learningRate: rate, seconds: Date().timeIntervalSince(began),
+        improved: improved)
+      reports.append(report)
+      callbacks.epoch?(report)
+      if bad >= options.earlyStoppingPatience || !validLoss.isFinite { break }
+      optimizer.learningRate = schedule.learningRate(epoch: epoch, validationLoss: validLoss)
+    }
+    let scales = calibrateIntervals(
+      best, batches: validationBatches.map { ($0.input, $0.target) }, quantiles: options.quantiles,
+      horizon: layout.horizon)
+    return (best, reports, bestEpoch, scales)
+  }
+
+  /// Interval calibration on the validation windows: for each quantile level τ other than the
+  /// median, the factor s ∈ [0.5, 5] (grid of 0.01) minimising the validation pinball loss of
+  /// `median + s · (q_τ − median)`. Networks trained on few windows fit them too well and their
+  /// intervals come out narrow; this widens them by what held-out data says. 1 for the median
+  /// and when there is no validation window.
+  static func calibrateIntervals(
+    _ network: LSTMForecaster<Float>, batches: [(Tensor<Float>, Tensor<Float>)],
+    quantiles: [Double], horizon: Int
+  ) -> [Double] {
+    let q = quantiles.count
+    let median = quantiles.indices.min { abs(quantiles[$0] - 0.5) < abs(quantiles[$1] - 0.5) } ?? 0
+    var medians: [Double] = []
+    var offsets = [[Double]](repeating: [], count: q)
+    var targets: [Double] = []
+    for (input, target) in batches {
+      let output = network.predict(input).scalars
+      let y = target.scalars
+      for row in 0..<(y.count / horizon) {
+        for step in 0..<horizon {
+          let values = (0..<q).map { Double(output[(row * horizon + step) * q + $0]) }.sorted()
+          medians.append(values[median])
+          for j in 0..<q { offsets[j].append(values[j] - values[median]) }
+          targets.append(Double(y[row * horizon + step]))
+        }
+      }
+    }
+    guard !targets.isEmpty else { return [Double](repeating: 1, count: q) }
+    return (0..<q).map { j -> Double in
+      if j == median { return 1 }
+      let tau = quantiles[j]
+      var best = (loss: Double.infinity, scale: 1.0)
+      for step in 50...500 {
+        let scale = Double(step) / 100
+        var loss = 0.0
+        for i in targets.indices {
+          let u = targets[i] - (medians[i] + scale * offsets[j][i])
+          loss += max(tau * u, (tau - 1) * u)
+        }
+        if loss < best.loss - 1e-12 { best = (loss, scale) }
+      }
+      return best.scale
+    }
+  }
+
+  static func unitName(_ step: Int64) -> String {
+    switch step {
+    case 86_400: return "day"
+    case 604_800: return "week"
+    case 3_600: return "hour"
+    default: return "point"
+    }
+  }
+}
+
+/// Accumulates the LSTM's and the baselines' forecasts against what happened.
+struct Scorer {
+  let options: TrainingOptions
+  let seasonalPeriod: Int
+  private var accumulators: [String: MetricsAccumulator] = [:]
+  private var origins = 0
+  private var seriesSeen: Set<String> = []
+  static let models = ["lstm", "naive", "seasonal_naive", "drift"]
+
+  init(options: TrainingOptions, seasonalPeriod: Int) {
+    self.options = options
+    self.seasonalPeriod = seasonalPeriod
+    for m in Scorer.models {
+      accumulators[m] = MetricsAccumulator(horizon: options.horizon, quantiles: options.quantiles)
+    }
+  }
+
+  /// Scores the windows (origins with K targets inside each series) of `series`, whose prepared
+  /// form is in `batcher` at the same indices; `trainEnds` fix each series' MASE scale.
+  mutating func add(
+    model: ForecastModel, batcher: WindowBatcher, series: [TimeSeries], windows: WindowList,
+    trainEnds: [Int]
+  ) {
+    let refs = (0..<windows.count).map { windows[$0] }
+    let forecasts = model.forecast(windows: refs, batcher: batcher)
+    var contexts: [Int: BaselineContext] = [:]
+    var scales: [Int: Double] = [:]
+    let k = options.horizon
+    for (ref, f) in zip(refs, forecasts) {
+      let s = series[ref.series]
+      let actual = Array(s.values[(ref.origin + 1)...(ref.origin + k)])
+      let scale =
+        scales[ref.series]
+        ?? maseScale(
+          training: Array(s.values[0..<trainEnds[ref.series]]), seasonalPeriod: seasonalPeriod)
+      scales[ref.series] = scale
+      accumulators["lstm"]?.add(actual: actual, forecast: f, scale: scale)
+      if contexts[ref.series] == nil {
+        contexts[ref.series] = BaselineContext(values: s.values, seasonalPeriod: seasonalPeriod)
+      }
+      guard let context = contexts[ref.series] else { continue }
+      for baseline in BaselineModel.allCases {
+        let b = context.forecast(
+          baseline, origin: ref.origin, horizon: k, quantiles: options.quantiles,
+          nonNegative: model.nonNegative)
+        accumulators[baseline.rawValue]?.add(actual: actual, forecast: b, scale: scale)
+      }
+      origins += 1
+      seriesSeen.insert(s.id)
+    }
+  }
+
+  func report(folds: Int) -> EvaluationReport {
+    let scores = Scorer.models.compactMap { name in
+      accumulators[name].map { ModelScore(model: name, overall: $0.overall, perStep: $0.perStep) }
+    }
+    let level = (options.quantiles.last ?? 1) - (options.quantiles.first ?? 0)
+    return EvaluationReport(
+      scores: scores, intervalLevel: level, origins: origins, folds: folds,
+      seriesCount: seriesSeen.count, seasonalPeriod: seasonalPeriod)
+  }
+}

@@ -1,0 +1,70 @@
+/// What to simulate. Same configuration, catalogue and gazetteer: the same events, in the same
+/// order, for any `threads`.
+public struct SimulationConfiguration: Sendable, Equatable {
+  /// Listeners active on the start date. New listeners arrive as a Poisson process at
+  /// `arrivalsPerUserYear · users` a year; each churns after an exponential lifetime whose mean
+  /// depends on the subscription tier.
+  public var users: Int
+  /// Length of the simulation in days, from `start` 00:00 UTC.
+  public var days: Int
+  /// First day (UTC).
+  public var start: CivilDate
+  /// Seed of every random choice.
+  public var seed: UInt64
+  /// Lets listeners travel: about one trip in 45 days, to a city drawn by population, lasting
+  /// 5 days on average, during which their events carry the destination's location and timezone.
+  public var travel: Bool
+  /// Injects anomalous free-tier accounts (bots, shared accounts): one of each per 5,000 users,
+  /// at least one of each when `users ≥ 20`.
+  public var anomalies: Bool
+  /// Sessions per listener per ordinary day, for activity 1 (activities are log-normal, mean 1).
+  public var meanSessionsPerDay: Double
+  /// Songs per session (geometric).
+  public var meanSongsPerSession: Double
+  /// New listeners a year per listener at the start.
+  public var arrivalsPerUserYear: Double
+  /// Worker threads generating events (0: one per core). The output does not depend on it.
+  public var threads: Int
+
+  /// A configuration with the toolkit's defaults for the rates.
+  public init(
+    users: Int, days: Int, start: CivilDate, seed: UInt64, travel: Bool = false,
+    anomalies: Bool = true, meanSessionsPerDay: Double = 1.1, meanSongsPerSession: Double = 8,
+    arrivalsPerUserYear: Double = 0.45, threads: Int = 0
+  ) {
+    self.users = users
+    self.days = days
+    self.start = start
+    self.seed = seed
+    self.travel = travel
+    self.anomalies = anomalies
+    self.meanSessionsPerDay = meanSessionsPerDay
+    self.meanSongsPerSession = meanSongsPerSession
+    self.arrivalsPerUserYear = arrivalsPerUserYear
+    self.threads = threads
+  }
+
+  /// Checks every value a user chose.
+  /// - Throws: `SimulationError.invalidConfiguration` naming the flag.
+  public func validate() throws {
+    func check(_ ok: Bool, _ flag: String, _ value: Any, _ expected: String) throws {
+      if !ok {
+        throw SimulationError.invalidConfiguration(
+          flag: flag, value: "\(value)", expected: expected)
+      }
+    }
+    try check(users >= 1 && users <= 100_000_000, "--users", users, "1…100,000,000")
+    try check(days >= 1 && days <= 36_600, "--days", days, "1…36,600")
+    try check(start.year >= 1971 && start.year <= 2200, "--start", start, "a date in 1971…2200")
+    try check(threads >= 0 && threads <= 1024, "--threads", threads, "0…1024")
+    try check(
+      meanSessionsPerDay > 0 && meanSessionsPerDay <= 100, "--sessions-per-day",
+      meanSessionsPerDay, "a number in (0, 100]")
+    try check(
+      meanSongsPerSession >= 1 && meanSongsPerSession <= 500, "--songs-per-session",
+      meanSongsPerSession, "a number in [1, 500]")
+    try check(
+      arrivalsPerUserYear >= 0 && arrivalsPerUserYear <= 100, "--arrivals", arrivalsPerUserYear,
+      "a number in [0, 100]")
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Forecast
+
+extension ForecastCommand {
+  /// `forecast evaluate`: a rolling-origin backtest of the LSTM beside the baselines.
+  struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Backtest the LSTM (retrained per fold) against naive, seasonal-naive and drift.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Take the series definition and hyper-parameters from this model file.")
+    var modelFile: String?
+
+    @Option(help: "Backtest folds: the test period is split into this many blocks.")
+    var folds: Int = 3
+
+    @Flag(help: "Print the metrics as JSON.")
+    var json = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+      var source = data.source
+      var base: TrainingOptions?
+      if let modelFile {
+        let loaded = try ModelFile.load(path: modelFile, expectedKind: data.series)
+        source = SeriesSource.matching(
+          loaded.model.definition, history: data.history, csv: data.csv)
+        base = loaded.model.options
+      }
+      let (collection, definition) = try source.load()
+      for note in collection.notes { printError("note: \(note)") }
+      let options = model.options(step: collection.step, base: base)
+      let display = ProgressDisplay(quiet: quiet || json)
+      let (report, notes) = try Backtest.run(
+        collection, definition: definition, options: options, folds: folds, source: source.name,
+        callbacks: display.callbacks)
+      for note in notes { printError("note: \(note)") }
+      print(json ? TrainingSummary.json(report) : TrainingSummary.text(report, options: options))
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import ArgumentParser
+import Forecast
+import Foundation
+
+extension SeriesKind: ExpressibleByArgument {}
+extension SeriesCalendar: ExpressibleByArgument {}
+extension SeriesSplitKey: ExpressibleByArgument {}
+
+/// Where the series come from: an Avro history or `--csv`.
+struct DataOptions: ParsableArguments {
+  @Argument(help: "The Avro event history (or pass --csv instead).")
+  var history: String?
+
+  @Option(help: "A long-format series CSV: series_id,timestamp,value[,covariates...].")
+  var csv: String?
+
+  @Option(help: "The series of an Avro history: daily-sessions or weekly-engagement.")
+  var series: SeriesKind?
+
+  @Option(help: "One series per continent, country, subscription or genre.")
+  var by: SeriesSplitKey?
+
+  @Option(help: "Assign events to days and weeks in utc or in each event's local timezone.")
+  var calendar: SeriesCalendar?
+
+  @Option(help: "Largest gap inside a session, in minutes.")
+  var sessionGap: Int?
+
+  func validate() throws {
+    if (history == nil) == (csv == nil) {
+      throw ValidationError("Please pass either an Avro HISTORY or --csv FILE (exactly one).")
+    }
+    if series == .csv { throw ValidationError("Please use --csv FILE for CSV series.") }
+    if csv != nil && (series != nil || by != nil || calendar != nil || sessionGap != nil) {
+      throw ValidationError(
+        "Please leave out --series, --by, --calendar and --session-gap with --csv: they define "
+          + "series from events.")
+    }
+    if let sessionGap, sessionGap < 0 {
+      throw ValidationError("Please pass a --session-gap of 0 minutes or more.")
+    }
+  }
+
+  /// The source with the DESIGN defaults for what is not given.
+  var source: SeriesSource {
+    SeriesSource(
+      history: history, csv: csv, kind: series ?? .dailySessions, calendar: calendar ?? .utc,
+      splitKey: by, sessionGapMinutes: sessionGap ?? 30)
+  }
+}
+
+/// Hyper-parameters; every one defaults by the series' spacing (TrainingOptions.defaults).
+struct ModelOptions: ParsableArguments {
+  @Option(help: "Lookback T, in steps (default: twice the horizon).")
+  var lookback: Int?
+
+  @Option(help: "Horizon K, in steps (default: 14 daily, 4 weekly).")
+  var horizon: Int?
+
+  @Option(help: "Quantile levels, comma-separated (default 0.1,0.5,0.9).")
+  var quantiles: String?
+
+  @Option(help: "LSTM hidden units H (default 32).")
+  var hiddenSize: Int?
+
+  @Option(help: "Stacked LSTM layers N (default 1).")
+  var layers: Int?
+
+  @Option(help: "Dropout between LSTM layers (default 0).")
+  var dropout: Double?
+
+  @Option(help: "Windows per training step (default 64 daily, 16 weekly).")
+  var batchSize: Int?
+
+  @Option(help: "Most epochs; early stopping usually ends sooner (default 60).")
+  var epochs: Int?
+
+  @Option(help: "Epochs without validation improvement before stopping (default 8).")
+  var patience: Int?
+
+  @Option(help: "Adam's initial learning rate (default 0.003).")
+  var learningRate: Double?
+
+  @Option(help: "Windows drawn per epoch (default 4096).")
+  var windowsPerEpoch: Int?
+
+  @Option(help: "Validation points per series (default 56 daily, 13 weekly).")
+  var validation: Int?
+
+  @Option(help: "Test points per series (default 56 daily, 13 weekly).")
+  var test: Int?
+
+  @Option(help: "Trainings from successive seeds; the best on validation is kept (default 1).")
+  var restarts: Int?
+
+  @Option(help: "Seed of initialisation, shuffles and dropout.")
+  var seed: UInt64 = 42
+
+  @Option(help: "BLAS threads; the same seed and threads give the same model bit for bit.")
+  var threads: Int = 1
+
+  func validate() throws {
+    if let quantiles, parsedQuantiles(quantiles) == nil {
+      throw ValidationError("Please pass --quantiles as numbers in (0, 1), e.g. 0.1,0.5,0.9.")
+    }
+  }
+
+  private func parsedQuantiles(_ text: String) -> [Double]? {
+    let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
+    return values.compactMap { $0 }
+  }
+
+  /// The defaults for `step`, overridden by the flags given.
+  func options(step: Int64, base: TrainingOptions? = nil) -> TrainingOptions {
+    var o = base ?? TrainingOptions.defaults(step: step, horizon: horizon)
+    if let horizon { o.horizon = horizon }
+    if let lookback { o.lookback = lookback }
+    if let quantiles, let q = parsedQuantiles(quantiles) { o.quantiles = q }
+    if let hiddenSize { o.hiddenSize = hiddenSize }
+    if let layers { o.layerCount = layers }
+    if let dropout { o.dropout = dropout }
+    if let batchSize { o.batchSize = batchSize }
+    if let epochs { o.maxEpochs = epochs }
+    if let patience { o.earlyStoppingPatience = patience }
+    if let learningRate { o.learningRate = learningRate }
+    if let windowsPerEpoch { o.windowsPerEpoch = windowsPerEpoch }
+    if let validation { o.validationLength = validation }
+    if let test { o.testLength = test }
+    if let restarts { o.restarts = restarts }
+    o.seed = seed
+    o.threads = threads
+    return o
+  }
+}
+
+/// Writes a message line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// The training progress on standard error: a bar per epoch with the running loss and ETA on a
+/// terminal, one line per epoch otherwise.
+final class ProgressDisplay {
+  let terminal = isatty(STDERR_FILENO) != 0
+  let quiet: Bool
+  private var started = Date()
+  private var epochStarted = Date()
+  private var epochSeconds: [Double] = []
+  private var lastDraw = Date.distantPast
+
+  init(quiet: Bool) { self.quiet = quiet }
+
+  var callbacks: TrainingCallbacks {
+    TrainingCallbacks(
+      batch: { [self] epoch, batch, batches, loss in drawBatch(epoch, batch, batches, loss) },
+      epoch: { [self] report in drawEpoch(report) },
+      fold: { [self] fold, folds in
+        if !quiet { printError("fold \(fold)/\(folds)") }
+        epochSeconds = []
+      })
+  }
+
+  private func drawBatch(_ epoch: Int, _ batch: Int, _ batches: Int, _ loss: Double) {
+    if batch == 1 { epochStarted = Date() }
+    guard terminal, !quiet, Date().timeIntervalSince(lastDraw) > 0.1 || batch == batches else {
+      return
+    }
+    lastDraw = Date()
+    let width = 24
+    let done = batches == 0 ? width : width * batch / batches
+    let bar = String(repeating: "=", count: done) + String(repeating: " ", count: width - done)
+    let elapsed = Date().timeIntervalSince(epochStarted)
+    let eta = batch == 0 ? 0 : elapsed / Double(batch) * Double(batches - batch)
+    FileHandle.standardError.write(
+      Data(
+        "\r\u{1B}[2Kepoch \(epoch) [\(bar)] \(batch)/\(batches) loss \(format(loss, 4)) ETA \(format(eta, 0))s"
+          .utf8))
+  }
+
+  private func drawEpoch(_ r: EpochReport) {
+    epochSeconds.append(r.seconds)
+    guard !quiet else { return }
+    let mean = epochSeconds.reduce(0, +) / Double(epochSeconds.count)
+    let eta = mean * Double(r.maxEpochs - r.epoch)
+    let line =
+      "epoch \(r.epoch)/\(r.maxEpochs)  train \(format(r.trainingLoss, 4))  "
+      + "val \(format(r.validationLoss, 4))  lr \(format(r.learningRate, 5))  "
+      + "\(format(r.seconds, 2))s  ETA ≤\(format(eta, 0))s\(r.improved ? "  *" : "")"
+    if terminal {
+      FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line + "\n").utf8))
+    } else {
+      printError(line)
+    }
+  }
+}
+
+/// A number with `digits` decimals.
+func format(_ v: Double, _ digits: Int) -> String {
+  guard v.isFinite else { return "n/a" }
+  return String(format: "%.\(digits)f", v)
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Forecast
+
+extension ForecastCommand {
+  /// `forecast predict`: forecasts from the end of a history with a trained model.
+  struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Forecast from the end of a history with intervals; write CSV or JSON.")
+
+    /// Output formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case csv, json
+    }
+
+    @Option(help: "The model file written by forecast train.")
+    var model: String
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "The file to write (series_id,timestamp,horizon_step,p10,p50,p90).")
+    var out: String
+
+    @Option(help: "Steps to forecast; at most the model's horizon (default: the model's).")
+    var horizon: Int?
+
+    @Option(help: "csv or json.")
+    var format: Format = .csv
+
+    func run() throws {
+      let loaded = try ModelFile.load(path: model, expectedKind: data.series)
+      let source = SeriesSource.matching(
+        loaded.model.definition, history: data.history, csv: data.csv)
+      let (collection, _) = try source.load()
+      for note in collection.notes { printError("note: \(note)") }
+      let (forecasts, notes) = try loaded.model.forecast(
+        collection, horizon: horizon, source: model)
+      for note in notes { printError("note: \(note)") }
+      let q = loaded.model.quantiles
+      let text =
+        format == .csv
+        ? Predictions.csv(forecasts, quantiles: q) : Predictions.json(forecasts, quantiles: q)
+      try OutputFile.write(text, to: out)
+      let steps = forecasts.first?.timestamps.count ?? 0
+      print("wrote \(forecasts.count) series × \(steps) steps to \(out)")
+    }
+  }
+}

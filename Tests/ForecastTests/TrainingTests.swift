@@ -1,0 +1,197 @@
+import Foundation
+import LSTM
+import Tensor
+import XCTest
+
+@testable import Forecast
+
+/// Small daily series with a weekly pattern and a little seeded noise.
+func weeklyPatternSeries(
+  count: Int, ids: [String] = ["a", "b"], seed: UInt64 = 3
+) -> SeriesCollection {
+  var rng = SeededGenerator(seed: seed)
+  let series = ids.enumerated().map { i, id in
+    let level = 100.0 * Double(i + 1)
+    let values = (0..<count).map { t -> Double in
+      let weekly = [1.0, 1.1, 1.2, 1.1, 1.3, 0.7, 0.6][t % 7]
+      return (level * weekly + 5 * rng.nextStandardNormal()).rounded()
+    }
+    return TimeSeries(id: id, start: 19_723 * 86_400, step: 86_400, values: values)
+  }
+  return SeriesCollection(kind: .csv, targetName: "value", covariateNames: [], series: series)
+}
+
+let csvDefinition = SeriesDefinition(
+  kind: .csv, calendar: nil, splitKey: nil, sessionGapMinutes: nil, targetName: "value",
+  covariateNames: [], step: 86_400)
+
+/// Tiny options: debug-mode tests train in well under a second.
+func tinyOptions(seed: UInt64 = 5) -> TrainingOptions {
+  TrainingOptions(
+    lookback: 14, horizon: 7, hiddenSize: 8, batchSize: 16, maxEpochs: 4,
+    earlyStoppingPatience: 2, learningRate: 1e-2, windowsPerEpoch: 128, validationLength: 14,
+    testLength: 14,
+    seed: seed)
+}
+
+final class TrainingTests: ScratchDirectoryTestCase {
+  func testTraining_ignoresTestPeriodValues() throws {
+    let original = weeklyPatternSeries(count: 100)
+    var altered = original
+    for i in altered.series.indices {
+      for t in 86..<100 { altered.series[i].values[t] *= 10 }  // the test part: last 14
+    }
+    let a = try Trainer.train(
+      original, definition: csvDefinition, options: tinyOptions(), source: "a")
+    let b = try Trainer.train(
+      altered, definition: csvDefinition, options: tinyOptions(), source: "b")
+    XCTAssertEqual(a.model.network.parameters.values, b.model.network.parameters.values)
+    XCTAssertEqual(a.model.scalers, b.model.scalers)
+    XCTAssertEqual(a.epochs.map(\.validationLoss), b.epochs.map(\.validationLoss))
+    // The test metrics do see the change: the test part is read only there.
+    XCTAssertNotEqual(a.test?.score("lstm")?.overall.mae, b.test?.score("lstm")?.overall.mae)
+  }
+
+  func testModelFile_sameSeedAndThreadsIsBitIdentical() throws {
+    let data = weeklyPatternSeries(count: 100)
+    var files: [Data] = []
+    for (i, seed) in [5, 5, 6].enumerated() {
+      let r = try Trainer.train(
+        data, definition: csvDefinition, options: tinyOptions(seed: UInt64(seed)), source: "x")
+      let path = directory + "/m\(i).safetensors"
+      try ModelFile.save(r, to: path, toolkitVersion: "test")
+      files.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+    XCTAssertEqual(files[0], files[1])
+    XCTAssertNotEqual(files[0], files[2])
+  }
+
+  func testEarlyStopping_restoresTheBestEpochsWeights() throws {
+    var options = tinyOptions()
+    options.maxEpochs = 6
+    let r = try Trainer.train(
+      weeklyPatternSeries(count: 100), definition: csvDefinition, options: options, source: "x")
+    let best = try XCTUnwrap(r.epochs.first { $0.epoch == r.bestEpoch })
+    XCTAssertEqual(best.validationLoss, r.epochs.map(\.validationLoss).min())
+    // Recompute the validation loss of the returned weights.
+    let layout = r.model.layout
+    let data = weeklyPatternSeries(count: 100)
+    let prepared = data.series.map {
+      PreparedSeries($0, layout: layout, scalerEnd: options.split.bounds(count: 100).trainEnd)
+    }
+    let windows = options.split.windows(.validation, counts: [100, 100], layout: layout)
+    var input = Tensor<Float>(zeros: [layout.sequenceLength, windows.count, layout.inputSize])
+    var target: Tensor<Float>? = Tensor<Float>(zeros: [windows.count, layout.horizon])
+    var levels: [Float] = []
+    WindowBatcher(layout: layout, series: prepared).fill(
+      (0..<windows.count).map { windows[$0] }, input: &input, targets: &target, levels: &levels)
+    let loss = r.model.network.loss(
+      input: input, target: try XCTUnwrap(target),
+      loss: QuantileLoss<Float>(quantiles: [0.1, 0.5, 0.9]))
+    XCTAssertEqual(Double(loss), best.validationLoss, accuracy: 1e-6)
+  }
+
+  func testForecast_continuesTheHistoryWithOrderedNonNegativeQuantiles() throws {
+    let data = weeklyPatternSeries(count: 100)
+    let r = try Trainer.train(data, definition: csvDefinition, options: tinyOptions(), source: "x")
+    let (forecasts, notes) = try r.model.forecast(data, horizon: 5, source: "m")
+    XCTAssertEqual(notes, [])
+    XCTAssertEqual(forecasts.map(\.id), ["a", "b"])
+    for f in forecasts {
+      XCTAssertEqual(f.timestamps.count, 5)
+      XCTAssertEqual(f.timestamps[0], 19_723 * 86_400 + 100 * 86_400)
+      XCTAssertEqual(f.timestamps[4] - f.timestamps[3], 86_400)
+      for q in f.forecast.quantiles {
+        XCTAssertEqual(q, q.sorted())
+        XCTAssertGreaterThanOrEqual(q[0], 0)
+      }
+      XCTAssertEqual(f.forecast.point, f.forecast.quantiles.map { $0[1] })
+    }
+    XCTAssertThrowsError(try r.model.forecast(data, horizon: 8, source: "m.safetensors")) {
+      XCTAssertEqual(
+        "\($0)",
+        "m.safetensors: the model was trained for horizon 7, not 8. "
+          + "Pass --horizon 7 or less, or retrain with --horizon 8.")
+    }
+    let text = Predictions.csv(forecasts, quantiles: r.model.quantiles)
+    let lines = text.split(separator: "\n")
+    XCTAssertEqual(lines.first, "series_id,timestamp,horizon_step,p10,p50,p90")
+    XCTAssertEqual(lines.count, 11)
+    XCTAssertTrue(lines[1].hasPrefix("a,2024-04-10,1,"))
+  }
+
+  func testTraining_historyTooShortSaysHowLong() {
+    XCTAssertThrowsError(
+      try Trainer.train(
+        weeklyPatternSeries(count: 40), definition: csvDefinition, options: tinyOptions(),
+        source: "s.csv")
+    ) {
+      XCTAssertEqual(
+        "\($0)",
+        "s.csv: the history is too short: the longest series has 40 days, training needs at "
+          + "least 49 (lookback 14 + horizon 7 + validation 14 + test 14). Pass a longer "
+          + "history, or a smaller --lookback or --horizon.")
+    }
+  }
+
+  func testModelFile_roundTripAndRefusals() throws {
+    let data = weeklyPatternSeries(count: 100)
+    let r = try Trainer.train(data, definition: csvDefinition, options: tinyOptions(), source: "x")
+    let path = directory + "/m.safetensors"
+    try ModelFile.save(r, to: path, toolkitVersion: "test")
+    let loaded = try ModelFile.load(path: path)
+    XCTAssertEqual(loaded.model.network.parameters.values, r.model.network.parameters.values)
+    XCTAssertEqual(loaded.model.layout, r.model.layout)
+    XCTAssertEqual(
+      try loaded.model.forecast(data, source: path).forecasts,
+      try r.model.forecast(data, source: path).forecasts)
+    XCTAssertEqual(
+      loaded.metadata["forecast.features"],
+      #"["target","observed","dow_sin","dow_cos","woy_sin","woy_cos","holiday","season_lag","season_lag_observed","key:a","key:b"]"#
+    )
+    XCTAssertThrowsError(try ModelFile.load(path: path, expectedKind: .weeklyEngagement)) {
+      XCTAssertEqual(
+        "\($0)",
+        "\(path): the model forecasts csv series, not weekly-engagement. Pass --series csv, or "
+          + "train a model for weekly-engagement.")
+    }
+    // Another format version.
+    var meta = try ModelFile.metadata(r, toolkitVersion: "test")
+    meta["forecast.format_version"] = "2"
+    let v2 = directory + "/v2.safetensors"
+    try r.model.network.save(to: v2, metadata: meta)
+    XCTAssertThrowsError(try ModelFile.load(path: v2)) {
+      XCTAssertEqual(
+        "\($0)",
+        "\(v2): model format version 2, but this toolkit reads version 1. Retrain the model "
+          + "with this toolkit (forecast train).")
+    }
+    // Features that do not match the tensors.
+    meta = try ModelFile.metadata(r, toolkitVersion: "test")
+    var layout = r.model.layout
+    layout.keys = ["a"]
+    meta["forecast.layout"] = String(decoding: try JSONEncoder().encode(layout), as: UTF8.self)
+    meta["forecast.features"] = String(
+      decoding: try JSONEncoder().encode(layout.names), as: UTF8.self)
+    let bad = directory + "/bad.safetensors"
+    try r.model.network.save(to: bad, metadata: meta)
+    XCTAssertThrowsError(try ModelFile.load(path: bad)) {
+      XCTAssertEqual(
+        "\($0)",
+        "\(bad): lstm.weight_ih_l0 takes I = 11 inputs, but the model lists 10 features. The "
+          + "tensors do not fit the metadata; the file is damaged or was edited: retrain the "
+          + "model.")
+    }
+    // A model of another kind of series.
+    let weekly = SeriesCollection(
+      kind: .weeklyEngagement, targetName: "listening_hours", covariateNames: [],
+      series: data.series)
+    XCTAssertThrowsError(try loaded.model.forecast(weekly, source: path)) {
+      XCTAssertEqual(
+        "\($0)",
+        "\(path): the model forecasts csv series, but the history gives weekly-engagement. "
+          + "Pass --series csv, or use a model trained on weekly-engagement.")
+    }
+    XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v2.safetensors"])
+  }
+}
