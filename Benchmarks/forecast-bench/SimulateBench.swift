@@ -26,6 +26,12 @@ enum SimulateBench {
       + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
   }
 
+  /// The one-minute load average (other processes competing for the cores), or -1.
+  static func loadAverage() -> Double {
+    var loads = [Double](repeating: -1, count: 3)
+    return getloadavg(&loads, 3) >= 1 ? (loads[0] * 100).rounded() / 100 : -1
+  }
+
   static func now() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_MONOTONIC, &t)
@@ -69,6 +75,16 @@ enum SimulateBench {
       "writer-only-null", events: events.count, seconds: now() - writerStart,
       cpuSeconds: cpu() - writerCPU)
     events = []
+    // Generation and writing on one thread (the public `run` into the writer), for comparison.
+    let serialStart = now()
+    let serialCPU = cpu()
+    var serialWriter = try EventFileWriter(
+      path: path, codec: .null, syncMarker: simulator.syncMarker)
+    _ = try simulator.run(into: &serialWriter)
+    try serialWriter.finish()
+    report(
+      "write-null-serial", events: second.count, seconds: now() - serialStart,
+      cpuSeconds: cpu() - serialCPU)
     for codec in [AvroCodec.null, .deflate] {
       let start = now()
       let startCPU = cpu()
@@ -95,6 +111,7 @@ enum SimulateBench {
     line +=
       #""seconds":\#((seconds * 1000).rounded() / 1000),"events_per_second":\#(Int(Double(events) / seconds))"#
     line += #","cpu_seconds":\#((cpuSeconds * 1000).rounded() / 1000)"#
+    line += #","load_average_1min":\#(loadAverage())"#
     if let bytes {
       line +=
         #","bytes":\#(bytes),"bytes_per_event":\#((Double(bytes) / Double(events) * 10).rounded() / 10)"#

@@ -5,7 +5,7 @@ import Foundation
 /// slice) from the generating thread to the writing one.
 final class ChunkQueue: @unchecked Sendable {
   private let condition = NSCondition()
-  private var chunks: [(events: [ListeningEvent], hoursDone: Int?)] = []
+  private var chunks: [(events: EventSlice, hoursDone: Int?)] = []
   private var done = false
   private var cancelled = false
   private let capacity: Int
@@ -18,7 +18,7 @@ final class ChunkQueue: @unchecked Sendable {
     return cancelled
   }
 
-  func put(_ events: [ListeningEvent], hoursDone: Int?) {
+  func put(_ events: EventSlice, hoursDone: Int?) {
     condition.lock()
     while chunks.count >= capacity && !cancelled { condition.wait() }
     if !cancelled { chunks.append((events, hoursDone)) }
@@ -42,7 +42,7 @@ final class ChunkQueue: @unchecked Sendable {
   }
 
   /// The next chunk, or nil when the producer has finished (or was cancelled) and all are taken.
-  func take() -> (events: [ListeningEvent], hoursDone: Int?)? {
+  func take() -> (events: EventSlice, hoursDone: Int?)? {
     condition.lock()
     defer { condition.unlock() }
     while chunks.isEmpty && !done { condition.wait() }
@@ -50,5 +50,36 @@ final class ChunkQueue: @unchecked Sendable {
     let chunk = chunks.removeFirst()
     condition.broadcast()
     return chunk
+  }
+}
+
+/// Materialised events on their way from the generating thread to the writing one, which moves
+/// each out instead of copying it (no reference counting for the copy of its strings).
+final class EventSlice: @unchecked Sendable {
+  private let base: UnsafeMutablePointer<ListeningEvent>
+  /// Events in the slice.
+  let count: Int
+  /// Events already moved out.
+  private var moved = 0
+
+  /// A slice of `count` events; `fill` must initialise every one of them.
+  init(count: Int, fill: (UnsafeMutablePointer<ListeningEvent>) -> Void) {
+    self.count = count
+    base = .allocate(capacity: max(1, count))
+    fill(base)
+  }
+
+  /// Moves every remaining event out, in order, into `body`.
+  func drain(_ body: (ListeningEvent) throws -> Void) rethrows {
+    while moved < count {
+      let event = (base + moved).move()
+      moved += 1
+      try body(event)
+    }
+  }
+
+  deinit {
+    (base + moved).deinitialize(count: count - moved)
+    base.deallocate()
   }
 }

@@ -170,20 +170,18 @@ extension Engine {
 
   /// The `ListeningEvent`s of compact events, materialised by all workers (each fills its own
   /// contiguous part of the result).
-  func materialise(_ events: ArraySlice<CompactEvent>) -> [ListeningEvent] {
+  func materialise(_ events: ArraySlice<CompactEvent>) -> EventSlice {
     let n = events.count
     let workers = n < 8192 ? 1 : threads
-    return [ListeningEvent](unsafeUninitializedCapacity: n) { buffer, count in
-      let target = OutputSlots(base: buffer.baseAddress)
+    return EventSlice(count: n) { pointer in
+      let target = OutputSlots(base: pointer)
       DispatchQueue.concurrentPerform(iterations: workers) { k in
         let from = events.startIndex + n * k / workers
         let to = events.startIndex + n * (k + 1) / workers
-        guard let base = target.base else { return }
         for i in from..<to {
-          (base + (i - events.startIndex)).initialize(to: materialise(events[i]))
+          (target.base + (i - events.startIndex)).initialize(to: materialise(events[i]))
         }
       }
-      count = n
     }
   }
 
@@ -217,5 +215,5 @@ struct WorkerResults: @unchecked Sendable {
 
 /// The start of an uninitialised result buffer that workers fill in disjoint parts.
 struct OutputSlots: @unchecked Sendable {
-  let base: UnsafeMutablePointer<ListeningEvent>?
+  let base: UnsafeMutablePointer<ListeningEvent>
 }

@@ -125,7 +125,7 @@ public struct Simulator: Sendable {
       producer.start()
       do {
         while let (events, hoursDone) = queue.take() {
-          for e in events { try sink.write(e) }
+          try events.drain { try sink.write($0) }
           emitted += events.count
           if let hoursDone {
             progress?(

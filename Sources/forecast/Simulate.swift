@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Simulation
 
+// Declared here, for the first subcommand that needs them; other subcommands share them.
 extension EventSchema: ExpressibleByArgument {}
 extension AvroCodec: ExpressibleByArgument {}
 
@@ -33,7 +34,7 @@ extension ForecastCommand {
     @Option(help: "The Avro file to write (replaced atomically).")
     var out: String
 
-    @Option(help: "Block codec: null, deflate or snappy.")
+    @Option(help: "Block codec of the Avro file.")
     var codec: AvroCodec = .deflate
 
     @Option(
