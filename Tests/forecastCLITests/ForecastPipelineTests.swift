@@ -98,6 +98,7 @@ final class ForecastPipelineTests: XCTestCase {
     let lstm = try XCTUnwrap(json["lstm"] as? [String: Any])
     XCTAssertNotNil(lstm["relative_mase"] as? Double)
     XCTAssertNotNil(lstm["coverage_80"] as? Double)
+    XCTAssertEqual((lstm["per_step"] as? [[String: Any]])?.count, 7)
     // Predict.
     run = try forecast(
       ["predict", "--model", path("m.safetensors"), path("h.avro"), "--out", path("p.csv")])
