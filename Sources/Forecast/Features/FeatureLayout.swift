@@ -34,6 +34,9 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
   public var keys: [String]
   /// L, the seasonal lag of the `season_lag` input (364 daily, 52 weekly, 0: none).
   public var seasonalLag: Int
+  /// True when the series keys are countries (`--by country`): their national holidays join
+  /// the holiday flag.
+  public var keysAreCountries: Bool
   /// The window level ℓ is the mean of z over the last `levelSpan` lookback points (at most
   /// T): one week of a daily series (no weekday bias), the last point of a weekly one, one day
   /// of an hourly one. A network output of 0 is then the naive forecast of the seasonally
@@ -43,8 +46,11 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
   /// Series counts up to this get a one-hot key input; beyond, none (one global model).
   public static let maxOneHotKeys = 32
 
-  /// The layout for a collection.
-  public init(lookback: Int, horizon: Int, collection: SeriesCollection) {
+  /// The layout for a collection; `keysAreCountries` when its series ids are ISO country codes.
+  public init(
+    lookback: Int, horizon: Int, collection: SeriesCollection, keysAreCountries: Bool = false
+  ) {
+    self.keysAreCountries = keysAreCountries
     self.lookback = lookback
     self.horizon = horizon
     self.step = collection.step

@@ -105,7 +105,8 @@ public enum Trainer {
   ) throws -> TrainingResult {
     try validate(options)
     let layout = FeatureLayout(
-      lookback: options.lookback, horizon: options.horizon, collection: collection)
+      lookback: options.lookback, horizon: options.horizon, collection: collection,
+      keysAreCountries: definition.splitKey == .country)
     let split = options.split
     let eligible = collection.series.filter { $0.count >= options.minimumLength }
     guard !eligible.isEmpty else {
