@@ -104,11 +104,14 @@ public enum Trainer {
     source: String, callbacks: TrainingCallbacks = .init()
   ) throws -> TrainingResult {
     try validate(options)
-    let layout = FeatureLayout(
-      lookback: options.lookback, horizon: options.horizon, collection: collection,
-      keysAreCountries: definition.splitKey == .country)
     let split = options.split
     let eligible = collection.series.filter { $0.count >= options.minimumLength }
+    // The one-hot keys are those of the series trained on (each has its scalers).
+    var trained = collection
+    trained.series = eligible
+    let layout = FeatureLayout(
+      lookback: options.lookback, horizon: options.horizon, collection: trained,
+      keysAreCountries: definition.splitKey == .country)
     guard !eligible.isEmpty else {
       throw ForecastError.historyTooShort(
         source: source, longest: collection.series.map(\.count).max() ?? 0,
