@@ -221,15 +221,15 @@ final class ShortSeriesTests: ScratchDirectoryTestCase {
   }
 
   func testGlobalModel_scalesAnUnseenSeriesByItsOwnHistory() throws {
-    // 33 series: more than FeatureLayout.maxOneHotKeys, so no keys; the last one is short.
-    let ids = (0..<33).map { "s\($0 < 10 ? "0" : "")\($0)" }
+    // 34 series, 33 trained on: more than FeatureLayout.maxOneHotKeys, so no keys.
+    let ids = (0..<34).map { "s\($0 < 10 ? "0" : "")\($0)" }
     var data = weeklyPatternSeries(count: 60, ids: ids)
-    data.series[32] = data.series[32].prefix(30)
+    data.series[33] = data.series[33].prefix(30)
     let r = try Trainer.train(data, definition: csvDefinition, options: tinyOptions(), source: "x")
     XCTAssertEqual(r.model.layout.keys, [])
-    XCTAssertEqual(r.seriesUsed.count, 32)
+    XCTAssertEqual(r.seriesUsed.count, 33)
     let (forecasts, notes) = try r.model.forecast(data, source: "m")
-    XCTAssertEqual(forecasts.count, 33)
-    XCTAssertEqual(notes, ["series 's32' was not in the training data: scaled by its own history"])
+    XCTAssertEqual(forecasts.count, 34)
+    XCTAssertEqual(notes, ["series 's33' was not in the training data: scaled by its own history"])
   }
 }
