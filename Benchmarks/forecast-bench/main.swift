@@ -16,6 +16,7 @@ let suites: [(name: String, run: () throws -> Void)] = [
   ("lstm", LSTMBench.run),
   ("avro", AvroBench.run),
   ("simulate", SimulateBench.run),
+  ("forecast", ForecastBench.run),
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

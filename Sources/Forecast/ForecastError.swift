@@ -17,6 +17,8 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
   case unknownSeries(series: String, known: [String], model: String)
   /// A series shorter than the lookback.
   case seriesTooShortToForecast(series: String, count: Int, lookback: Int)
+  /// A series option that differs from the model's.
+  case definitionMismatch(model: String, option: String, trained: String, given: String)
   /// An option out of range.
   case invalidOption(name: String, value: String, expected: String)
 
@@ -50,6 +52,9 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
     case .seriesTooShortToForecast(let series, let count, let lookback):
       return "series '\(series)' has \(count) points, fewer than the model's lookback of "
         + "\(lookback). Pass a history with at least \(lookback) points per series."
+    case .definitionMismatch(let model, let option, let trained, let given):
+      return "\(model): the model was trained with --\(option) \(trained), not \(given). Leave "
+        + "--\(option) out (the model's is used) or train a model with --\(option) \(given)."
     case .invalidOption(let name, let value, let expected):
       return "--\(name) \(value): expected \(expected). Please pass a valid value."
     }

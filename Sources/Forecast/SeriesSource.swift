@@ -57,11 +57,32 @@ public struct SeriesSource: Sendable, Equatable {
     return (collection, definition)
   }
 
-  /// The source a model's definition asks for, reading `history` or `csv`.
-  public static func matching(_ definition: SeriesDefinition, history: String?, csv: String?)
-    -> SeriesSource
-  {
-    SeriesSource(
+  /// The source a model's definition asks for, reading `history` or `csv`; `splitKey`,
+  /// `calendar` and `sessionGapMinutes`, when the user gave them, must be the model's.
+  /// - Throws: `ForecastError.definitionMismatch` naming the option.
+  public static func matching(
+    _ definition: SeriesDefinition, history: String?, csv: String?, model: String,
+    splitKey: SeriesSplitKey? = nil, calendar: SeriesCalendar? = nil,
+    sessionGapMinutes: Int? = nil
+  ) throws -> SeriesSource {
+    func check(_ option: String, _ given: String?, _ trained: String?) throws {
+      guard let given, given != (trained ?? "none") else { return }
+      throw ForecastError.definitionMismatch(
+        model: model, option: option, trained: trained ?? "none", given: given)
+    }
+    if history != nil && definition.kind == .csv {
+      throw ForecastError.wrongSeriesKind(model: model, trained: "csv", given: "an Avro history")
+    }
+    if csv != nil && definition.kind != .csv {
+      throw ForecastError.wrongSeriesKind(
+        model: model, trained: definition.kind.rawValue, given: "csv")
+    }
+    try check("by", splitKey?.rawValue, definition.splitKey?.rawValue)
+    try check("calendar", calendar?.rawValue, definition.calendar?.rawValue)
+    try check(
+      "session-gap", sessionGapMinutes.map(String.init),
+      definition.sessionGapMinutes.map(String.init))
+    return SeriesSource(
       history: history, csv: csv, kind: definition.kind, calendar: definition.calendar ?? .utc,
       splitKey: definition.splitKey, sessionGapMinutes: definition.sessionGapMinutes ?? 30)
   }

@@ -27,8 +27,9 @@ extension ForecastCommand {
       var base: TrainingOptions?
       if let modelFile {
         let loaded = try ModelFile.load(path: modelFile, expectedKind: data.series)
-        source = SeriesSource.matching(
-          loaded.model.definition, history: data.history, csv: data.csv)
+        source = try SeriesSource.matching(
+          loaded.model.definition, history: data.history, csv: data.csv, model: modelFile,
+          splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap)
         base = loaded.model.options
       }
       let (collection, definition) = try source.load()

@@ -28,8 +28,9 @@ extension ForecastCommand {
 
     func run() throws {
       let loaded = try ModelFile.load(path: model, expectedKind: data.series)
-      let source = SeriesSource.matching(
-        loaded.model.definition, history: data.history, csv: data.csv)
+      let source = try SeriesSource.matching(
+        loaded.model.definition, history: data.history, csv: data.csv, model: model,
+        splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap)
       let (collection, _) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
       let (forecasts, notes) = try loaded.model.forecast(

@@ -49,4 +49,20 @@ final class CalendarTests: XCTestCase {
     XCTAssertEqual(Timestamp.format(86_400 * 19_723), "2024-01-01")
     XCTAssertEqual(Timestamp.format(86_400 * 19_723 + 3661), "2024-01-01T01:01:01Z")
   }
+
+  func testHolidayFlag_sharedDatesAndNationalOnesWhenTheCountryIsKnown() {
+    var row: [Float] = []
+    func holiday(_ date: String, _ country: String?) -> Float {
+      CalendarFeatures.write(
+        timestamp: Timestamp.parse(date) ?? 0, step: 86_400, country: country, into: &row)
+      return row[4]
+    }
+    XCTAssertEqual(holiday("2024-12-25", nil), 1)
+    XCTAssertEqual(holiday("2024-12-27", nil), 0)
+    XCTAssertEqual(holiday("2024-07-14", nil), 0)
+    XCTAssertEqual(holiday("2024-07-14", "FR"), 1)
+    XCTAssertEqual(holiday("2024-07-14", "US"), 0)
+    XCTAssertEqual(holiday("2024-07-04", "US"), 1)
+    XCTAssertEqual(holiday("2024-12-25", "ZZ"), 1)  // unknown code: the shared dates only
+  }
 }

@@ -185,3 +185,17 @@ final class EventSeriesTests: XCTestCase {
     XCTAssertEqual(list.sessions.map(\.zone), [4, 0])
   }
 }
+
+final class SplitKeyTests: XCTestCase {
+  func testSplit_emptyValueIsTheSeriesUnknown() throws {
+    var events = [
+      event(user: 1, at: "2024-01-01T00:05:00Z", minutes: 5),
+      event(user: 2, at: "2024-01-01T23:30:00Z", minutes: 5),
+    ]
+    events[1].location.country = ""
+    let series = try buildSeries(
+      events, EventSeriesOptions(kind: .dailySessions, splitKey: .country))
+    XCTAssertEqual(series.series.map(\.id), ["GB", "unknown"])
+    XCTAssertEqual(series.series.map(\.values), [[1], [1]])
+  }
+}

@@ -102,3 +102,16 @@ final class BaselineTests: XCTestCase {
     XCTAssertEqual(f.quantiles[0], [0, 0, z])
   }
 }
+
+final class CalibrationTests: XCTestCase {
+  func testConformalShifts_lowerEmpiricalQuantileOfResiduals() {
+    // Ten residuals y − q per level. τ = 0.1: the ⌈1⌉st smallest, −4; τ = 0.9: the 9th
+    // smallest, 7; the median is never shifted.
+    let r: [Double] = [3, -4, 0, 7, 1, -2, 9, 2, 5, -1]
+    XCTAssertEqual(
+      Trainer.conformalShifts(residuals: [r, r, r], quantiles: [0.1, 0.5, 0.9]), [-4, 0, 7])
+    // τ = 0.25 of 10: the 3rd smallest (−1); no residuals: no shift.
+    XCTAssertEqual(
+      Trainer.conformalShifts(residuals: [r, [], []], quantiles: [0.25, 0.5, 0.75]), [-1, 0, 0])
+  }
+}

@@ -195,3 +195,41 @@ final class TrainingTests: ScratchDirectoryTestCase {
     XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v2.safetensors"])
   }
 }
+
+final class ShortSeriesTests: ScratchDirectoryTestCase {
+  func testTraining_leavesShortSeriesOutAndForecastsThemByTheirOwnScale() throws {
+    var data = weeklyPatternSeries(count: 100, ids: ["a", "b", "c"])
+    data.series[2] = data.series[2].prefix(30)  // shorter than T + K + validation + test = 49
+    let r = try Trainer.train(data, definition: csvDefinition, options: tinyOptions(), source: "x")
+    XCTAssertEqual(r.seriesUsed, ["a", "b"])
+    XCTAssertEqual(
+      r.notes, ["1 of 3 series have fewer than 49 points and were left out of training"])
+    XCTAssertEqual(r.model.layout.keys, ["a", "b"])
+    let path = directory + "/m.safetensors"
+    try ModelFile.save(r, to: path, toolkitVersion: "test")
+    let loaded = try ModelFile.load(path: path).model
+    // With one-hot keys, a series the model has not seen is refused with the known ones.
+    XCTAssertThrowsError(try loaded.forecast(data, source: path)) {
+      XCTAssertEqual(
+        "\($0)",
+        "\(path): the model has never seen series 'c'; it knows a, b. Forecast those series, or "
+          + "retrain including it.")
+    }
+    var known = data
+    known.series.removeLast()
+    XCTAssertEqual(try loaded.forecast(known, source: path).forecasts.count, 2)
+  }
+
+  func testGlobalModel_scalesAnUnseenSeriesByItsOwnHistory() throws {
+    // 34 series, 33 trained on: more than FeatureLayout.maxOneHotKeys, so no keys.
+    let ids = (0..<34).map { "s\($0 < 10 ? "0" : "")\($0)" }
+    var data = weeklyPatternSeries(count: 60, ids: ids)
+    data.series[33] = data.series[33].prefix(30)
+    let r = try Trainer.train(data, definition: csvDefinition, options: tinyOptions(), source: "x")
+    XCTAssertEqual(r.model.layout.keys, [])
+    XCTAssertEqual(r.seriesUsed.count, 33)
+    let (forecasts, notes) = try r.model.forecast(data, source: "m")
+    XCTAssertEqual(forecasts.count, 34)
+    XCTAssertEqual(notes, ["series 's33' was not in the training data: scaled by its own history"])
+  }
+}

@@ -63,10 +63,16 @@ final class WindowTests: XCTestCase {
         collection: SeriesCollection(
           kind: .csv, targetName: "value", covariateNames: [], series: [ramp(10)])),
       scalerEnd: 4)
-    // Training part 0, 1, 2, 3: mean 1.5, population sd √1.25.
+    // Training part 0, 1, 2, 3: median 1.5, |deviations| 1.5, 0.5, 0.5, 1.5: MAD 1.
     XCTAssertEqual(s.scaler.mean, 1.5)
-    XCTAssertEqual(s.scaler.scale, 1.25.squareRoot(), accuracy: 1e-15)
-    XCTAssertEqual(SeriesScaler(fitting: [5, 5, 5]).scale, 5)  // flat: |mean|
+    XCTAssertEqual(s.scaler.scale, 1.4826, accuracy: 1e-15)
+    // An outlier moves neither: median 2, MAD 1.
+    let robust = SeriesScaler(fitting: [1, 2, 3, 2, 1000])
+    XCTAssertEqual(robust.mean, 2)
+    XCTAssertEqual(robust.scale, 1.4826, accuracy: 1e-15)
+    // MAD 0: the standard deviation; flat: |median|, or 1 at 0.
+    XCTAssertEqual(SeriesScaler(fitting: [5, 5, 5, 9]).scale, 3.0.squareRoot(), accuracy: 1e-12)
+    XCTAssertEqual(SeriesScaler(fitting: [5, 5, 5]).scale, 5)
     XCTAssertEqual(SeriesScaler(fitting: [0, 0]).scale, 1)
   }
 
@@ -82,7 +88,8 @@ final class WindowTests: XCTestCase {
         "target", "observed", "dow_sin", "dow_cos", "woy_sin", "woy_cos", "holiday", "cov:c",
         "season_lag", "season_lag_observed", "key:a", "key:b",
       ])
-    // Scalers on 0…3: mean 1.5, sd √1.25; covariate 0…30: mean 15, sd 10√1.25.
+    // Scalers on 0…3: median 1.5, scale 1.4826; covariate 0…30: 15 and 14.826. The level is
+    // the mean of the last min(T, 7) = 2 points.
     let prepared = collection.series.map { PreparedSeries($0, layout: layout, scalerEnd: 4) }
     let batcher = WindowBatcher(layout: layout, series: prepared)
     var input = Tensor<Float>(zeros: [4, 2, layout.inputSize])
@@ -93,7 +100,7 @@ final class WindowTests: XCTestCase {
     batcher.fill(
       [WindowRef(series: 1, origin: 3), WindowRef(series: 0, origin: 365)], input: &input,
       targets: &targets, levels: &levels)
-    let sd = Float(1.25.squareRoot())
+    let sd = Float(1.4826)
     let z: (Float) -> Float = { ($0 - 1.5) / sd }
     let level = (z(2) + z(3)) / 2
     XCTAssertEqual(levels[0], level, accuracy: 1e-6)

@@ -1,10 +1,11 @@
+import Foundation
 import LSTM
 import Tensor
 import TestSupport
 import XCTest
 
 final class DeterminismTests: XCTestCase {
-  func train(seed: UInt64) -> LSTMForecaster<Float> {
+  static func train(seed: UInt64) -> LSTMForecaster<Float> {
     var rng = SeededGenerator(seed: seed)
     var model = LSTMForecaster<Float>(
       configuration: LSTMForecasterConfiguration(
@@ -22,10 +23,31 @@ final class DeterminismTests: XCTestCase {
   }
 
   func testSameSeed_bitIdenticalWeights() {
-    let a = train(seed: 77)
-    let b = train(seed: 77)
+    let a = Self.train(seed: 77)
+    let b = Self.train(seed: 77)
     XCTAssertEqual(a.parameters.values, b.parameters.values)
-    XCTAssertNotEqual(a.parameters.values, train(seed: 78).parameters.values)
+    XCTAssertNotEqual(a.parameters.values, Self.train(seed: 78).parameters.values)
+  }
+
+  /// Two models training at once on two threads (sharing the time-loop helper thread) give
+  /// the same weights as one after the other.
+  func testConcurrentTraining_sameWeightsAsSequential() {
+    let sequential = [
+      Self.train(seed: 77).parameters.values, Self.train(seed: 78).parameters.values,
+    ]
+    final class Results: @unchecked Sendable {
+      let lock = NSLock()
+      var values: [Tensor<Float>?] = [nil, nil]
+    }
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      let weights = Self.train(seed: 77 + UInt64(k)).parameters.values
+      results.lock.lock()
+      results.values[k] = weights
+      results.lock.unlock()
+    }
+    XCTAssertEqual(results.values[0], sequential[0])
+    XCTAssertEqual(results.values[1], sequential[1])
   }
 
   /// Training changes the weights and lowers the loss on a fixed batch.

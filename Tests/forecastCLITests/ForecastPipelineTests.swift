@@ -98,6 +98,7 @@ final class ForecastPipelineTests: XCTestCase {
     let lstm = try XCTUnwrap(json["lstm"] as? [String: Any])
     XCTAssertNotNil(lstm["relative_mase"] as? Double)
     XCTAssertNotNil(lstm["coverage_80"] as? Double)
+    XCTAssertEqual((lstm["per_step"] as? [[String: Any]])?.count, 7)
     // Predict.
     run = try forecast(
       ["predict", "--model", path("m.safetensors"), path("h.avro"), "--out", path("p.csv")])
@@ -194,6 +195,9 @@ final class ForecastPipelineTests: XCTestCase {
     try assertRefused(
       ["predict", "--model", model, h, "--series", "weekly-engagement", "--out", path("p.csv")],
       "\(model): the model forecasts daily-sessions series, not weekly-engagement.")
+    try assertRefused(
+      ["predict", "--model", model, h, "--by", "continent", "--out", path("p.csv")],
+      "\(model): the model was trained with --by none, not continent.")
     // Another format version: the metadata value "1" patched to "9" in place.
     var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
     let key = Data(#""forecast.format_version":"1""#.utf8)

@@ -43,18 +43,23 @@ public enum TrainingSummary {
   }
 
   /// The backtest as JSON: per model `mae`, `rmse`, `smape`, `mase`, `pinball`,
-  /// `coverage_<level>`, `width`; for the LSTM also `relative_mase`.
+  /// `coverage_<level>`, `width`, and `per_step` (the same per horizon step); for the LSTM also
+  /// `relative_mase`.
   public static func json(_ report: EvaluationReport) -> String {
     let level = Int((report.intervalLevel * 100).rounded())
     func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
     var models: [String] = []
-    for s in report.scores {
-      let m = s.overall
-      var fields = [
+    func metricFields(_ m: MetricValues) -> [String] {
+      [
         "\"mae\":\(number(m.mae))", "\"rmse\":\(number(m.rmse))", "\"smape\":\(number(m.smape))",
         "\"mase\":\(number(m.mase))", "\"pinball\":\(number(m.pinball))",
         "\"coverage_\(level)\":\(number(m.coverage))", "\"width\":\(number(m.width))",
       ]
+    }
+    for s in report.scores {
+      var fields = metricFields(s.overall)
+      let steps = s.perStep.map { "{" + metricFields($0).joined(separator: ",") + "}" }
+      fields.append("\"per_step\":[" + steps.joined(separator: ",") + "]")
       if s.model == "lstm" { fields.append("\"relative_mase\":\(number(report.relativeMASE))") }
       models.append("\"\(s.model)\":{" + fields.joined(separator: ",") + "}")
     }

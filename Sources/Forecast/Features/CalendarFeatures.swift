@@ -27,8 +27,28 @@ public enum CalendarFeatures {
     }
   }
 
-  /// Writes the features of `timestamp` (Unix seconds) into `out` (`names(step:).count` values).
-  public static func write(timestamp: Int64, step: Int64, into out: inout [Float]) {
+  /// National fixed-date holidays (month, day) by ISO 3166-1 alpha-2 code, added to `holidays`
+  /// for a series whose key is that country (`--by country`). Movable feasts are left out.
+  public static let nationalHolidays: [String: [(Int, Int)]] = [
+    "US": [(7, 4), (11, 11)], "CA": [(7, 1), (11, 11)], "MX": [(9, 16), (11, 20)],
+    "BR": [(4, 21), (9, 7), (10, 12), (11, 2), (11, 15)], "AR": [(5, 25), (7, 9)],
+    "GB": [], "IE": [(3, 17)], "FR": [(5, 8), (7, 14), (8, 15), (11, 1), (11, 11)],
+    "DE": [(10, 3)], "ES": [(8, 15), (10, 12), (11, 1), (12, 6), (12, 8)],
+    "IT": [(4, 25), (6, 2), (8, 15), (11, 1), (12, 8)], "NL": [(4, 27)],
+    "PL": [(5, 3), (8, 15), (11, 1), (11, 11)], "SE": [(6, 6)], "NO": [(5, 17)],
+    "IN": [(1, 26), (8, 15), (10, 2)], "CN": [(10, 1), (10, 2), (10, 3)],
+    "JP": [(2, 11), (4, 29), (5, 3), (5, 4), (5, 5), (11, 3), (11, 23)],
+    "KR": [(3, 1), (8, 15), (10, 3), (10, 9)], "AU": [(1, 26), (4, 25)], "NZ": [(2, 6), (4, 25)],
+    "ZA": [(3, 21), (4, 27), (6, 16), (8, 9), (9, 24), (12, 16)], "NG": [(10, 1), (6, 12)],
+    "EG": [(7, 23), (10, 6)], "RU": [(1, 7), (2, 23), (3, 8), (5, 9), (6, 12), (11, 4)],
+    "TR": [(4, 23), (5, 19), (8, 30), (10, 29)],
+  ]
+
+  /// Writes the features of `timestamp` (Unix seconds) into `out` (`names(step:).count` values);
+  /// `country` adds that country's `nationalHolidays` to the holiday flag.
+  public static func write(
+    timestamp: Int64, step: Int64, country: String? = nil, into out: inout [Float]
+  ) {
     out.removeAll(keepingCapacity: true)
     let day = Int(DayArithmetic.floorDivide(timestamp, 86_400))
     let weekday = DayArithmetic.isoWeekday(dayNumber: day)
@@ -41,7 +61,9 @@ public enum CalendarFeatures {
     case 86_400:
       let w = weekAngle()
       let date = CivilDate(dayNumber: day)
-      let holiday: Float = holidays.contains { $0 == (date.month, date.day) } ? 1 : 0
+      let national = country.flatMap { nationalHolidays[$0] } ?? []
+      let isHoliday = (holidays + national).contains { $0 == (date.month, date.day) }
+      let holiday: Float = isHoliday ? 1 : 0
       out += [
         Float(sin(dowAngle)), Float(cos(dowAngle)), Float(sin(w)), Float(cos(w)), holiday,
       ]

@@ -8,8 +8,8 @@
 ///     calendar…     CalendarFeatures for the step's timestamp (known in advance: all steps)
 ///     cov:<name>…   covariates standardised per series, lookback steps only (past-only: a
 ///                   covariate of a future step is never an input, so it cannot leak)
-///     season_lag    z one seasonal lag L earlier (364 days, 52 weeks), relative to the mean of
-///                   z over the lookback L earlier: last year's shape, on every step whose
+///     season_lag    z one seasonal lag L earlier (364 days, 52 weeks), relative to the level ℓ of
+///                   the lookback L earlier: last year's shape, on every step whose
 ///                   lagged point is at or before the origin, else 0
 ///     season_lag_observed   1 where season_lag is given
 ///     key:<id>…     one-hot series key (static), when there are at most `maxOneHotKeys` series
@@ -17,7 +17,7 @@
 /// The window level ℓ is not an input: the network sees shapes, not absolute positions, so a
 /// series that grows past its training range is no surprise to it.
 /// where z = (y − mean)/scale with the series' scaler fitted on its training part. The targets
-/// are `z_{o+k} − ℓ`, k = 1…K, for the window ending at origin o; a forecast is
+/// are `z_{o+k} − ℓ`, k = 1…K, for the window ending at origin o (ℓ: see `levelSpan`); a forecast is
 /// `mean + scale (ℓ + output)`.
 public struct FeatureLayout: Sendable, Equatable, Codable {
   /// T, lookback steps.
@@ -34,12 +34,23 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
   public var keys: [String]
   /// L, the seasonal lag of the `season_lag` input (364 daily, 52 weekly, 0: none).
   public var seasonalLag: Int
+  /// True when the series keys are countries (`--by country`): their national holidays join
+  /// the holiday flag.
+  public var keysAreCountries: Bool
+  /// The window level ℓ is the mean of z over the last `levelSpan` lookback points (at most
+  /// T): one week of a daily series (no weekday bias), the last point of a weekly one, one day
+  /// of an hourly one. A network output of 0 is then the naive forecast of the seasonally
+  /// adjusted level, a strong start on little data.
+  public var levelSpan: Int
 
   /// Series counts up to this get a one-hot key input; beyond, none (one global model).
   public static let maxOneHotKeys = 32
 
-  /// The layout for a collection.
-  public init(lookback: Int, horizon: Int, collection: SeriesCollection) {
+  /// The layout for a collection; `keysAreCountries` when its series ids are ISO country codes.
+  public init(
+    lookback: Int, horizon: Int, collection: SeriesCollection, keysAreCountries: Bool = false
+  ) {
+    self.keysAreCountries = keysAreCountries
     self.lookback = lookback
     self.horizon = horizon
     self.step = collection.step
@@ -48,6 +59,16 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
     let ids = collection.series.map(\.id)
     self.keys = ids.count > 1 && ids.count <= FeatureLayout.maxOneHotKeys ? ids : []
     self.seasonalLag = FeatureLayout.seasonalLag(step: collection.step)
+    self.levelSpan = FeatureLayout.levelSpan(step: collection.step)
+  }
+
+  /// The level span for a spacing: 7 daily, 24 hourly, else 1.
+  public static func levelSpan(step: Int64) -> Int {
+    switch step {
+    case 86_400: return 7
+    case 3_600: return 24
+    default: return 1
+    }
   }
 
   /// The seasonal lag for a spacing: 364 days (52 weeks, the same weekday) for daily series,

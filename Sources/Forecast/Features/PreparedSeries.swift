@@ -50,7 +50,9 @@ public struct PreparedSeries: Sendable {
     cal.reserveCapacity((series.count + layout.horizon) * f)
     var row: [Float] = []
     for t in 0..<(series.count + layout.horizon) {
-      CalendarFeatures.write(timestamp: series.timestamp(at: t), step: series.step, into: &row)
+      CalendarFeatures.write(
+        timestamp: series.timestamp(at: t), step: series.step,
+        country: layout.keysAreCountries ? series.id : nil, into: &row)
       cal += row
     }
     calendar = cal

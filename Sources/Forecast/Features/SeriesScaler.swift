@@ -1,9 +1,13 @@
-/// Standardisation of one series, fitted on its training part only: `z = (y − mean) / scale`.
+/// Robust standardisation of one series, fitted on its training part only:
+/// `z = (y − center) / scale` with the median as center and 1.4826 · MAD (the median absolute
+/// deviation, scaled to equal σ for normal data) as scale. A burst (a bot, an outage) in the
+/// training part moves neither much, so ordinary weeks keep their resolution.
+/// When the MAD is 0 (a mostly flat series) the scale falls back to the standard deviation,
+/// then to `max(|center|, 1)`.
 public struct SeriesScaler: Sendable, Equatable, Codable {
-  /// Mean of the training values.
+  /// The median of the training values.
   public var mean: Double
-  /// Standard deviation of the training values; for a constant part, `max(|mean|, 1)`, so a
-  /// flat history neither divides by zero nor blows a small change up.
+  /// 1.4826 · MAD of the training values (see the fallbacks above).
   public var scale: Double
 
   /// A scaler with the given parameters.
@@ -16,12 +20,20 @@ public struct SeriesScaler: Sendable, Equatable, Codable {
   /// - Precondition: `values` is not empty.
   public init(fitting values: some Collection<Double>) {
     precondition(!values.isEmpty, "SeriesScaler: nothing to fit")
-    let n = Double(values.count)
-    let mean = values.reduce(0, +) / n
-    let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
-    let sd = variance.squareRoot()
-    self.mean = mean
-    self.scale = sd > 1e-9 * max(1, abs(mean)) ? sd : max(abs(mean), 1)
+    func median(_ v: [Double]) -> Double {
+      let s = v.sorted()
+      let n = s.count
+      return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+    }
+    let all = Array(values)
+    let center = median(all)
+    let mad = 1.4826 * median(all.map { abs($0 - center) })
+    let n = Double(all.count)
+    let mean = all.reduce(0, +) / n
+    let sd = (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+    let tiny = 1e-9 * max(1, abs(center))
+    self.mean = center
+    self.scale = mad > tiny ? mad : (sd > tiny ? sd : max(abs(center), 1))
   }
 
   /// `(y − mean) / scale`.

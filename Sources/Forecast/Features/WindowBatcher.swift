@@ -43,9 +43,10 @@ public struct WindowBatcher: Sendable {
         let s = series[window.series]
         let o = window.origin
         precondition(o >= t - 1 && o < s.count, "WindowBatcher.fill: origin \(o) of series \(s.id)")
+        let span = min(t, max(1, layout.levelSpan))
         var level: Float = 0
-        for j in (o - t + 1)...o { level += s.z[j] }
-        level /= Float(t)
+        for j in (o - span + 1)...o { level += s.z[j] }
+        level /= Float(span)
         levels.append(level)
         // Last season's shape: z one seasonal lag L earlier, relative to the mean of that
         // earlier lookback; only points at or before the origin (never a future value).
@@ -53,8 +54,8 @@ public struct WindowBatcher: Sendable {
         var lagLevel: Float = 0
         let lagAvailable = lag > 0 && o - t + 1 - lag >= 0
         if lagAvailable {
-          for j in (o - t + 1 - lag)...(o - lag) { lagLevel += s.z[j] }
-          lagLevel /= Float(t)
+          for j in (o - span + 1 - lag)...(o - lag) { lagLevel += s.z[j] }
+          lagLevel /= Float(span)
         }
         for step in 0..<l {
           let point = o - t + 1 + step  // index in the series

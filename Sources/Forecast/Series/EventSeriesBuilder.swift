@@ -95,8 +95,10 @@ public final class EventSeriesBuilder {
     try add(userID: userID, start: start, end: end, zone: zone, key: internKey(key))
   }
 
-  /// The index of a split-key value (for callers that map per-file string tables once).
+  /// The index of a split-key value (for callers that map per-file string tables once); an
+  /// empty value is the series `unknown`.
   public func internKey(_ key: String) -> Int32 {
+    let key = key.isEmpty ? "unknown" : key
     if let i = keyIndex[key] { return i }
     let i = Int32(keyNames.count)
     keyIndex[key] = i

@@ -66,15 +66,16 @@ public struct ForecastModel {
   public var scalers: [String: SeriesScalers]
   /// Clamp forecasts at 0 (the training targets were all ≥ 0).
   public var nonNegative: Bool
-  /// Per quantile, the factor its distance from the median is multiplied by (calibrated on
-  /// the validation windows; 1 for the median).
-  public var intervalScales: [Double]
+  /// Per quantile, the shift added to the network's output (in scaled units), calibrated on
+  /// the validation windows (`Trainer.calibrateIntervals`; 0 for the median).
+  public var intervalShifts: [Double]
 
   /// The quantile levels.
   public var quantiles: [Double] { options.quantiles }
 
-  /// Forecasts for windows, in batches of up to 256: outputs sorted per step (no quantile
-  /// crossing), unscaled, clamped at 0 for non-negative series. The point forecast is the
+  /// Forecasts for windows, in batches of up to 256: outputs sorted per step, shifted by the
+  /// calibration, sorted again (no quantile crossing), unscaled, clamped at 0 for non-negative
+  /// series. The point forecast is the
   /// median quantile (the one nearest 0.5).
   func forecast(windows: [WindowRef], batcher: WindowBatcher) -> [QuantileForecast] {
     let k = layout.horizon
@@ -97,9 +98,9 @@ public struct ForecastModel {
         for step in 0..<k {
           let raw = (0..<q).map { Double(output[row * k * q + step * q + $0]) }.sorted()
           var values = (0..<q).map { j in
-            let calibrated = raw[median] + intervalScales[j] * (raw[j] - raw[median])
-            return scaler.unscaled(Double(levels[row]) + calibrated)
+            scaler.unscaled(Double(levels[row]) + raw[j] + intervalShifts[j])
           }
+          values.sort()
           if nonNegative { values = values.map { max(0, $0) } }
           quantileRows.append(values)
         }

@@ -113,7 +113,7 @@ public enum ModelFile {
       "forecast.seed": String(m.options.seed),
       "forecast.threads": String(m.options.threads),
       "forecast.non_negative": m.nonNegative ? "true" : "false",
-      "forecast.interval_scales": try json(m.intervalScales),
+      "forecast.interval_shifts": try json(m.intervalShifts),
     ]
   }
 
@@ -165,8 +165,8 @@ public enum ModelFile {
     let scalers = try decode([String: SeriesScalers].self, "forecast.scalers", "scalers by series")
     let features = try decode([String].self, "forecast.features", "a list of feature names")
     let quantiles = try decode([Double].self, "forecast.quantiles", "a list of quantile levels")
-    let intervalScales = try decode(
-      [Double].self, "forecast.interval_scales", "one interval scale per quantile")
+    let intervalShifts = try decode(
+      [Double].self, "forecast.interval_shifts", "one interval shift per quantile")
     guard meta["forecast.lookback"] == String(layout.lookback) else {
       throw ModelFileError.badMetadata(
         path: path, key: "forecast.lookback", expected: "\(layout.lookback), as in the layout")
@@ -182,7 +182,7 @@ public enum ModelFile {
         detail: "the features \(features) differ from the layout's \(layout.names)")
     }
     guard quantiles == options.quantiles, !quantiles.isEmpty,
-      intervalScales.count == quantiles.count, intervalScales.allSatisfy({ $0 >= 0 })
+      intervalShifts.count == quantiles.count, intervalShifts.allSatisfy(\.isFinite)
     else {
       throw ModelFileError.badMetadata(
         path: path, key: "forecast.quantiles", expected: "\(options.quantiles)")
@@ -213,7 +213,7 @@ public enum ModelFile {
     let model = ForecastModel(
       network: network, definition: definition, layout: layout, options: options,
       scalers: scalers, nonNegative: meta["forecast.non_negative"] == "true",
-      intervalScales: intervalScales)
+      intervalShifts: intervalShifts)
     return (model, meta)
   }
 }

@@ -104,10 +104,14 @@ public enum Trainer {
     source: String, callbacks: TrainingCallbacks = .init()
   ) throws -> TrainingResult {
     try validate(options)
-    let layout = FeatureLayout(
-      lookback: options.lookback, horizon: options.horizon, collection: collection)
     let split = options.split
     let eligible = collection.series.filter { $0.count >= options.minimumLength }
+    // The one-hot keys are those of the series trained on (each has its scalers).
+    var trained = collection
+    trained.series = eligible
+    let layout = FeatureLayout(
+      lookback: options.lookback, horizon: options.horizon, collection: trained,
+      keysAreCountries: definition.splitKey == .country)
     guard !eligible.isEmpty else {
       throw ForecastError.historyTooShort(
         source: source, longest: collection.series.map(\.count).max() ?? 0,
@@ -144,7 +148,7 @@ public enum Trainer {
     }
     let model = ForecastModel(
       network: fit.network, definition: definition, layout: layout, options: options,
-      scalers: scalers, nonNegative: nonNegative, intervalScales: fit.intervalScales)
+      scalers: scalers, nonNegative: nonNegative, intervalShifts: fit.intervalShifts)
     var test: EvaluationReport?
     if options.testLength >= options.horizon {
       var scorer = Scorer(options: options, seasonalPeriod: collection.seasonalPeriod)
@@ -175,7 +179,7 @@ public enum Trainer {
     prepared: [PreparedSeries], layout: FeatureLayout, options: TrainingOptions,
     callbacks: TrainingCallbacks
   ) -> (
-    network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int, intervalScales: [Double]
+    network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int, intervalShifts: [Double]
   ) {
     BLASRuntime.threads = options.threads
     let split = options.split
@@ -281,53 +285,47 @@ public enum Trainer {
       if bad >= options.earlyStoppingPatience || !validLoss.isFinite { break }
       optimizer.learningRate = schedule.learningRate(epoch: epoch, validationLoss: validLoss)
     }
-    let scales = calibrateIntervals(
+    let shifts = calibrateIntervals(
       best, batches: validationBatches.map { ($0.input, $0.target) }, quantiles: options.quantiles,
       horizon: layout.horizon)
-    return (best, reports, bestEpoch, scales)
+    return (best, reports, bestEpoch, shifts)
   }
 
-  /// Interval calibration on the validation windows: for each quantile level τ other than the
-  /// median, the factor s ∈ [0.5, 5] (grid of 0.01) minimising the validation pinball loss of
-  /// `median + s · (q_τ − median)`. Networks trained on few windows fit them too well and their
-  /// intervals come out narrow; this widens them by what held-out data says. 1 for the median
-  /// and when there is no validation window.
+  /// Interval calibration on the validation windows (split-conformal quantile recalibration,
+  /// as in conformalized quantile regression, Romano et al. 2019): for each quantile level τ
+  /// other than the median, the shift c_τ = the empirical τ-quantile of `y − q_τ` over the
+  /// validation targets, in the network's output units, so that a fraction τ of held-out
+  /// targets lies below `q_τ + c_τ`. Networks trained on few windows fit them too well and come
+  /// out overconfident; this corrects by what held-out data says. 0 for the median and when
+  /// there is no validation window.
   static func calibrateIntervals(
     _ network: LSTMForecaster<Float>, batches: [(Tensor<Float>, Tensor<Float>)],
     quantiles: [Double], horizon: Int
   ) -> [Double] {
     let q = quantiles.count
-    let median = quantiles.indices.min { abs(quantiles[$0] - 0.5) < abs(quantiles[$1] - 0.5) } ?? 0
-    var medians: [Double] = []
-    var offsets = [[Double]](repeating: [], count: q)
-    var targets: [Double] = []
+    var residuals = [[Double]](repeating: [], count: q)
     for (input, target) in batches {
       let output = network.predict(input).scalars
       let y = target.scalars
       for row in 0..<(y.count / horizon) {
         for step in 0..<horizon {
           let values = (0..<q).map { Double(output[(row * horizon + step) * q + $0]) }.sorted()
-          medians.append(values[median])
-          for j in 0..<q { offsets[j].append(values[j] - values[median]) }
-          targets.append(Double(y[row * horizon + step]))
+          for j in 0..<q { residuals[j].append(Double(y[row * horizon + step]) - values[j]) }
         }
       }
     }
-    guard !targets.isEmpty else { return [Double](repeating: 1, count: q) }
-    return (0..<q).map { j -> Double in
-      if j == median { return 1 }
-      let tau = quantiles[j]
-      var best = (loss: Double.infinity, scale: 1.0)
-      for step in 50...500 {
-        let scale = Double(step) / 100
-        var loss = 0.0
-        for i in targets.indices {
-          let u = targets[i] - (medians[i] + scale * offsets[j][i])
-          loss += max(tau * u, (tau - 1) * u)
-        }
-        if loss < best.loss - 1e-12 { best = (loss, scale) }
-      }
-      return best.scale
+    return conformalShifts(residuals: residuals, quantiles: quantiles)
+  }
+
+  /// Per quantile level τ (but the median's, 0), the ⌈τ n⌉-th smallest of its n residuals
+  /// `y − q_τ` (the lower empirical τ-quantile); 0 without residuals.
+  static func conformalShifts(residuals: [[Double]], quantiles: [Double]) -> [Double] {
+    let median = quantiles.indices.min { abs(quantiles[$0] - 0.5) < abs(quantiles[$1] - 0.5) } ?? 0
+    return quantiles.indices.map { j -> Double in
+      guard j != median, !residuals[j].isEmpty else { return 0 }
+      let sorted = residuals[j].sorted()
+      let rank = Int((quantiles[j] * Double(sorted.count)).rounded(.up))
+      return sorted[min(sorted.count, max(1, rank)) - 1]
     }
   }
 

@@ -31,6 +31,7 @@ final class RowParallel: @unchecked Sendable {
   private var finishedChunks = 0
   private var posted = 0
   private var started = false
+  private var busy = false
   /// Mirrors of `posted` and `finishedChunks` readable without the mutex, for the polls.
   private let postedMirror = Atomic<Int>(0)
   private let finishedMirror = Atomic<Int>(0)
@@ -44,12 +45,23 @@ final class RowParallel: @unchecked Sendable {
   }
 
   /// Calls `body(c)` once for every chunk c in `0..<chunks`, on this thread and (when
-  /// `chunks > 1`) the helper. Returns when all have finished. Not reentrant.
+  /// `chunks > 1`) the helper. Returns when all have finished. Safe to call from several
+  /// threads: only one job uses the helper at a time, the others run on their own thread.
   func run(chunks: Int, _ body: (Int) -> Void) {
     if chunks < 2 {
       for c in 0..<chunks { body(c) }
       return
     }
+    // One job at a time: a caller that finds the helper busy (another thread's model) runs its
+    // chunks itself, with the same rows per chunk, so its results do not change.
+    pthread_mutex_lock(&mutex)
+    if busy {
+      pthread_mutex_unlock(&mutex)
+      for c in 0..<chunks { body(c) }
+      return
+    }
+    busy = true
+    pthread_mutex_unlock(&mutex)
     withoutActuallyEscaping(body) { escaping in
       pthread_mutex_lock(&mutex)
       startIfNeeded()
@@ -72,6 +84,7 @@ final class RowParallel: @unchecked Sendable {
       while finishedChunks < chunkCount { pthread_cond_wait(&done, &mutex) }
       job = nil
       chunkCount = 0
+      busy = false
       pthread_mutex_unlock(&mutex)
     }
   }

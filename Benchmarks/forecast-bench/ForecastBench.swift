@@ -1,0 +1,57 @@
+import Forecast
+import Foundation
+
+/// `forecast-bench forecast`: series from the bundled sample history (events/s), then training
+/// the default daily-sessions model (seconds per epoch, windows/s) and forecasting. Checks first
+/// that the series have the sample's 730 days and that two trainings give the same weights.
+enum ForecastBench {
+  static func run() throws {
+    let path = "notebooks-data/history.avro"
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw ForecastError.invalidOption(
+        name: "history", value: path, expected: "the bundled sample; run from the repository root")
+    }
+    // Series (checked: two years of complete days, one series).
+    var began = Date()
+    let collection = try EventSeriesBuilder.read(
+      path: path, options: EventSeriesOptions(kind: .dailySessions))
+    let seriesSeconds = Date().timeIntervalSince(began)
+    precondition(
+      collection.series.count == 1 && collection.series[0].count == 730,
+      "ForecastBench: expected 1 series of 730 days, got \(collection.series.map(\.count))")
+    let sessions = collection.series[0].values.reduce(0, +)
+    let definition = SeriesDefinition(
+      kind: .dailySessions, calendar: .utc, splitKey: nil, sessionGapMinutes: 30,
+      targetName: collection.targetName, covariateNames: [], step: collection.step)
+    var options = TrainingOptions.defaults(step: collection.step)
+    options.maxEpochs = 8
+    options.earlyStoppingPatience = 100
+    // Check: the same seed twice, the same weights.
+    let check = try Trainer.train(
+      collection, definition: definition, options: options, source: path)
+    began = Date()
+    let result = try Trainer.train(
+      collection, definition: definition, options: options, source: path)
+    let trainSeconds = Date().timeIntervalSince(began)
+    precondition(
+      check.model.network.parameters.values == result.model.network.parameters.values,
+      "ForecastBench: two trainings with one seed differ")
+    let epochSeconds = result.epochs.map(\.seconds).sorted()
+    let median = epochSeconds[epochSeconds.count / 2]
+    began = Date()
+    let (forecasts, _) = try result.model.forecast(collection, source: "bench")
+    let predictSeconds = Date().timeIntervalSince(began)
+    precondition(forecasts.count == 1 && forecasts[0].timestamps.count == options.horizon)
+    let windows = Double(options.windowsPerEpoch)
+    print(
+      "{\"suite\":\"forecast\",\"case\":\"daily-sessions series\",\"sessions\":\(Int(sessions)),"
+        + "\"seconds\":\(seriesSeconds)}")
+    print(
+      "{\"suite\":\"forecast\",\"case\":\"train daily-sessions (defaults, 8 epochs)\","
+        + "\"seconds_per_epoch_median\":\(median),\"windows_per_second\":\(windows / median),"
+        + "\"train_seconds\":\(trainSeconds),\"lookback\":\(options.lookback),"
+        + "\"horizon\":\(options.horizon),\"hidden\":\(options.hiddenSize),"
+        + "\"batch\":\(options.batchSize),\"windows_per_epoch\":\(options.windowsPerEpoch),"
+        + "\"predict_seconds\":\(predictSeconds)}")
+  }
+}
