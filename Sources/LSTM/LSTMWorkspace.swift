@@ -32,6 +32,10 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
   public private(set) var inferenceShape: (length: Int, batch: Int)?
 
   var layers: [LSTMLayerCache<Scalar>] = []
+  /// What the buffers are sized for: (T, B, N, H, dropout on) and (T, B, H). A workspace may be
+  /// handed to stacks of other sizes; it reallocates when the key changes.
+  var trainingKey: [Int] = []
+  var inferenceKey: [Int] = []
   var trainingMemory: UnsafeMutablePointer<Scalar>?
   var trainingCount = 0
 
@@ -55,9 +59,9 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
 
   /// Makes the training buffers fit (T, B) for `stack`, reallocating only on a new shape.
   func prepareTraining(for stack: LSTMStack<Scalar>, length T: Int, batch B: Int) {
-    if let s = trainingShape, s.length == T, s.batch == B, layers.count == stack.layerCount {
-      return
-    }
+    let key = [T, B, stack.layerCount, stack.hiddenSize, stack.dropout > 0 ? 1 : 0]
+    if key == trainingKey { return }
+    trainingKey = key
     trainingMemory?.deallocate()
     let H = stack.hiddenSize
     let G = 4 * H
@@ -87,7 +91,9 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
 
   /// Makes the inference buffers fit (T, B) for `stack`.
   func prepareInference(for stack: LSTMStack<Scalar>, length T: Int, batch B: Int) {
-    if let s = inferenceShape, s.length == T, s.batch == B { return }
+    let key = [T, B, stack.hiddenSize]
+    if key == inferenceKey { return }
+    inferenceKey = key
     inferenceMemory?.deallocate()
     let H = stack.hiddenSize
     let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H + 4 * H * H
