@@ -73,6 +73,9 @@ final class FloatPathTests: XCTestCase {
   /// H = 16, B = 32: four chunks of 8 rows, every row and column in full tiles and vectors.
   func testFloatMatchesDouble_fullTiles() throws { try check(batch: 32, hidden: 16) }
 
+  /// H = 32: layer 1's dX = dZ · W_ih (I = H = 32) also goes through the tiled kernel.
+  func testFloatMatchesDouble_wideLayerInput() throws { try check(batch: 8, hidden: 32) }
+
   /// The fast exp behind Float sigmoid and tanh, over the range the gates see.
   func testFastGateFunctions_accuracy() throws {
     var rng = SeededGenerator(seed: 1)
