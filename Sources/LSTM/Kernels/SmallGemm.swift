@@ -39,6 +39,26 @@ enum SmallGemm {
       let ak = a + p0 * kStride
       let bk = b + p0 * ldb
       var i = 0
+      #if LSTM_AVX512
+      // 8 × 32 tiles: sixteen accumulators of the 32 AVX-512 registers (about 1.5× the rate of
+      // 4 × 32 on the recurrent shapes). Each element sees the same multiply-adds in the same
+      // order whichever tile computes it.
+      while i + 8 <= m {
+        var j = 0
+        while j < fullColumns {
+          tile8(
+            i: i, j: j, k: kc, a: ak, rowStride: rowStride, kStride: kStride, b: bk, ldb: ldb,
+            c: c, ldc: ldc)
+          j += tileWidth
+        }
+        if j < n {
+          edge(
+            rows: i..<(i + 8), columns: j..<n, k: kc, a: ak, rowStride: rowStride,
+            kStride: kStride, b: bk, ldb: ldb, c: c, ldc: ldc)
+        }
+        i += 8
+      }
+      #endif
       while i + 4 <= m {
         var j = 0
         while j < fullColumns {
@@ -122,6 +142,80 @@ enum SmallGemm {
     storeGemmLanes(r21, c2 + width)
     storeGemmLanes(r30, c3)
     storeGemmLanes(r31, c3 + width)
+  }
+
+  /// Eight rows of C, two vectors wide.
+  @inline(__always)
+  static func tile8(
+    i: Int, j: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
+    b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let width = GemmLanes.scalarCount
+    let c0 = c + i * ldc + j
+    var r00 = loadGemmLanes(c0)
+    var r01 = loadGemmLanes(c0 + width)
+    var r10 = loadGemmLanes(c0 + ldc)
+    var r11 = loadGemmLanes(c0 + ldc + width)
+    var r20 = loadGemmLanes(c0 + 2 * ldc)
+    var r21 = loadGemmLanes(c0 + 2 * ldc + width)
+    var r30 = loadGemmLanes(c0 + 3 * ldc)
+    var r31 = loadGemmLanes(c0 + 3 * ldc + width)
+    var r40 = loadGemmLanes(c0 + 4 * ldc)
+    var r41 = loadGemmLanes(c0 + 4 * ldc + width)
+    var r50 = loadGemmLanes(c0 + 5 * ldc)
+    var r51 = loadGemmLanes(c0 + 5 * ldc + width)
+    var r60 = loadGemmLanes(c0 + 6 * ldc)
+    var r61 = loadGemmLanes(c0 + 6 * ldc + width)
+    var r70 = loadGemmLanes(c0 + 7 * ldc)
+    var r71 = loadGemmLanes(c0 + 7 * ldc + width)
+    let a0 = a + i * rowStride
+    var bp = b + j
+    for p in 0..<k {
+      let b0 = loadGemmLanes(bp)
+      let b1 = loadGemmLanes(bp + width)
+      let q = p * kStride
+      var x = GemmLanes(repeating: a0[q])
+      r00.addProduct(x, b0)
+      r01.addProduct(x, b1)
+      x = GemmLanes(repeating: a0[q + rowStride])
+      r10.addProduct(x, b0)
+      r11.addProduct(x, b1)
+      x = GemmLanes(repeating: a0[q + 2 * rowStride])
+      r20.addProduct(x, b0)
+      r21.addProduct(x, b1)
+      x = GemmLanes(repeating: a0[q + 3 * rowStride])
+      r30.addProduct(x, b0)
+      r31.addProduct(x, b1)
+      x = GemmLanes(repeating: a0[q + 4 * rowStride])
+      r40.addProduct(x, b0)
+      r41.addProduct(x, b1)
+      x = GemmLanes(repeating: a0[q + 5 * rowStride])
+      r50.addProduct(x, b0)
+      r51.addProduct(x, b1)
+      x = GemmLanes(repeating: a0[q + 6 * rowStride])
+      r60.addProduct(x, b0)
+      r61.addProduct(x, b1)
+      x = GemmLanes(repeating: a0[q + 7 * rowStride])
+      r70.addProduct(x, b0)
+      r71.addProduct(x, b1)
+      bp += ldb
+    }
+    storeGemmLanes(r00, c0)
+    storeGemmLanes(r01, c0 + width)
+    storeGemmLanes(r10, c0 + ldc)
+    storeGemmLanes(r11, c0 + ldc + width)
+    storeGemmLanes(r20, c0 + 2 * ldc)
+    storeGemmLanes(r21, c0 + 2 * ldc + width)
+    storeGemmLanes(r30, c0 + 3 * ldc)
+    storeGemmLanes(r31, c0 + 3 * ldc + width)
+    storeGemmLanes(r40, c0 + 4 * ldc)
+    storeGemmLanes(r41, c0 + 4 * ldc + width)
+    storeGemmLanes(r50, c0 + 5 * ldc)
+    storeGemmLanes(r51, c0 + 5 * ldc + width)
+    storeGemmLanes(r60, c0 + 6 * ldc)
+    storeGemmLanes(r61, c0 + 6 * ldc + width)
+    storeGemmLanes(r70, c0 + 7 * ldc)
+    storeGemmLanes(r71, c0 + 7 * ldc + width)
   }
 
   /// One row of C, two vectors wide (the rows a 4-row tile leaves).
