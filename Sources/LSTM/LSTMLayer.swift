@@ -341,7 +341,8 @@ struct RecurrentProduct<S: BLASScalar> {
   let hidden: Int
   let small: Bool
 
-  /// Products up to this many multiply-adds (B·4H·H) take the small kernel.
+  /// Products up to this many multiply-adds (B·4H·H) take the small kernel (all products do
+  /// when `SmallGemm.handlesAllSizes`).
   static var smallLimit: Int { 128 * 512 * 128 }
 
   init(weightHH: UnsafePointer<S>, transposed: UnsafeMutablePointer<S>?, batch: Int, hidden: Int) {
@@ -349,7 +350,9 @@ struct RecurrentProduct<S: BLASScalar> {
     self.transposed = transposed
     self.batch = batch
     self.hidden = hidden
-    self.small = S.self == Float.self && batch * 4 * hidden * hidden <= RecurrentProduct.smallLimit
+    self.small =
+      S.self == Float.self
+      && (SmallGemm.handlesAllSizes || batch * 4 * hidden * hidden <= RecurrentProduct.smallLimit)
     if small, let transposed {
       SmallGemm.transpose(
         rebound(weightHH), rows: 4 * hidden, columns: hidden, into: rebound(transposed))

@@ -15,6 +15,17 @@ import Tensor
 enum SmallGemm {
   /// Columns of k handled per pass over C, so the rows of B a pass reads stay in cache.
   static let kBlock = 256
+  /// Rows of C per block (a multiple of 8).
+  static let mBlock = 128
+
+  /// Whether this kernel beats OpenBLAS at every size: with AVX-512 (8 × 32 tiles) it runs the
+  /// large LSTM shapes at 160–200 GFLOP/s per core where OpenBLAS's Haswell kernels (which an
+  /// `OPENBLAS_CORETYPE=Haswell` environment forces) reach about 115.
+  #if LSTM_AVX512
+  static let handlesAllSizes = true
+  #else
+  static let handlesAllSizes = false
+  #endif
 
   /// `C[m, n] += A[m, k] · B[k, n]`, all row-major with row strides `lda`, `ldb`, `ldc`.
   static func multiplyAdd(
@@ -38,56 +49,47 @@ enum SmallGemm {
       let kc = min(kBlock, k - p0)
       let ak = a + p0 * kStride
       let bk = b + p0 * ldb
-      var i = 0
-      #if LSTM_AVX512
-      // 8 × 32 tiles: sixteen accumulators of the 32 AVX-512 registers (about 1.5× the rate of
-      // 4 × 32 on the recurrent shapes). Each element sees the same multiply-adds in the same
-      // order whichever tile computes it.
-      while i + 8 <= m {
+      // Wide B (n > 512, e.g. 4H = 2048): blocks of `mBlock` rows, and inside one each column
+      // panel of B ([kc, 2·lanes], at most 32 KB) stays in L1 while every row tile of the block
+      // passes over it. Narrower B fits L2 whole: row tiles outermost, which measured faster.
+      let rowBlock = n > 512 ? mBlock : 4
+      var i0 = 0
+      while i0 < m {
+        let i1 = min(m, i0 + max(rowBlock, 8))
         var j = 0
         while j < fullColumns {
-          tile8(
-            i: i, j: j, k: kc, a: ak, rowStride: rowStride, kStride: kStride, b: bk, ldb: ldb,
-            c: c, ldc: ldc)
+          var i = i0
+          #if LSTM_AVX512
+          // 8-row tiles: sixteen accumulators of the 32 AVX-512 registers (about 1.5× the rate
+          // of 4-row tiles). Every element sees the same multiply-adds in the same order
+          // whichever tile computes it, so the results do not depend on the tiling.
+          while i + 8 <= i1 {
+            tile8(
+              i: i, j: j, k: kc, a: ak, rowStride: rowStride, kStride: kStride, b: bk, ldb: ldb,
+              c: c, ldc: ldc)
+            i += 8
+          }
+          #endif
+          while i + 4 <= i1 {
+            tile(
+              i: i, j: j, k: kc, a: ak, rowStride: rowStride, kStride: kStride, b: bk, ldb: ldb,
+              c: c, ldc: ldc)
+            i += 4
+          }
+          while i < i1 {
+            rowTile(
+              i: i, j: j, k: kc, a: ak, rowStride: rowStride, kStride: kStride, b: bk, ldb: ldb,
+              c: c, ldc: ldc)
+            i += 1
+          }
           j += tileWidth
         }
-        if j < n {
+        if fullColumns < n {
           edge(
-            rows: i..<(i + 8), columns: j..<n, k: kc, a: ak, rowStride: rowStride,
+            rows: i0..<i1, columns: fullColumns..<n, k: kc, a: ak, rowStride: rowStride,
             kStride: kStride, b: bk, ldb: ldb, c: c, ldc: ldc)
         }
-        i += 8
-      }
-      #endif
-      while i + 4 <= m {
-        var j = 0
-        while j < fullColumns {
-          tile(
-            i: i, j: j, k: kc, a: ak, rowStride: rowStride, kStride: kStride, b: bk, ldb: ldb,
-            c: c, ldc: ldc)
-          j += tileWidth
-        }
-        if j < n {
-          edge(
-            rows: i..<(i + 4), columns: j..<n, k: kc, a: ak, rowStride: rowStride,
-            kStride: kStride, b: bk, ldb: ldb, c: c, ldc: ldc)
-        }
-        i += 4
-      }
-      while i < m {
-        var j = 0
-        while j < fullColumns {
-          rowTile(
-            i: i, j: j, k: kc, a: ak, rowStride: rowStride, kStride: kStride, b: bk, ldb: ldb,
-            c: c, ldc: ldc)
-          j += tileWidth
-        }
-        if j < n {
-          edge(
-            rows: i..<(i + 1), columns: j..<n, k: kc, a: ak, rowStride: rowStride,
-            kStride: kStride, b: bk, ldb: ldb, c: c, ldc: ldc)
-        }
-        i += 1
+        i0 = i1
       }
       p0 += kc
     }
