@@ -36,8 +36,9 @@ public struct LSTMForecasterConfiguration: Sendable, Codable, Equatable {
 /// Parameters live in one `ParameterStore` with PyTorch's names (`lstm.weight_ih_l0`, …,
 /// `head.weight`, `head.bias`), so a saved file loads into `torch.nn.LSTM` + `torch.nn.Linear`.
 /// Training reuses one workspace per (T, B) shape and allocates nothing after its first step.
-/// Copying a forecaster snapshots its parameters (early stopping's best weights); copies share
-/// the scratch workspace, so do not run copies on several threads at once.
+/// Copying a forecaster snapshots its parameters (early stopping's best weights). Copies share
+/// the scratch workspace until one trains (training gives it its own), so `predict` on copies
+/// that never trained must not run on several threads at once.
 public struct LSTMForecaster<Scalar: BLASScalar> {
   /// The sizes.
   public let configuration: LSTMForecasterConfiguration
@@ -49,8 +50,10 @@ public struct LSTMForecaster<Scalar: BLASScalar> {
   public var parameters: ParameterStore<Scalar>
   /// Draws the dropout masks; seeded from the generator given at initialisation.
   var dropoutGenerator: SeededGenerator
-  let workspace: LSTMWorkspace<Scalar>
-  let headScratch: HeadScratch<Scalar>
+  /// Scratch memory. A copy shares it until the copy trains: the mutating methods give a copy
+  /// its own first, so a snapshot and the original can train on different threads.
+  var workspace: LSTMWorkspace<Scalar>
+  var headScratch: HeadScratch<Scalar>
 
   /// A forecaster initialised as DESIGN.md says (Keras defaults: Glorot-uniform input and head
   /// weights, orthogonal recurrent weights, zero biases but the forget gate's b_ih = 1).
@@ -207,6 +210,8 @@ public struct LSTMForecaster<Scalar: BLASScalar> {
     precondition(
       target.count == B * columns,
       "LSTMForecaster: expected target [\(B), \(columns)], got \(target.shape)")
+    if !isKnownUniquelyReferenced(&workspace) { workspace = LSTMWorkspace() }
+    if !isKnownUniquelyReferenced(&headScratch) { headScratch = HeadScratch() }
     headScratch.prepare(batch: B, hidden: H, outputs: O, length: 0)
     parameters.zeroGradients()
     let values = parameters.values

@@ -75,12 +75,14 @@ public struct LSTMLayer: Sendable, Equatable {
     let hidden = cache.hidden  // [T+1, B, H]
     let cells = cache.cells  // [T+1, B, H]
     let tanhC = cache.tanhC  // [T, B, H]
-    projectInput(input, parameters: parameters, into: gates, rows: T * B)
-    setInitial(hidden, from: h0, count: B * H)
-    setInitial(cells, from: c0, count: B * H)
     let recurrent = RecurrentProduct(
       weightHH: parameters + weightHHOffset, transposed: cache.weightHHTransposed, batch: B,
       hidden: H)
+    projectInput(
+      input, parameters: parameters, into: gates, rows: T * B,
+      transposedScratch: recurrent.small ? cache.weightIHTransposed : nil)
+    setInitial(hidden, from: h0, count: B * H)
+    setInitial(cells, from: c0, count: B * H)
     // Each part runs the whole time loop for its rows of the batch (sequences are independent).
     let parts = recurrent.parts
     RowParallel.shared.run(chunks: parts) { part in
@@ -152,14 +154,35 @@ public struct LSTMLayer: Sendable, Equatable {
     }
     if let dc0 { VectorKernels.add(dcCarry, into: dc0, count: B * H) }
     let rows = T * B
-    // dW_ih += dZᵀ · X   ([4H, T·B] · [T·B, I])
-    blasGemm(
-      transposeA: true, transposeB: false, m: G, n: I, k: rows, alpha: 1, a: gates, lda: G,
-      b: input, ldb: I, beta: 1, c: gradients + weightIHOffset, ldc: I)
-    // dW_hh += dZᵀ · H_prev   ([4H, T·B] · [T·B, H])
-    blasGemm(
-      transposeA: true, transposeB: false, m: G, n: H, k: rows, alpha: 1, a: gates, lda: G,
-      b: cache.hidden, ldb: H, beta: 1, c: gradients + weightHHOffset, ldc: H)
+    if recurrent.small {
+      // Float, small H: the same products through SmallGemm on both threads (OpenBLAS's workers
+      // stay asleep). dW_ihᵀ = Xᵀ · dZ and dW_hhᵀ = H_prevᵀ · dZ are accumulated in the
+      // transposed-weight scratch buffers (unused in backward), then added transposed.
+      let dZ: UnsafePointer<Float> = rebound(UnsafePointer(gates))
+      let scratchIH: UnsafeMutablePointer<Float> = rebound(cache.weightIHTransposed)  // [I, 4H]
+      let scratchHH: UnsafeMutablePointer<Float> = rebound(cache.weightHHTransposed)  // [H, 4H]
+      VectorKernels.zero(scratchIH, count: I * G)
+      VectorKernels.zero(scratchHH, count: H * G)
+      SmallGemm.parallelMultiplyAdd(
+        m: I, n: G, k: rows, a: rebound(input), rowStride: 1, kStride: I, b: dZ, ldb: G,
+        c: scratchIH, ldc: G)
+      SmallGemm.parallelMultiplyAdd(
+        m: H, n: G, k: rows, a: rebound(UnsafePointer(cache.hidden)), rowStride: 1, kStride: H,
+        b: dZ, ldb: G, c: scratchHH, ldc: G)
+      SmallGemm.addTransposed(
+        scratchIH, rows: I, columns: G, into: rebound(gradients + weightIHOffset))
+      SmallGemm.addTransposed(
+        scratchHH, rows: H, columns: G, into: rebound(gradients + weightHHOffset))
+    } else {
+      // dW_ih += dZᵀ · X   ([4H, T·B] · [T·B, I])
+      blasGemm(
+        transposeA: true, transposeB: false, m: G, n: I, k: rows, alpha: 1, a: gates, lda: G,
+        b: input, ldb: I, beta: 1, c: gradients + weightIHOffset, ldc: I)
+      // dW_hh += dZᵀ · H_prev   ([4H, T·B] · [T·B, H])
+      blasGemm(
+        transposeA: true, transposeB: false, m: G, n: H, k: rows, alpha: 1, a: gates, lda: G,
+        b: cache.hidden, ldb: H, beta: 1, c: gradients + weightHHOffset, ldc: H)
+    }
     // db_ih += Σ_rows dZ, db_hh likewise (the two are identical).
     let dBiasIH = gradients + biasIHOffset
     let dBiasHH = gradients + biasHHOffset
@@ -169,7 +192,12 @@ public struct LSTMLayer: Sendable, Equatable {
     VectorKernels.add(columnSums, into: dBiasIH, count: G)
     VectorKernels.add(columnSums, into: dBiasHH, count: G)
     // dX = dZ · W_ih   ([T·B, 4H] · [4H, I])
-    if let dInput {
+    if let dInput, recurrent.small, I >= 2 * GemmLanes.scalarCount {
+      VectorKernels.zero(dInput, count: rows * I)
+      SmallGemm.parallelMultiplyAdd(
+        m: rows, n: I, k: G, a: rebound(UnsafePointer(gates)), rowStride: G, kStride: 1,
+        b: rebound(parameters + weightIHOffset), ldb: I, c: rebound(dInput), ldc: I)
+    } else if let dInput {
       blasGemm(
         transposeA: false, transposeB: false, m: rows, n: I, k: G, alpha: 1, a: gates, lda: G,
         b: parameters + weightIHOffset, ldb: I, beta: 0, c: dInput, ldc: I)
@@ -187,13 +215,15 @@ public struct LSTMLayer: Sendable, Equatable {
     _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, length T: Int, batch B: Int,
     gates: UnsafeMutablePointer<S>, tanhC: UnsafeMutablePointer<S>, cell: UnsafeMutablePointer<S>,
     cellNext: UnsafeMutablePointer<S>, hPrev: UnsafePointer<S>?, output: UnsafeMutablePointer<S>,
-    weightHHTransposed: UnsafeMutablePointer<S>
+    weightHHTransposed: UnsafeMutablePointer<S>, weightIHTransposed: UnsafeMutablePointer<S>
   ) {
     let H = hiddenSize
     let G = 4 * H
-    projectInput(input, parameters: parameters, into: gates, rows: T * B)
     let recurrent = RecurrentProduct(
       weightHH: parameters + weightHHOffset, transposed: weightHHTransposed, batch: B, hidden: H)
+    projectInput(
+      input, parameters: parameters, into: gates, rows: T * B,
+      transposedScratch: recurrent.small ? weightIHTransposed : nil)
     let parts = recurrent.parts
     RowParallel.shared.run(chunks: parts) { part in
       let rows = RowParallel.rows(chunk: part, of: parts, count: B)
@@ -216,18 +246,29 @@ public struct LSTMLayer: Sendable, Equatable {
 
   // MARK: - Pieces shared by the passes
 
-  /// gates = X · W_ihᵀ + b_ih + b_hh over all rows at once (`[T·B, I] · [I, 4H]`).
+  /// gates = X · W_ihᵀ + b_ih + b_hh over all rows at once (`[T·B, I] · [I, 4H]`): through
+  /// SmallGemm on both threads when `transposedScratch` (`[I, 4H]`, receives W_ihᵀ) is given,
+  /// through BLAS otherwise.
   func projectInput<S: BLASScalar>(
     _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, into gates: UnsafeMutablePointer<S>,
-    rows: Int
+    rows: Int, transposedScratch: UnsafeMutablePointer<S>?
   ) {
     let G = 4 * hiddenSize
     let biasIH = parameters + biasIHOffset
     let biasHH = parameters + biasHHOffset
     VectorKernels.broadcastSum(biasIH, biasHH, into: gates, rows: rows, columns: G)
-    blasGemm(
-      transposeA: false, transposeB: true, m: rows, n: G, k: inputSize, alpha: 1, a: input,
-      lda: inputSize, b: parameters + weightIHOffset, ldb: inputSize, beta: 1, c: gates, ldc: G)
+    if let transposedScratch {
+      let weightT: UnsafeMutablePointer<Float> = rebound(transposedScratch)
+      SmallGemm.transpose(
+        rebound(parameters + weightIHOffset), rows: G, columns: inputSize, into: weightT)
+      SmallGemm.parallelMultiplyAdd(
+        m: rows, n: G, k: inputSize, a: rebound(input), rowStride: inputSize, kStride: 1,
+        b: UnsafePointer(weightT), ldb: G, c: rebound(gates), ldc: G)
+    } else {
+      blasGemm(
+        transposeA: false, transposeB: true, m: rows, n: G, k: inputSize, alpha: 1, a: input,
+        lda: inputSize, b: parameters + weightIHOffset, ldb: inputSize, beta: 1, c: gates, ldc: G)
+    }
   }
 
   func setInitial<S: BLASScalar>(
@@ -300,7 +341,8 @@ struct RecurrentProduct<S: BLASScalar> {
   let hidden: Int
   let small: Bool
 
-  /// Products up to this many multiply-adds (B·4H·H) take the small kernel.
+  /// Products up to this many multiply-adds (B·4H·H) take the small kernel (all products do
+  /// when `SmallGemm.handlesAllSizes`).
   static var smallLimit: Int { 128 * 512 * 128 }
 
   init(weightHH: UnsafePointer<S>, transposed: UnsafeMutablePointer<S>?, batch: Int, hidden: Int) {
@@ -308,7 +350,9 @@ struct RecurrentProduct<S: BLASScalar> {
     self.transposed = transposed
     self.batch = batch
     self.hidden = hidden
-    self.small = S.self == Float.self && batch * 4 * hidden * hidden <= RecurrentProduct.smallLimit
+    self.small =
+      S.self == Float.self
+      && (SmallGemm.handlesAllSizes || batch * 4 * hidden * hidden <= RecurrentProduct.smallLimit)
     if small, let transposed {
       SmallGemm.transpose(
         rebound(weightHH), rows: 4 * hidden, columns: hidden, into: rebound(transposed))

@@ -265,7 +265,8 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
   ) {
     workspace.prepareInference(for: self, length: T, batch: B)
     guard let gates = workspace.inferenceGates, let tanhC = workspace.inferenceTanhC,
-      let transposed = workspace.inferenceWeightHHTransposed
+      let transposed = workspace.inferenceWeightHHTransposed,
+      let transposedIH = workspace.inferenceWeightIHTransposed
     else { preconditionFailure("LSTMWorkspace: inference buffers missing") }
     let H = hiddenSize
     let cell = workspace.inferenceCells[0]
@@ -281,7 +282,8 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
       let hPrev: UnsafePointer<Scalar>? = hState.map { UnsafePointer($0 + k * B * H) }
       layer.inference(
         layerInput, parameters: parameters, length: T, batch: B, gates: gates, tanhC: tanhC,
-        cell: cell, cellNext: cellNext, hPrev: hPrev, output: out, weightHHTransposed: transposed)
+        cell: cell, cellNext: cellNext, hPrev: hPrev, output: out, weightHHTransposed: transposed,
+        weightIHTransposed: transposedIH)
       if let hState {
         VectorKernels.copy(out + (T - 1) * B * H, to: hState + k * B * H, count: B * H)
       }

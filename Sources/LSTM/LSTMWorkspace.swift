@@ -15,7 +15,8 @@ struct LSTMLayerCache<S: BLASScalar> {
   var dHidden: UnsafeMutablePointer<S>  // [T, B, H] dLoss/dh_t
   var dcCarry: UnsafeMutablePointer<S>  // [B, H] dLoss/dc carried backwards
   var columnSums: UnsafeMutablePointer<S>  // [4H] bias-gradient scratch
-  var weightHHTransposed: UnsafeMutablePointer<S>  // [H, 4H] W_hhᵀ for the small-GEMM path
+  var weightHHTransposed: UnsafeMutablePointer<S>  // [H, 4H] W_hhᵀ (forward), dW_hhᵀ (backward)
+  var weightIHTransposed: UnsafeMutablePointer<S>  // [I, 4H] W_ihᵀ (forward), dW_ihᵀ (backward)
   var dropoutMask: UnsafeMutablePointer<S>?  // [T, B, H] 0 or 1/(1−p), layers below the top
   var droppedOutput: UnsafeMutablePointer<S>?  // [T, B, H] h ⊙ mask, the next layer's input
 }
@@ -32,6 +33,10 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
   public private(set) var inferenceShape: (length: Int, batch: Int)?
 
   var layers: [LSTMLayerCache<Scalar>] = []
+  /// What the buffers are sized for: (T, B, N, H, dropout on) and (T, B, H). A workspace may be
+  /// handed to stacks of other sizes; it reallocates when the key changes.
+  var trainingKey: [Int] = []
+  var inferenceKey: [Int] = []
   var trainingMemory: UnsafeMutablePointer<Scalar>?
   var trainingCount = 0
 
@@ -44,6 +49,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
   var inferenceTanhC: UnsafeMutablePointer<Scalar>?  // [B, H]
   var inferenceZero: UnsafeMutablePointer<Scalar>?  // [B, H] zeros
   var inferenceWeightHHTransposed: UnsafeMutablePointer<Scalar>?  // [H, 4H]
+  var inferenceWeightIHTransposed: UnsafeMutablePointer<Scalar>?  // [max(I, H), 4H]
 
   /// An empty workspace; buffers appear on first use.
   public init() {}
@@ -55,16 +61,18 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
 
   /// Makes the training buffers fit (T, B) for `stack`, reallocating only on a new shape.
   func prepareTraining(for stack: LSTMStack<Scalar>, length T: Int, batch B: Int) {
-    if let s = trainingShape, s.length == T, s.batch == B, layers.count == stack.layerCount {
-      return
-    }
+    let key = [
+      T, B, stack.layerCount, stack.hiddenSize, stack.inputSize, stack.dropout > 0 ? 1 : 0,
+    ]
+    if key == trainingKey { return }
+    trainingKey = key
     trainingMemory?.deallocate()
     let H = stack.hiddenSize
     let G = 4 * H
     let dropping = stack.dropout > 0
     var perLayer = T * B * G + 2 * (T + 1) * B * H + 2 * T * B * H + B * H + G + H * G
     if dropping { perLayer += 2 * T * B * H }
-    let total = perLayer * stack.layerCount
+    let total = perLayer * stack.layerCount + stack.layers.reduce(0) { $0 + $1.inputSize * G }
     let memory = UnsafeMutablePointer<Scalar>.allocate(capacity: max(1, total))
     memory.initialize(repeating: 0, count: max(1, total))
     var cursor = memory
@@ -72,11 +80,12 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
       defer { cursor += n }
       return cursor
     }
-    layers = (0..<stack.layerCount).map { k in
+    layers = stack.layers.map { layer in
       LSTMLayerCache(
         length: T, batch: B, gates: take(T * B * G), hidden: take((T + 1) * B * H),
         cells: take((T + 1) * B * H), tanhC: take(T * B * H), dHidden: take(T * B * H),
         dcCarry: take(B * H), columnSums: take(G), weightHHTransposed: take(H * G),
+        weightIHTransposed: take(layer.inputSize * G),
         dropoutMask: dropping ? take(T * B * H) : nil,
         droppedOutput: dropping ? take(T * B * H) : nil)
     }
@@ -87,10 +96,13 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
 
   /// Makes the inference buffers fit (T, B) for `stack`.
   func prepareInference(for stack: LSTMStack<Scalar>, length T: Int, batch B: Int) {
-    if let s = inferenceShape, s.length == T, s.batch == B { return }
+    let key = [T, B, stack.hiddenSize, stack.inputSize]
+    if key == inferenceKey { return }
+    inferenceKey = key
     inferenceMemory?.deallocate()
     let H = stack.hiddenSize
-    let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H + 4 * H * H
+    let widest = max(stack.inputSize, H)
+    let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H + 4 * H * H + widest * 4 * H
     let memory = UnsafeMutablePointer<Scalar>.allocate(capacity: total)
     memory.initialize(repeating: 0, count: total)
     inferenceGates = memory
@@ -100,6 +112,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     inferenceTanhC = rest + 2 * B * H
     inferenceZero = rest + 3 * B * H
     inferenceWeightHHTransposed = rest + 4 * B * H
+    inferenceWeightIHTransposed = rest + 4 * B * H + 4 * H * H
     inferenceMemory = memory
     inferenceShape = (T, B)
   }

@@ -11,10 +11,12 @@ final class FloatPathTests: XCTestCase {
     Tensor(shape: t.shape, scalars: t.scalars.map { B(Double($0)) })
   }
 
-  func check(batch b: Int, hidden h: Int, file: StaticString = #filePath, line: UInt = #line) throws
-  {
+  func check(
+    batch b: Int, hidden h: Int, layers n: Int = 2, length t: Int = 6,
+    file: StaticString = #filePath, line: UInt = #line
+  ) throws {
     var rng = SeededGenerator(seed: 31)
-    let (n, i, t, o) = (2, 5, 6, 3)
+    let (i, o) = (5, 3)
     let config = LSTMForecasterConfiguration(
       inputSize: i, hiddenSize: h, layerCount: n, outputSize: o)
     var double = LSTMForecaster<Double>(configuration: config, using: &rng)
@@ -72,6 +74,14 @@ final class FloatPathTests: XCTestCase {
 
   /// H = 16, B = 32: four chunks of 8 rows, every row and column in full tiles and vectors.
   func testFloatMatchesDouble_fullTiles() throws { try check(batch: 32, hidden: 16) }
+
+  /// H = 32: layer 1's dX = dZ · W_ih (I = H = 32) also goes through the tiled kernel.
+  func testFloatMatchesDouble_wideLayerInput() throws { try check(batch: 8, hidden: 32) }
+
+  /// H = 132: 4H = 528 > 512 takes the row-block / L1-panel loop order, with 16 edge columns.
+  func testFloatMatchesDouble_wideGates() throws {
+    try check(batch: 12, hidden: 132, layers: 1, length: 2)
+  }
 
   /// The fast exp behind Float sigmoid and tanh, over the range the gates see.
   func testFastGateFunctions_accuracy() throws {

@@ -66,7 +66,7 @@ enum GateKernels {
         let f = sigmoidLanes(loadLanes(z + hidden + j))
         let g = tanhLanes(loadLanes(z + 2 * hidden + j))
         let o = sigmoidLanes(loadLanes(z + 3 * hidden + j))
-        let cn = f * loadLanes(cPrev + row + j) + i * g
+        let cn = (i * g).addingProduct(f, loadLanes(cPrev + row + j))
         let tc = tanhLanes(cn)
         storeLanes(i, z + j)
         storeLanes(f, z + hidden + j)
@@ -258,14 +258,16 @@ func fastExpLanes(_ x: FloatLanes) -> FloatLanes {
   let shifted = t + 12_582_912
   let n = shifted - 12_582_912
   let f = t - n
+  // Horner steps as fused multiply-adds (`c + p·f` in one rounding; the compiler does not fuse
+  // a separate multiply and add by itself).
   var p = FloatLanes(repeating: 1.525_273_4e-5)
-  p = p * f + 1.540_353_0e-4
-  p = p * f + 1.333_355_8e-3
-  p = p * f + 9.618_129_1e-3
-  p = p * f + 5.550_410_9e-2
-  p = p * f + 2.402_265_1e-1
-  p = p * f + 6.931_471_8e-1
-  p = p * f + 1
+  p = FloatLanes(repeating: 1.540_353_0e-4).addingProduct(p, f)
+  p = FloatLanes(repeating: 1.333_355_8e-3).addingProduct(p, f)
+  p = FloatLanes(repeating: 9.618_129_1e-3).addingProduct(p, f)
+  p = FloatLanes(repeating: 5.550_410_9e-2).addingProduct(p, f)
+  p = FloatLanes(repeating: 2.402_265_1e-1).addingProduct(p, f)
+  p = FloatLanes(repeating: 6.931_471_8e-1).addingProduct(p, f)
+  p = FloatLanes(repeating: 1).addingProduct(p, f)
   let bits = (unsafeBitCast(shifted, to: UInt32Lanes.self) &- 0x4B40_0000 &+ 127) &<< 23
   return p * unsafeBitCast(bits, to: FloatLanes.self)
 }
