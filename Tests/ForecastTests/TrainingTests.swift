@@ -157,13 +157,13 @@ final class TrainingTests: ScratchDirectoryTestCase {
     }
     // Another format version.
     var meta = try ModelFile.metadata(r, toolkitVersion: "test")
-    meta["forecast.format_version"] = "2"
-    let v2 = directory + "/v2.safetensors"
+    meta["forecast.format_version"] = "1"
+    let v2 = directory + "/v1.safetensors"
     try r.model.network.save(to: v2, metadata: meta)
     XCTAssertThrowsError(try ModelFile.load(path: v2)) {
       XCTAssertEqual(
         "\($0)",
-        "\(v2): model format version 2, but this toolkit reads version 1. Retrain the model "
+        "\(v2): model format version 1, but this toolkit reads version 2. Retrain the model "
           + "with this toolkit (forecast train).")
     }
     // Features that do not match the tensors.
@@ -192,7 +192,7 @@ final class TrainingTests: ScratchDirectoryTestCase {
         "\(path): the model forecasts csv series, but the history gives weekly-engagement. "
           + "Pass --series csv, or use a model trained on weekly-engagement.")
     }
-    XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v2.safetensors"])
+    XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v1.safetensors"])
   }
 }
 

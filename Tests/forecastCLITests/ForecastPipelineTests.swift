@@ -69,6 +69,22 @@ final class ForecastPipelineTests: XCTestCase {
     XCTAssertEqual(run.status, 0, run.stderr)
   }
 
+  /// `simulate --out FILE` alone is the default two-year simulation: every other flag has a
+  /// default, shown in the help.
+  func testSimulate_defaultsNeedOnlyOut() throws {
+    let help = try forecast(["simulate", "--help"])
+    XCTAssertEqual(help.status, 0, help.stderr)
+    for shown in ["(default: 2000)", "(default: 730)", "(default: 2024-01-01)", "(default: 42)"] {
+      XCTAssertTrue(help.stdout.contains(shown), "\(shown) missing from: \(help.stdout)")
+    }
+    XCTAssertFalse(help.stdout.contains("--users <users> --days"), help.stdout)
+    // Only --out and a small size (the full default takes tens of seconds in release).
+    let run = try forecast(["simulate", "--users", "5", "--days", "9", "--out", path("d.avro")])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(run.stdout.hasPrefix(path("d.avro") + ": "), run.stdout)
+    XCTAssertEqual(try files(), ["d.avro", "d.anomalies.csv"])
+  }
+
   func testPipeline_simulateTrainEvaluatePredict() throws {
     try simulate("h.avro")
     // Series export.
@@ -200,13 +216,13 @@ final class ForecastPipelineTests: XCTestCase {
       "\(model): the model was trained with --by none, not continent.")
     // Another format version: the metadata value "1" patched to "9" in place.
     var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
-    let key = Data(#""forecast.format_version":"1""#.utf8)
+    let key = Data(#""forecast.format_version":"2""#.utf8)
     let range = try XCTUnwrap(bytes.range(of: key))
     bytes[range.upperBound - 2] = UInt8(ascii: "9")
     try bytes.write(to: URL(fileURLWithPath: path("v9.safetensors")))
     try assertRefused(
       ["predict", "--model", path("v9.safetensors"), h, "--out", path("p.csv")],
-      "\(path("v9.safetensors")): model format version 9, but this toolkit reads version 1.")
+      "\(path("v9.safetensors")): model format version 9, but this toolkit reads version 2.")
     // A --by key the events do not carry (Milestone-1 files have no subscription).
     try simulate("m1.avro", extra: ["--schema", "milestone1"])
     try assertRefused(
