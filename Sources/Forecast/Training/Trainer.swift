@@ -176,6 +176,9 @@ public enum Trainer {
       seriesUsed: eligible.map(\.id), ranges: ranges)
   }
 
+  /// Passes over the training windows an epoch may hold.
+  static let maxPassesPerEpoch = 4
+
   /// The training loop proper.
   static func fitNetwork(
     prepared: [PreparedSeries], layout: FeatureLayout, options: TrainingOptions,
@@ -213,6 +216,12 @@ public enum Trainer {
       return count == 0 ? .nan : total / Double(count)
     }
     let b = min(options.batchSize, max(1, training.count))
+    // At most `maxPassesPerEpoch` passes over the training windows per epoch (but at least 8
+    // batches): on a short history (one weekly series has ~70 windows) 4096 windows would be
+    // 60 passes, and the network would overfit inside the first epoch, before early stopping
+    // and the learning-rate schedule can see it.
+    let perEpoch = min(
+      options.windowsPerEpoch, max(8 * b, maxPassesPerEpoch * training.count))
     var input = Tensor<Float>(zeros: [layout.sequenceLength, b, layout.inputSize])
     var target: Tensor<Float>? = Tensor<Float>(zeros: [b, layout.horizon])
     // Exponential moving average of the weights (Polyak averaging): validation, early stopping
@@ -228,7 +237,7 @@ public enum Trainer {
     var reports: [EpochReport] = []
     for epoch in 1...options.maxEpochs {
       let began = Date()
-      let order = training.epochOrder(total: options.windowsPerEpoch, using: &rng)
+      let order = training.epochOrder(total: perEpoch, using: &rng)
       // The last partial batch is dropped: one shape, no reallocation.
       let batches = order.count / b
       var sum = 0.0
