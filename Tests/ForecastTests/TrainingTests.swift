@@ -47,9 +47,38 @@ final class TrainingTests: ScratchDirectoryTestCase {
       altered, definition: csvDefinition, options: tinyOptions(), source: "b")
     XCTAssertEqual(a.model.network.parameters.values, b.model.network.parameters.values)
     XCTAssertEqual(a.model.scalers, b.model.scalers)
+    XCTAssertEqual(a.model.intervalShifts, b.model.intervalShifts)  // cross-fitted, too
     XCTAssertEqual(a.epochs.map(\.validationLoss), b.epochs.map(\.validationLoss))
     // The test metrics do see the change: the test part is read only there.
     XCTAssertNotEqual(a.test?.score("lstm")?.overall.mae, b.test?.score("lstm")?.overall.mae)
+  }
+
+  /// A series of known noise: level 100, a weekly pattern, Gaussian noise of σ 8 (seeded).
+  /// Whatever the small network learns, the conformal shifts (cross-fitted over the training
+  /// part, level-relative, per step) bring the 80% interval near 80% on the unseen test part.
+  func testCalibration_gaussianNoiseCoverageNearNominal() throws {
+    var rng = SeededGenerator(seed: 11)
+    let values = (0..<420).map { t -> Double in
+      100 * [1.0, 1.1, 1.2, 1.1, 1.3, 0.7, 0.6][t % 7] + 8 * rng.nextStandardNormal()
+    }
+    let data = SeriesCollection(
+      kind: .csv, targetName: "value", covariateNames: [],
+      series: [TimeSeries(id: "g", start: 19_723 * 86_400, step: 86_400, values: values)])
+    var options = tinyOptions()
+    options.validationLength = 28
+    options.testLength = 140
+    options.maxEpochs = 6
+    let r = try Trainer.train(data, definition: csvDefinition, options: options, source: "g")
+    XCTAssertEqual(r.model.intervalShifts.count, 7 * 3)
+    XCTAssertEqual(r.model.intervalShifts[1], 0)  // the median is never shifted
+    let lstm = try XCTUnwrap(r.test?.score("lstm")?.overall)
+    XCTAssertEqual(lstm.coverage, 0.8, accuracy: 0.06, "test coverage \(lstm.coverage)")
+    // The tiny network's errors are wider than the noise (σ 8); the width follows what it
+    // really errs on the test part: about 2 · 1.2816 · RMSE for Gaussian errors, and never
+    // narrower than the noise's own 10%–90% band, 2 · 1.2816 · 8 ≈ 20.5.
+    XCTAssertEqual(lstm.width / (2 * 1.2816 * lstm.rmse), 1, accuracy: 0.25)
+    XCTAssertGreaterThan(lstm.width, 20.5)
+    XCTAssertTrue(r.model.intervalShifts.contains { $0 != 0 })
   }
 
   func testModelFile_sameSeedAndThreadsIsBitIdentical() throws {

@@ -87,6 +87,7 @@ public enum Trainer {
     if o.testLength < 0 { throw bad("test", o.testLength, "0 or more") }
     if o.threads < 1 { throw bad("threads", o.threads, "at least 1") }
     if o.restarts < 1 { throw bad("restarts", o.restarts, "at least 1") }
+    if o.calibrationFolds < 0 { throw bad("calibration-folds", o.calibrationFolds, "0 or more") }
   }
 
   /// Trains on `collection` and evaluates on its test part.
