@@ -318,7 +318,8 @@ public enum Trainer {
   /// scores spread over the whole training and validation history:
   ///
   /// - the network's own scores on the validation windows;
-  /// - cross-fitted scores on the training part: it is cut by time into
+  /// - cross-fitted scores on the training part: its targets with a full season behind them
+  ///   (all of it when that leaves too little) are cut by time into
   ///   `options.calibrationFolds` blocks per series; for each block a network is trained
   ///   (same options, the epochs the main run kept) on the training windows whose targets lie
   ///   outside the block, and scored on the windows whose targets lie inside it.
@@ -345,10 +346,14 @@ public enum Trainer {
       var held = WindowList()
       for (i, n) in counts.enumerated() {
         let trainEnd = split.bounds(count: n).trainEnd
-        // Target indices t…trainEnd−1 cut into `folds` blocks [a, b).
-        let span = trainEnd - t
-        let a = t + span * fold / folds
-        let b = t + span * (fold + 1) / folds
+        // Target indices first…trainEnd−1 cut into `folds` blocks [a, b). Forecast windows
+        // have a full season behind them (season_lag observed); the blocks keep to the part of
+        // the history where that holds too, when it has room for two horizons per block.
+        let seasonal = max(t, layout.seasonalLag)
+        let first = trainEnd - seasonal >= 2 * k * folds ? seasonal : t
+        let span = trainEnd - first
+        let a = first + span * fold / folds
+        let b = first + span * (fold + 1) / folds
         // Held-out origins: every target inside [a, b); training: no target inside it.
         held.append(series: i, origins: max(t - 1, a - 1)..<max(max(t - 1, a - 1), b - k))
         train.append(series: i, origins: (t - 1)..<max(t - 1, a - k))
