@@ -16,6 +16,8 @@ public struct EpochReport: Sendable, Equatable {
   public var learningRate: Double
   /// Wall-clock seconds of this epoch.
   public var seconds: Double
+  /// Training windows of this epoch (whole batches).
+  public var windows: Int
   /// True when the validation loss is the best so far (these weights are kept).
   public var improved: Bool
 }
@@ -279,7 +281,7 @@ public enum Trainer {
       let report = EpochReport(
         epoch: epoch, maxEpochs: options.maxEpochs, trainingLoss: trainLoss,
         validationLoss: validLoss, learningRate: rate, seconds: Date().timeIntervalSince(began),
-        improved: improved)
+        windows: batches * b, improved: improved)
       reports.append(report)
       callbacks.epoch?(report)
       if bad >= options.earlyStoppingPatience || !validLoss.isFinite { break }
