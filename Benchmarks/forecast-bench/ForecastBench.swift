@@ -42,16 +42,18 @@ enum ForecastBench {
     let (forecasts, _) = try result.model.forecast(collection, source: "bench")
     let predictSeconds = Date().timeIntervalSince(began)
     precondition(forecasts.count == 1 && forecasts[0].timestamps.count == options.horizon)
-    let windows = Double(options.windowsPerEpoch)
+    let perEpoch = result.epochs.first?.windows ?? 0
+    let windows = Double(perEpoch)
     print(
       "{\"suite\":\"forecast\",\"case\":\"daily-sessions series\",\"sessions\":\(Int(sessions)),"
         + "\"seconds\":\(seriesSeconds)}")
     print(
       "{\"suite\":\"forecast\",\"case\":\"train daily-sessions (defaults, 8 epochs)\","
         + "\"seconds_per_epoch_median\":\(median),\"windows_per_second\":\(windows / median),"
-        + "\"train_seconds\":\(trainSeconds),\"lookback\":\(options.lookback),"
+        + "\"train_seconds\":\(trainSeconds),\"calibration_folds\":\(options.calibrationFolds),"
+        + "\"lookback\":\(options.lookback),"
         + "\"horizon\":\(options.horizon),\"hidden\":\(options.hiddenSize),"
-        + "\"batch\":\(options.batchSize),\"windows_per_epoch\":\(options.windowsPerEpoch),"
+        + "\"batch\":\(options.batchSize),\"windows_per_epoch\":\(perEpoch),"
         + "\"predict_seconds\":\(predictSeconds)}")
   }
 }

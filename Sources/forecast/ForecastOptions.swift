@@ -93,6 +93,13 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Trainings from successive seeds; the best on validation is kept (default 1).")
   var restarts: Int?
 
+  @Option(
+    help: """
+      Blocks of the training part for the cross-fitted interval calibration, one extra \
+      network each (default 4; 0: calibrate on the validation part only).
+      """)
+  var calibrationFolds: Int?
+
   @Option(help: "Seed of initialisation, shuffles and dropout.")
   var seed: UInt64 = 42
 
@@ -128,6 +135,7 @@ struct ModelOptions: ParsableArguments {
     if let validation { o.validationLength = validation }
     if let test { o.testLength = test }
     if let restarts { o.restarts = restarts }
+    if let calibrationFolds { o.calibrationFolds = calibrationFolds }
     o.seed = seed
     o.threads = threads
     return o

@@ -17,19 +17,24 @@ extension ForecastCommand {
         Writes FILE and, beside it, FILE's name with .anomalies.csv: the ids of the injected \
         anomalous free-tier accounts (bots, shared accounts). The same arguments give the same \
         bytes on any machine and thread count.
+
+        With only --out, this is the default simulation: two years (730 days from 2024-01-01) \
+        of 2000 listeners at the start (the base grows to a few thousand), seed 42, about 16 \
+        million events in a file of roughly half a gigabyte (deflate). On a 2-core machine it \
+        takes well under a minute in a release build; --users scales time and size linearly.
         """)
 
     @Option(help: "Listeners active on the start date (more arrive as the base grows).")
-    var users: Int
+    var users: Int = 2000
 
-    @Option(help: "Days to simulate, from the start date 00:00 UTC.")
-    var days: Int
+    @Option(help: "Days to simulate, from the start date 00:00 UTC (730: two years).")
+    var days: Int = 730
 
     @Option(help: "First day, YYYY-MM-DD (UTC).")
-    var start: String
+    var start: String = "2024-01-01"
 
     @Option(help: "Seed of every random choice.")
-    var seed: UInt64 = 1
+    var seed: UInt64 = 42
 
     @Option(help: "The Avro file to write (replaced atomically).")
     var out: String

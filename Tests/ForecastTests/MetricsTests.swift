@@ -104,14 +104,17 @@ final class BaselineTests: XCTestCase {
 }
 
 final class CalibrationTests: XCTestCase {
-  func testConformalShifts_lowerEmpiricalQuantileOfResiduals() {
-    // Ten residuals y − q per level. τ = 0.1: the ⌈1⌉st smallest, −4; τ = 0.9: the 9th
-    // smallest, 7; the median is never shifted.
+  func testConformalShifts_finiteSampleQuantileOfScores() {
+    // Ten scores y − q per level, sorted −4 −2 −1 0 1 2 3 5 7 9. τ = 0.1: the ⌊11 · 0.1⌋ = 1st
+    // smallest, −4; τ = 0.9: the ⌈11 · 0.9⌉ = 10th, 9; the median is never shifted.
     let r: [Double] = [3, -4, 0, 7, 1, -2, 9, 2, 5, -1]
     XCTAssertEqual(
-      Trainer.conformalShifts(residuals: [r, r, r], quantiles: [0.1, 0.5, 0.9]), [-4, 0, 7])
-    // τ = 0.25 of 10: the 3rd smallest (−1); no residuals: no shift.
+      Trainer.conformalShifts(residuals: [r, r, r], quantiles: [0.1, 0.5, 0.9]), [-4, 0, 9])
+    // τ = 0.25 of 10: the ⌊2.75⌋ = 2nd smallest (−2); τ = 0.75: the ⌈8.25⌉ = 9th (7).
     XCTAssertEqual(
-      Trainer.conformalShifts(residuals: [r, [], []], quantiles: [0.25, 0.5, 0.75]), [-1, 0, 0])
+      Trainer.conformalShifts(residuals: [r, [], r], quantiles: [0.25, 0.5, 0.75]), [-2, 0, 7])
+    // No scores: no shift.
+    XCTAssertEqual(
+      Trainer.conformalShifts(residuals: [[], [], []], quantiles: [0.1, 0.5, 0.9]), [0, 0, 0])
   }
 }

@@ -47,9 +47,38 @@ final class TrainingTests: ScratchDirectoryTestCase {
       altered, definition: csvDefinition, options: tinyOptions(), source: "b")
     XCTAssertEqual(a.model.network.parameters.values, b.model.network.parameters.values)
     XCTAssertEqual(a.model.scalers, b.model.scalers)
+    XCTAssertEqual(a.model.intervalShifts, b.model.intervalShifts)  // cross-fitted, too
     XCTAssertEqual(a.epochs.map(\.validationLoss), b.epochs.map(\.validationLoss))
     // The test metrics do see the change: the test part is read only there.
     XCTAssertNotEqual(a.test?.score("lstm")?.overall.mae, b.test?.score("lstm")?.overall.mae)
+  }
+
+  /// A series of known noise: level 100, a weekly pattern, Gaussian noise of σ 8 (seeded).
+  /// Whatever the small network learns, the conformal shifts (cross-fitted over the training
+  /// part, level-relative, per step) bring the 80% interval near 80% on the unseen test part.
+  func testCalibration_gaussianNoiseCoverageNearNominal() throws {
+    var rng = SeededGenerator(seed: 11)
+    let values = (0..<420).map { t -> Double in
+      100 * [1.0, 1.1, 1.2, 1.1, 1.3, 0.7, 0.6][t % 7] + 8 * rng.nextStandardNormal()
+    }
+    let data = SeriesCollection(
+      kind: .csv, targetName: "value", covariateNames: [],
+      series: [TimeSeries(id: "g", start: 19_723 * 86_400, step: 86_400, values: values)])
+    var options = tinyOptions()
+    options.validationLength = 28
+    options.testLength = 140
+    options.maxEpochs = 6
+    let r = try Trainer.train(data, definition: csvDefinition, options: options, source: "g")
+    XCTAssertEqual(r.model.intervalShifts.count, 7 * 3)
+    XCTAssertEqual(r.model.intervalShifts[1], 0)  // the median is never shifted
+    let lstm = try XCTUnwrap(r.test?.score("lstm")?.overall)
+    XCTAssertEqual(lstm.coverage, 0.8, accuracy: 0.06, "test coverage \(lstm.coverage)")
+    // The tiny network's errors are wider than the noise (σ 8); the width follows what it
+    // really errs on the test part: about 2 · 1.2816 · RMSE for Gaussian errors, and never
+    // narrower than the noise's own 10%–90% band, 2 · 1.2816 · 8 ≈ 20.5.
+    XCTAssertEqual(lstm.width / (2 * 1.2816 * lstm.rmse), 1, accuracy: 0.25)
+    XCTAssertGreaterThan(lstm.width, 20.5)
+    XCTAssertTrue(r.model.intervalShifts.contains { $0 != 0 })
   }
 
   func testModelFile_sameSeedAndThreadsIsBitIdentical() throws {
@@ -157,13 +186,13 @@ final class TrainingTests: ScratchDirectoryTestCase {
     }
     // Another format version.
     var meta = try ModelFile.metadata(r, toolkitVersion: "test")
-    meta["forecast.format_version"] = "2"
-    let v2 = directory + "/v2.safetensors"
+    meta["forecast.format_version"] = "1"
+    let v2 = directory + "/v1.safetensors"
     try r.model.network.save(to: v2, metadata: meta)
     XCTAssertThrowsError(try ModelFile.load(path: v2)) {
       XCTAssertEqual(
         "\($0)",
-        "\(v2): model format version 2, but this toolkit reads version 1. Retrain the model "
+        "\(v2): model format version 1, but this toolkit reads version 2. Retrain the model "
           + "with this toolkit (forecast train).")
     }
     // Features that do not match the tensors.
@@ -192,7 +221,7 @@ final class TrainingTests: ScratchDirectoryTestCase {
         "\(path): the model forecasts csv series, but the history gives weekly-engagement. "
           + "Pass --series csv, or use a model trained on weekly-engagement.")
     }
-    XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v2.safetensors"])
+    XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v1.safetensors"])
   }
 }
 

@@ -69,6 +69,22 @@ final class ForecastPipelineTests: XCTestCase {
     XCTAssertEqual(run.status, 0, run.stderr)
   }
 
+  /// `simulate --out FILE` alone is the default two-year simulation: every other flag has a
+  /// default, shown in the help.
+  func testSimulate_defaultsNeedOnlyOut() throws {
+    let help = try forecast(["simulate", "--help"])
+    XCTAssertEqual(help.status, 0, help.stderr)
+    for shown in ["(default: 2000)", "(default: 730)", "(default: 2024-01-01)", "(default: 42)"] {
+      XCTAssertTrue(help.stdout.contains(shown), "\(shown) missing from: \(help.stdout)")
+    }
+    XCTAssertFalse(help.stdout.contains("--users <users> --days"), help.stdout)
+    // Only --out and a small size (the full default takes tens of seconds in release).
+    let run = try forecast(["simulate", "--users", "5", "--days", "9", "--out", path("d.avro")])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertTrue(run.stdout.hasPrefix(path("d.avro") + ": "), run.stdout)
+    XCTAssertEqual(try files(), ["d.avro", "d.anomalies.csv"])
+  }
+
   func testPipeline_simulateTrainEvaluatePredict() throws {
     try simulate("h.avro")
     // Series export.
@@ -200,17 +216,137 @@ final class ForecastPipelineTests: XCTestCase {
       "\(model): the model was trained with --by none, not continent.")
     // Another format version: the metadata value "1" patched to "9" in place.
     var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
-    let key = Data(#""forecast.format_version":"1""#.utf8)
+    let key = Data(#""forecast.format_version":"2""#.utf8)
     let range = try XCTUnwrap(bytes.range(of: key))
     bytes[range.upperBound - 2] = UInt8(ascii: "9")
     try bytes.write(to: URL(fileURLWithPath: path("v9.safetensors")))
     try assertRefused(
       ["predict", "--model", path("v9.safetensors"), h, "--out", path("p.csv")],
-      "\(path("v9.safetensors")): model format version 9, but this toolkit reads version 1.")
+      "\(path("v9.safetensors")): model format version 9, but this toolkit reads version 2.")
     // A --by key the events do not carry (Milestone-1 files have no subscription).
     try simulate("m1.avro", extra: ["--schema", "milestone1"])
     try assertRefused(
       ["series", path("m1.avro"), "--by", "subscription", "--out", path("s.csv")],
       "\(path("m1.avro")): no event carries a subscription")
+  }
+
+  /// Every case of the issue's bad-input list through each command that reads it: the exact
+  /// message, a non-zero exit, no output file.
+  func testBadInputSweep_everyCommandRefusesWithTheSameMessage() throws {
+    try simulate("h.avro")
+    try simulate("m1.avro", extra: ["--schema", "milestone1"])
+    let h = path("h.avro")
+    let out = ["--out", path("out.csv")]
+    let model = path("m.safetensors")
+    var trained = try forecast(["train", h, "--out", model, "--quiet"] + tiny)
+    XCTAssertEqual(trained.status, 0, trained.stderr)
+    // A model of CSV series (60 days of one series 'a').
+    var rows = "series_id,timestamp,value\n"
+    for day in 0..<60 {
+      let date = Date(timeIntervalSince1970: 1_704_067_200 + Double(day) * 86_400)
+      rows += "a,\(date.formatted(.iso8601.year().month().day())),\(10 + day % 7)\n"
+    }
+    let good = try csv("good.csv", rows)
+    let csvModel = path("csvmodel.safetensors")
+    trained = try forecast(["train", "--csv", good, "--out", csvModel, "--quiet"] + tiny)
+    XCTAssertEqual(trained.status, 0, trained.stderr)
+    // CSV problems, through every command that reads a CSV.
+    let cases: [(name: String, text: String, message: String)] = [
+      ("missing.csv", "series_id,timestamp\na,2024-01-01\n", "the header has no column 'value'"),
+      (
+        "misnamed.csv", "series_id,date,value\na,2024-01-01,1\n",
+        "column 2 of the header is 'date', expected 'timestamp'."
+      ),
+      (
+        "time.csv", "series_id,timestamp,value\na,yesterday,1\n",
+        ":2: series 'a': timestamp 'yesterday' is not ISO-8601."
+      ),
+      (
+        "dup.csv", "series_id,timestamp,value\na,2024-01-01,1\na,2024-01-01,2\n",
+        "series 'a' has timestamp 2024-01-01 twice (lines 2 and 3)"
+      ),
+      (
+        "nan.csv", "series_id,timestamp,value\na,2024-01-01,NaN\n",
+        ":2: series 'a' at 2024-01-01: value 'NaN' is not a finite number."
+      ),
+      (
+        "text.csv", "series_id,timestamp,value\na,2024-01-01,many\n",
+        ":2: series 'a' at 2024-01-01: value 'many' is not a finite number."
+      ),
+      (
+        "irregular.csv",
+        "series_id,timestamp,value\na,2024-01-01,1\na,2024-01-02,1\na,2024-01-04,1\n",
+        "series 'a' jumps from 2024-01-02 to 2024-01-04 (2 days)"
+      ),
+    ]
+    for c in cases {
+      let file = try csv(c.name, c.text)
+      try assertRefused(["train", "--csv", file, "--out", path("m2.safetensors")], c.message)
+      try assertRefused(["evaluate", "--csv", file], c.message)
+      try assertRefused(["series", "--csv", file] + out, c.message)
+      try assertRefused(["predict", "--model", csvModel, "--csv", file] + out, c.message)
+    }
+    // A history too short: the message says how long it must be.
+    let short =
+      "\(h): the history is too short: the longest series has 70 days, training needs at least "
+      + "154 (lookback 28 + horizon 14 + validation 56 + test 56). Pass a longer history, or a "
+      + "smaller --lookback or --horizon."
+    try assertRefused(["train", h, "--out", path("m2.safetensors")], short)
+    try assertRefused(["evaluate", h], short)
+    // Too short to forecast from: fewer points than the model's lookback.
+    let few = try csv(
+      "few.csv",
+      "series_id,timestamp,value\n"
+        + (1...5).map { "all,2024-01-0\($0),3\n" }.joined())
+    try assertRefused(
+      ["predict", "--model", csvModel, "--csv", few] + out,
+      "series 'all' has 5 points, fewer than the model's lookback of 7. Pass a history with at "
+        + "least 7 points per series.")
+    // A non-Avro file given as history, to every command.
+    let text = try csv("notes.avro", "this is not avro\n")
+    for arguments in [
+      ["train", text, "--out", path("m2.safetensors")], ["evaluate", text], ["series", text] + out,
+      ["predict", "--model", model, text] + out,
+    ] {
+      try assertRefused(
+        arguments,
+        "\(text): not an Avro container file (it does not start with \"Obj\\u0001\"). Pass an "
+          + "Avro object container file (.avro).")
+    }
+    // A --by key the events do not carry, to every command that builds series.
+    let m1 = path("m1.avro")
+    let absent =
+      "\(m1): no event carries a subscription (every value is unknown or empty; files written "
+      + "with the Milestone-1 schema have no continent or subscription). Choose another --by key "
+      + "or omit --by."
+    try assertRefused(["series", m1, "--by", "subscription"] + out, absent)
+    try assertRefused(
+      ["train", m1, "--by", "subscription", "--out", path("m2.safetensors")], absent)
+    try assertRefused(["evaluate", m1, "--by", "subscription"], absent)
+    // A model for another series kind, from predict and from evaluate --model-file.
+    let kind =
+      "\(model): the model forecasts daily-sessions series, not weekly-engagement. Pass --series "
+      + "daily-sessions, or train a model for weekly-engagement."
+    try assertRefused(
+      ["predict", "--model", model, h, "--series", "weekly-engagement"] + out, kind)
+    try assertRefused(
+      ["evaluate", h, "--model-file", model, "--series", "weekly-engagement"], kind)
+    // A horizon beyond the model's.
+    try assertRefused(
+      ["predict", "--model", model, h, "--horizon", "30"] + out,
+      "\(model): the model was trained for horizon 7, not 30. Pass --horizon 7 or less, or "
+        + "retrain with --horizon 30.")
+    // A model file of another format version, to predict and evaluate.
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
+    let key = Data(#""forecast.format_version":"2""#.utf8)
+    let range = try XCTUnwrap(bytes.range(of: key))
+    bytes[range.upperBound - 2] = UInt8(ascii: "1")
+    let v1 = path("v1.safetensors")
+    try bytes.write(to: URL(fileURLWithPath: v1))
+    let version =
+      "\(v1): model format version 1, but this toolkit reads version 2. Retrain the model with "
+      + "this toolkit (forecast train)."
+    try assertRefused(["predict", "--model", v1, h] + out, version)
+    try assertRefused(["evaluate", h, "--model-file", v1], version)
   }
 }

@@ -66,8 +66,9 @@ public struct ForecastModel {
   public var scalers: [String: SeriesScalers]
   /// Clamp forecasts at 0 (the training targets were all ≥ 0).
   public var nonNegative: Bool
-  /// Per quantile, the shift added to the network's output (in scaled units), calibrated on
-  /// the validation windows (`Trainer.calibrateIntervals`; 0 for the median).
+  /// Per horizon step and quantile, `[K·Q]` step major, the shift added to the network's
+  /// output in units of the window's `Trainer.calibrationScale`, calibrated on the validation
+  /// windows (`Trainer.calibrateIntervals`; 0 for the median).
   public var intervalShifts: [Double]
 
   /// The quantile levels.
@@ -93,12 +94,14 @@ public struct ForecastModel {
       let output = network.predict(input).scalars  // [B, K·Q]
       for (row, window) in chunk.enumerated() {
         let scaler = batcher.series[window.series].scaler
+        let level = Double(levels[row])
+        let d = Trainer.calibrationScale(scaler: scaler, level: level)
         var quantileRows: [[Double]] = []
         quantileRows.reserveCapacity(k)
         for step in 0..<k {
           let raw = (0..<q).map { Double(output[row * k * q + step * q + $0]) }.sorted()
           var values = (0..<q).map { j in
-            scaler.unscaled(Double(levels[row]) + raw[j] + intervalShifts[j])
+            scaler.unscaled(level + raw[j] + intervalShifts[step * q + j] * d)
           }
           values.sort()
           if nonNegative { values = values.map { max(0, $0) } }

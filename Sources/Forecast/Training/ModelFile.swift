@@ -49,7 +49,7 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
 /// metrics, options, seed, threads and toolkit version.
 public enum ModelFile {
   /// The format version this toolkit writes and reads.
-  public static let formatVersion = "1"
+  public static let formatVersion = "2"
   static let versionKey = "forecast.format_version"
 
   private static func encoder() -> JSONEncoder {
@@ -166,7 +166,7 @@ public enum ModelFile {
     let features = try decode([String].self, "forecast.features", "a list of feature names")
     let quantiles = try decode([Double].self, "forecast.quantiles", "a list of quantile levels")
     let intervalShifts = try decode(
-      [Double].self, "forecast.interval_shifts", "one interval shift per quantile")
+      [Double].self, "forecast.interval_shifts", "one interval shift per horizon step and quantile")
     guard meta["forecast.lookback"] == String(layout.lookback) else {
       throw ModelFileError.badMetadata(
         path: path, key: "forecast.lookback", expected: "\(layout.lookback), as in the layout")
@@ -182,7 +182,8 @@ public enum ModelFile {
         detail: "the features \(features) differ from the layout's \(layout.names)")
     }
     guard quantiles == options.quantiles, !quantiles.isEmpty,
-      intervalShifts.count == quantiles.count, intervalShifts.allSatisfy(\.isFinite)
+      intervalShifts.count == layout.horizon * quantiles.count,
+      intervalShifts.allSatisfy(\.isFinite)
     else {
       throw ModelFileError.badMetadata(
         path: path, key: "forecast.quantiles", expected: "\(options.quantiles)")

@@ -16,6 +16,8 @@ public struct EpochReport: Sendable, Equatable {
   public var learningRate: Double
   /// Wall-clock seconds of this epoch.
   public var seconds: Double
+  /// Training windows of this epoch (whole batches).
+  public var windows: Int
   /// True when the validation loss is the best so far (these weights are kept).
   public var improved: Bool
 }
@@ -87,6 +89,7 @@ public enum Trainer {
     if o.testLength < 0 { throw bad("test", o.testLength, "0 or more") }
     if o.threads < 1 { throw bad("threads", o.threads, "at least 1") }
     if o.restarts < 1 { throw bad("restarts", o.restarts, "at least 1") }
+    if o.calibrationFolds < 0 { throw bad("calibration-folds", o.calibrationFolds, "0 or more") }
   }
 
   /// Trains on `collection` and evaluates on its test part.
@@ -146,9 +149,11 @@ public enum Trainer {
     for p in prepared {
       scalers[p.id] = SeriesScalers(target: p.scaler, covariates: p.covariateScalers)
     }
+    let shifts = calibrate(
+      fit.network, bestEpoch: fit.bestEpoch, prepared: prepared, layout: layout, options: options)
     let model = ForecastModel(
       network: fit.network, definition: definition, layout: layout, options: options,
-      scalers: scalers, nonNegative: nonNegative, intervalShifts: fit.intervalShifts)
+      scalers: scalers, nonNegative: nonNegative, intervalShifts: shifts)
     var test: EvaluationReport?
     if options.testLength >= options.horizon {
       var scorer = Scorer(options: options, seasonalPeriod: collection.seasonalPeriod)
@@ -174,17 +179,18 @@ public enum Trainer {
       seriesUsed: eligible.map(\.id), ranges: ranges)
   }
 
+  /// Passes over the training windows an epoch may hold.
+  static let maxPassesPerEpoch = 4
+
   /// The training loop proper.
   static func fitNetwork(
     prepared: [PreparedSeries], layout: FeatureLayout, options: TrainingOptions,
-    callbacks: TrainingCallbacks
-  ) -> (
-    network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int, intervalShifts: [Double]
-  ) {
+    callbacks: TrainingCallbacks, trainingWindows: WindowList? = nil
+  ) -> (network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int) {
     BLASRuntime.threads = options.threads
     let split = options.split
     let counts = prepared.map(\.count)
-    let training = split.windows(.training, counts: counts, layout: layout)
+    let training = trainingWindows ?? split.windows(.training, counts: counts, layout: layout)
     let validation = split.windows(.validation, counts: counts, layout: layout)
     let batcher = WindowBatcher(layout: layout, series: prepared)
     var rng = SeededGenerator(seed: options.seed)
@@ -199,20 +205,10 @@ public enum Trainer {
     var schedule = ReduceOnPlateauSchedule(
       initial: options.learningRate, factor: options.plateauFactor,
       patience: options.plateauPatience, minimum: options.learningRate / 100)
-    // Validation batches, built once (they never change).
-    var validationBatches: [(input: Tensor<Float>, target: Tensor<Float>, count: Int)] = []
+    // Validation batches, built once (they never change), with each window's calibration
+    // scale (see `calibrationScale`).
     var levels: [Float] = []
-    var start = 0
-    while start < validation.count {
-      let n = min(256, validation.count - start)
-      var input = Tensor<Float>(zeros: [layout.sequenceLength, n, layout.inputSize])
-      var target: Tensor<Float>? = Tensor<Float>(zeros: [n, layout.horizon])
-      batcher.fill(
-        (start..<(start + n)).map { validation[$0] }, input: &input, targets: &target,
-        levels: &levels)
-      if let target { validationBatches.append((input, target, n)) }
-      start += n
-    }
+    let validationBatches = calibrationBatches(validation, batcher: batcher).batches
     func validationLoss(_ net: LSTMForecaster<Float>) -> Double {
       var total = 0.0
       var count = 0
@@ -223,6 +219,12 @@ public enum Trainer {
       return count == 0 ? .nan : total / Double(count)
     }
     let b = min(options.batchSize, max(1, training.count))
+    // At most `maxPassesPerEpoch` passes over the training windows per epoch (but at least 8
+    // batches): on a short history (one weekly series has ~70 windows) 4096 windows would be
+    // 60 passes, and the network would overfit inside the first epoch, before early stopping
+    // and the learning-rate schedule can see it.
+    let perEpoch = min(
+      options.windowsPerEpoch, max(8 * b, maxPassesPerEpoch * training.count))
     var input = Tensor<Float>(zeros: [layout.sequenceLength, b, layout.inputSize])
     var target: Tensor<Float>? = Tensor<Float>(zeros: [b, layout.horizon])
     // Exponential moving average of the weights (Polyak averaging): validation, early stopping
@@ -238,7 +240,7 @@ public enum Trainer {
     var reports: [EpochReport] = []
     for epoch in 1...options.maxEpochs {
       let began = Date()
-      let order = training.epochOrder(total: options.windowsPerEpoch, using: &rng)
+      let order = training.epochOrder(total: perEpoch, using: &rng)
       // The last partial batch is dropped: one shape, no reallocation.
       let batches = order.count / b
       var sum = 0.0
@@ -279,52 +281,174 @@ public enum Trainer {
       let report = EpochReport(
         epoch: epoch, maxEpochs: options.maxEpochs, trainingLoss: trainLoss,
         validationLoss: validLoss, learningRate: rate, seconds: Date().timeIntervalSince(began),
-        improved: improved)
+        windows: batches * b, improved: improved)
       reports.append(report)
       callbacks.epoch?(report)
       if bad >= options.earlyStoppingPatience || !validLoss.isFinite { break }
       optimizer.learningRate = schedule.learningRate(epoch: epoch, validationLoss: validLoss)
     }
-    let shifts = calibrateIntervals(
-      best, batches: validationBatches.map { ($0.input, $0.target) }, quantiles: options.quantiles,
-      horizon: layout.horizon)
-    return (best, reports, bestEpoch, shifts)
+    return (best, reports, bestEpoch)
   }
 
-  /// Interval calibration on the validation windows (split-conformal quantile recalibration,
-  /// as in conformalized quantile regression, Romano et al. 2019): for each quantile level τ
-  /// other than the median, the shift c_τ = the empirical τ-quantile of `y − q_τ` over the
-  /// validation targets, in the network's output units, so that a fraction τ of held-out
-  /// targets lies below `q_τ + c_τ`. Networks trained on few windows fit them too well and come
-  /// out overconfident; this corrects by what held-out data says. 0 for the median and when
-  /// there is no validation window.
+  /// Windows in batches of up to 256 with their targets, and each window's
+  /// `calibrationScale`.
+  static func calibrationBatches(_ list: WindowList, batcher: WindowBatcher) -> (
+    batches: [(input: Tensor<Float>, target: Tensor<Float>, count: Int)], scales: [Double]
+  ) {
+    let layout = batcher.layout
+    var levels: [Float] = []
+    var result: [(input: Tensor<Float>, target: Tensor<Float>, count: Int)] = []
+    var scales: [Double] = []
+    var start = 0
+    while start < list.count {
+      let n = min(256, list.count - start)
+      var input = Tensor<Float>(zeros: [layout.sequenceLength, n, layout.inputSize])
+      var target: Tensor<Float>? = Tensor<Float>(zeros: [n, layout.horizon])
+      let refs = (start..<(start + n)).map { list[$0] }
+      batcher.fill(refs, input: &input, targets: &target, levels: &levels)
+      for (ref, level) in zip(refs, levels) {
+        scales.append(
+          calibrationScale(scaler: batcher.series[ref.series].scaler, level: Double(level)))
+      }
+      if let target { result.append((input, target, n)) }
+      start += n
+    }
+    return (result, scales)
+  }
+
+  /// The conformal interval shifts of `network` (`calibrateIntervals`), from out-of-sample
+  /// scores spread over the whole training and validation history:
+  ///
+  /// - the network's own scores on the validation windows;
+  /// - cross-fitted scores on the training part: its targets with a full season behind them
+  ///   (all of it when that leaves too little) are cut by time into
+  ///   `options.calibrationFolds` blocks per series; for each block a network is trained
+  ///   (same options, the epochs the main run kept) on the training windows whose targets lie
+  ///   outside the block, and scored on the windows whose targets lie inside it.
+  ///
+  /// So the calibration set holds every season of the history (a December, the holidays), each
+  /// forecast by a model that never trained on it, while the test part is never read. The
+  /// cross-fitted networks see less data than the final one, which errs on the side of wider
+  /// intervals.
+  static func calibrate(
+    _ network: LSTMForecaster<Float>, bestEpoch: Int, prepared: [PreparedSeries],
+    layout: FeatureLayout, options: TrainingOptions
+  ) -> [Double] {
+    let split = options.split
+    let counts = prepared.map(\.count)
+    let batcher = WindowBatcher(layout: layout, series: prepared)
+    let validation = calibrationBatches(
+      split.windows(.validation, counts: counts, layout: layout), batcher: batcher)
+    var sets = [(network, validation.batches.map { ($0.input, $0.target) }, validation.scales)]
+    let folds = options.calibrationFolds
+    let k = layout.horizon
+    let t = layout.lookback
+    for fold in 0..<folds {
+      var train = WindowList()
+      var held = WindowList()
+      for (i, n) in counts.enumerated() {
+        let trainEnd = split.bounds(count: n).trainEnd
+        // Target indices first…trainEnd−1 cut into `folds` blocks [a, b). Forecast windows
+        // have a full season behind them (season_lag observed); the blocks keep to the part of
+        // the history where that holds too, when it has room for two horizons per block.
+        let seasonal = max(t, layout.seasonalLag)
+        let first = trainEnd - seasonal >= 2 * k * folds ? seasonal : t
+        let span = trainEnd - first
+        let a = first + span * fold / folds
+        let b = first + span * (fold + 1) / folds
+        // Held-out origins: every target inside [a, b); training: no target inside it.
+        held.append(series: i, origins: max(t - 1, a - 1)..<max(max(t - 1, a - 1), b - k))
+        train.append(series: i, origins: (t - 1)..<max(t - 1, a - k))
+        train.append(series: i, origins: max(t - 1, b - 1)..<max(max(t - 1, b - 1), trainEnd - k))
+      }
+      guard held.count > 0, train.count > 0 else { continue }
+      var o = options
+      o.maxEpochs = max(1, bestEpoch)
+      o.seed = options.seed &+ 1000 &+ UInt64(fold)
+      let fit = fitNetwork(
+        prepared: prepared, layout: layout, options: o, callbacks: .init(), trainingWindows: train)
+      let scored = calibrationBatches(held, batcher: batcher)
+      sets.append((fit.network, scored.batches.map { ($0.input, $0.target) }, scored.scales))
+    }
+    return calibrateIntervals(sets, quantiles: options.quantiles, horizon: k)
+  }
+
+  /// The unit of a window's conformity scores, in the network's (scaled) units: the series'
+  /// level at the origin in its own units, but never below one scale unit,
+  ///
+  ///     d = max(|center / scale + ℓ|, 1)       // = max(|level|, scale) / scale
+  ///
+  /// Errors of counts grow with their level (a December peak, a big country), so scores
+  /// divided by the level transfer across seasons and across series; a series near 0 or with
+  /// a level small beside its spread falls back to its robust scale (additive errors).
+  static func calibrationScale(scaler: SeriesScaler, level: Double) -> Double {
+    max(abs(scaler.mean / scaler.scale + level), 1)
+  }
+
+  /// Interval calibration (split-conformal quantile regression, as in conformalized quantile
+  /// regression, Romano et al. 2019, per quantile and per horizon step) on held-out windows,
+  /// each set scored by its own network: for quantile level τ (but the median) and step k, the
+  /// score of a held-out window is
+  /// `(y_k − q_τ,k) / d` with `d` its `calibrationScale`; the shift c_τ,k is the conformal
+  /// τ-quantile of those scores (`conformalShifts`), so `q_τ,k + c_τ,k · d` has a fraction τ of
+  /// held-out targets below it. Step k pools the scores of steps k ± w with the smallest w that
+  /// gives at least `minimumScores` of them (all steps when there are fewer), so a short
+  /// validation part still gives stable tails. Returns `[K·Q]`, step major; 0 without held-out
+  /// windows.
   static func calibrateIntervals(
-    _ network: LSTMForecaster<Float>, batches: [(Tensor<Float>, Tensor<Float>)],
-    quantiles: [Double], horizon: Int
+    _ sets: [(LSTMForecaster<Float>, [(Tensor<Float>, Tensor<Float>)], [Double])],
+    quantiles: [Double], horizon: Int, minimumScores: Int = 200
   ) -> [Double] {
     let q = quantiles.count
-    var residuals = [[Double]](repeating: [], count: q)
-    for (input, target) in batches {
-      let output = network.predict(input).scalars
-      let y = target.scalars
-      for row in 0..<(y.count / horizon) {
-        for step in 0..<horizon {
-          let values = (0..<q).map { Double(output[(row * horizon + step) * q + $0]) }.sorted()
-          for j in 0..<q { residuals[j].append(Double(y[row * horizon + step]) - values[j]) }
+    // scores[k][j]
+    var scores = [[[Double]]](repeating: [[Double]](repeating: [], count: q), count: horizon)
+    for (network, batches, scales) in sets {
+      var window = 0
+      for (input, target) in batches {
+        let output = network.predict(input).scalars
+        let y = target.scalars
+        for row in 0..<(y.count / horizon) {
+          let d = scales[window]
+          window += 1
+          for step in 0..<horizon {
+            let values = (0..<q).map { Double(output[(row * horizon + step) * q + $0]) }.sorted()
+            for j in 0..<q {
+              scores[step][j].append((Double(y[row * horizon + step]) - values[j]) / d)
+            }
+          }
         }
       }
     }
-    return conformalShifts(residuals: residuals, quantiles: quantiles)
+    var shifts: [Double] = []
+    shifts.reserveCapacity(horizon * q)
+    for step in 0..<horizon {
+      var w = 0
+      func pooled(_ w: Int) -> [[Double]] {
+        (0..<q).map { j in
+          (max(0, step - w)...min(horizon - 1, step + w)).flatMap { scores[$0][j] }
+        }
+      }
+      var pool = pooled(0)
+      while (pool.first?.count ?? 0) < minimumScores, w < horizon - 1 {
+        w += 1
+        pool = pooled(w)
+      }
+      shifts += conformalShifts(residuals: pool, quantiles: quantiles)
+    }
+    return shifts
   }
 
-  /// Per quantile level τ (but the median's, 0), the ⌈τ n⌉-th smallest of its n residuals
-  /// `y − q_τ` (the lower empirical τ-quantile); 0 without residuals.
+  /// Per quantile level τ (but the median's, 0), the conformal τ-quantile of its n scores
+  /// `y − q_τ`, with the finite-sample correction that makes the shifted quantile valid on
+  /// exchangeable data: the ⌈(n+1)τ⌉-th smallest for τ > 0.5 (at most the largest), the
+  /// ⌊(n+1)τ⌋-th smallest for τ < 0.5 (at least the smallest); 0 without scores.
   static func conformalShifts(residuals: [[Double]], quantiles: [Double]) -> [Double] {
     let median = quantiles.indices.min { abs(quantiles[$0] - 0.5) < abs(quantiles[$1] - 0.5) } ?? 0
     return quantiles.indices.map { j -> Double in
       guard j != median, !residuals[j].isEmpty else { return 0 }
       let sorted = residuals[j].sorted()
-      let rank = Int((quantiles[j] * Double(sorted.count)).rounded(.up))
+      let position = Double(sorted.count + 1) * quantiles[j]
+      let rank = Int(quantiles[j] > 0.5 ? position.rounded(.up) : position.rounded(.down))
       return sorted[min(sorted.count, max(1, rank)) - 1]
     }
   }
