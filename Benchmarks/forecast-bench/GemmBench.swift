@@ -168,12 +168,12 @@ enum GemmBench {
     var entry = environ
     while let pointer = entry.pointee {
       let line = String(cString: pointer)
-      if !line.hasPrefix("OPENBLAS_CORETYPE=") && !line.hasPrefix(onlyVariable + "=") {
+      if !line.hasPrefix(BLASKernels.pinVariable + "=") && !line.hasPrefix(onlyVariable + "=") {
         environment.append(line)
       }
       entry += 1
     }
-    environment += ["OPENBLAS_CORETYPE=\(coreType)", "\(onlyVariable)=\(only)"]
+    environment += ["\(BLASKernels.pinVariable)=\(coreType)", "\(onlyVariable)=\(only)"]
     let arguments = ["/proc/self/exe", "gemm"]
     let cArguments = arguments.map { strdup($0) } + [nil]
     let cEnvironment = environment.map { strdup($0) } + [nil]

@@ -4,64 +4,94 @@ import Glibc
 
 /// Picks OpenBLAS's fastest kernels for this CPU without the user doing anything.
 ///
-/// An OpenBLAS that does not recognise an AVX-512 CPU (a release older than the CPU) falls back
-/// to its Haswell kernels; the SkylakeX kernels run large SGEMMs about twice as fast there
-/// (2048³ with two threads on this machine: Haswell 238, SkylakeX 450–460 GFLOP/s). OpenBLAS
-/// reads `OPENBLAS_CORETYPE` once, in its library constructor, before `main`, so the variable
-/// cannot simply be set from `main`: instead the executable re-executes itself once
-/// (`execv("/proc/self/exe")`, about a millisecond) with it set, and the re-executed process
-/// removes it again so its own children start from the user's environment. That happens only
-/// when all of these hold:
+/// OpenBLAS reads `OPENBLAS_CORETYPE` once, in its library constructor, before `main`, so the
+/// kernel family cannot be changed from `main`: instead the executable re-executes itself once
+/// (`execv("/proc/self/exe")`, about a millisecond) with the variable set, and the re-executed
+/// process puts the variable back as it found it, so its own children start from the user's
+/// environment. The SkylakeX kernels run large SGEMMs about twice as fast as the Haswell ones on
+/// an AVX-512 CPU (2048³ with two threads on this machine: Haswell 238, SkylakeX 450–460
+/// GFLOP/s).
 ///
-/// - the user has not set `OPENBLAS_CORETYPE` (their choice always wins, even `Haswell`);
-/// - the kernel reports every AVX-512 subset the SkylakeX kernels use (`avx512f`, `avx512cd`,
-///   `avx512bw`, `avx512dq`, `avx512vl` in `/proc/cpuinfo`, which lists only what the OS enabled)
-///   on every processor, so a kernel the CPU cannot run is never chosen;
-/// - OpenBLAS did not already pick an AVX-512 kernel family by itself (Debian 12's 0.3.21 picks
-///   `Cooperlake`, which uses the SkylakeX SGEMM kernels, for this machine's AMD EPYC).
+/// The decision (`reexecCoreType`):
+///
+/// - `FORECAST_BLAS_CORETYPE=NAME` is the toolkit's own pin and is honoured exactly (e.g.
+///   `Haswell` to compare kernels, or for bit-identical results across CPUs), except that an
+///   AVX-512 family is never forced onto a CPU without AVX-512.
+/// - Otherwise, on a CPU whose kernel reports every AVX-512 subset the SkylakeX kernels use
+///   (`avx512f`, `avx512cd`, `avx512bw`, `avx512dq`, `avx512vl` on every processor in
+///   `/proc/cpuinfo`, which lists only what the OS enabled), a loaded family without AVX-512 is
+///   replaced by SkylakeX. That includes a machine-wide `OPENBLAS_CORETYPE=Haswell`, as some
+///   images set for every program (this machine's does): a setting made for software that must
+///   run anywhere should not halve the speed of a toolkit that checks what the CPU can run.
+/// - A CPU without those flags keeps whatever OpenBLAS chose, so a kernel the CPU cannot run is
+///   never selected; a family that already uses AVX-512 (Debian 12's 0.3.21 picks `Cooperlake`
+///   for this machine's AMD EPYC when nothing is set) is kept.
 public enum BLASKernels {
-  /// The environment variable that marks the re-executed process, so it never loops.
+  /// The environment variable that marks the re-executed process (so it never loops) and
+  /// carries the user's own `OPENBLAS_CORETYPE` (`=VALUE`, or empty when it was unset).
   static let reexecMarker = "FORECAST_BLAS_REEXEC"
+
+  /// The toolkit's own kernel pin, honoured exactly (see the type's documentation).
+  public static let pinVariable = "FORECAST_BLAS_CORETYPE"
 
   /// The AVX-512 subsets OpenBLAS's SkylakeX kernels need.
   static let requiredFlags: Set<Substring> = [
     "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl",
   ]
 
-  /// The kernel families that already use AVX-512.
+  /// The kernel families that use AVX-512.
   static let avx512Families: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
 
-  /// Re-executes the current process with `OPENBLAS_CORETYPE=SkylakeX` when that is safe and
-  /// faster (see the type's documentation); otherwise returns at once. Call it first in `main`.
+  /// Re-executes the current process with faster OpenBLAS kernels when that is safe (see the
+  /// type's documentation); otherwise returns at once. Call it first in `main`.
   public static func selectFastest() {
-    if getenv(reexecMarker) != nil {
-      // OpenBLAS has read the variable: give the environment back as the user set it, so child
-      // processes decide for themselves (and a user's own OPENBLAS_CORETYPE stays recognisable).
+    if let marker = getenv(reexecMarker) {
+      // OpenBLAS has read the variable: give the environment back as the user had it.
+      let saved = String(cString: marker)
+      if saved.hasPrefix("=") {
+        setenv("OPENBLAS_CORETYPE", String(saved.dropFirst()), 1)
+      } else {
+        unsetenv("OPENBLAS_CORETYPE")
+      }
       unsetenv(reexecMarker)
-      unsetenv("OPENBLAS_CORETYPE")
       return
     }
+    let environmentCoreType = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
     guard
-      shouldReexecute(
-        userCoreType: getenv("OPENBLAS_CORETYPE").map { String(cString: $0) },
+      let coreType = reexecCoreType(
+        pinnedCoreType: getenv(pinVariable).map { String(cString: $0) },
         cpuRunsSkylakeX: cpuRunsSkylakeXKernels(), loadedCoreName: BLASRuntime.coreName)
     else { return }
-    setenv("OPENBLAS_CORETYPE", "SkylakeX", 1)
-    setenv(reexecMarker, "1", 1)
+    setenv("OPENBLAS_CORETYPE", coreType, 1)
+    setenv(reexecMarker, environmentCoreType.map { "=" + $0 } ?? "", 1)
     execv("/proc/self/exe", CommandLine.unsafeArgv)
     // execv returns only on failure: carry on with the kernels already loaded.
-    unsetenv("OPENBLAS_CORETYPE")
+    if let environmentCoreType {
+      setenv("OPENBLAS_CORETYPE", environmentCoreType, 1)
+    } else {
+      unsetenv("OPENBLAS_CORETYPE")
+    }
     unsetenv(reexecMarker)
   }
 
-  /// Whether to re-execute with the SkylakeX kernels: only when the user set no
-  /// `OPENBLAS_CORETYPE` (even an empty one counts as set), the CPU runs them, and OpenBLAS did
-  /// not already load an AVX-512 kernel family.
-  package static func shouldReexecute(
-    userCoreType: String?, cpuRunsSkylakeX: Bool, loadedCoreName: String
-  ) -> Bool {
-    userCoreType == nil && cpuRunsSkylakeX
-      && !avx512Families.contains(loadedCoreName.lowercased())
+  /// The kernel family to re-execute with, or `nil` to keep the loaded one.
+  ///
+  /// - Parameters:
+  ///   - pinnedCoreType: `FORECAST_BLAS_CORETYPE`, if set (empty counts as unset).
+  ///   - cpuRunsSkylakeX: whether the CPU and OS run the SkylakeX kernels.
+  ///   - loadedCoreName: the family OpenBLAS loaded (`openblas_get_corename()`).
+  /// - Returns: the `OPENBLAS_CORETYPE` value to re-execute with, or `nil`.
+  package static func reexecCoreType(
+    pinnedCoreType: String?, cpuRunsSkylakeX: Bool, loadedCoreName: String
+  ) -> String? {
+    let loaded = loadedCoreName.lowercased()
+    if let pin = pinnedCoreType, !pin.isEmpty {
+      if loaded == pin.lowercased() { return nil }
+      if avx512Families.contains(pin.lowercased()) && !cpuRunsSkylakeX { return nil }
+      return pin
+    }
+    guard cpuRunsSkylakeX, !avx512Families.contains(loaded) else { return nil }
+    return "SkylakeX"
   }
 
   /// Whether `cpuinfoPath` (`/proc/cpuinfo`) lists every AVX-512 subset the SkylakeX kernels use

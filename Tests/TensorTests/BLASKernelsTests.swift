@@ -50,25 +50,43 @@ final class BLASKernelsTests: XCTestCase {
     XCTAssertFalse(BLASKernels.cpuRunsSkylakeXKernels(cpuinfoPath: try fakeCpuinfo("")))
   }
 
-  func testReexecute_onlyWithoutTheUsersVariableOnACapableCPUWithSlowerKernels() {
-    XCTAssertTrue(
-      BLASKernels.shouldReexecute(
-        userCoreType: nil, cpuRunsSkylakeX: true, loadedCoreName: "Haswell"))
-    // The user's choice always wins, even an empty or slower one.
-    for userValue in ["Haswell", "SkylakeX", ""] {
-      XCTAssertFalse(
-        BLASKernels.shouldReexecute(
-          userCoreType: userValue, cpuRunsSkylakeX: true, loadedCoreName: "Haswell"))
+  func testReexecute_upgradesSlowerFamiliesOnlyOnACapableCPU() {
+    // An AVX-512 CPU on Haswell kernels (a machine-wide OPENBLAS_CORETYPE=Haswell, or an
+    // OpenBLAS that does not know the CPU) gets SkylakeX.
+    for loaded in ["Haswell", "Zen", "Sandybridge"] {
+      XCTAssertEqual(
+        BLASKernels.reexecCoreType(
+          pinnedCoreType: nil, cpuRunsSkylakeX: true, loadedCoreName: loaded), "SkylakeX")
     }
     // A CPU without AVX-512 never gets the SkylakeX kernels.
-    XCTAssertFalse(
-      BLASKernels.shouldReexecute(userCoreType: nil, cpuRunsSkylakeX: false, loadedCoreName: "Zen"))
+    XCTAssertNil(
+      BLASKernels.reexecCoreType(pinnedCoreType: nil, cpuRunsSkylakeX: false, loadedCoreName: "Zen")
+    )
     // OpenBLAS already chose an AVX-512 family (this machine's 0.3.21 picks Cooperlake).
     for family in ["SkylakeX", "Cooperlake", "SapphireRapids"] {
-      XCTAssertFalse(
-        BLASKernels.shouldReexecute(
-          userCoreType: nil, cpuRunsSkylakeX: true, loadedCoreName: family))
+      XCTAssertNil(
+        BLASKernels.reexecCoreType(
+          pinnedCoreType: nil, cpuRunsSkylakeX: true, loadedCoreName: family))
     }
+  }
+
+  func testReexecute_theToolkitsPinIsHonouredButNeverBeyondTheCPU() {
+    XCTAssertEqual(
+      BLASKernels.reexecCoreType(
+        pinnedCoreType: "Haswell", cpuRunsSkylakeX: true, loadedCoreName: "Cooperlake"),
+      "Haswell")
+    // Already loaded (case-insensitive): nothing to do.
+    XCTAssertNil(
+      BLASKernels.reexecCoreType(
+        pinnedCoreType: "haswell", cpuRunsSkylakeX: true, loadedCoreName: "Haswell"))
+    // An AVX-512 family is never forced onto a CPU without AVX-512.
+    XCTAssertNil(
+      BLASKernels.reexecCoreType(
+        pinnedCoreType: "SkylakeX", cpuRunsSkylakeX: false, loadedCoreName: "Haswell"))
+    // An empty pin counts as unset.
+    XCTAssertEqual(
+      BLASKernels.reexecCoreType(
+        pinnedCoreType: "", cpuRunsSkylakeX: true, loadedCoreName: "Haswell"), "SkylakeX")
   }
 
   func testRuntime_reportsAKernelFamilyAndThreads() {
