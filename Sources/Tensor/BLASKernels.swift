@@ -42,6 +42,12 @@ public enum BLASKernels {
   /// The kernel families that use AVX-512.
   static let avx512Families: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
 
+  /// Whether the kernel family OpenBLAS loaded uses AVX-512 (SkylakeX, Cooperlake,
+  /// SapphireRapids).
+  public static var loadedFamilyUsesAVX512: Bool {
+    avx512Families.contains(BLASRuntime.coreName.lowercased())
+  }
+
   /// Re-executes the current process with faster OpenBLAS kernels when that is safe (see the
   /// type's documentation); otherwise returns at once. Call it first in `main`.
   public static func selectFastest() {

@@ -19,10 +19,13 @@ enum SmallGemm {
   static let mBlock = 128
 
   /// Whether this kernel beats OpenBLAS at every size: with AVX-512 (8 × 32 tiles) it runs the
-  /// large LSTM shapes at 160–200 GFLOP/s per core where OpenBLAS's Haswell kernels (which an
-  /// `OPENBLAS_CORETYPE=Haswell` environment forces) reach about 115.
+  /// large LSTM shapes at 160–200 GFLOP/s per core, where OpenBLAS's Haswell kernels reach about
+  /// 115; but OpenBLAS's AVX-512 kernels (which `BLASKernels.selectFastest()` loads on such a
+  /// CPU) reach 450 GFLOP/s on two threads at the large shapes, so then the large products go
+  /// back to OpenBLAS (measured on config (d) of `forecast-bench lstm`, inference 373 → see the
+  /// LSTM landing page).
   #if LSTM_AVX512
-  static let handlesAllSizes = true
+  static let handlesAllSizes = !BLASKernels.loadedFamilyUsesAVX512
   #else
   static let handlesAllSizes = false
   #endif
