@@ -310,7 +310,7 @@ final class ForecastPipelineTests: XCTestCase {
     ] {
       try assertRefused(
         arguments,
-        "\(text): not an Avro container file (it does not start with \"Obj\\u0001\"). Pass an "
+        "\(text): not an Avro container file (Avro files start with the bytes O, b, j, 0x01). Pass an "
           + "Avro object container file (.avro).")
     }
     // A --by key the events do not carry, to every command that builds series.

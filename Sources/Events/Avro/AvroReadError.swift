@@ -93,7 +93,7 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
       return "\(path): the file is empty, not an Avro container file. Check that it was written "
         + "completely, or pass the right file."
     case .notAvro(let path):
-      return "\(path): not an Avro container file (it does not start with \"Obj\\u0001\"). "
+      return "\(path): not an Avro container file (Avro files start with the bytes O, b, j, 0x01). "
         + "Pass an Avro object container file (.avro)."
     case .unsupportedVersion(let path, let version):
       return "\(path): Avro container version \(version) is not supported (only version 1 is). "
