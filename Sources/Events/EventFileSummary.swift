@@ -157,28 +157,19 @@ public struct EventFileSummary: Sendable {
 
 /// `2024-01-01T00:00:00.000Z` for Unix epoch milliseconds (proleptic Gregorian, UTC).
 public func isoTimestamp(_ milliseconds: Int64) -> String {
-  let ms = Int64(((milliseconds % 1000) + 1000) % 1000)
-  let seconds = (milliseconds - ms) / 1000
+  let ms = Int(((milliseconds % 1000) + 1000) % 1000)
+  let seconds = (milliseconds - Int64(ms)) / 1000
   var days = seconds / 86_400
-  var rest = seconds - days * 86_400
+  var rest = Int(seconds - days * 86_400)
   if rest < 0 {
     rest += 86_400
     days -= 1
   }
-  // Howard Hinnant's civil_from_days.
-  let z = days + 719_468
-  let era = (z >= 0 ? z : z - 146_096) / 146_097
-  let doe = z - era * 146_097
-  let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-  let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-  let mp = (5 * doy + 2) / 153
-  let d = doy - (153 * mp + 2) / 5 + 1
-  let m = mp < 10 ? mp + 3 : mp - 9
-  let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-  func pad(_ v: Int64, _ width: Int) -> String {
+  func pad(_ v: Int, _ width: Int) -> String {
     let s = String(v)
     return String(repeating: "0", count: max(0, width - s.count)) + s
   }
-  return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2))"
-    + ":\(pad(rest % 60, 2)).\(pad(ms, 3))Z"
+  let date = CivilDate(daysSinceEpoch: Int(days))
+  return "\(date)T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))."
+    + "\(pad(ms, 3))Z"
 }

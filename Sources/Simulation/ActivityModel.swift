@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// When listeners listen: the rate functions of the simulation, in the listener's local time.

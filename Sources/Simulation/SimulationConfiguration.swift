@@ -1,3 +1,5 @@
+import Events
+
 /// What to simulate. Same configuration, catalogue and gazetteer: the same events, in the same
 /// order, for any `threads`.
 public struct SimulationConfiguration: Sendable, Equatable {
