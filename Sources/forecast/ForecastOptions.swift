@@ -174,6 +174,10 @@ final class ProgressDisplay {
       fold: { [self] fold, folds in
         if !quiet { printError("fold \(fold)/\(folds)") }
         epochSeconds = []
+      },
+      member: { [self] member, members in
+        if !quiet { printError("ensemble member \(member)/\(members)") }
+        epochSeconds = []
       })
   }
 

@@ -30,15 +30,18 @@ public struct TrainingCallbacks {
   public var epoch: ((EpochReport) -> Void)?
   /// Before a backtest fold trains: fold (1-based) and folds.
   public var fold: ((Int, Int) -> Void)?
+  /// Before an ensemble member trains: member (1-based) and members.
+  public var member: ((Int, Int) -> Void)?
 
   /// Callbacks; nil ones are skipped.
   public init(
     batch: ((Int, Int, Int, Double) -> Void)? = nil, epoch: ((EpochReport) -> Void)? = nil,
-    fold: ((Int, Int) -> Void)? = nil
+    fold: ((Int, Int) -> Void)? = nil, member: ((Int, Int) -> Void)? = nil
   ) {
     self.batch = batch
     self.epoch = epoch
     self.fold = fold
+    self.member = member
   }
 }
 
@@ -144,6 +147,7 @@ public enum Trainer {
     // (member 0's is the seed itself), each with its own restarts, all on the same split.
     var members: [(network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int)] = []
     for member in 0..<options.ensemble {
+      if options.ensemble > 1 { callbacks.member?(member + 1, options.ensemble) }
       var memberOptions = options
       memberOptions.seed = Trainer.memberSeed(options.seed, member: member)
       var fit = fitNetwork(
