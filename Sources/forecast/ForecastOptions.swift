@@ -95,6 +95,13 @@ struct ModelOptions: ParsableArguments {
 
   @Option(
     help: """
+      Networks in the deep ensemble (seeds derived from --seed); forecasts average their \
+      quantiles (default 3).
+      """)
+  var ensemble: Int?
+
+  @Option(
+    help: """
       Blocks of the training part for the cross-fitted interval calibration, one extra \
       network each (default 4; 0: calibrate on the validation part only).
       """)
@@ -135,6 +142,7 @@ struct ModelOptions: ParsableArguments {
     if let validation { o.validationLength = validation }
     if let test { o.testLength = test }
     if let restarts { o.restarts = restarts }
+    if let ensemble { o.ensemble = ensemble }
     if let calibrationFolds { o.calibrationFolds = calibrationFolds }
     o.seed = seed
     o.threads = threads
@@ -165,6 +173,10 @@ final class ProgressDisplay {
       epoch: { [self] report in drawEpoch(report) },
       fold: { [self] fold, folds in
         if !quiet { printError("fold \(fold)/\(folds)") }
+        epochSeconds = []
+      },
+      member: { [self] member, members in
+        if !quiet { printError("ensemble member \(member)/\(members)") }
         epochSeconds = []
       })
   }

@@ -25,13 +25,13 @@ let csvDefinition = SeriesDefinition(
   kind: .csv, calendar: nil, splitKey: nil, sessionGapMinutes: nil, targetName: "value",
   covariateNames: [], step: 86_400)
 
-/// Tiny options: debug-mode tests train in well under a second.
-func tinyOptions(seed: UInt64 = 5) -> TrainingOptions {
+/// Tiny options: debug-mode tests train in well under a second (one network unless
+/// `ensemble` says otherwise).
+func tinyOptions(seed: UInt64 = 5, ensemble: Int = 1) -> TrainingOptions {
   TrainingOptions(
     lookback: 14, horizon: 7, hiddenSize: 8, batchSize: 16, maxEpochs: 4,
     earlyStoppingPatience: 2, learningRate: 1e-2, windowsPerEpoch: 128, validationLength: 14,
-    testLength: 14,
-    seed: seed)
+    testLength: 14, ensemble: ensemble, seed: seed)
 }
 
 final class TrainingTests: ScratchDirectoryTestCase {
@@ -86,13 +86,54 @@ final class TrainingTests: ScratchDirectoryTestCase {
     var files: [Data] = []
     for (i, seed) in [5, 5, 6].enumerated() {
       let r = try Trainer.train(
-        data, definition: csvDefinition, options: tinyOptions(seed: UInt64(seed)), source: "x")
+        data, definition: csvDefinition, options: tinyOptions(seed: UInt64(seed), ensemble: 2),
+        source: "x")
       let path = directory + "/m\(i).safetensors"
       try ModelFile.save(r, to: path, toolkitVersion: "test")
       files.append(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
     XCTAssertEqual(files[0], files[1])
     XCTAssertNotEqual(files[0], files[2])
+  }
+
+  /// The ensemble's output is the per-step, per-quantile mean of its members' sorted outputs,
+  /// exactly; its forecasts are those of that mean.
+  func testEnsemble_outputIsTheExactAverageOfItsMembers() throws {
+    let data = weeklyPatternSeries(count: 100)
+    let r = try Trainer.train(
+      data, definition: csvDefinition, options: tinyOptions(ensemble: 2), source: "x")
+    XCTAssertEqual(r.model.networks.count, 2)
+    XCTAssertEqual(r.memberBestEpochs.count, 2)
+    XCTAssertNotEqual(r.model.networks[0].parameters.values, r.model.networks[1].parameters.values)
+    var rng = SeededGenerator(seed: 9)
+    let t = r.model.layout.sequenceLength
+    let i = r.model.layout.inputSize
+    let input = Tensor<Float>(
+      shape: [t, 5, i], scalars: (0..<(t * 5 * i)).map { _ in Float(rng.nextStandardNormal()) })
+    let q = 3
+    let k = 7
+    let members = r.model.networks.map { $0.predict(input).scalars }
+    var expected: [Double] = []
+    for start in stride(from: 0, to: 5 * k * q, by: q) {
+      let a = members[0][start..<(start + q)].map(Double.init).sorted()
+      let b = members[1][start..<(start + q)].map(Double.init).sorted()
+      expected += (0..<q).map { (a[$0] + b[$0]) / 2 }.sorted()
+    }
+    let combined = ForecastModel.combinedOutput(r.model.networks, input: input, horizon: k, q: q)
+    XCTAssertEqual(combined, expected)
+    // One member: its own sorted output.
+    let single = ForecastModel.combinedOutput([r.model.networks[1]], input: input, horizon: k, q: q)
+    var own: [Double] = []
+    for start in stride(from: 0, to: 5 * k * q, by: q) {
+      own += members[1][start..<(start + q)].map(Double.init).sorted()
+    }
+    XCTAssertEqual(single, own)
+    // A model of member 0 alone forecasts otherwise than the ensemble.
+    var alone = r.model
+    alone.networks = [r.model.networks[0]]
+    XCTAssertNotEqual(
+      try alone.forecast(data, source: "m").forecasts,
+      try r.model.forecast(data, source: "m").forecasts)
   }
 
   func testEarlyStopping_restoresTheBestEpochsWeights() throws {
@@ -165,11 +206,21 @@ final class TrainingTests: ScratchDirectoryTestCase {
 
   func testModelFile_roundTripAndRefusals() throws {
     let data = weeklyPatternSeries(count: 100)
-    let r = try Trainer.train(data, definition: csvDefinition, options: tinyOptions(), source: "x")
+    let r = try Trainer.train(
+      data, definition: csvDefinition, options: tinyOptions(ensemble: 3), source: "x")
     let path = directory + "/m.safetensors"
     try ModelFile.save(r, to: path, toolkitVersion: "test")
     let loaded = try ModelFile.load(path: path)
-    XCTAssertEqual(loaded.model.network.parameters.values, r.model.network.parameters.values)
+    XCTAssertEqual(r.model.networks.count, 3)
+    XCTAssertEqual(
+      loaded.model.networks.map(\.parameters.values), r.model.networks.map(\.parameters.values))
+    XCTAssertEqual(loaded.metadata["forecast.ensemble"], #"["","member1.","member2."]"#)
+    // Member 0 keeps the PyTorch names; the others are prefixed.
+    let names = try loadSafeTensors(path: path, as: Float.self).tensors.keys
+    XCTAssertTrue(names.contains("lstm.weight_ih_l0"))
+    XCTAssertTrue(names.contains("head.bias"))
+    XCTAssertTrue(names.contains("member2.lstm.weight_hh_l0"))
+    XCTAssertEqual(names.count, 3 * 6)
     XCTAssertEqual(loaded.model.layout, r.model.layout)
     XCTAssertEqual(
       try loaded.model.forecast(data, source: path).forecasts,
@@ -186,13 +237,15 @@ final class TrainingTests: ScratchDirectoryTestCase {
     }
     // Another format version.
     var meta = try ModelFile.metadata(r, toolkitVersion: "test")
-    meta["forecast.format_version"] = "1"
-    let v2 = directory + "/v1.safetensors"
+    // A format-2 file: one network under the PyTorch names, no ensemble.
+    meta["forecast.format_version"] = "2"
+    meta["forecast.ensemble"] = nil
+    let v2 = directory + "/v2.safetensors"
     try r.model.network.save(to: v2, metadata: meta)
     XCTAssertThrowsError(try ModelFile.load(path: v2)) {
       XCTAssertEqual(
         "\($0)",
-        "\(v2): model format version 1, but this toolkit reads version 2. Retrain the model "
+        "\(v2): model format version 2, but this toolkit reads version 3. Retrain the model "
           + "with this toolkit (forecast train).")
     }
     // Features that do not match the tensors.
@@ -203,7 +256,7 @@ final class TrainingTests: ScratchDirectoryTestCase {
     meta["forecast.features"] = String(
       decoding: try JSONEncoder().encode(layout.names), as: UTF8.self)
     let bad = directory + "/bad.safetensors"
-    try r.model.network.save(to: bad, metadata: meta)
+    try ModelFile.write(r.model.networks, metadata: meta, to: bad)
     XCTAssertThrowsError(try ModelFile.load(path: bad)) {
       XCTAssertEqual(
         "\($0)",
@@ -221,7 +274,7 @@ final class TrainingTests: ScratchDirectoryTestCase {
         "\(path): the model forecasts csv series, but the history gives weekly-engagement. "
           + "Pass --series csv, or use a model trained on weekly-engagement.")
     }
-    XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v1.safetensors"])
+    XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v2.safetensors"])
   }
 }
 

@@ -57,7 +57,7 @@ final class ForecastPipelineTests: XCTestCase {
   /// Flags that keep training tiny in debug builds.
   private let tiny = [
     "--lookback", "7", "--horizon", "7", "--validation", "14", "--test", "14", "--epochs", "2",
-    "--hidden-size", "8", "--windows-per-epoch", "64",
+    "--hidden-size", "8", "--windows-per-epoch", "64", "--ensemble", "2",
   ]
 
   private func simulate(_ name: String, extra: [String] = []) throws {
@@ -216,13 +216,13 @@ final class ForecastPipelineTests: XCTestCase {
       "\(model): the model was trained with --by none, not continent.")
     // Another format version: the metadata value "1" patched to "9" in place.
     var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
-    let key = Data(#""forecast.format_version":"2""#.utf8)
+    let key = Data(#""forecast.format_version":"3""#.utf8)
     let range = try XCTUnwrap(bytes.range(of: key))
     bytes[range.upperBound - 2] = UInt8(ascii: "9")
     try bytes.write(to: URL(fileURLWithPath: path("v9.safetensors")))
     try assertRefused(
       ["predict", "--model", path("v9.safetensors"), h, "--out", path("p.csv")],
-      "\(path("v9.safetensors")): model format version 9, but this toolkit reads version 2.")
+      "\(path("v9.safetensors")): model format version 9, but this toolkit reads version 3.")
     // A --by key the events do not carry (Milestone-1 files have no subscription).
     try simulate("m1.avro", extra: ["--schema", "milestone1"])
     try assertRefused(
@@ -338,13 +338,13 @@ final class ForecastPipelineTests: XCTestCase {
         + "retrain with --horizon 30.")
     // A model file of another format version, to predict and evaluate.
     var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
-    let key = Data(#""forecast.format_version":"2""#.utf8)
+    let key = Data(#""forecast.format_version":"3""#.utf8)
     let range = try XCTUnwrap(bytes.range(of: key))
     bytes[range.upperBound - 2] = UInt8(ascii: "1")
     let v1 = path("v1.safetensors")
     try bytes.write(to: URL(fileURLWithPath: v1))
     let version =
-      "\(v1): model format version 1, but this toolkit reads version 2. Retrain the model with "
+      "\(v1): model format version 1, but this toolkit reads version 3. Retrain the model with "
       + "this toolkit (forecast train)."
     try assertRefused(["predict", "--model", v1, h] + out, version)
     try assertRefused(["evaluate", h, "--model-file", v1], version)

@@ -6,17 +6,23 @@ public enum TrainingSummary {
   public static func text(_ result: TrainingResult, collection: SeriesCollection) -> String {
     let o = result.model.options
     let unit = Trainer.unitName(collection.step)
-    let seconds = result.epochs.map(\.seconds)
+    let seconds = result.memberEpochs.flatMap { $0.map(\.seconds) }
     let perEpoch = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)
+    let kept = result.memberBestEpochs.map(String.init).joined(separator: ", ")
     var lines = [
       "series: \(collection.kind.rawValue), \(result.seriesUsed.count) of "
         + "\(collection.series.count) series used, \(collection.series.map(\.count).max() ?? 0) "
         + "\(unit)s at most",
       "model: lookback \(o.lookback), horizon \(o.horizon), hidden \(o.hiddenSize), "
         + "layers \(o.layerCount), quantiles \(o.quantiles.map { "\($0)" }.joined(separator: ","))",
-      "trained \(result.epochs.count) epochs (\(fmt(perEpoch, 2)) s per epoch); kept epoch "
-        + "\(result.bestEpoch), validation pinball "
-        + fmt(result.epochs.first { $0.epoch == result.bestEpoch }?.validationLoss ?? .nan, 4),
+      result.memberEpochs.count > 1
+        ? "trained an ensemble of \(result.memberEpochs.count) networks, "
+          + "\(seconds.count) epochs in all (\(fmt(perEpoch, 2)) s per epoch); kept epochs "
+          + "\(kept); member 0's validation pinball "
+          + fmt(result.epochs.first { $0.epoch == result.bestEpoch }?.validationLoss ?? .nan, 4)
+        : "trained \(result.epochs.count) epochs (\(fmt(perEpoch, 2)) s per epoch); kept epoch "
+          + "\(result.bestEpoch), validation pinball "
+          + fmt(result.epochs.first { $0.epoch == result.bestEpoch }?.validationLoss ?? .nan, 4),
     ]
     if let test = result.test {
       lines.append(

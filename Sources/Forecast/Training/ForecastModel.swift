@@ -54,8 +54,11 @@ public struct SeriesForecast: Sendable, Equatable {
 
 /// A trained model: the network and everything needed to forecast with it.
 public struct ForecastModel {
-  /// The LSTM and its dense head, outputs `[B, K·Q]` (k major, q minor).
-  public var network: LSTMForecaster<Float>
+  /// The ensemble members: each an LSTM and its dense head, outputs `[B, K·Q]` (k major,
+  /// q minor); forecasts average their sorted quantiles (`combinedOutput`).
+  public var networks: [LSTMForecaster<Float>]
+  /// Member 0.
+  public var network: LSTMForecaster<Float> { networks[0] }
   /// What the series are.
   public var definition: SeriesDefinition
   /// The input layout.
@@ -74,6 +77,51 @@ public struct ForecastModel {
   /// The quantile levels.
   public var quantiles: [Double] { options.quantiles }
 
+  /// A model from its parts.
+  /// - Precondition: at least one network.
+  public init(
+    networks: [LSTMForecaster<Float>], definition: SeriesDefinition, layout: FeatureLayout,
+    options: TrainingOptions, scalers: [String: SeriesScalers], nonNegative: Bool,
+    intervalShifts: [Double]
+  ) {
+    precondition(!networks.isEmpty, "ForecastModel: expected at least one network, got 0")
+    self.networks = networks
+    self.definition = definition
+    self.layout = layout
+    self.options = options
+    self.scalers = scalers
+    self.nonNegative = nonNegative
+    self.intervalShifts = intervalShifts
+  }
+
+  /// The ensemble's raw output for `input` `[T, B, I]`, `[B·K·Q]` (row, step, quantile): each
+  /// member's Q outputs per step sorted ascending, then averaged over the members per step and
+  /// quantile (summed in member order in `Double`, divided by the member count), then sorted
+  /// again. With one member it is that member's sorted output.
+  static func combinedOutput(
+    _ networks: [LSTMForecaster<Float>], input: Tensor<Float>, horizon k: Int, q: Int
+  ) -> [Double] {
+    var sum: [Double] = []
+    for network in networks {
+      let output = network.predict(input).scalars
+      if sum.isEmpty { sum = [Double](repeating: 0, count: output.count) }
+      precondition(
+        output.count == sum.count,
+        "ForecastModel.combinedOutput: expected \(sum.count) outputs per member, got \(output.count)"
+      )
+      for start in stride(from: 0, to: output.count, by: q) {
+        let sorted = output[start..<(start + q)].map(Double.init).sorted()
+        for j in 0..<q { sum[start + j] += sorted[j] }
+      }
+    }
+    let n = Double(networks.count)
+    for start in stride(from: 0, to: sum.count, by: q) {
+      let mean = sum[start..<(start + q)].map { $0 / n }.sorted()
+      for j in 0..<q { sum[start + j] = mean[j] }
+    }
+    return sum
+  }
+
   /// Forecasts for windows, in batches of up to 256: outputs sorted per step, shifted by the
   /// calibration, sorted again (no quantile crossing), unscaled, clamped at 0 for non-negative
   /// series. The point forecast is the
@@ -91,7 +139,7 @@ public struct ForecastModel {
       let chunk = windows[start..<min(start + 256, windows.count)]
       var input = Tensor<Float>(zeros: [layout.sequenceLength, chunk.count, layout.inputSize])
       batcher.fill(chunk, input: &input, targets: &noTargets, levels: &levels)
-      let output = network.predict(input).scalars  // [B, K·Q]
+      let output = ForecastModel.combinedOutput(networks, input: input, horizon: k, q: q)
       for (row, window) in chunk.enumerated() {
         let scaler = batcher.series[window.series].scaler
         let level = Double(levels[row])
@@ -99,7 +147,7 @@ public struct ForecastModel {
         var quantileRows: [[Double]] = []
         quantileRows.reserveCapacity(k)
         for step in 0..<k {
-          let raw = (0..<q).map { Double(output[row * k * q + step * q + $0]) }.sorted()
+          let raw = (0..<q).map { output[row * k * q + step * q + $0] }
           var values = (0..<q).map { j in
             scaler.unscaled(level + raw[j] + intervalShifts[step * q + j] * d)
           }

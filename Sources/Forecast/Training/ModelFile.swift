@@ -47,9 +47,20 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
 /// as JSON strings under `forecast.*`, everything needed to forecast: format version, series
 /// definition, lookback, horizon, quantiles, features and layout, scalers, training range,
 /// metrics, options, seed, threads and toolkit version.
+///
+/// Format 3 holds every ensemble member: member 0 under the PyTorch names (`lstm.*`,
+/// `head.*`, so the file still loads as one `nn.LSTM` + `nn.Linear` state dict), member m ≥ 1
+/// under `member<m>.lstm.*` and `member<m>.head.*`; `forecast.ensemble` lists the prefixes in
+/// member order (`["", "member1.", …]`).
 public enum ModelFile {
   /// The format version this toolkit writes and reads.
-  public static let formatVersion = "2"
+  public static let formatVersion = "3"
+  static let ensembleKey = "forecast.ensemble"
+
+  /// The tensor-name prefix of ensemble member `member`.
+  public static func memberPrefix(_ member: Int) -> String {
+    member == 0 ? "" : "member\(member)."
+  }
   static let versionKey = "forecast.format_version"
 
   private static func encoder() -> JSONEncoder {
@@ -114,6 +125,7 @@ public enum ModelFile {
       "forecast.threads": String(m.options.threads),
       "forecast.non_negative": m.nonNegative ? "true" : "false",
       "forecast.interval_shifts": try json(m.intervalShifts),
+      ensembleKey: try json(m.networks.indices.map(memberPrefix)),
     ]
   }
 
@@ -122,8 +134,30 @@ public enum ModelFile {
     throws
   {
     let meta = try metadata(result, toolkitVersion: toolkitVersion)
+    try write(result.model.networks, metadata: meta, to: path)
+  }
+
+  /// Writes `networks` (the ensemble members, named as the type's documentation says) with
+  /// `metadata` plus the `lstm.*` sizes, atomically.
+  static func write(
+    _ networks: [LSTMForecaster<Float>], metadata: [String: String], to path: String
+  )
+    throws
+  {
+    var all = metadata
+    let c = networks[0].configuration
+    all["lstm.input_size"] = String(c.inputSize)
+    all["lstm.hidden_size"] = String(c.hiddenSize)
+    all["lstm.layer_count"] = String(c.layerCount)
+    all["lstm.output_size"] = String(c.outputSize)
+    all["lstm.dropout"] = "\(c.dropout)"
+    var tensors: [(name: String, tensor: Tensor<Float>)] = []
+    for (member, network) in networks.enumerated() {
+      let prefix = memberPrefix(member)
+      tensors += network.parameters.namedTensors.map { (prefix + $0.name, $0.tensor) }
+    }
     do {
-      try result.model.network.save(to: path, metadata: meta)
+      try saveSafeTensors(tensors, metadata: all, to: path)
     } catch {
       throw OutputFileError.cannotWrite(path: path, reason: "\(error)")
     }
@@ -139,10 +173,10 @@ public enum ModelFile {
     guard FileManager.default.fileExists(atPath: path) else {
       throw ModelFileError.unreadable(path: path, reason: "no such file")
     }
-    let network: LSTMForecaster<Float>
+    let tensors: [String: Tensor<Float>]
     let meta: [String: String]
     do {
-      (network, meta) = try LSTMForecaster<Float>.load(from: path)
+      (tensors, meta) = try loadSafeTensors(path: path, as: Float.self)
     } catch {
       throw ModelFileError.unreadable(path: path, reason: "\(error)")
     }
@@ -155,6 +189,15 @@ public enum ModelFile {
       else { throw ModelFileError.badMetadata(path: path, key: key, expected: expected) }
       return value
     }
+    let prefixes = try decode([String].self, ensembleKey, "a list of member tensor prefixes")
+    guard !prefixes.isEmpty, prefixes == prefixes.indices.map(memberPrefix) else {
+      throw ModelFileError.badMetadata(
+        path: path, key: ensembleKey, expected: "[\"\", \"member1.\", …] in member order")
+    }
+    let networks = try prefixes.map { prefix in
+      try member(prefix: prefix, tensors: tensors, metadata: meta, path: path)
+    }
+    let network = networks[0]
     let definition = try decode(SeriesDefinition.self, "forecast.series", "a series definition")
     if let expectedKind, expectedKind != definition.kind {
       throw ModelFileError.wrongSeriesKind(
@@ -212,9 +255,61 @@ public enum ModelFile {
         path: path, key: "forecast.scalers", expected: "one scaler set per series key")
     }
     let model = ForecastModel(
-      network: network, definition: definition, layout: layout, options: options,
+      networks: networks, definition: definition, layout: layout, options: options,
       scalers: scalers, nonNegative: meta["forecast.non_negative"] == "true",
       intervalShifts: intervalShifts)
     return (model, meta)
+  }
+
+  /// The ensemble member whose tensors are named `prefix` + the PyTorch names; the sizes come
+  /// from member 0's shapes and `lstm.*` metadata, and every member must have them.
+  static func member(
+    prefix: String, tensors: [String: Tensor<Float>], metadata: [String: String], path: String
+  ) throws -> LSTMForecaster<Float> {
+    func dimensions(_ name: String) throws -> [Int] {
+      guard let t = tensors[name], t.shape.rank == 2 else {
+        throw ModelFileError.unreadable(path: path, reason: "no matrix \"\(name)\"")
+      }
+      return t.shape.dimensions
+    }
+    let ih = try dimensions("lstm.weight_ih_l0")
+    let hh = try dimensions("lstm.weight_hh_l0")
+    let hw = try dimensions("head.weight")
+    var layers = 0
+    while tensors["lstm.weight_ih_l\(layers)"] != nil { layers += 1 }
+    guard hh[1] > 0, hh[0] == 4 * hh[1], ih[1] > 0, hw[0] > 0 else {
+      throw ModelFileError.unreadable(
+        path: path, reason: "lstm.weight_hh_l0 has shape \(hh), expected [4H, H] with H > 0")
+    }
+    var c = LSTMForecasterConfiguration(
+      inputSize: ih[1], hiddenSize: hh[1], layerCount: layers, outputSize: hw[0])
+    let sizes = [
+      "lstm.input_size": c.inputSize, "lstm.hidden_size": c.hiddenSize,
+      "lstm.layer_count": c.layerCount, "lstm.output_size": c.outputSize,
+    ]
+    for (key, value) in sizes.sorted(by: { $0.key < $1.key }) {
+      guard let text = metadata[key], Int(text) == value else {
+        throw ModelFileError.badMetadata(
+          path: path, key: key, expected: "\(value) (from the tensor shapes)")
+      }
+    }
+    guard let text = metadata["lstm.dropout"], let p = Double(text), p >= 0, p < 1 else {
+      throw ModelFileError.badMetadata(
+        path: path, key: "lstm.dropout", expected: "a number in [0, 1)")
+    }
+    c.dropout = p
+    var own: [String: Tensor<Float>] = [:]
+    for (name, tensor) in tensors where name.hasPrefix(prefix) {
+      // Member 0 has no prefix: the other members' tensors (PyTorch names never start with
+      // "member") are not its own.
+      if prefix.isEmpty && name.hasPrefix("member") { continue }
+      own[String(name.dropFirst(prefix.count))] = tensor
+    }
+    do {
+      return try LSTMForecaster<Float>(configuration: c, tensors: own, source: path)
+    } catch {
+      throw ModelFileError.unreadable(
+        path: path, reason: "ensemble member \"\(prefix)\": \(error)")
+    }
   }
 }

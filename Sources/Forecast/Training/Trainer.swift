@@ -30,15 +30,18 @@ public struct TrainingCallbacks {
   public var epoch: ((EpochReport) -> Void)?
   /// Before a backtest fold trains: fold (1-based) and folds.
   public var fold: ((Int, Int) -> Void)?
+  /// Before an ensemble member trains: member (1-based) and members.
+  public var member: ((Int, Int) -> Void)?
 
   /// Callbacks; nil ones are skipped.
   public init(
     batch: ((Int, Int, Int, Double) -> Void)? = nil, epoch: ((EpochReport) -> Void)? = nil,
-    fold: ((Int, Int) -> Void)? = nil
+    fold: ((Int, Int) -> Void)? = nil, member: ((Int, Int) -> Void)? = nil
   ) {
     self.batch = batch
     self.epoch = epoch
     self.fold = fold
+    self.member = member
   }
 }
 
@@ -50,6 +53,10 @@ public struct TrainingResult {
   public var epochs: [EpochReport]
   /// The epoch whose weights were kept.
   public var bestEpoch: Int
+  /// Every ensemble member's epochs (member 0's are `epochs`).
+  public var memberEpochs: [[EpochReport]]
+  /// Every ensemble member's kept epoch (member 0's is `bestEpoch`).
+  public var memberBestEpochs: [Int]
   /// The LSTM and the baselines over the test part (origins whose targets are all in it).
   public var test: EvaluationReport?
   /// What the user should know (skipped series, …).
@@ -89,6 +96,7 @@ public enum Trainer {
     if o.testLength < 0 { throw bad("test", o.testLength, "0 or more") }
     if o.threads < 1 { throw bad("threads", o.threads, "at least 1") }
     if o.restarts < 1 { throw bad("restarts", o.restarts, "at least 1") }
+    if o.ensemble < 1 { throw bad("ensemble", o.ensemble, "at least 1") }
     if o.calibrationFolds < 0 { throw bad("calibration-folds", o.calibrationFolds, "0 or more") }
   }
 
@@ -135,25 +143,37 @@ public enum Trainer {
     let nonNegative = eligible.allSatisfy { s in
       s.values[0..<split.bounds(count: s.count).trainEnd].allSatisfy { $0 >= 0 }
     }
-    var fit = fitNetwork(prepared: prepared, layout: layout, options: options, callbacks: callbacks)
-    for restart in 1..<max(1, options.restarts) {
-      var o = options
-      o.seed = options.seed &+ UInt64(restart)
-      let other = fitNetwork(prepared: prepared, layout: layout, options: o, callbacks: callbacks)
-      func best(_ f: (epochs: [EpochReport], bestEpoch: Int)) -> Double {
-        f.epochs.first { $0.epoch == f.bestEpoch }?.validationLoss ?? .infinity
+    // The ensemble: `options.ensemble` networks from seeds derived from `options.seed`
+    // (member 0's is the seed itself), each with its own restarts, all on the same split.
+    var members: [(network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int)] = []
+    for member in 0..<options.ensemble {
+      if options.ensemble > 1 { callbacks.member?(member + 1, options.ensemble) }
+      var memberOptions = options
+      memberOptions.seed = Trainer.memberSeed(options.seed, member: member)
+      var fit = fitNetwork(
+        prepared: prepared, layout: layout, options: memberOptions, callbacks: callbacks)
+      for restart in 1..<max(1, options.restarts) {
+        var o = memberOptions
+        o.seed = memberOptions.seed &+ UInt64(restart)
+        let other = fitNetwork(prepared: prepared, layout: layout, options: o, callbacks: callbacks)
+        func best(_ f: (epochs: [EpochReport], bestEpoch: Int)) -> Double {
+          f.epochs.first { $0.epoch == f.bestEpoch }?.validationLoss ?? .infinity
+        }
+        if best((other.epochs, other.bestEpoch)) < best((fit.epochs, fit.bestEpoch)) { fit = other }
       }
-      if best((other.epochs, other.bestEpoch)) < best((fit.epochs, fit.bestEpoch)) { fit = other }
+      members.append(fit)
     }
+    let fit = members[0]
     var scalers: [String: SeriesScalers] = [:]
     for p in prepared {
       scalers[p.id] = SeriesScalers(target: p.scaler, covariates: p.covariateScalers)
     }
     let shifts = calibrate(
-      fit.network, bestEpoch: fit.bestEpoch, prepared: prepared, layout: layout, options: options)
+      members.map(\.network), bestEpochs: members.map(\.bestEpoch), prepared: prepared,
+      layout: layout, options: options)
     let model = ForecastModel(
-      network: fit.network, definition: definition, layout: layout, options: options,
-      scalers: scalers, nonNegative: nonNegative, intervalShifts: shifts)
+      networks: members.map(\.network), definition: definition, layout: layout,
+      options: options, scalers: scalers, nonNegative: nonNegative, intervalShifts: shifts)
     var test: EvaluationReport?
     if options.testLength >= options.horizon {
       var scorer = Scorer(options: options, seasonalPeriod: collection.seasonalPeriod)
@@ -175,8 +195,16 @@ public enum Trainer {
       ]
     }
     return TrainingResult(
-      model: model, epochs: fit.epochs, bestEpoch: fit.bestEpoch, test: test, notes: notes,
+      model: model, epochs: fit.epochs, bestEpoch: fit.bestEpoch,
+      memberEpochs: members.map(\.epochs), memberBestEpochs: members.map(\.bestEpoch),
+      test: test, notes: notes,
       seriesUsed: eligible.map(\.id), ranges: ranges)
+  }
+
+  /// The seed of ensemble member `member`: the seed itself for member 0, then steps of the
+  /// golden-ratio constant (far from the `seed + restart` and `seed + 1000 + fold` seeds).
+  public static func memberSeed(_ seed: UInt64, member: Int) -> UInt64 {
+    seed &+ UInt64(member) &* 0x9E37_79B9_7F4A_7C15
   }
 
   /// Passes over the training windows an epoch may hold.
@@ -330,8 +358,11 @@ public enum Trainer {
   /// forecast by a model that never trained on it, while the test part is never read. The
   /// cross-fitted networks see less data than the final one, which errs on the side of wider
   /// intervals.
+  ///
+  /// With an ensemble, every set is scored by an ensemble: each cross-fitted block trains one
+  /// network per member (the member's seed, its kept epochs), combined as `ForecastModel` does.
   static func calibrate(
-    _ network: LSTMForecaster<Float>, bestEpoch: Int, prepared: [PreparedSeries],
+    _ networks: [LSTMForecaster<Float>], bestEpochs: [Int], prepared: [PreparedSeries],
     layout: FeatureLayout, options: TrainingOptions
   ) -> [Double] {
     let split = options.split
@@ -339,7 +370,7 @@ public enum Trainer {
     let batcher = WindowBatcher(layout: layout, series: prepared)
     let validation = calibrationBatches(
       split.windows(.validation, counts: counts, layout: layout), batcher: batcher)
-    var sets = [(network, validation.batches.map { ($0.input, $0.target) }, validation.scales)]
+    var sets = [(networks, validation.batches.map { ($0.input, $0.target) }, validation.scales)]
     let folds = options.calibrationFolds
     let k = layout.horizon
     let t = layout.lookback
@@ -362,13 +393,17 @@ public enum Trainer {
         train.append(series: i, origins: max(t - 1, b - 1)..<max(max(t - 1, b - 1), trainEnd - k))
       }
       guard held.count > 0, train.count > 0 else { continue }
-      var o = options
-      o.maxEpochs = max(1, bestEpoch)
-      o.seed = options.seed &+ 1000 &+ UInt64(fold)
-      let fit = fitNetwork(
-        prepared: prepared, layout: layout, options: o, callbacks: .init(), trainingWindows: train)
+      let foldNetworks = bestEpochs.enumerated().map { member, bestEpoch in
+        var o = options
+        o.maxEpochs = max(1, bestEpoch)
+        o.seed = memberSeed(options.seed, member: member) &+ 1000 &+ UInt64(fold)
+        return fitNetwork(
+          prepared: prepared, layout: layout, options: o, callbacks: .init(),
+          trainingWindows: train
+        ).network
+      }
       let scored = calibrationBatches(held, batcher: batcher)
-      sets.append((fit.network, scored.batches.map { ($0.input, $0.target) }, scored.scales))
+      sets.append((foldNetworks, scored.batches.map { ($0.input, $0.target) }, scored.scales))
     }
     return calibrateIntervals(sets, quantiles: options.quantiles, horizon: k)
   }
@@ -396,24 +431,25 @@ public enum Trainer {
   /// validation part still gives stable tails. Returns `[K·Q]`, step major; 0 without held-out
   /// windows.
   static func calibrateIntervals(
-    _ sets: [(LSTMForecaster<Float>, [(Tensor<Float>, Tensor<Float>)], [Double])],
+    _ sets: [([LSTMForecaster<Float>], [(Tensor<Float>, Tensor<Float>)], [Double])],
     quantiles: [Double], horizon: Int, minimumScores: Int = 200
   ) -> [Double] {
     let q = quantiles.count
     // scores[k][j]
     var scores = [[[Double]]](repeating: [[Double]](repeating: [], count: q), count: horizon)
-    for (network, batches, scales) in sets {
+    for (networks, batches, scales) in sets {
       var window = 0
       for (input, target) in batches {
-        let output = network.predict(input).scalars
+        let output = ForecastModel.combinedOutput(networks, input: input, horizon: horizon, q: q)
         let y = target.scalars
         for row in 0..<(y.count / horizon) {
           let d = scales[window]
           window += 1
           for step in 0..<horizon {
-            let values = (0..<q).map { Double(output[(row * horizon + step) * q + $0]) }.sorted()
+            let values = output[((row * horizon + step) * q)..<((row * horizon + step + 1) * q)]
             for j in 0..<q {
-              scores[step][j].append((Double(y[row * horizon + step]) - values[j]) / d)
+              scores[step][j].append(
+                (Double(y[row * horizon + step]) - values[values.startIndex + j]) / d)
             }
           }
         }

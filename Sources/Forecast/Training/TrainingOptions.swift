@@ -40,6 +40,9 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// Independent trainings from seeds `seed`, `seed + 1`, …; the one with the best validation
   /// loss is kept (small histories make single runs seed-sensitive).
   public var restarts: Int
+  /// Networks in the deep ensemble, from seeds derived from `seed` (`Trainer.memberSeed`),
+  /// trained on the same split; forecasts average their quantiles per step and level.
+  public var ensemble: Int
   /// Blocks of the training part for the cross-fitted interval calibration (one extra
   /// network each, `Trainer.calibrate`); 0 calibrates on the validation windows only.
   public var calibrationFolds: Int
@@ -55,8 +58,9 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     earlyStoppingPatience: Int = 8, learningRate: Double = 3e-3, clipNorm: Double = 1,
     plateauPatience: Int = 3, plateauFactor: Double = 0.5, windowsPerEpoch: Int = 4096,
     validationLength: Int, testLength: Int, weightAveraging: Double = 0.99, restarts: Int = 1,
-    calibrationFolds: Int = 4, seed: UInt64 = 42, threads: Int = 1
+    ensemble: Int = 3, calibrationFolds: Int = 4, seed: UInt64 = 42, threads: Int = 1
   ) {
+    self.ensemble = ensemble
     self.calibrationFolds = calibrationFolds
     self.restarts = restarts
     self.weightAveraging = weightAveraging
