@@ -51,6 +51,11 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
     return era * 146_097 + doe - 719_468
   }
 
+  /// True when the parts name a real date (February 29 only in leap years).
+  public var isValid: Bool {
+    (1...12).contains(month) && day >= 1 && day <= CivilDate.daysIn(month: month, year: year)
+  }
+
   /// ISO weekday: 1 Monday … 7 Sunday.
   public var weekday: Int { CivilDate.weekday(daysSinceEpoch: daysSinceEpoch) }
 

@@ -1,3 +1,4 @@
+import Events
 import XCTest
 
 @testable import Forecast
@@ -6,7 +7,7 @@ final class CalendarTests: XCTestCase {
   func testIsoWeek_week53AndYearBoundaries() {
     func week(_ y: Int, _ m: Int, _ d: Int) -> String {
       let (year, week) = DayArithmetic.isoWeek(
-        dayNumber: CivilDate(year: y, month: m, day: d).dayNumber)
+        dayNumber: CivilDate(year: y, month: m, day: d).daysSinceEpoch)
       return "\(year)-W\(week)"
     }
     XCTAssertEqual(week(2020, 12, 28), "2020-W53")
@@ -28,9 +29,9 @@ final class CalendarTests: XCTestCase {
 
   func testCivilDate_roundTripsAcrossCenturies() {
     for day in stride(from: -800_000, through: 800_000, by: 997) {
-      XCTAssertEqual(CivilDate(dayNumber: day).dayNumber, day)
+      XCTAssertEqual(CivilDate(daysSinceEpoch: day).daysSinceEpoch, day)
     }
-    XCTAssertEqual(CivilDate(dayNumber: 19_723).description, "2024-01-01")
+    XCTAssertEqual(CivilDate(daysSinceEpoch: 19_723).description, "2024-01-01")
     XCTAssertFalse(CivilDate(year: 2023, month: 2, day: 29).isValid)
     XCTAssertTrue(CivilDate(year: 2000, month: 2, day: 29).isValid)
   }

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// Calendar features known in advance for any timestamp, chosen by the series' spacing:
@@ -60,7 +61,7 @@ public enum CalendarFeatures {
     switch step {
     case 86_400:
       let w = weekAngle()
-      let date = CivilDate(dayNumber: day)
+      let date = CivilDate(daysSinceEpoch: day)
       let national = country.flatMap { nationalHolidays[$0] } ?? []
       let isHoliday = (holidays + national).contains { $0 == (date.month, date.day) }
       let holiday: Float = isHoliday ? 1 : 0

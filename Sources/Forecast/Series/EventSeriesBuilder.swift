@@ -242,7 +242,7 @@ public final class EventSeriesBuilder {
   }
 
   private func periodName(_ day: Int, weekly: Bool) -> String {
-    let date = CivilDate(dayNumber: day).description
+    let date = CivilDate(daysSinceEpoch: day).description
     guard weekly else { return date }
     let (year, week) = DayArithmetic.isoWeek(dayNumber: day)
     return "\(year)-W\(week < 10 ? "0" : "")\(week) (from \(date))"

@@ -1,3 +1,5 @@
+import Events
+
 /// ISO-8601 timestamps of series points: parsing (dates and date-times) and formatting.
 ///
 /// Accepted forms: `2024-03-01`, `2024-03-01T13:00`, `2024-03-01T13:00:00`, `2024-03-01 13:00:00`,
@@ -29,7 +31,7 @@ public enum Timestamp {
     else { return nil }
     let date = CivilDate(year: year, month: month, day: day)
     guard date.isValid else { return nil }
-    var seconds = Int64(date.dayNumber) * 86_400
+    var seconds = Int64(date.daysSinceEpoch) * 86_400
     if i == bytes.count { return seconds }
     guard bytes[i] == 84 || bytes[i] == 32 else { return nil }  // "T" or " "
     i += 1
@@ -66,7 +68,7 @@ public enum Timestamp {
   public static func format(_ seconds: Int64) -> String {
     let day = DayArithmetic.floorDivide(seconds, 86_400)
     let rest = Int(seconds - day * 86_400)
-    let date = CivilDate(dayNumber: Int(day)).description
+    let date = CivilDate(daysSinceEpoch: Int(day)).description
     if rest == 0 { return date }
     func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
     return "\(date)T\(pad(rest / 3600)):\(pad(rest / 60 % 60)):\(pad(rest % 60))Z"

@@ -7,6 +7,9 @@ import Tensor
 public enum ModelFileError: Error, CustomStringConvertible, Equatable {
   /// Not a readable safetensors file, or not an LSTM of this toolkit.
   case unreadable(path: String, reason: String)
+  /// Not a valid safetensors file: the reader's own message, which names the file, the damage
+  /// and the fix.
+  case damaged(message: String)
   /// A safetensors file without the forecast metadata.
   case notAForecastModel(path: String)
   /// Written by another format version.
@@ -20,6 +23,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
 
   public var description: String {
     switch self {
+    case .damaged(let message):
+      return message
     case .unreadable(let path, let reason):
       return "\(path): not a usable model file (\(reason)). Pass a .safetensors file written by "
         + "forecast train."
@@ -177,6 +182,8 @@ public enum ModelFile {
     let meta: [String: String]
     do {
       (tensors, meta) = try loadSafeTensors(path: path, as: Float.self)
+    } catch let error as SafeTensorsError {
+      throw ModelFileError.damaged(message: error.description)
     } catch {
       throw ModelFileError.unreadable(path: path, reason: "\(error)")
     }
