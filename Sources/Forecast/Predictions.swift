@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// Forecasts as files: the DESIGN CSV `series_id,timestamp,horizon_step,p10,p50,p90` (one column
@@ -51,23 +52,7 @@ public enum Predictions {
   }
 }
 
-/// A JSON string literal.
+/// A JSON string literal (escaped by Events' JSON printer, RFC 8259).
 func jsonString(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if u.value < 0x20 {
-        out += String(format: "\\u%04x", u.value)
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
+  JSONValue.string(s).description
 }
