@@ -14,11 +14,14 @@ public struct SeriesSource: Sendable, Equatable {
   public var splitKey: SeriesSplitKey?
   /// The session gap of an Avro history, in minutes.
   public var sessionGapMinutes: Int
+  /// Keep the intact records of a damaged Avro history (`EventSeriesOptions.salvage`).
+  public var salvage: Bool
 
   /// A source with every field given.
   public init(
     history: String?, csv: String?, kind: SeriesKind = .dailySessions,
-    calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil, sessionGapMinutes: Int = 30
+    calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil, sessionGapMinutes: Int = 30,
+    salvage: Bool = false
   ) {
     self.history = history
     self.csv = csv
@@ -26,6 +29,7 @@ public struct SeriesSource: Sendable, Equatable {
     self.calendar = calendar
     self.splitKey = splitKey
     self.sessionGapMinutes = sessionGapMinutes
+    self.salvage = salvage
   }
 
   /// The file's name for messages.
@@ -46,7 +50,7 @@ public struct SeriesSource: Sendable, Equatable {
         path: path,
         options: EventSeriesOptions(
           kind: kind, calendar: calendar, splitKey: splitKey,
-          sessionGapMinutes: sessionGapMinutes))
+          sessionGapMinutes: sessionGapMinutes, salvage: salvage))
     }
     let isEvents = csv == nil
     let definition = SeriesDefinition(
@@ -63,7 +67,7 @@ public struct SeriesSource: Sendable, Equatable {
   public static func matching(
     _ definition: SeriesDefinition, history: String?, csv: String?, model: String,
     splitKey: SeriesSplitKey? = nil, calendar: SeriesCalendar? = nil,
-    sessionGapMinutes: Int? = nil
+    sessionGapMinutes: Int? = nil, salvage: Bool = false
   ) throws -> SeriesSource {
     func check(_ option: String, _ given: String?, _ trained: String?) throws {
       guard let given, given != (trained ?? "none") else { return }
@@ -84,6 +88,7 @@ public struct SeriesSource: Sendable, Equatable {
       definition.sessionGapMinutes.map(String.init))
     return SeriesSource(
       history: history, csv: csv, kind: definition.kind, calendar: definition.calendar ?? .utc,
-      splitKey: definition.splitKey, sessionGapMinutes: definition.sessionGapMinutes ?? 30)
+      splitKey: definition.splitKey, sessionGapMinutes: definition.sessionGapMinutes ?? 30,
+      salvage: salvage)
   }
 }

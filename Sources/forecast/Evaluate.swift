@@ -29,7 +29,8 @@ extension ForecastCommand {
         let loaded = try ModelFile.load(path: modelFile, expectedKind: data.series)
         source = try SeriesSource.matching(
           loaded.model.definition, history: data.history, csv: data.csv, model: modelFile,
-          splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap)
+          splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
+          salvage: data.salvage)
         base = loaded.model.options
       }
       let (collection, definition) = try source.load()

@@ -26,15 +26,19 @@ struct DataOptions: ParsableArguments {
   @Option(help: "Largest gap inside a session, in minutes.")
   var sessionGap: Int?
 
+  @Flag(help: "Keep the intact records before damage in the history, and report what was dropped.")
+  var salvage = false
+
   func validate() throws {
     if (history == nil) == (csv == nil) {
       throw ValidationError("Please pass either an Avro HISTORY or --csv FILE (exactly one).")
     }
     if series == .csv { throw ValidationError("Please use --csv FILE for CSV series.") }
-    if csv != nil && (series != nil || by != nil || calendar != nil || sessionGap != nil) {
+    if csv != nil && (series != nil || by != nil || calendar != nil || sessionGap != nil || salvage)
+    {
       throw ValidationError(
-        "Please leave out --series, --by, --calendar and --session-gap with --csv: they define "
-          + "series from events.")
+        "Please leave out --series, --by, --calendar, --session-gap and --salvage with --csv: "
+          + "they concern series from events.")
     }
     if let sessionGap, sessionGap < 0 {
       throw ValidationError("Please pass a --session-gap of 0 minutes or more.")
@@ -45,7 +49,7 @@ struct DataOptions: ParsableArguments {
   var source: SeriesSource {
     SeriesSource(
       history: history, csv: csv, kind: series ?? .dailySessions, calendar: calendar ?? .utc,
-      splitKey: by, sessionGapMinutes: sessionGap ?? 30)
+      splitKey: by, sessionGapMinutes: sessionGap ?? 30, salvage: salvage)
   }
 }
 

@@ -30,7 +30,8 @@ extension ForecastCommand {
       let loaded = try ModelFile.load(path: model, expectedKind: data.series)
       let source = try SeriesSource.matching(
         loaded.model.definition, history: data.history, csv: data.csv, model: model,
-        splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap)
+        splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
+        salvage: data.salvage)
       let (collection, _) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
       let (forecasts, notes) = try loaded.model.forecast(

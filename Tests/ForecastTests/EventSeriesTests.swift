@@ -1,4 +1,5 @@
 import Events
+import Foundation
 import XCTest
 
 @testable import Forecast
@@ -197,5 +198,35 @@ final class SplitKeyTests: XCTestCase {
       events, EventSeriesOptions(kind: .dailySessions, splitKey: .country))
     XCTAssertEqual(series.series.map(\.id), ["GB", "unknown"])
     XCTAssertEqual(series.series.map(\.values), [[1], [1]])
+  }
+
+  /// A history cut inside its last block: refused by default; with salvage, the records of the
+  /// intact blocks make the series and the note says what was dropped.
+  func testSalvage_keepsIntactBlocksAndSaysWhatWasDropped() throws {
+    let path = NSTemporaryDirectory() + "forecast-salvage-\(UUID().uuidString).avro"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let writer = try EventFileWriter(path: path, codec: .null, blockRecordCount: 4)
+    // One event a day at noon for 12 days: 3 blocks of 4 events.
+    for day in 1...12 {
+      let date = "2024-01-\(day < 10 ? "0" : "")\(day)T12:00:00Z"
+      try writer.write(event(user: Int64(day), at: date, minutes: 5))
+    }
+    try writer.finish()
+    let bytes = try XCTUnwrap(FileManager.default.contents(atPath: path))
+    try bytes.prefix(bytes.count - 40).write(to: URL(fileURLWithPath: path))
+
+    let options = EventSeriesOptions(kind: .dailySessions)
+    XCTAssertThrowsError(try EventSeriesBuilder.read(path: path, options: options)) {
+      XCTAssertTrue(String(describing: $0).contains("--salvage"), "\($0)")
+    }
+    var salvaging = options
+    salvaging.salvage = true
+    let collection = try EventSeriesBuilder.read(path: path, options: salvaging)
+    // The 8 events of days 1–8 survive; days 1 and 8 are dropped as incomplete edge days (the
+    // history starts and ends inside them), leaving one session on each of days 2–7.
+    XCTAssertEqual(collection.series.first?.values, [1, 1, 1, 1, 1, 1])
+    let note = try XCTUnwrap(collection.notes.first)
+    XCTAssertTrue(
+      note.hasPrefix("--salvage: salvaged 8 records from 2 blocks; dropped 1 blocks"), note)
   }
 }

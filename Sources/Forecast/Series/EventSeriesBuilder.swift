@@ -10,16 +10,20 @@ public struct EventSeriesOptions: Sendable, Equatable {
   public var splitKey: SeriesSplitKey?
   /// Largest gap (next start minus previous end) inside a session, in minutes; default 30.
   public var sessionGapMinutes: Int
+  /// Keep the intact records before damage in the Avro file instead of refusing it; what was
+  /// kept and dropped becomes a note of the series.
+  public var salvage: Bool
 
   /// Options with the DESIGN defaults.
   public init(
     kind: SeriesKind, calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil,
-    sessionGapMinutes: Int = 30
+    sessionGapMinutes: Int = 30, salvage: Bool = false
   ) {
     self.kind = kind
     self.calendar = calendar
     self.splitKey = splitKey
     self.sessionGapMinutes = sessionGapMinutes
+    self.salvage = salvage
   }
 
   /// The key of an event under `splitKey` (`all` without a split).
@@ -305,8 +309,13 @@ extension EventSeriesBuilder {
   /// - Throws: the reader's `AvroReadError` (naming the file and block) or `SeriesError`.
   public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
     let builder = EventSeriesBuilder(options: options)
-    let reader = try EventFileReader(path: path)
+    let reader = try EventFileReader(
+      path: path, options: EventReadOptions(salvage: options.salvage))
     try reader.forEachBatch { try builder.add($0) }
-    return try builder.finish(source: path)
+    var collection = try builder.finish(source: path)
+    if let report = reader.salvageReport {
+      collection.notes.insert("--salvage: \(report)", at: 0)
+    }
+    return collection
   }
 }
