@@ -114,10 +114,18 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Seed of initialisation, shuffles and dropout.")
   var seed: UInt64 = 42
 
-  @Option(help: "BLAS threads; the same seed and threads give the same model bit for bit.")
-  var threads: Int = 1
+  @Option(
+    help: """
+      Threads (0: one per core). Ensemble members and calibration networks train side by \
+      side, one per thread, so the weights do not depend on it; a lone network \
+      (--ensemble 1 --calibration-folds 0) uses them itself.
+      """)
+  var threads: Int = 0
 
   func validate() throws {
+    if threads < 0 {
+      throw ValidationError("Please pass --threads as 0 (one per core) or a positive count.")
+    }
     if let quantiles, parsedQuantiles(quantiles) == nil {
       throw ValidationError("Please pass --quantiles as numbers in (0, 1), e.g. 0.1,0.5,0.9.")
     }
@@ -149,7 +157,7 @@ struct ModelOptions: ParsableArguments {
     if let ensemble { o.ensemble = ensemble }
     if let calibrationFolds { o.calibrationFolds = calibrationFolds }
     o.seed = seed
-    o.threads = threads
+    o.threads = threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
     return o
   }
 }
@@ -182,6 +190,11 @@ final class ProgressDisplay {
       member: { [self] member, members in
         if !quiet { printError("ensemble member \(member)/\(members)") }
         epochSeconds = []
+      },
+      calibration: { [self] networks in
+        if !quiet {
+          printError("calibrating the intervals: \(networks) cross-fitted networks")
+        }
       })
   }
 

@@ -96,6 +96,39 @@ final class TrainingTests: ScratchDirectoryTestCase {
     XCTAssertNotEqual(files[0], files[2])
   }
 
+  /// Ensemble members and calibration networks train side by side, each on one thread: the
+  /// weights and the interval shifts are the same for any thread count.
+  func testTraining_weightsDoNotDependOnThreads() throws {
+    let data = weeklyPatternSeries(count: 100)
+    var results: [ForecastModel] = []
+    for threads in [1, 3] {
+      var options = tinyOptions(ensemble: 2)
+      options.calibrationFolds = 2
+      options.threads = threads
+      results.append(
+        try Trainer.train(data, definition: csvDefinition, options: options, source: "x").model)
+    }
+    XCTAssertEqual(
+      results[0].networks.map(\.parameters.values), results[1].networks.map(\.parameters.values))
+    XCTAssertEqual(results[0].intervalShifts, results[1].intervalShifts)
+  }
+
+  func testParallelTrainings_resultsInJobOrderWithOneReportingWorker() {
+    for threads in [1, 2, 5] {
+      let jobs = ParallelTrainings.map(count: 7, threads: threads) { job in
+        (job.index * job.index, job.reportsProgress, job.threads)
+      }
+      XCTAssertEqual(jobs.map(\.0), [0, 1, 4, 9, 16, 25, 36])
+      // Side by side (or with one thread in all) each job gets one thread.
+      XCTAssertEqual(Set(jobs.map(\.2)), [1])
+      XCTAssertTrue(jobs.contains { $0.1 })
+      if threads == 1 { XCTAssertTrue(jobs.allSatisfy { $0.1 }) }
+    }
+    // A lone job gets every thread.
+    XCTAssertEqual(ParallelTrainings.map(count: 1, threads: 4) { $0.threads }, [4])
+    XCTAssertEqual(ParallelTrainings.map(count: 0, threads: 4) { $0.index }, [])
+  }
+
   /// The ensemble's output is the per-step, per-quantile mean of its members' sorted outputs,
   /// exactly; its forecasts are those of that mean.
   func testEnsemble_outputIsTheExactAverageOfItsMembers() throws {
@@ -300,6 +333,30 @@ final class ShortSeriesTests: ScratchDirectoryTestCase {
     var known = data
     known.series.removeLast()
     XCTAssertEqual(try loaded.forecast(known, source: path).forecasts.count, 2)
+  }
+
+  func testForecast_leavesOutSeriesShorterThanTheLookbackAndNamesThem() throws {
+    let data = weeklyPatternSeries(count: 100, ids: ["a", "b", "c"])
+    let r = try Trainer.train(data, definition: csvDefinition, options: tinyOptions(), source: "x")
+    var history = data
+    history.series[1] = history.series[1].prefix(9)  // lookback 14
+    let (forecasts, notes) = try r.model.forecast(history, source: "m")
+    XCTAssertEqual(forecasts.map(\.id), ["a", "c"])
+    XCTAssertEqual(
+      notes,
+      [
+        "1 of 3 series have fewer points than the lookback of 14 and were not forecast: "
+          + "'b' (9 points)"
+      ])
+    // One series, or all of them, too short: an error that says how long they must be.
+    var lone = history
+    lone.series = [history.series[1]]
+    XCTAssertThrowsError(try r.model.forecast(lone, source: "m")) {
+      XCTAssertEqual(
+        "\($0)",
+        "series 'b' has 9 points, fewer than the model's lookback of 14. Pass a history with at "
+          + "least 14 points per series.")
+    }
   }
 
   func testGlobalModel_scalesAnUnseenSeriesByItsOwnHistory() throws {

@@ -55,6 +55,27 @@ final class WindowTests: XCTestCase {
     XCTAssertNotEqual(Array(first[0..<5]), Array(first[5..<10]))
   }
 
+  func testWindowList_evenlySpacedSubsetKeepsOrderAndRuns() {
+    var list = WindowList()
+    list.append(series: 0, origins: 0..<6)
+    list.append(series: 1, origins: 20..<26)
+    // 12 windows, 4 kept: indices 0, 3, 6, 9.
+    let four = list.evenlySpaced(atMost: 4)
+    XCTAssertEqual(
+      (0..<four.count).map { four[$0] },
+      [
+        WindowRef(series: 0, origin: 0), WindowRef(series: 0, origin: 3),
+        WindowRef(series: 1, origin: 20), WindowRef(series: 1, origin: 23),
+      ])
+    // Consecutive picks stay one range; a limit at or above the count keeps everything.
+    let six = list.evenlySpaced(atMost: 6)
+    XCTAssertEqual((0..<six.count).map { six[$0].origin }, [0, 2, 4, 20, 22, 24])
+    XCTAssertEqual(list.evenlySpaced(atMost: 12).count, 12)
+    XCTAssertEqual(list.evenlySpaced(atMost: 100).count, 12)
+    let eleven = list.evenlySpaced(atMost: 11)
+    XCTAssertEqual(Set((0..<eleven.count).map { "\(eleven[$0])" }).count, 11)
+  }
+
   func testScaler_fittedOnTrainingPartOnly() {
     let s = PreparedSeries(
       ramp(10),

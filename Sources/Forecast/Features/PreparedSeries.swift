@@ -105,6 +105,26 @@ public struct WindowList: Sendable {
     return WindowRef(series: r.series, origin: r.origins.lowerBound + i - cumulative[lo])
   }
 
+  /// At most `limit` windows, evenly spaced through the list (every series keeps its share,
+  /// in order); the list itself when it is no longer. The same list gives the same subset,
+  /// whatever the seed.
+  public func evenlySpaced(atMost limit: Int) -> WindowList {
+    guard count > limit, limit > 0 else { return self }
+    var result = WindowList()
+    var run: (series: Int, first: Int, last: Int)?
+    for j in 0..<limit {
+      let w = self[j * count / limit]
+      if let r = run, r.series == w.series, r.last + 1 == w.origin {
+        run = (r.series, r.first, w.origin)
+      } else {
+        if let r = run { result.append(series: r.series, origins: r.first..<(r.last + 1)) }
+        run = (w.series, w.origin, w.origin)
+      }
+    }
+    if let r = run { result.append(series: r.series, origins: r.first..<(r.last + 1)) }
+    return result
+  }
+
   /// The order of one epoch: exactly `total` indices, as consecutive seeded Fisher–Yates
   /// permutations of `0..<count` (the last one cut), so every window is seen once per pass
   /// and a small history still gives `total` windows (indices only; windows are built per

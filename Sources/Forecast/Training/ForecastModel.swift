@@ -168,9 +168,10 @@ public struct ForecastModel {
   /// Series the model was trained on use their training scalers; with no one-hot keys, a new
   /// series gets scalers fitted on its whole history (a note says so).
   /// `source` names the model file in messages.
-  /// - Returns: one forecast per series, in the collection's order, and notes.
+  /// - Returns: one forecast per series with at least `lookback` points, in the collection's
+  ///   order (shorter ones are named in a note), and notes.
   /// - Throws: `ForecastError` for a horizon beyond K, another kind of series, an unknown
-  ///   series of a keyed model, or a series shorter than the lookback.
+  ///   series of a keyed model, or a lone series (or every series) shorter than the lookback.
   public func forecast(_ collection: SeriesCollection, horizon: Int? = nil, source: String)
     throws -> (forecasts: [SeriesForecast], notes: [String])
   {
@@ -182,11 +183,26 @@ public struct ForecastModel {
     var notes: [String] = []
     var prepared: [PreparedSeries] = []
     var windows: [WindowRef] = []
-    for series in collection.series {
-      guard series.count >= layout.lookback else {
-        throw ForecastError.seriesTooShortToForecast(
-          series: series.id, count: series.count, lookback: layout.lookback)
-      }
+    // Among many series, one too short for a window is left out (and named); a single one,
+    // or all of them, is an error.
+    let forecastable = collection.series.filter { $0.count >= layout.lookback }
+    guard
+      forecastable.count == collection.series.count
+        || (collection.series.count > 1 && !forecastable.isEmpty)
+    else {
+      let short = collection.series.first { $0.count < layout.lookback }
+      throw ForecastError.seriesTooShortToForecast(
+        series: short?.id ?? "", count: short?.count ?? 0, lookback: layout.lookback)
+    }
+    if forecastable.count < collection.series.count {
+      let skipped = collection.series.filter { $0.count < layout.lookback }
+      let named = skipped.prefix(5).map { "'\($0.id)' (\($0.count) points)" }
+      notes.append(
+        "\(skipped.count) of \(collection.series.count) series have fewer points than the "
+          + "lookback of \(layout.lookback) and were not forecast: "
+          + (named + (skipped.count > 5 ? ["…"] : [])).joined(separator: ", "))
+    }
+    for series in forecastable {
       var known = scalers[series.id].map { ($0.target, $0.covariates) }
       if known == nil {
         guard layout.keys.isEmpty else {
@@ -203,7 +219,7 @@ public struct ForecastModel {
     }
     let batcher = WindowBatcher(layout: layout, series: prepared)
     let all = forecast(windows: windows, batcher: batcher)
-    let result = zip(collection.series, all).map { series, f in
+    let result = zip(forecastable, all).map { series, f in
       SeriesForecast(
         id: series.id, timestamps: (0..<horizon).map { series.timestamp(at: series.count + $0) },
         forecast: QuantileForecast(

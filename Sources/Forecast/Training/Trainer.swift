@@ -32,12 +32,16 @@ public struct TrainingCallbacks {
   public var fold: ((Int, Int) -> Void)?
   /// Before an ensemble member trains: member (1-based) and members.
   public var member: ((Int, Int) -> Void)?
+  /// Before the cross-fitted calibration networks train: how many.
+  public var calibration: ((Int) -> Void)?
 
   /// Callbacks; nil ones are skipped.
   public init(
     batch: ((Int, Int, Int, Double) -> Void)? = nil, epoch: ((EpochReport) -> Void)? = nil,
-    fold: ((Int, Int) -> Void)? = nil, member: ((Int, Int) -> Void)? = nil
+    fold: ((Int, Int) -> Void)? = nil, member: ((Int, Int) -> Void)? = nil,
+    calibration: ((Int) -> Void)? = nil
   ) {
+    self.calibration = calibration
     self.batch = batch
     self.epoch = epoch
     self.fold = fold
@@ -145,23 +149,26 @@ public enum Trainer {
     }
     // The ensemble: `options.ensemble` networks from seeds derived from `options.seed`
     // (member 0's is the seed itself), each with its own restarts, all on the same split.
-    var members: [(network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int)] = []
-    for member in 0..<options.ensemble {
-      if options.ensemble > 1 { callbacks.member?(member + 1, options.ensemble) }
+    // Members train side by side (`ParallelTrainings`): the model does not depend on threads.
+    let members = ParallelTrainings.map(count: options.ensemble, threads: options.threads) { job in
+      let member = job.index
+      let progress = job.reportsProgress ? callbacks : TrainingCallbacks()
+      if options.ensemble > 1 { progress.member?(member + 1, options.ensemble) }
       var memberOptions = options
       memberOptions.seed = Trainer.memberSeed(options.seed, member: member)
+      memberOptions.threads = job.threads
       var fit = fitNetwork(
-        prepared: prepared, layout: layout, options: memberOptions, callbacks: callbacks)
+        prepared: prepared, layout: layout, options: memberOptions, callbacks: progress)
       for restart in 1..<max(1, options.restarts) {
         var o = memberOptions
         o.seed = memberOptions.seed &+ UInt64(restart)
-        let other = fitNetwork(prepared: prepared, layout: layout, options: o, callbacks: callbacks)
+        let other = fitNetwork(prepared: prepared, layout: layout, options: o, callbacks: progress)
         func best(_ f: (epochs: [EpochReport], bestEpoch: Int)) -> Double {
           f.epochs.first { $0.epoch == f.bestEpoch }?.validationLoss ?? .infinity
         }
         if best((other.epochs, other.bestEpoch)) < best((fit.epochs, fit.bestEpoch)) { fit = other }
       }
-      members.append(fit)
+      return fit
     }
     let fit = members[0]
     var scalers: [String: SeriesScalers] = [:]
@@ -170,7 +177,7 @@ public enum Trainer {
     }
     let shifts = calibrate(
       members.map(\.network), bestEpochs: members.map(\.bestEpoch), prepared: prepared,
-      layout: layout, options: options)
+      layout: layout, options: options, callbacks: callbacks)
     let model = ForecastModel(
       networks: members.map(\.network), definition: definition, layout: layout,
       options: options, scalers: scalers, nonNegative: nonNegative, intervalShifts: shifts)
@@ -207,6 +214,14 @@ public enum Trainer {
     seed &+ UInt64(member) &* 0x9E37_79B9_7F4A_7C15
   }
 
+  /// Validation windows scored after every epoch, at most (evenly spaced over the series and
+  /// the validation part): a thousand daily series have 40,000 validation windows, and scoring
+  /// them all would cost 20 times the epoch's training.
+  static let maxValidationWindows = 4096
+
+  /// Held-out windows per calibration set, at most (evenly spaced, like validation).
+  static let maxCalibrationWindows = 16384
+
   /// Passes over the training windows an epoch may hold.
   static let maxPassesPerEpoch = 4
 
@@ -220,6 +235,7 @@ public enum Trainer {
     let counts = prepared.map(\.count)
     let training = trainingWindows ?? split.windows(.training, counts: counts, layout: layout)
     let validation = split.windows(.validation, counts: counts, layout: layout)
+      .evenlySpaced(atMost: maxValidationWindows)
     let batcher = WindowBatcher(layout: layout, series: prepared)
     var rng = SeededGenerator(seed: options.seed)
     let q = options.quantiles.count
@@ -363,17 +379,19 @@ public enum Trainer {
   /// network per member (the member's seed, its kept epochs), combined as `ForecastModel` does.
   static func calibrate(
     _ networks: [LSTMForecaster<Float>], bestEpochs: [Int], prepared: [PreparedSeries],
-    layout: FeatureLayout, options: TrainingOptions
+    layout: FeatureLayout, options: TrainingOptions, callbacks: TrainingCallbacks = .init()
   ) -> [Double] {
     let split = options.split
     let counts = prepared.map(\.count)
     let batcher = WindowBatcher(layout: layout, series: prepared)
     let validation = calibrationBatches(
-      split.windows(.validation, counts: counts, layout: layout), batcher: batcher)
+      split.windows(.validation, counts: counts, layout: layout)
+        .evenlySpaced(atMost: maxCalibrationWindows), batcher: batcher)
     var sets = [(networks, validation.batches.map { ($0.input, $0.target) }, validation.scales)]
     let folds = options.calibrationFolds
     let k = layout.horizon
     let t = layout.lookback
+    var blocks: [(fold: Int, train: WindowList, held: WindowList)] = []
     for fold in 0..<folds {
       var train = WindowList()
       var held = WindowList()
@@ -392,18 +410,32 @@ public enum Trainer {
         train.append(series: i, origins: (t - 1)..<max(t - 1, a - k))
         train.append(series: i, origins: max(t - 1, b - 1)..<max(max(t - 1, b - 1), trainEnd - k))
       }
-      guard held.count > 0, train.count > 0 else { continue }
-      let foldNetworks = bestEpochs.enumerated().map { member, bestEpoch in
-        var o = options
-        o.maxEpochs = max(1, bestEpoch)
-        o.seed = memberSeed(options.seed, member: member) &+ 1000 &+ UInt64(fold)
-        return fitNetwork(
-          prepared: prepared, layout: layout, options: o, callbacks: .init(),
-          trainingWindows: train
-        ).network
-      }
-      let scored = calibrationBatches(held, batcher: batcher)
-      sets.append((foldNetworks, scored.batches.map { ($0.input, $0.target) }, scored.scales))
+      if held.count > 0, train.count > 0 { blocks.append((fold, train, held)) }
+    }
+    // One network per block and member, all independent: side by side.
+    let members = bestEpochs.count
+    if !blocks.isEmpty { callbacks.calibration?(blocks.count * members) }
+    let foldNetworks = ParallelTrainings.map(
+      count: blocks.count * members, threads: options.threads
+    ) { job in
+      let (block, member) = job.index.quotientAndRemainder(dividingBy: members)
+      var o = options
+      o.maxEpochs = max(1, bestEpochs[member])
+      o.seed = memberSeed(options.seed, member: member) &+ 1000 &+ UInt64(blocks[block].fold)
+      o.threads = job.threads
+      return fitNetwork(
+        prepared: prepared, layout: layout, options: o, callbacks: .init(),
+        trainingWindows: blocks[block].train
+      ).network
+    }
+    for (b, block) in blocks.enumerated() {
+      let scored = calibrationBatches(
+        block.held.evenlySpaced(atMost: maxCalibrationWindows), batcher: batcher)
+      sets.append(
+        (
+          Array(foldNetworks[(b * members)..<((b + 1) * members)]),
+          scored.batches.map { ($0.input, $0.target) }, scored.scales
+        ))
     }
     return calibrateIntervals(sets, quantiles: options.quantiles, horizon: k)
   }

@@ -1,0 +1,80 @@
+import Dispatch
+import Foundation
+import Tensor
+
+/// Independent trainings (ensemble members, cross-fitted calibration networks) run side by
+/// side, one network per thread.
+///
+/// Each job trains with BLAS and the LSTM kernels on one thread, and a job's result depends
+/// only on its own seed and data, so running them concurrently changes the wall time, never
+/// the model: `--threads 1` and `--threads 8` give the same file whenever there are at least
+/// two jobs. With one job, the threads go to that network instead.
+enum ParallelTrainings {
+  /// What a job is told about where it runs.
+  struct Job {
+    /// The job's index in `0..<count`.
+    var index: Int
+    /// True on the first worker: only its jobs report progress, so a display sees one
+    /// training at a time.
+    var reportsProgress: Bool
+    /// Threads the job's own training may use (1 when jobs run side by side).
+    var threads: Int
+  }
+
+  /// `body` for every job in `0..<count` on up to `threads` workers, which take the next
+  /// unstarted job as they finish; results in job order.
+  static func map<T>(count: Int, threads: Int, _ body: (Job) -> T) -> [T] {
+    let workers = max(1, min(threads, count))
+    if workers == 1 {
+      return (0..<count).map { body(Job(index: $0, reportsProgress: true, threads: threads)) }
+    }
+    let saved = BLASRuntime.threads
+    BLASRuntime.threads = 1
+    defer { BLASRuntime.threads = saved }
+    let state = SharedState<T>(count: count)
+    defer { state.release() }
+    withoutActuallyEscaping(body) { body in
+      let work = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        while let j = state.nextJob() {
+          let result = work.value(Job(index: j, reportsProgress: worker == 0, threads: 1))
+          state.results[j] = result
+        }
+      }
+    }
+    return (0..<count).map { j in
+      guard let result = state.results[j] else { preconditionFailure("job \(j) did not run") }
+      return result
+    }
+  }
+
+  /// The job counter and one result slot per job (each written by exactly one worker).
+  private final class SharedState<T>: @unchecked Sendable {
+    let results: UnsafeMutableBufferPointer<T?>
+    private let lock = NSLock()
+    private var next = 0
+    private let count: Int
+
+    init(count: Int) {
+      self.count = count
+      results = .allocate(capacity: count)
+      results.initialize(repeating: nil)
+    }
+
+    func nextJob() -> Int? {
+      lock.lock()
+      defer { lock.unlock() }
+      guard next < count else { return nil }
+      next += 1
+      return next - 1
+    }
+
+    func release() { results.deinitialize().deallocate() }
+  }
+
+  /// A closure that is only ever called by one worker at a time per job.
+  private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+  }
+}
