@@ -117,8 +117,8 @@ struct ModelOptions: ParsableArguments {
   @Option(
     help: """
       Threads (0: one per core). Ensemble members and calibration networks train side by \
-      side, one per thread, so the weights do not depend on it; a lone network \
-      (--ensemble 1 --calibration-folds 0) uses them itself.
+      side, one per thread, so the model does not depend on it; a lone network \
+      (--ensemble 1) uses them itself.
       """)
   var threads: Int = 0
 

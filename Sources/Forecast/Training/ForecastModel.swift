@@ -196,36 +196,56 @@ public struct ForecastModel {
     }
     if forecastable.count < collection.series.count {
       let skipped = collection.series.filter { $0.count < layout.lookback }
-      let named = skipped.prefix(5).map { "'\($0.id)' (\($0.count) points)" }
       notes.append(
         "\(skipped.count) of \(collection.series.count) series have fewer points than the "
           + "lookback of \(layout.lookback) and were not forecast: "
-          + (named + (skipped.count > 5 ? ["…"] : [])).joined(separator: ", "))
+          + names(skipped, withCounts: true))
     }
-    for series in forecastable {
+    // A model with a one-hot key per series cannot forecast a series it has not seen; among
+    // others it is left out and named, alone it is an error. A global model scales an unseen
+    // series by its own history.
+    let keyed = !layout.keys.isEmpty
+    let usable = forecastable.filter { !keyed || scalers[$0.id] != nil }
+    let unseen = forecastable.filter { scalers[$0.id] == nil }
+    if keyed, let first = unseen.first {
+      guard !usable.isEmpty else {
+        throw ForecastError.unknownSeries(series: first.id, known: layout.keys, model: source)
+      }
+      notes.append(
+        "\(unseen.count) series \(unseen.count == 1 ? "was" : "were") not in the training data "
+          + "and \(unseen.count == 1 ? "was" : "were") not forecast (\(names(unseen))): "
+          + "the model has a key per series and knows \(layout.keys.joined(separator: ", ")); "
+          + "retrain including them")
+    } else if !unseen.isEmpty {
+      notes.append(
+        "\(unseen.count) series \(unseen.count == 1 ? "was" : "were") not in the training data "
+          + "and \(unseen.count == 1 ? "is" : "are") scaled by \(unseen.count == 1 ? "its" : "their")"
+          + " own history (\(names(unseen)))")
+    }
+    for series in usable {
       var known = scalers[series.id].map { ($0.target, $0.covariates) }
       if known == nil {
-        guard layout.keys.isEmpty else {
-          throw ForecastError.unknownSeries(
-            series: series.id, known: layout.keys, model: source)
-        }
         let fitted = PreparedSeries(series, layout: layout, scalerEnd: series.count)
         known = (fitted.scaler, fitted.covariateScalers)
-        notes.append(
-          "series '\(series.id)' was not in the training data: scaled by its own history")
       }
       windows.append(WindowRef(series: prepared.count, origin: series.count - 1))
       prepared.append(PreparedSeries(series, layout: layout, scalerEnd: 0, scalers: known))
     }
     let batcher = WindowBatcher(layout: layout, series: prepared)
     let all = forecast(windows: windows, batcher: batcher)
-    let result = zip(forecastable, all).map { series, f in
+    let result = zip(usable, all).map { series, f in
       SeriesForecast(
         id: series.id, timestamps: (0..<horizon).map { series.timestamp(at: series.count + $0) },
         forecast: QuantileForecast(
           point: Array(f.point.prefix(horizon)), quantiles: Array(f.quantiles.prefix(horizon))))
     }
     return (result, notes)
+  }
+
+  /// The first five series' names (with their lengths), then "…".
+  func names(_ series: [TimeSeries], withCounts: Bool = false) -> String {
+    let named = series.prefix(5).map { "'\($0.id)'" + (withCounts ? " (\($0.count) points)" : "") }
+    return (named + (series.count > 5 ? ["…"] : [])).joined(separator: ", ")
   }
 
   /// Refuses series of another kind, spacing or covariate set than the model's.

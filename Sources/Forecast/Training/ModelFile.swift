@@ -113,6 +113,10 @@ public enum ModelFile {
       bestEpoch: result.bestEpoch, epochs: result.epochs.count,
       validationLoss: best?.validationLoss ?? .nan, test: test,
       relativeMASE: result.test?.relativeMASE)
+    // The threads the weights depend on (not the machine's core count): the same command
+    // gives the same bytes on any machine.
+    var recorded = m.options
+    recorded.threads = m.options.networkThreads
     return [
       versionKey: formatVersion,
       "forecast.toolkit_version": toolkitVersion,
@@ -125,9 +129,9 @@ public enum ModelFile {
       "forecast.scalers": try json(m.scalers),
       "forecast.training_range": try json(result.ranges),
       "forecast.metrics": try json(metrics),
-      "forecast.options": try json(m.options),
+      "forecast.options": try json(recorded),
       "forecast.seed": String(m.options.seed),
-      "forecast.threads": String(m.options.threads),
+      "forecast.threads": String(recorded.threads),
       "forecast.non_negative": m.nonNegative ? "true" : "false",
       "forecast.interval_shifts": try json(m.intervalShifts),
       ensembleKey: try json(m.networks.indices.map(memberPrefix)),

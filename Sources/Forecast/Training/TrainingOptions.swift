@@ -48,7 +48,9 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var calibrationFolds: Int
   /// Seed of the initialisation, the shuffles and dropout.
   public var seed: UInt64
-  /// BLAS threads (the same seed and thread count give the same model bit for bit).
+  /// Threads: ensemble members and calibration networks train side by side, one per thread,
+  /// so with two or more members the model file does not depend on it; a lone network uses
+  /// them all (then the same seed and thread count give the same model bit for bit).
   public var threads: Int
 
   /// Options with every field given.
@@ -111,6 +113,10 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     }
     return o
   }
+
+  /// The threads each network of the ensemble trains with, which its weights depend on: 1 when
+  /// two or more members train side by side (`ParallelTrainings`), else `threads`.
+  public var networkThreads: Int { ensemble > 1 ? 1 : threads }
 
   /// A series needs this many points to give one training window: T + K + validation + test.
   public var minimumLength: Int { lookback + horizon + validationLength + testLength }
