@@ -108,7 +108,21 @@ final class SeriesCSVTests: ScratchDirectoryTestCase {
     try assertRefused(
       "series_id,date,value\na,2024-01-01,1\n",
       "PATH: column 2 of the header is 'date', expected 'timestamp'. "
-        + "The columns must start 'series_id,timestamp,value'; rename it.")
+        + "The columns must start 'series_id,timestamp,value' (or 'unique_id,ds,y', or "
+        + "'item_id,timestamp,target'); rename it.")
+  }
+
+  func testRead_acceptsNixtlaAndAutoGluonColumnNames() throws {
+    for header in ["unique_id,ds,y", "item_id,timestamp,target"] {
+      let path = directory + "/aliases.csv"
+      try "\(header),price\nb,2024-01-02,4,1.5\nb,2024-01-01,3,1.25\n".write(
+        toFile: path, atomically: false, encoding: .utf8)
+      let c = try SeriesCSV.read(path: path)
+      XCTAssertEqual(c.series.map(\.id), ["b"])
+      XCTAssertEqual(c.series[0].values, [3, 4])
+      XCTAssertEqual(c.series[0].covariates, [[1.25, 1.5]])
+      XCTAssertEqual(c.covariateNames, ["price"])
+    }
   }
 
   func testRefuses_unparseableTimestamp() throws {

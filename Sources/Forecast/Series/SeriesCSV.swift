@@ -1,8 +1,16 @@
 import Foundation
 
-/// Long-format series CSV: `series_id,timestamp,value[,covariates...]`, one row per series and
-/// timestamp, ISO-8601 timestamps, rows in any order.
+/// Long-format series CSV: `series_id,timestamp,value[,covariates...]` (or `unique_id,ds,y`, or
+/// `item_id,timestamp,target`), one row per series and timestamp, ISO-8601 timestamps, rows in
+/// any order.
 public enum SeriesCSV {
+  /// The accepted names of the first three columns, ours first, then those of Nixtla's
+  /// libraries (`unique_id,ds,y`) and of AutoGluon and GluonTS (`item_id,timestamp,target`),
+  /// so their long-format files are read as they are.
+  public static let columnNames = [
+    ["series_id", "unique_id", "item_id"], ["timestamp", "ds"], ["value", "y", "target"],
+  ]
+
   /// Reads and checks a series CSV.
   ///
   /// Every series must be regularly spaced, and all with the same spacing (the smallest gap
@@ -26,12 +34,12 @@ public enum SeriesCSV {
     }
     guard var header = try nextRow() else { throw SeriesCSVError.empty(path: path) }
     header = header.map { $0.trimmingCharacters(in: .whitespaces) }
-    let expected = ["series_id", "timestamp", "value"]
-    for (i, name) in expected.enumerated() {
+    for (i, names) in columnNames.enumerated() {
+      let name = names[0]
       guard i < header.count, !(header.count == 1 && header[0].isEmpty) else {
         throw SeriesCSVError.missingColumn(path: path, expected: name, position: i + 1)
       }
-      if header[i] != name {
+      if !names.contains(header[i]) {
         throw SeriesCSVError.misnamedColumn(
           path: path, position: i + 1, found: header[i], expected: name)
       }

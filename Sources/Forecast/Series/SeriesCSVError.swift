@@ -29,7 +29,8 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
         + "'series_id,timestamp,value[,covariates...]'). Add it to the first line."
     case .misnamedColumn(let path, let position, let found, let expected):
       return "\(path): column \(position) of the header is '\(found)', expected '\(expected)'. "
-        + "The columns must start 'series_id,timestamp,value'; rename it."
+        + "The columns must start 'series_id,timestamp,value' (or 'unique_id,ds,y', or "
+        + "'item_id,timestamp,target'); rename it."
     case .unnamedCovariate(let path, let position):
       return "\(path): column \(position) of the header has no name. Name every covariate column."
     case .wrongFieldCount(let path, let line, let found, let expected):
