@@ -46,9 +46,12 @@ public enum Predictions {
     return "{\"quantiles\":[\(levels)],\"forecasts\":[\n" + rows.joined(separator: ",\n") + "\n]}\n"
   }
 
-  /// A forecast value with 4 decimals (counts and hours need no more).
+  /// A forecast value with 4 decimals (counts and hours need no more), but 6 significant
+  /// digits below 0.001 (a series measured in small units), and as it is from 1e11 up.
   static func formatValue(_ v: Double) -> String {
-    formatNumber((v * 10_000).rounded() / 10_000)
+    if v == 0 || !v.isFinite || abs(v) >= 1e11 { return formatNumber(v) }
+    if abs(v) < 1e-3 { return formatNumber(Double(String(format: "%.6g", v)) ?? v) }
+    return formatNumber((v * 10_000).rounded() / 10_000)
   }
 }
 

@@ -112,6 +112,15 @@ final class SeriesCSVTests: ScratchDirectoryTestCase {
         + "'item_id,timestamp,target'); rename it.")
   }
 
+  func testPredictionValues_fourDecimalsOrSixSignificantDigits() {
+    XCTAssertEqual(Predictions.formatValue(12.244_849), "12.2448")
+    XCTAssertEqual(Predictions.formatValue(3), "3")
+    XCTAssertEqual(Predictions.formatValue(-0.5), "-0.5")
+    XCTAssertEqual(Predictions.formatValue(1.234_567_89e-9), "1.23457e-09")
+    XCTAssertEqual(Predictions.formatValue(1.064_962_398_611_777_2e12), "1064962398611.7772")
+    XCTAssertEqual(Predictions.formatValue(0), "0")
+  }
+
   func testRead_acceptsNixtlaAndAutoGluonColumnNames() throws {
     for header in ["unique_id,ds,y", "item_id,timestamp,target"] {
       let path = directory + "/aliases.csv"

@@ -95,6 +95,27 @@ final class WindowTests: XCTestCase {
     XCTAssertEqual(SeriesScaler(fitting: [5, 5, 5, 9]).scale, 3.0.squareRoot(), accuracy: 1e-12)
     XCTAssertEqual(SeriesScaler(fitting: [5, 5, 5]).scale, 5)
     XCTAssertEqual(SeriesScaler(fitting: [0, 0]).scale, 1)
+    // "Flat" is relative to the series' magnitude: nano-units keep their MAD.
+    let nano = SeriesScaler(fitting: [1e-9, 2e-9, 3e-9, 2e-9, 1e-6])
+    XCTAssertEqual(nano.mean, 2e-9)
+    XCTAssertEqual(nano.scale, 1.4826e-9, accuracy: 1e-22)
+  }
+
+  func testVerdict_astronomicalRatioIsPrintedNotTrapped() {
+    func score(_ name: String, mase: Double) -> ModelScore {
+      ModelScore(
+        model: name,
+        overall: MetricValues(
+          mae: 1, rmse: 1, smape: 1, mase: mase, pinball: 1, coverage: 0.8, width: 1, count: 1),
+        perStep: [])
+    }
+    let report = EvaluationReport(
+      scores: [score("lstm", mase: 4e21), score("seasonal_naive", mase: 1)], intervalLevel: 0.8,
+      origins: 1, folds: 1, seriesCount: 1, seasonalPeriod: 7)
+    XCTAssertEqual(
+      report.verdict,
+      "The LSTM does NOT beat seasonal naive: its MASE is 4e+21 times as high. "
+        + "Prefer seasonal naive for this data, or train on a longer history.")
   }
 
   func testBatcher_fillsTargetCalendarCovariatesLagAndKey() {

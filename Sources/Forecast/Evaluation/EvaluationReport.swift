@@ -1,3 +1,5 @@
+import Foundation
+
 /// One model's accuracy over a test period or backtest.
 public struct ModelScore: Sendable, Equatable, Codable {
   /// `lstm`, `naive`, `seasonal_naive` or `drift`.
@@ -42,11 +44,16 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     guard r.isFinite else {
       return "MASE is undefined (every evaluated series is flat in its training part)."
     }
-    let percent = Int((abs(1 - r) * 100).rounded())
+    // Formatted, never converted to Int: a series with an almost flat training part can make
+    // the ratio astronomically large.
+    let percent = String(format: "%.0f", abs(1 - r) * 100)
     if r < 1 {
       return "The LSTM beats seasonal naive: MASE \(percent)% lower."
     }
-    return "The LSTM does NOT beat seasonal naive: its MASE is \(percent)% higher. "
+    let higher =
+      r < 2
+      ? "its MASE is \(percent)% higher" : "its MASE is \(String(format: "%.3g", r)) times as high"
+    return "The LSTM does NOT beat seasonal naive: \(higher). "
       + "Prefer seasonal naive for this data, or train on a longer history."
   }
 

@@ -2,8 +2,8 @@
 /// `z = (y − center) / scale` with the median as center and 1.4826 · MAD (the median absolute
 /// deviation, scaled to equal σ for normal data) as scale. A burst (a bot, an outage) in the
 /// training part moves neither much, so ordinary weeks keep their resolution.
-/// When the MAD is 0 (a mostly flat series) the scale falls back to the standard deviation,
-/// then to `max(|center|, 1)`.
+/// When the MAD is 0 next to the series' magnitude (a mostly flat series) the scale falls back
+/// to the standard deviation, then to the largest |y| (1 for an all-zero series).
 public struct SeriesScaler: Sendable, Equatable, Codable {
   /// The median of the training values.
   public var mean: Double
@@ -31,9 +31,13 @@ public struct SeriesScaler: Sendable, Equatable, Codable {
     let n = Double(all.count)
     let mean = all.reduce(0, +) / n
     let sd = (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
-    let tiny = 1e-9 * max(1, abs(center))
+    // "Zero" relative to the series' own magnitude, so a series measured in 1e-9 units keeps
+    // its resolution and a constant one is not scaled by rounding noise.
+    let magnitude = all.reduce(0) { max($0, abs($1)) }
+    let tiny = 1e-9 * magnitude
     self.mean = center
-    self.scale = mad > tiny ? mad : (sd > tiny ? sd : max(abs(center), 1))
+    self.scale =
+      mad > tiny ? mad : (sd > tiny ? sd : (magnitude > 0 ? max(abs(center), magnitude) : 1))
   }
 
   /// `(y − mean) / scale`.
