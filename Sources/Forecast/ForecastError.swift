@@ -21,6 +21,8 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
   case definitionMismatch(model: String, option: String, trained: String, given: String)
   /// An option out of range.
   case invalidOption(name: String, value: String, expected: String)
+  /// The loss became infinite or NaN: nothing worth saving was learned.
+  case trainingDiverged(source: String, learningRate: Double)
 
   public var description: String {
     switch self {
@@ -57,6 +59,10 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
         + "--\(option) out (the model's is used) or train a model with --\(option) \(given)."
     case .invalidOption(let name, let value, let expected):
       return "--\(name) \(value): expected \(expected). Please pass a valid value."
+    case .trainingDiverged(let source, let learningRate):
+      return "\(source): training diverged (the validation loss became infinite or NaN) with "
+        + "learning rate \(learningRate); nothing was saved. Pass a smaller --learning-rate "
+        + "(the default is 0.003)."
     }
   }
 }

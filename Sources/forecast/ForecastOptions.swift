@@ -40,8 +40,9 @@ struct DataOptions: ParsableArguments {
         "Please leave out --series, --by, --calendar, --session-gap and --salvage with --csv: "
           + "they concern series from events.")
     }
-    if let sessionGap, sessionGap < 0 {
-      throw ValidationError("Please pass a --session-gap of 0 minutes or more.")
+    if let sessionGap, !(0...10_080).contains(sessionGap) {
+      throw ValidationError(
+        "Please pass a --session-gap between 0 and 10080 minutes (one week); the default is 30.")
     }
   }
 

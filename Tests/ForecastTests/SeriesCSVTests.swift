@@ -19,7 +19,7 @@ class ScratchDirectoryTestCase: XCTestCase {
   /// Writes `text` to `name` in the scratch directory and returns its path.
   func file(_ name: String, _ text: String) throws -> String {
     let path = directory + "/" + name
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
     return path
   }
 

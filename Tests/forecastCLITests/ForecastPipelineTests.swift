@@ -163,7 +163,7 @@ final class ForecastPipelineTests: XCTestCase {
   }
 
   private func csv(_ name: String, _ text: String) throws -> String {
-    try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+    try text.write(toFile: path(name), atomically: false, encoding: .utf8)
     return path(name)
   }
 
@@ -302,6 +302,24 @@ final class ForecastPipelineTests: XCTestCase {
       ["predict", "--model", csvModel, "--csv", few] + out,
       "series 'all' has 5 points, fewer than the model's lookback of 7. Pass a history with at "
         + "least 7 points per series.")
+    // Options out of range: refused before any work (no endless runs, no out-of-memory traps).
+    for (option, value, expected) in [
+      ("--hidden-size", "1000000000", "between 1 and 4096"),
+      ("--ensemble", "100000000", "between 1 and 64"),
+      ("--calibration-folds", "1000000000", "between 0 and 64"),
+      ("--learning-rate", "1e308", "a number in (0, 1], e.g. 0.003"),
+      ("--patience", "0", "at least 1"),
+    ] {
+      let message =
+        "--\(option.dropFirst(2)) \(value == "1e308" ? "1e+308" : value): expected "
+        + "\(expected). Please pass a valid value."
+      try assertRefused(
+        ["train", "--csv", good, option, value, "--out", path("m2.safetensors")], message)
+      try assertRefused(["evaluate", "--csv", good, option, value], message)
+    }
+    try assertRefused(
+      ["series", h, "--session-gap", "1000000000000000000"] + out,
+      "Please pass a --session-gap between 0 and 10080 minutes (one week); the default is 30.")
     // A non-Avro file given as history, to every command.
     let text = try csv("notes.avro", "this is not avro\n")
     for arguments in [

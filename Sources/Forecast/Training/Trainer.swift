@@ -88,20 +88,29 @@ public enum Trainer {
         "quantiles", o.quantiles.map { "\($0)" }.joined(separator: ","),
         "distinct ascending levels in (0, 1), e.g. 0.1,0.5,0.9")
     }
-    if o.hiddenSize < 1 { throw bad("hidden-size", o.hiddenSize, "at least 1") }
-    if o.layerCount < 1 { throw bad("layers", o.layerCount, "at least 1") }
+    if !(1...4096).contains(o.hiddenSize) {
+      throw bad("hidden-size", o.hiddenSize, "between 1 and 4096")
+    }
+    if !(1...16).contains(o.layerCount) { throw bad("layers", o.layerCount, "between 1 and 16") }
     if !(o.dropout >= 0 && o.dropout < 1) { throw bad("dropout", o.dropout, "a value in [0, 1)") }
     if o.batchSize < 1 { throw bad("batch-size", o.batchSize, "at least 1") }
     if o.maxEpochs < 1 { throw bad("epochs", o.maxEpochs, "at least 1") }
-    if !(o.learningRate > 0) { throw bad("learning-rate", o.learningRate, "a positive number") }
+    if !(o.learningRate > 0 && o.learningRate <= 1) {
+      throw bad("learning-rate", o.learningRate, "a number in (0, 1], e.g. 0.003")
+    }
+    if o.earlyStoppingPatience < 1 {
+      throw bad("patience", o.earlyStoppingPatience, "at least 1")
+    }
     if o.validationLength < o.horizon {
       throw bad("validation", o.validationLength, "at least the horizon (\(o.horizon))")
     }
     if o.testLength < 0 { throw bad("test", o.testLength, "0 or more") }
     if o.threads < 1 { throw bad("threads", o.threads, "at least 1") }
-    if o.restarts < 1 { throw bad("restarts", o.restarts, "at least 1") }
-    if o.ensemble < 1 { throw bad("ensemble", o.ensemble, "at least 1") }
-    if o.calibrationFolds < 0 { throw bad("calibration-folds", o.calibrationFolds, "0 or more") }
+    if !(1...64).contains(o.restarts) { throw bad("restarts", o.restarts, "between 1 and 64") }
+    if !(1...64).contains(o.ensemble) { throw bad("ensemble", o.ensemble, "between 1 and 64") }
+    if !(0...64).contains(o.calibrationFolds) {
+      throw bad("calibration-folds", o.calibrationFolds, "between 0 and 64")
+    }
   }
 
   /// Trains on `collection` and evaluates on its test part.
@@ -169,6 +178,13 @@ public enum Trainer {
         if best((other.epochs, other.bestEpoch)) < best((fit.epochs, fit.bestEpoch)) { fit = other }
       }
       return fit
+    }
+    // A member whose best validation loss is not finite learned nothing worth saving.
+    let diverged = members.contains { m in
+      !(m.epochs.first { $0.epoch == m.bestEpoch }?.validationLoss.isFinite ?? false)
+    }
+    if diverged {
+      throw ForecastError.trainingDiverged(source: source, learningRate: options.learningRate)
     }
     let fit = members[0]
     var scalers: [String: SeriesScalers] = [:]
