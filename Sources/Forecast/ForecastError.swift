@@ -29,7 +29,8 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
     case .historyTooShort(
       let source, let longest, let required, let lookback, let horizon, let validation, let test,
       let unit):
-      return "\(source): the history is too short: the longest series has \(longest) \(unit)s, "
+      return "\(source): the history is too short: the longest series has \(longest) \(unit)"
+        + "\(longest == 1 ? "" : "s"), "
         + "training needs at least \(required) (lookback \(lookback) + horizon \(horizon) + "
         + "validation \(validation) + test \(test)). Pass a longer history, or a smaller "
         + "--lookback or --horizon."

@@ -162,6 +162,21 @@ final class SeriesCSVTests: ScratchDirectoryTestCase {
         + "Fix the value (write 0 for a period with nothing in it).")
   }
 
+  func testRefuses_monthlyAndOtherSeparatorsWithTheirOwnMessage() throws {
+    try assertRefused(
+      "series_id,timestamp,value\na,2024-01-01,1\na,2024-02-01,2\na,2024-03-01,3\n",
+      "PATH: series 'a' has one point per month; the toolkit forecasts series with a fixed "
+        + "spacing (hourly, daily or weekly). Give daily or weekly values.")
+    try assertRefused(
+      "series_id;timestamp;value\na;2024-01-01;1\n",
+      "PATH: the header is one column holding ';'; series CSVs are comma-separated. Save the "
+        + "file with commas between fields.")
+    try assertRefused(
+      "series_id\ttimestamp\tvalue\na\t2024-01-01\t1\n",
+      "PATH: the header is one column holding 'tab'; series CSVs are comma-separated. Save the "
+        + "file with commas between fields.")
+  }
+
   func testRefuses_irregularSpacing() throws {
     try assertRefused(
       "series_id,timestamp,value\na,2024-01-01,1\na,2024-01-02,1\nb,2024-01-01,1\n"

@@ -34,6 +34,11 @@ public enum SeriesCSV {
     }
     guard var header = try nextRow() else { throw SeriesCSVError.empty(path: path) }
     header = header.map { $0.trimmingCharacters(in: .whitespaces) }
+    if header.count == 1, let separator = [";", "\t", "|"].first(where: { header[0].contains($0) })
+    {
+      throw SeriesCSVError.wrongSeparator(
+        path: path, separator: separator == "\t" ? "tab" : separator)
+    }
     for (i, names) in columnNames.enumerated() {
       let name = names[0]
       guard i < header.count, !(header.count == 1 && header[0].isEmpty) else {
@@ -99,6 +104,12 @@ public enum SeriesCSV {
     if step == Int64.max { step = 86_400 }  // single points everywhere: nothing to check
     var series: [TimeSeries] = []
     for (id, r) in sorted {
+      // Calendar months (28–31 days), quarters (89–92) or years (365–366) apart.
+      let gaps = Set(r.indices.dropFirst().map { (r[$0].time - r[$0 - 1].time) / 86_400 })
+      for (period, days) in [("month", 28...31), ("quarter", 89...92), ("year", 365...366)]
+      where gaps.count > 1 && gaps.allSatisfy({ days.contains(Int($0)) }) {
+        throw SeriesCSVError.calendarSpacing(path: path, series: id, period: period)
+      }
       for i in r.indices.dropFirst() where r[i].time - r[i - 1].time != step {
         throw SeriesCSVError.irregularSpacing(
           path: path, series: id, from: Timestamp.format(r[i - 1].time),

@@ -16,6 +16,10 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
     path: String, series: String, from: String, to: String, gap: String,
     expected: String)
   case malformed(path: String, line: Int)
+  /// Points a calendar month, quarter or year apart: no fixed spacing.
+  case calendarSpacing(path: String, series: String, period: String)
+  /// A header of one column holding another separator.
+  case wrongSeparator(path: String, separator: String)
 
   public var description: String {
     switch self {
@@ -49,6 +53,12 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
       return "\(path): series '\(series)' jumps from \(from) to \(to) (\(gap)), but its points "
         + "are \(expected) apart elsewhere. Fill the missing periods (0 where nothing happened); "
         + "all series must share one spacing."
+    case .calendarSpacing(let path, let series, let period):
+      return "\(path): series '\(series)' has one point per \(period); the toolkit forecasts "
+        + "series with a fixed spacing (hourly, daily or weekly). Give daily or weekly values."
+    case .wrongSeparator(let path, let separator):
+      return "\(path): the header is one column holding '\(separator)'; series CSVs are "
+        + "comma-separated. Save the file with commas between fields."
     case .malformed(let path, let line):
       return "\(path):\(line): a quoted field opened here is never closed. "
         + "Close the quote (write a quote inside a quoted field as two quotes)."
