@@ -8,6 +8,8 @@ public enum TrainingSummary {
     let unit = Trainer.unitName(collection.step)
     let seconds = result.memberEpochs.flatMap { $0.map(\.seconds) }
     let perEpoch = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)
+    // Milliseconds below a tenth of a second (a weekly epoch takes a few).
+    let epochTime = perEpoch < 0.1 ? "\(fmt(perEpoch * 1000, 1)) ms" : "\(fmt(perEpoch, 2)) s"
     let kept = result.memberBestEpochs.map(String.init).joined(separator: ", ")
     var lines = [
       "series: \(collection.kind.rawValue), \(result.seriesUsed.count) of "
@@ -17,10 +19,10 @@ public enum TrainingSummary {
         + "layers \(o.layerCount), quantiles \(o.quantiles.map { "\($0)" }.joined(separator: ","))",
       result.memberEpochs.count > 1
         ? "trained an ensemble of \(result.memberEpochs.count) networks, "
-          + "\(seconds.count) epochs in all (\(fmt(perEpoch, 2)) s per epoch); kept epochs "
+          + "\(seconds.count) epochs in all (\(epochTime) per epoch); kept epochs "
           + "\(kept); member 0's validation pinball "
           + fmt(result.epochs.first { $0.epoch == result.bestEpoch }?.validationLoss ?? .nan, 4)
-        : "trained \(result.epochs.count) epochs (\(fmt(perEpoch, 2)) s per epoch); kept epoch "
+        : "trained \(result.epochs.count) epochs (\(epochTime) per epoch); kept epoch "
           + "\(result.bestEpoch), validation pinball "
           + fmt(result.epochs.first { $0.epoch == result.bestEpoch }?.validationLoss ?? .nan, 4),
     ]
