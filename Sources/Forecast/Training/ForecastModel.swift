@@ -166,12 +166,13 @@ public struct ForecastModel {
   /// Forecasts `horizon ≤ K` steps after the end of every series of `collection`.
   ///
   /// Series the model was trained on use their training scalers; with no one-hot keys, a new
-  /// series gets scalers fitted on its whole history (a note says so).
+  /// series gets scalers fitted on its whole history (a note says so); with keys, a series the
+  /// model has not seen is left out and named in a note.
   /// `source` names the model file in messages.
   /// - Returns: one forecast per series with at least `lookback` points, in the collection's
   ///   order (shorter ones are named in a note), and notes.
-  /// - Throws: `ForecastError` for a horizon beyond K, another kind of series, an unknown
-  ///   series of a keyed model, or a lone series (or every series) shorter than the lookback.
+  /// - Throws: `ForecastError` for a horizon beyond K, another kind of series, only unknown
+  ///   series for a keyed model, or a lone series (or every series) shorter than the lookback.
   public func forecast(_ collection: SeriesCollection, horizon: Int? = nil, source: String)
     throws -> (forecasts: [SeriesForecast], notes: [String])
   {
@@ -243,7 +244,7 @@ public struct ForecastModel {
   }
 
   /// The first five series' names (with their lengths), then "…".
-  func names(_ series: [TimeSeries], withCounts: Bool = false) -> String {
+  private func names(_ series: [TimeSeries], withCounts: Bool = false) -> String {
     let named = series.prefix(5).map { "'\($0.id)'" + (withCounts ? " (\($0.count) points)" : "") }
     return (named + (series.count > 5 ? ["…"] : [])).joined(separator: ", ")
   }

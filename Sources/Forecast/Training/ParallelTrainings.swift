@@ -7,8 +7,8 @@ import Tensor
 ///
 /// Each job trains with BLAS and the LSTM kernels on one thread, and a job's result depends
 /// only on its own seed and data, so running them concurrently changes the wall time, never
-/// the model: `--threads 1` and `--threads 8` give the same file whenever there are at least
-/// two jobs. With one job, the threads go to that network instead.
+/// the results: a call with two or more jobs returns the same networks for any thread count.
+/// A lone job gets all the threads instead.
 enum ParallelTrainings {
   /// What a job is told about where it runs.
   struct Job {
@@ -72,7 +72,8 @@ enum ParallelTrainings {
     func release() { results.deinitialize().deallocate() }
   }
 
-  /// A closure that is only ever called by one worker at a time per job.
+  /// The job body, called concurrently for different jobs: it may share only state it reads
+  /// (the trainings share the prepared series and options).
   private struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

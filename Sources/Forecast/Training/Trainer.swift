@@ -246,7 +246,9 @@ public enum Trainer {
     prepared: [PreparedSeries], layout: FeatureLayout, options: TrainingOptions,
     callbacks: TrainingCallbacks, trainingWindows: WindowList? = nil
   ) -> (network: LSTMForecaster<Float>, epochs: [EpochReport], bestEpoch: Int) {
-    BLASRuntime.threads = options.threads
+    // Set only when it changes: jobs running side by side (all at 1) must not reconfigure
+    // OpenBLAS's thread pool concurrently.
+    if BLASRuntime.threads != options.threads { BLASRuntime.threads = options.threads }
     let split = options.split
     let counts = prepared.map(\.count)
     let training = trainingWindows ?? split.windows(.training, counts: counts, layout: layout)
