@@ -3,7 +3,8 @@ import Foundation
 
 /// `forecast-bench forecast`: series from the bundled sample history (events/s), then training
 /// the default daily-sessions model (seconds per epoch, windows/s) and forecasting. Checks first
-/// that the series have the sample's 730 days and that two trainings give the same weights.
+/// that the series have the sample's 730 days and that two trainings give the same weights, on
+/// one thread and on every core.
 enum ForecastBench {
   static func run() throws {
     let path = "notebooks-data/history.avro"
@@ -36,6 +37,18 @@ enum ForecastBench {
     precondition(
       check.model.network.parameters.values == result.model.network.parameters.values,
       "ForecastBench: two trainings with one seed differ")
+    // The same training with every core: members and calibration networks side by side, the
+    // same weights (checked).
+    var parallelOptions = options
+    parallelOptions.threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    began = Date()
+    let parallel = try Trainer.train(
+      collection, definition: definition, options: parallelOptions, source: path)
+    let parallelSeconds = Date().timeIntervalSince(began)
+    precondition(
+      parallel.model.networks.map(\.parameters.values)
+        == result.model.networks.map(\.parameters.values),
+      "ForecastBench: training on \(parallelOptions.threads) threads changed the weights")
     let epochSeconds = result.epochs.map(\.seconds).sorted()
     let median = epochSeconds[epochSeconds.count / 2]
     began = Date()
@@ -50,7 +63,9 @@ enum ForecastBench {
     print(
       "{\"suite\":\"forecast\",\"case\":\"train daily-sessions (defaults, 8 epochs)\","
         + "\"seconds_per_epoch_median\":\(median),\"windows_per_second\":\(windows / median),"
-        + "\"train_seconds\":\(trainSeconds),\"calibration_folds\":\(options.calibrationFolds),"
+        + "\"train_seconds\":\(trainSeconds),\"threads\":\(parallelOptions.threads),"
+        + "\"train_seconds_all_threads\":\(parallelSeconds),"
+        + "\"calibration_folds\":\(options.calibrationFolds),"
         + "\"lookback\":\(options.lookback),"
         + "\"horizon\":\(options.horizon),\"hidden\":\(options.hiddenSize),"
         + "\"batch\":\(options.batchSize),\"windows_per_epoch\":\(perEpoch),"
