@@ -6,16 +6,8 @@ public struct SeriesSource: Sendable, Equatable {
   public var history: String?
   /// A long-format series CSV, or nil with `history`.
   public var csv: String?
-  /// The series of an Avro history.
-  public var kind: SeriesKind
-  /// The calendar of an Avro history.
-  public var calendar: SeriesCalendar
-  /// The split key of an Avro history.
-  public var splitKey: SeriesSplitKey?
-  /// The session gap of an Avro history, in minutes.
-  public var sessionGapMinutes: Int
-  /// Keep the intact records of a damaged Avro history (`EventSeriesOptions.salvage`).
-  public var salvage: Bool
+  /// How an Avro history becomes series (its kind is `.csv` with `csv`).
+  public var events: EventSeriesOptions
 
   /// A source with every field given.
   public init(
@@ -25,11 +17,9 @@ public struct SeriesSource: Sendable, Equatable {
   ) {
     self.history = history
     self.csv = csv
-    self.kind = csv == nil ? kind : .csv
-    self.calendar = calendar
-    self.splitKey = splitKey
-    self.sessionGapMinutes = sessionGapMinutes
-    self.salvage = salvage
+    events = EventSeriesOptions(
+      kind: csv == nil ? kind : .csv, calendar: calendar, splitKey: splitKey,
+      sessionGapMinutes: sessionGapMinutes, salvage: salvage)
   }
 
   /// The file's name for messages.
@@ -46,16 +36,13 @@ public struct SeriesSource: Sendable, Equatable {
       guard FileManager.default.fileExists(atPath: path) else {
         throw SeriesError.missingHistory(path: path)
       }
-      collection = try EventSeriesBuilder.read(
-        path: path,
-        options: EventSeriesOptions(
-          kind: kind, calendar: calendar, splitKey: splitKey,
-          sessionGapMinutes: sessionGapMinutes, salvage: salvage))
+      collection = try EventSeriesBuilder.read(path: path, options: events)
     }
     let isEvents = csv == nil
     let definition = SeriesDefinition(
-      kind: collection.kind, calendar: isEvents ? calendar : nil,
-      splitKey: isEvents ? splitKey : nil, sessionGapMinutes: isEvents ? sessionGapMinutes : nil,
+      kind: collection.kind, calendar: isEvents ? events.calendar : nil,
+      splitKey: isEvents ? events.splitKey : nil,
+      sessionGapMinutes: isEvents ? events.sessionGapMinutes : nil,
       targetName: collection.targetName, covariateNames: collection.covariateNames,
       step: collection.step)
     return (collection, definition)

@@ -50,12 +50,7 @@ struct BaselineContext {
       }
       spread = { h in (Double(h) * (1 + Double(h) / Double(n))).squareRoot() }
     }
-    let z = quantiles.map(inverseNormalCDF)
-    var q = (0..<horizon).map { k in z.map { point[k] + $0 * sigma * spread(k + 1) } }
-    if nonNegative {
-      point = point.map { max(0, $0) }
-      q = q.map { $0.map { max(0, $0) } }
-    }
-    return QuantileForecast(point: point, quantiles: q)
+    return normalIntervals(
+      point: point, sigma: sigma, spread: spread, quantiles: quantiles, nonNegative: nonNegative)
   }
 }

@@ -66,14 +66,25 @@ public enum BaselineModel: String, Sendable, CaseIterable, Codable {
     let sigma =
       residuals.isEmpty
       ? 0 : (residuals.reduce(0) { $0 + $1 * $1 } / Double(residuals.count)).squareRoot()
-    let z = quantiles.map(inverseNormalCDF)
-    var q = (0..<horizon).map { k in z.map { point[k] + $0 * sigma * spread(k + 1) } }
-    if nonNegative {
-      point = point.map { max(0, $0) }
-      q = q.map { $0.map { max(0, $0) } }
-    }
-    return QuantileForecast(point: point, quantiles: q)
+    return normalIntervals(
+      point: point, sigma: sigma, spread: spread, quantiles: quantiles, nonNegative: nonNegative)
   }
+}
+
+/// A baseline's forecast with normal intervals: quantile τ at step h is
+/// `point[h] + Φ⁻¹(τ) · sigma · spread(h)` (h = 1…K); point and quantiles clamped at 0 when
+/// `nonNegative`.
+func normalIntervals(
+  point: [Double], sigma: Double, spread: (Int) -> Double, quantiles: [Double], nonNegative: Bool
+) -> QuantileForecast {
+  let z = quantiles.map(inverseNormalCDF)
+  var point = point
+  var q = point.indices.map { k in z.map { point[k] + $0 * sigma * spread(k + 1) } }
+  if nonNegative {
+    point = point.map { max(0, $0) }
+    q = q.map { $0.map { max(0, $0) } }
+  }
+  return QuantileForecast(point: point, quantiles: q)
 }
 
 /// Φ⁻¹(p), the standard normal quantile, by Acklam's rational approximation refined with one

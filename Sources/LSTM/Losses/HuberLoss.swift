@@ -4,7 +4,7 @@ import Tensor
 ///
 ///     ℓ(e) = ½e²            if |e| ≤ δ        dℓ/de = e
 ///          = δ(|e| − ½δ)    otherwise         dℓ/de = δ·sign(e)       e = ŷ − y
-public struct HuberLoss<Scalar: BLASScalar>: LossFunction, Sendable {
+public struct HuberLoss<Scalar: BLASScalar>: ElementwiseLoss, Sendable {
   /// δ > 0: where the loss turns from quadratic to linear.
   public let delta: Scalar
 
@@ -14,25 +14,7 @@ public struct HuberLoss<Scalar: BLASScalar>: LossFunction, Sendable {
     self.delta = delta
   }
 
-  public func targetColumns(forOutputs outputs: Int) -> Int { outputs }
-
-  public func evaluate(
-    prediction: UnsafePointer<Scalar>, target: UnsafePointer<Scalar>, batch: Int, outputs: Int,
-    gradient: UnsafeMutablePointer<Scalar>?
-  ) -> Scalar {
-    let n = batch * outputs
-    let scale = 1 / Scalar(n)
-    var total: Scalar = 0
-    for k in 0..<n {
-      let e = prediction[k] - target[k]
-      if abs(e) <= delta {
-        total += e * e / 2
-        gradient?[k] = e * scale
-      } else {
-        total += delta * (abs(e) - delta / 2)
-        gradient?[k] = (e > 0 ? delta : -delta) * scale
-      }
-    }
-    return total * scale
+  public func loss(error e: Scalar) -> (value: Scalar, derivative: Scalar) {
+    abs(e) <= delta ? (e * e / 2, e) : (delta * (abs(e) - delta / 2), e > 0 ? delta : -delta)
   }
 }

@@ -67,3 +67,29 @@ extension LossFunction {
     return (loss, gradient)
   }
 }
+
+/// A point loss: the mean of ℓ(e) over all B·O elements, e = ŷ − y; a conforming type gives ℓ
+/// and dℓ/de, and shares the loop (the gradient is dℓ/de / n).
+public protocol ElementwiseLoss<Scalar>: LossFunction {
+  /// ℓ(e) and dℓ/de for one error `e = ŷ − y`.
+  func loss(error e: Scalar) -> (value: Scalar, derivative: Scalar)
+}
+
+extension ElementwiseLoss {
+  public func targetColumns(forOutputs outputs: Int) -> Int { outputs }
+
+  public func evaluate(
+    prediction: UnsafePointer<Scalar>, target: UnsafePointer<Scalar>, batch: Int, outputs: Int,
+    gradient: UnsafeMutablePointer<Scalar>?
+  ) -> Scalar {
+    let n = batch * outputs
+    let scale = 1 / Scalar(n)
+    var total: Scalar = 0
+    for k in 0..<n {
+      let (value, derivative) = loss(error: prediction[k] - target[k])
+      total += value
+      gradient?[k] = derivative * scale
+    }
+    return total * scale
+  }
+}
