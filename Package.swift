@@ -86,7 +86,9 @@ let package = Package(
       name: "Forecast",
       dependencies: ["Tensor", "LSTM", "Events", .product(name: "CSV", package: "CSV.swift")],
       swiftSettings: numericSettings),
-    .target(name: "Wrapped", dependencies: ["Events"]),
+    .target(
+      name: "Wrapped", dependencies: ["Events"], exclude: ["README.md"],
+      swiftSettings: numericSettings),
 
     // MARK: - Executables
 

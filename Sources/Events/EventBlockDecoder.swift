@@ -43,6 +43,7 @@ final class EventBlockDecoder: @unchecked Sendable {
   var longitude: [Float] = []
   var year: [Int32] = []
   var popularity: [Int32] = []
+  var lengthSeconds: [Int32] = []
   /// Local dictionary ids per string slot (columnar mode; slots not delivered stay empty).
   var stringIDs: [[Int32]] = Array(repeating: [], count: EventSlot.stringCount)
   var error: AvroReadError?
@@ -116,6 +117,7 @@ final class EventBlockDecoder: @unchecked Sendable {
     longitude.removeAll(keepingCapacity: true)
     year.removeAll(keepingCapacity: true)
     popularity.removeAll(keepingCapacity: true)
+    lengthSeconds.removeAll(keepingCapacity: true)
     for slot in deliveredSlots { stringIDs[slot].removeAll(keepingCapacity: true) }
     do throws(AvroReadError) {
       try decodeBlock()
@@ -181,6 +183,7 @@ final class EventBlockDecoder: @unchecked Sendable {
         longitude.reserveCapacity(reserve)
         year.reserveCapacity(reserve)
         popularity.reserveCapacity(reserve)
+        lengthSeconds.reserveCapacity(reserve)
       }
       for slot in deliveredSlots { stringIDs[slot].reserveCapacity(reserve) }
     }
@@ -297,6 +300,7 @@ final class EventBlockDecoder: @unchecked Sendable {
         longitude.append(floats[EventSlot.longitude])
         year.append(Int32(truncatingIfNeeded: ints[EventSlot.year]))
         popularity.append(Int32(truncatingIfNeeded: ints[EventSlot.popularity]))
+        lengthSeconds.append(Int32(truncatingIfNeeded: ints[EventSlot.lengthSeconds]))
       }
     case .events:
       let d = dictionaries

@@ -78,6 +78,8 @@ public struct EventBatch: Sendable {
   public var year: [Int32] = []  // [N]
   /// Popularity of the song, 0…100 (0 when the file has none).
   public var popularity: [Int32] = []  // [N]
+  /// The song's duration in seconds (0 when the file has none).
+  public var lengthSeconds: [Int32] = []  // [N]
 }
 
 /// A dictionary-encoded string column.
@@ -212,7 +214,7 @@ public final class EventFileReader {
     if extended {
       wanted.formUnion([
         "song_name", "user_location.city", "personality", "user_location.latitude",
-        "user_location.longitude", "year", "popularity",
+        "user_location.longitude", "year", "popularity", "length_seconds",
       ])
     }
     let program = try EventProgram(writer: container.schema, path: path, wanted: wanted)
@@ -264,6 +266,7 @@ public final class EventFileReader {
           batch.longitude = decoder.longitude
           batch.year = decoder.year
           batch.popularity = decoder.popularity
+          batch.lengthSeconds = decoder.lengthSeconds
         }
         try body(batch)
       }

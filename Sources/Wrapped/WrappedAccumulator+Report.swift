@@ -85,16 +85,18 @@ extension WrappedAccumulator {
         let t = Int(key.b >> 32)
         let p = Int(key.b & 0xFFFF_FFFF)
         let c = entryCounts[e]
-        let items = [
-          song | UInt64(songOf[t]), artist | UInt64(artistOf[t]), genre | UInt64(genreOf[t]),
-        ]
-        let scopeList = [
-          scopeKey(0, 0), scopeKey(1, continentOf[p]), scopeKey(2, countryOf[p]),
-        ]
-        for s in scopeList {
+        let songItem = song | UInt64(songOf[t])
+        let artistItem = artist | UInt64(artistOf[t])
+        let genreItem = genre | UInt64(genreOf[t])
+        func addAll(_ s: UInt64) {
           addScope(s, c)
-          for item in items { add(s, item, c, user: user) }
+          add(s, songItem, c, user: user)
+          add(s, artistItem, c, user: user)
+          add(s, genreItem, c, user: user)
         }
+        addAll(scopeKey(0, 0))
+        addAll(scopeKey(1, continentOf[p]))
+        addAll(scopeKey(2, countryOf[p]))
         add(scopeKey(3, cityOf[p]), artist | UInt64(artistOf[t]), c, user: user)
       }
     }

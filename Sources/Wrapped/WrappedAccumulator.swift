@@ -94,6 +94,8 @@ public struct WrappedAccumulator: Sendable {
   var countries = StringTable()
   var cities = StringTable()
   var personalities = StringTable()
+  /// The id of the empty personality (events that record none).
+  var emptyPersonality: Int32
 
   /// (artist << 32 | song name, genre) → track: a song variant as events name it.
   var tracks = PairTable()
@@ -126,6 +128,7 @@ public struct WrappedAccumulator: Sendable {
   /// An empty accumulator for `period`.
   public init(period: WrappedPeriod = .all) {
     self.period = period
+    emptyPersonality = personalities.id("")
   }
 
   /// Events counted so far.
@@ -264,25 +267,30 @@ public struct WrappedAccumulator: Sendable {
     let u = listeners.index(of: UInt64(bitPattern: user), 0)
     if Int(u) == listenerTotals.count { listenerTotals.append(ListenerTotals()) }
     let stream: Int64 = duration >= WrappedDefinitions.streamMilliseconds ? 1 : 0
-    listenerTotals[Int(u)].events += 1
-    listenerTotals[Int(u)].streams += stream
-    listenerTotals[Int(u)].milliseconds += duration
-    listenerTotals[Int(u)].firstStart = min(listenerTotals[Int(u)].firstStart, start)
-    listenerTotals[Int(u)].lastStart = max(listenerTotals[Int(u)].lastStart, start)
-    switch interaction {
-    case .skipped: listenerTotals[Int(u)].skipped += 1
-    case .repeated: listenerTotals[Int(u)].repeated += 1
-    case .liked: listenerTotals[Int(u)].liked += 1
-    case .paused: listenerTotals[Int(u)].paused += 1
-    case .played, .other: break
+    listenerTotals.withUnsafeMutableBufferPointer { totals in
+      let i = Int(u)
+      totals[i].events += 1
+      totals[i].streams += stream
+      totals[i].milliseconds += duration
+      totals[i].firstStart = min(totals[i].firstStart, start)
+      totals[i].lastStart = max(totals[i].lastStart, start)
+      switch interaction {
+      case .skipped: totals[i].skipped += 1
+      case .repeated: totals[i].repeated += 1
+      case .liked: totals[i].liked += 1
+      case .paused: totals[i].paused += 1
+      case .played, .other: break
+      }
     }
     let e = entries.index(
       of: UInt64(UInt32(bitPattern: u)),
       UInt64(UInt32(bitPattern: track)) << 32 | UInt64(UInt32(bitPattern: place)))
     if Int(e) == entryCounts.count { entryCounts.append(ListenCounts()) }
-    entryCounts[Int(e)].streams += stream
-    entryCounts[Int(e)].milliseconds += duration
-    if !personalities[personality].isEmpty {
+    entryCounts.withUnsafeMutableBufferPointer {
+      $0[Int(e)].streams += stream
+      $0[Int(e)].milliseconds += duration
+    }
+    if personality != emptyPersonality {
       let p = recordedPersonality.index(
         of: UInt64(UInt32(bitPattern: u)), UInt64(UInt32(bitPattern: personality)))
       if Int(p) == recordedPersonalityCount.count { recordedPersonalityCount.append(0) }

@@ -57,10 +57,9 @@ public struct WrappedTables: Sendable {
     add(
       "artists.csv",
       report.artistPlaces.reduce(
-        "artist,scope_type,scope,streams,listeners,share_of_artist,location_quotient\n"
+        into: "artist,scope_type,scope,streams,listeners,share_of_artist,location_quotient\n"
       ) { s, r in
-        s
-          + csvLine([
+        s += csvLine([
             r.artist, r.scopeType.rawValue, r.scope, String(r.streams), String(r.listeners),
             r.shareOfArtist.description, r.locationQuotient.description,
           ])
@@ -68,10 +67,9 @@ public struct WrappedTables: Sendable {
     add(
       "artist_cities.csv",
       report.artistCities.reduce(
-        "artist,rank,city,country,streams,listeners,minutes,share_of_artist\n"
+        into: "artist,rank,city,country,streams,listeners,minutes,share_of_artist\n"
       ) { s, r in
-        s
-          + csvLine([
+        s += csvLine([
             r.artist, String(r.rank), r.city, r.country, String(r.streams), String(r.listeners),
             Ratio.minutes(r.milliseconds).description, r.shareOfArtist.description,
           ])

@@ -10,7 +10,7 @@ struct ForecastCommand: AsyncParsableCommand {
     version: ToolkitVersion.string,
     subcommands: [
       Simulate.self, Inspect.self, Series.self, Train.self, Evaluate.self, Predict.self,
-      WrappedCommand.self,
+      WrappedCommand.self, Anomalies.self,
     ])
 
   static func main() async {

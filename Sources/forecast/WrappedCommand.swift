@@ -68,7 +68,7 @@ extension ForecastCommand {
 
     func run() throws {
       let (f, t) = try period()
-      try OutputDirectory.check(out, replaceable: WrappedTables.knownNames)
+      try AtomicOutput.check(out, replaceable: WrappedTables.knownNames)
       var job = WrappedJob(history: history)
       job.period = WrappedPeriod(from: f, to: t)
       job.top = top
@@ -77,7 +77,7 @@ extension ForecastCommand {
       var bar = ReadProgress()
       let result = try job.run(progress: bar.isEnabled ? { bar.update($0, $1, $2, $3) } : nil)
       bar.finish()
-      try OutputDirectory.write(
+      try AtomicOutput.writeDirectory(
         result.tables.files, to: out, replaceable: WrappedTables.knownNames)
       for note in result.notes { printError("note: \(note)") }
       let totals = result.report.totals

@@ -7,13 +7,13 @@
 /// Writes a set of files as one directory, atomically: into a temporary directory beside the
 /// target (each file fsynced), then renamed into place (an earlier output directory is
 /// replaced whole) and the parent directory fsynced. A failure leaves nothing behind.
-public enum OutputDirectory {
+public enum AtomicOutput {
   /// Writes `files` (name → text) as directory `path`.
   ///
   /// - Parameter replaceable: the file names an existing directory at `path` may hold to be
   ///   replaced (an earlier run's output); any other file makes the call refuse.
   /// - Throws: `WrappedError` naming the path and the fix.
-  public static func write(
+  public static func writeDirectory(
     _ files: [(name: String, text: String)], to path: String, replaceable: Set<String>
   ) throws(WrappedError) {
     let target = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
@@ -26,9 +26,7 @@ public enum OutputDirectory {
         throw .outputHoldsOtherFiles(path: target, example: other)
       }
     }
-    let parent = target.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-      .joined(separator: "/")
-    let parentPath = parent.isEmpty ? (target.hasPrefix("/") ? "/" : ".") : parent
+    let parentPath = parent(of: target)
     let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     guard mkdir(temporary, 0o755) == 0 else {
       throw .cannotWrite(path: target, reason: errorText())
@@ -57,6 +55,51 @@ public enum OutputDirectory {
     }
   }
 
+  /// Writes `text` to file `path` atomically: a temporary file beside it, fsynced, renamed over
+  /// it, then the directory fsynced.
+  public static func writeFile(_ text: String, to path: String) throws(WrappedError) {
+    guard !path.isEmpty else { throw .cannotWrite(path: "\"\"", reason: "an empty path") }
+    var info = stat()
+    if stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
+      throw .cannotWrite(path: path, reason: "it is a directory")
+    }
+    let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    do throws(WrappedError) {
+      try writeFile(temporary, text)
+      guard rename(temporary, path) == 0 else {
+        throw .cannotWrite(path: path, reason: errorText())
+      }
+    } catch {
+      unlink(temporary)
+      throw error
+    }
+    try sync(parent(of: path))
+  }
+
+  /// Checks before any work that file `path` could be written (its directory exists and is
+  /// writable; it is not a directory).
+  public static func checkFile(_ path: String) throws(WrappedError) {
+    guard !path.isEmpty else { throw .cannotWrite(path: "\"\"", reason: "an empty path") }
+    var info = stat()
+    if stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
+      throw .cannotWrite(path: path, reason: "it is a directory")
+    }
+    let dir = parent(of: path)
+    guard stat(dir, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+      throw .cannotWrite(path: path, reason: "\(dir) is not a directory")
+    }
+    guard access(dir, W_OK) == 0 else {
+      throw .cannotWrite(path: path, reason: "\(dir) is not writable")
+    }
+  }
+
+  static func parent(of path: String) -> String {
+    let target = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+    let parent = target.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+      .joined(separator: "/")
+    return parent.isEmpty ? (target.hasPrefix("/") ? "/" : ".") : parent
+  }
+
   /// Checks before any work that `path` could be written: its parent exists and is a writable
   /// directory, and `path` is absent or a directory of replaceable files.
   public static func check(_ path: String, replaceable: Set<String>) throws(WrappedError) {
@@ -69,9 +112,7 @@ public enum OutputDirectory {
         throw .outputHoldsOtherFiles(path: target, example: other)
       }
     }
-    let parent = target.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-      .joined(separator: "/")
-    let parentPath = parent.isEmpty ? (target.hasPrefix("/") ? "/" : ".") : parent
+    let parentPath = parent(of: target)
     guard stat(parentPath, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
       throw .cannotWrite(path: target, reason: "\(parentPath) is not a directory")
     }
