@@ -119,6 +119,8 @@ let package = Package(
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Events", "TestSupport"]),
     .testTarget(
       name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),
+    .testTarget(
+      name: "WrappedTests", dependencies: ["Wrapped", "Events", "Simulation", "TestSupport"]),
     .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
   ]
 )
