@@ -201,7 +201,10 @@ public final class EventFileReader {
   /// Reads the whole file (from its first block, independently of `next()`) as columns, one
   /// batch per block, in file order.
   ///
-  /// - Parameter body: called once per block; errors it throws stop the reading and propagate.
+  /// - Parameters:
+  ///   - extended: also deliver song names, cities, personalities, coordinates, release years,
+  ///     popularity and song lengths (the Wrapped analyses need them; series do not).
+  ///   - body: called once per block; errors it throws stop the reading and propagate.
   /// - Throws: `AvroReadError` at the first damage (unless `salvage`), or what `body` throws.
   public func forEachBatch(
     extended: Bool = false, _ body: (EventBatch) throws -> Void

@@ -99,8 +99,10 @@ extension Engine {
         // Falls asleep to a playlist: one night session from 21:30–23:00 local time.
         let city = population.home[u]
         let zone = timeZones[Int(gazetteer.zoneOfCity[Int(city)])]
-        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(dayStartMs / 1000))))
-        var night = dayStartMs + (21 * 3_600_000 + 1_800_000) - offset * 1000
+        let offset = Int64(
+          zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(dayStartMs / 1000))))
+        var night =
+          dayStartMs + (21 * 3_600_000 + 1_800_000) - offset * 1000
           + Int64(r.below(5_400_000))
         if night < dayStartMs { night += 86_400_000 }
         if night >= dayEndMs { night -= 86_400_000 }

@@ -143,7 +143,9 @@ final class Engine: @unchecked Sendable {
       case Population.loopBotKind:
         // Six songs drawn from the whole catalogue, looped.
         for k in 0..<Self.historyLength {
-          let song = k < 6 ? upperBound(pool, r.unit() * (pool.last ?? 0), in: 0..<pool.count)
+          let song =
+            k < 6
+            ? upperBound(pool, r.unit() * (pool.last ?? 0), in: 0..<pool.count)
             : Int(history[u * Self.historyLength + k % 6])
           history[u * Self.historyLength + k] = Int32(song)
         }

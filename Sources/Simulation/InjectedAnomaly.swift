@@ -21,7 +21,9 @@ public struct InjectedAnomaly: Sendable, Hashable {
     case honestSuperfan = "honest_superfan"
 
     /// The anomalous kinds (the others are honest extremes).
-    public static let anomalous: [Kind] = [.bot, .evasiveBot, .loopBot, .sharedAccount, .sharedLocal]
+    public static let anomalous: [Kind] = [
+      .bot, .evasiveBot, .loopBot, .sharedAccount, .sharedLocal,
+    ]
     /// The honest extremes.
     public static let honest: [Kind] = [.honestSleep, .honestSuperfan]
 

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import Events
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Scores every account for activity no honest listener produces, in one pass over a history.
 ///
@@ -323,6 +324,7 @@ extension String {
     let sign = v < 0 ? "-" : ""
     let m = v.magnitude
     let fraction = String(m % 1000)
-    self = sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    self =
+      sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
   }
 }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import Events
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The behavioural features an anomaly score is made of, each with the direction in which it
 /// is suspicious and the group it belongs to. A group is one kind of evidence; an honest

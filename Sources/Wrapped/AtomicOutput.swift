@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Writes a set of files as one directory, atomically: into a temporary directory beside the
@@ -10,8 +10,11 @@
 public enum AtomicOutput {
   /// Writes `files` (name → text) as directory `path`.
   ///
-  /// - Parameter replaceable: the file names an existing directory at `path` may hold to be
-  ///   replaced (an earlier run's output); any other file makes the call refuse.
+  /// - Parameters:
+  ///   - files: names and contents.
+  ///   - path: the directory to create or replace.
+  ///   - replaceable: the file names an existing directory at `path` may hold to be replaced
+  ///     (an earlier run's output); any other file makes the call refuse.
   /// - Throws: `WrappedError` naming the path and the fix.
   public static func writeDirectory(
     _ files: [(name: String, text: String)], to path: String, replaceable: Set<String>
@@ -36,7 +39,9 @@ public enum AtomicOutput {
       try sync(temporary)
       if exists {
         let old = "\(target).old-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard rename(target, old) == 0 else { throw .cannotWrite(path: target, reason: errorText()) }
+        guard rename(target, old) == 0 else {
+          throw .cannotWrite(path: target, reason: errorText())
+        }
         guard rename(temporary, target) == 0 else {
           let reason = errorText()
           _ = rename(old, target)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import Events
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The Avro files of a history: the path itself, or every `*.avro` file of a directory (such as
 /// a consumer's `--archive`), sorted by name.
@@ -26,7 +27,8 @@ public enum HistoryFiles {
     }
     guard !names.isEmpty else {
       throw .cannotRead(
-        path: path, reason: "a directory without .avro files; pass an Avro file or a directory of them")
+        path: path,
+        reason: "a directory without .avro files; pass an Avro file or a directory of them")
     }
     let base = path.hasSuffix("/") ? String(path.dropLast()) : path
     return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { base + "/" + $0 }

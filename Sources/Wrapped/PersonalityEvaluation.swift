@@ -19,8 +19,10 @@ public struct PersonalityEvaluation: Sendable {
   public var codes: [String]
   /// By activity decile (listeners sorted by streams, ten equal groups).
   public var deciles:
-    [(decile: Int, listeners: Int, minStreams: Int64, maxStreams: Int64, exact: Double,
-      traitAccuracy: [Double])]
+    [(
+      decile: Int, listeners: Int, minStreams: Int64, maxStreams: Int64, exact: Double,
+      traitAccuracy: [Double]
+    )]
 
   /// Compares the rows' inferred and recorded personalities; nil when no row has both.
   public init?(_ rows: [ListenerRow]) {
@@ -74,8 +76,7 @@ public struct PersonalityEvaluation: Sendable {
       }
     }
     self.confusion = confusion
-    var deciles:
-      [(Int, Int, Int64, Int64, Double, [Double])] = []
+    var deciles: [(Int, Int, Int64, Int64, Double, [Double])] = []
     for d in 0..<10 {
       let slice = valid[(valid.count * d / 10)..<(valid.count * (d + 1) / 10)]
       guard let first = slice.first, let last = slice.last else { continue }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Reads a small UTF-8 text file whole, refusing directories, devices and files over a limit.

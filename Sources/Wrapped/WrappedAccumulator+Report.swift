@@ -7,6 +7,7 @@ extension WrappedAccumulator {
   /// Deterministic: the same counts (however they were added or merged) give the same report.
   ///
   /// - Parameter top: the length of each top list (≥ 1).
+  /// - Returns: every table, sorted as the files are.
   /// - Complexity: O(E log E) in the distinct (listener, song, place) entries E.
   public func report(top: Int) -> WrappedReport {
     precondition(top >= 1, "WrappedAccumulator.report: top must be ≥ 1, got \(top)")
@@ -276,7 +277,8 @@ extension WrappedAccumulator {
           songScratch[Int($1)], songNames[songTitle[Int($1)]], artists[songArtist[Int($1)]])
       }
       let artistsRanked = artistTouched.filter { artistScratch[Int($0)].streams > 0 }.sorted {
-        ranksBefore(artistScratch[Int($0)], artists[$0], "", artistScratch[Int($1)], artists[$1], "")
+        ranksBefore(
+          artistScratch[Int($0)], artists[$0], "", artistScratch[Int($1)], artists[$1], "")
       }
       let genresRanked = genreTouched.filter { genreScratch[Int($0)].streams > 0 }.sorted {
         ranksBefore(genreScratch[Int($0)], genres[$0], "", genreScratch[Int($1)], genres[$1], "")

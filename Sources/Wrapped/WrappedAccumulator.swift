@@ -153,10 +153,11 @@ public struct WrappedAccumulator: Sendable {
 
   /// Adds every event of a file, reading it as columns (`EventFileReader.forEachBatch`).
   ///
+  /// - Parameters:
+  ///   - reader: the file, opened.
+  ///   - progress: called after each block with the bytes read so far and the file's size.
   /// - Throws: the reader's `AvroReadError` at damage (the accumulator then holds part of the
   ///   file: discard it).
-  /// - Parameter progress: called after each block with the bytes read so far and the file's
-  ///   size.
   public mutating func add(
     file reader: EventFileReader, progress: ((_ bytes: Int, _ total: Int) -> Void)? = nil
   ) throws {
@@ -306,7 +307,8 @@ public struct WrappedAccumulator: Sendable {
   /// - Precondition: both count the same period.
   public mutating func merge(_ other: WrappedAccumulator) {
     precondition(
-      period == other.period, "WrappedAccumulator.merge: periods differ (\(period), \(other.period))")
+      period == other.period,
+      "WrappedAccumulator.merge: periods differ (\(period), \(other.period))")
     func remap(_ from: StringTable, into table: inout StringTable) -> [Int32] {
       from.strings.map { table.id($0) }
     }

@@ -44,6 +44,7 @@ public struct WrappedJob: Sendable {
   /// - Parameter progress: called with (file index, file count, bytes read, file size).
   /// - Throws: `AvroReadError` for an unreadable or damaged history, `WrappedError` for missing
   ///   fields (without `skipMissing`) or an empty period.
+  /// - Returns: the report, its rendered tables, notes and the personality evaluation.
   public func run(
     progress: ((_ file: Int, _ files: Int, _ bytes: Int, _ total: Int) -> Void)? = nil
   ) throws -> Result {

@@ -60,9 +60,9 @@ public struct WrappedTables: Sendable {
         into: "artist,scope_type,scope,streams,listeners,share_of_artist,location_quotient\n"
       ) { s, r in
         s += csvLine([
-            r.artist, r.scopeType.rawValue, r.scope, String(r.streams), String(r.listeners),
-            r.shareOfArtist.description, r.locationQuotient.description,
-          ])
+          r.artist, r.scopeType.rawValue, r.scope, String(r.streams), String(r.listeners),
+          r.shareOfArtist.description, r.locationQuotient.description,
+        ])
       })
     add(
       "artist_cities.csv",
@@ -70,9 +70,9 @@ public struct WrappedTables: Sendable {
         into: "artist,rank,city,country,streams,listeners,minutes,share_of_artist\n"
       ) { s, r in
         s += csvLine([
-            r.artist, String(r.rank), r.city, r.country, String(r.streams), String(r.listeners),
-            Ratio.minutes(r.milliseconds).description, r.shareOfArtist.description,
-          ])
+          r.artist, String(r.rank), r.city, r.country, String(r.streams), String(r.listeners),
+          Ratio.minutes(r.milliseconds).description, r.shareOfArtist.description,
+        ])
       })
     files.append(("summary.json", Self.summary(report, provenance) + "\n"))
     if let evaluation { files.append(("personality_eval.json", evaluation.json + "\n")) }

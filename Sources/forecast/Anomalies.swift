@@ -47,7 +47,10 @@ extension ForecastCommand {
       if let e = result.evaluation { printError(String(e.text.dropLast())) }
       if json {
         var members: [(key: String, value: JSONValue)] = [
-          ("accounts", .number(Double(result.accounts.count), integer: Int64(result.accounts.count))),
+          (
+            "accounts",
+            .number(Double(result.accounts.count), integer: Int64(result.accounts.count))
+          ),
           ("events_read", .number(Double(result.eventsRead), integer: result.eventsRead)),
           ("events_skipped", .number(Double(result.eventsSkipped), integer: result.eventsSkipped)),
         ]

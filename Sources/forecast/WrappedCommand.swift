@@ -58,8 +58,9 @@ extension ForecastCommand {
         guard let date = CivilDate(parsing: text), date.isValid,
           (1970...2200).contains(date.year)
         else {
-          throw ValidationError("Please pass \(flag) as a date YYYY-MM-DD in 1970…2200 (got "
-            + "\"\(text.prefix(40))\").")
+          throw ValidationError(
+            "Please pass \(flag) as a date YYYY-MM-DD in 1970…2200 (got "
+              + "\"\(text.prefix(40))\").")
         }
         return Int64(date.daysSinceEpoch) * 86_400_000
       }

@@ -11,7 +11,9 @@ final class AnomalyDetectorTests: XCTestCase {
   private var directory = ""
 
   override func setUpWithError() throws { directory = try makeTemporaryDirectory() }
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(atPath: directory)
+  }
 
   func testHistogramQuantiles_exact() {
     // Values 1, 1, 2, 5: median (1 + 2) / 2; quartiles at positions 0.75 and 2.25.

@@ -19,7 +19,9 @@ final class WrappedDefinitionTests: XCTestCase {
   private var directory = ""
 
   override func setUpWithError() throws { directory = try makeTemporaryDirectory() }
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(atPath: directory)
+  }
 
   private func run(
     _ events: [ListeningEvent], period: WrappedPeriod = .all, top: Int = 10

@@ -12,7 +12,9 @@ final class WrappedMergeTests: XCTestCase {
   private var directory = ""
 
   override func setUpWithError() throws { directory = try makeTemporaryDirectory() }
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(atPath: directory)
+  }
 
   /// A small simulated history (80 listeners, 40 days, travel on).
   static let events: [ListeningEvent] = {
@@ -22,7 +24,8 @@ final class WrappedMergeTests: XCTestCase {
     var events: [ListeningEvent] = []
     do {
       let simulator = try Simulator(
-        configuration: configuration, catalog: .synthetic(seed: 11, artistCount: 60, latestYear: 2024))
+        configuration: configuration,
+        catalog: .synthetic(seed: 11, artistCount: 60, latestYear: 2024))
       _ = try simulator.run(into: &events)
     } catch {
       preconditionFailure("the test configuration is valid: \(error)")
@@ -33,8 +36,10 @@ final class WrappedMergeTests: XCTestCase {
   private func render(_ a: WrappedAccumulator) -> [String] {
     let provenance = WrappedTables.Provenance(sources: ["test"], period: .all, top: 5)
     let report = a.report(top: 5)
-    return WrappedTables(report, provenance: provenance, evaluation: PersonalityEvaluation(report.listeners))
-      .files.map { "\($0.name)\n\($0.text)" }
+    return WrappedTables(
+      report, provenance: provenance, evaluation: PersonalityEvaluation(report.listeners)
+    )
+    .files.map { "\($0.name)\n\($0.text)" }
   }
 
   func testMerge_dayRangesEqualOnePass() throws {
@@ -88,7 +93,8 @@ final class WrappedMergeTests: XCTestCase {
     let users = table(with.tables, "users.csv")
     XCTAssertEqual(users, table(without.tables, "users.csv"))
     // Listeners with 50 streams or more have four letters; the evaluation needs the field.
-    XCTAssertGreaterThan(users.split(separator: "\n").filter { $0.hasSuffix("C") || $0.hasSuffix("U") }.count, 20)
+    XCTAssertGreaterThan(
+      users.split(separator: "\n").filter { $0.hasSuffix("C") || $0.hasSuffix("U") }.count, 20)
     XCTAssertNotNil(with.evaluation)
     XCTAssertNil(without.evaluation)
     XCTAssertFalse(without.tables.files.contains { $0.name == "personality_eval.json" })

@@ -10,7 +10,9 @@ final class WrappedReferenceTests: XCTestCase {
   private var directory = ""
 
   override func setUpWithError() throws { directory = try makeTemporaryDirectory() }
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(atPath: directory)
+  }
 
   private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()

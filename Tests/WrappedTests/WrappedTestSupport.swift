@@ -24,7 +24,9 @@ func writeHistory(
 }
 
 /// The text of output `name` of a job's tables.
-func table(_ tables: WrappedTables, _ name: String, file: StaticString = #filePath, line: UInt = #line)
+func table(
+  _ tables: WrappedTables, _ name: String, file: StaticString = #filePath, line: UInt = #line
+)
   -> String
 {
   guard let text = tables.files.first(where: { $0.name == name })?.text else {
@@ -45,13 +47,29 @@ func handMadeHistory() -> [ListeningEvent] {
   func place(_ city: String) -> (Location, Continent) {
     switch city {
     case "Paris":
-      return (Location(latitude: 48.86, longitude: 2.35, country: "FR", city: city, timezone: "Europe/Paris"), .europe)
+      return (
+        Location(
+          latitude: 48.86, longitude: 2.35, country: "FR", city: city, timezone: "Europe/Paris"),
+        .europe
+      )
     case "Lyon":
-      return (Location(latitude: 45.76, longitude: 4.84, country: "FR", city: city, timezone: "Europe/Paris"), .europe)
+      return (
+        Location(
+          latitude: 45.76, longitude: 4.84, country: "FR", city: city, timezone: "Europe/Paris"),
+        .europe
+      )
     case "New York":
-      return (Location(latitude: 40.71, longitude: -74.0, country: "US", city: city, timezone: "America/New_York"), .northAmerica)
+      return (
+        Location(
+          latitude: 40.71, longitude: -74.0, country: "US", city: city, timezone: "America/New_York"
+        ), .northAmerica
+      )
     default:
-      return (Location(latitude: 35.68, longitude: 139.69, country: "JP", city: city, timezone: "Asia/Tokyo"), .asia)
+      return (
+        Location(
+          latitude: 35.68, longitude: 139.69, country: "JP", city: city, timezone: "Asia/Tokyo"),
+        .asia
+      )
     }
   }
   func song(_ artist: String, _ title: String) -> Song {

@@ -4,6 +4,7 @@ import XCTest
 /// `forecast wrapped` and `forecast anomalies` through the executable: the outputs, and every
 /// bad input refused with one message, a non-zero exit and nothing written.
 extension ForecastPipelineTests {
+  // swift-format-ignore: AlwaysUseLowerCamelCase
   func testWrapped_writesEveryTableAndReplacesItsOwnDirectory() throws {
     try simulate("h.avro")
     let out = path("wrapped")
@@ -25,6 +26,7 @@ extension ForecastPipelineTests {
     XCTAssertTrue(summary.contains("\"from\":\"2024-02-01T00:00:00.000Z\""), summary)
   }
 
+  // swift-format-ignore: AlwaysUseLowerCamelCase
   func testWrappedAndAnomalies_badInputRefused() throws {
     try simulate("h.avro")
     let h = path("h.avro")
@@ -67,6 +69,7 @@ extension ForecastPipelineTests {
       "not a ground-truth file (a directory)")
   }
 
+  // swift-format-ignore: AlwaysUseLowerCamelCase
   func testAnomalies_scoresEveryAccount() throws {
     try simulate("h.avro", extra: ["--anomaly-rate", "0.3"])
     let run = try forecast(
