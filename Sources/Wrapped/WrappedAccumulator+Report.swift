@@ -33,17 +33,13 @@ extension WrappedAccumulator {
       cityOf.append(cityKeys.index(of: key.a & 0xFFFF_FFFF, key.b))
     }
 
-    // Entries grouped by listener (a counting sort keeps each listener's in insertion order).
+    // Entries sorted by listener: each listener's are contiguous.
+    var entries = self.entries
+    entries.flush()
     let n = listenerTotals.count
     var start = [Int](repeating: 0, count: n + 1)
-    for key in entries.keys { start[Int(key.a) + 1] += 1 }
+    for u in entries.users { start[Int(u) + 1] += 1 }
     for u in 0..<n { start[u + 1] += start[u] }
-    var order = [Int32](repeating: 0, count: entries.count)
-    var next = start
-    for (e, key) in entries.keys.enumerated() {
-      order[next[Int(key.a)]] = Int32(e)
-      next[Int(key.a)] += 1
-    }
 
     // Pass A: (scope, item) counts and listeners; scope totals.
     var cells = PairTable(capacity: entries.count)
@@ -80,12 +76,10 @@ extension WrappedAccumulator {
     let genre: UInt64 = 2 << 40
     for u in 0..<n {
       let user = Int32(u)
-      for k in start[u]..<start[u + 1] {
-        let e = Int(order[k])
-        let key = entries.keys[e]
-        let t = Int(key.b >> 32)
-        let p = Int(key.b & 0xFFFF_FFFF)
-        let c = entryCounts[e]
+      for e in start[u]..<start[u + 1] {
+        let t = Int(entries.tracks[e])
+        let p = Int(entries.places[e])
+        let c = entries.counts[e]
         let songItem = song | UInt64(songOf[t])
         let artistItem = artist | UInt64(artistOf[t])
         let genreItem = genre | UInt64(genreOf[t])
@@ -243,11 +237,9 @@ extension WrappedAccumulator {
       var yearSum = 0.0
       var yearStreams = 0.0
       var commonSum = 0.0
-      for k in start[u]..<start[u + 1] {
-        let e = Int(order[k])
-        let key = entries.keys[e]
-        let t = Int(key.b >> 32)
-        let c = entryCounts[e]
+      for e in start[u]..<start[u + 1] {
+        let t = Int(entries.tracks[e])
+        let c = entries.counts[e]
         let sid = Int(songOf[t])
         let aid = Int(artistOf[t])
         let gid = Int(genreOf[t])
