@@ -38,7 +38,8 @@ struct EntryTable: Sendable {
   @inline(__always)
   mutating func add(user: Int32, track: Int32, place: Int32, stream: Int64, milliseconds: Int64) {
     pending.append(
-      Pending(user: user, track: track, place: place, stream: Int32(stream), milliseconds: milliseconds))
+      Pending(
+        user: user, track: track, place: place, stream: Int32(stream), milliseconds: milliseconds))
   }
 
   /// Whether the pending buffer is full.
@@ -142,7 +143,8 @@ struct EntryTable: Sendable {
   private mutating func radixSort(keyBits: Int) {
     let n = pending.count
     if scratch.count < n {
-      scratch = Array(repeating: Pending(user: 0, track: 0, place: 0, stream: 0, milliseconds: 0), count: n)
+      scratch = Array(
+        repeating: Pending(user: 0, track: 0, place: 0, stream: 0, milliseconds: 0), count: n)
     }
     var histogram = [Int](repeating: 0, count: 2048)
     var shift: UInt64 = 0
