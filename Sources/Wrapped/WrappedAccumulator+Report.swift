@@ -85,7 +85,6 @@ extension WrappedAccumulator {
     return l
   }
 
-
   /// The scope pass: (scope, item) counts and listeners, the top lists, the artists'
   /// geography and the totals.
   func scopeTables(_ layout: ReportLayout, top: Int) -> WrappedReport {
@@ -417,7 +416,6 @@ extension WrappedAccumulator {
     }
     return count
   }
-
 
   /// Per listener, the personality most of its events recorded (ties: the first by bytes;
   /// empty when none did).
