@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// The module graph of ../shared/DESIGN.md: arrows point at what a module imports.
+// The module graph of docs/architecture.md: arrows point at what a module imports.
 //
 //   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CZstd, CKafka
 //                                 Simulation -> Events;  Wrapped -> Events

@@ -14,7 +14,7 @@ public enum OutputFileError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Output written whole to a temporary file beside the target, then renamed over it, so a
-/// failure never leaves a half-written file (DESIGN "Bad input").
+/// failure never leaves a half-written file (docs/formats.md).
 public enum OutputFile {
   /// Writes `text` to `path` atomically.
   public static func write(_ text: String, to path: String) throws {

@@ -1,7 +1,7 @@
 import Events
 import Foundation
 
-/// Forecasts as files: the DESIGN CSV `series_id,timestamp,horizon_step,p10,p50,p90` (one column
+/// Forecasts as files: the CSV of docs/formats.md `series_id,timestamp,horizon_step,p10,p50,p90` (one column
 /// per quantile, ISO-8601 timestamps, a header line, no index column), or JSON.
 public enum Predictions {
   /// The column name of a quantile level: `p10` for 0.1, `p2.5` for 0.025.

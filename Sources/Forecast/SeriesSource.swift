@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where series come from: an Avro history (with the DESIGN series definition) or a CSV.
+/// Where series come from: an Avro history (with the series definitions of docs/series.md) or a CSV.
 public struct SeriesSource: Sendable, Equatable {
   /// The Avro history, or nil with `csv`.
   public var history: String?

@@ -1,1 +1,1 @@
-// The Wrapped module: see README.md beside this file and ../../../shared/DESIGN.md.
+// The Wrapped module: see README.md beside this file and docs/architecture.md.

@@ -46,7 +46,7 @@ struct DataOptions: ParsableArguments {
     }
   }
 
-  /// The source with the DESIGN defaults for what is not given.
+  /// The source with the defaults of docs/series.md for what is not given.
   var source: SeriesSource {
     SeriesSource(
       history: history, csv: csv, kind: series ?? .dailySessions, calendar: calendar ?? .utc,

@@ -10,10 +10,11 @@ final class AvroSchemaTests: XCTestCase {
     }
     XCTAssertEqual(EventSchema.milestone1.schema.fullName, "music.ListeningHistory")
     XCTAssertEqual(EventSchema.toolkit.schema.fullName, "forecast.ListeningEvent")
-    // The seed's schema, as published.
-    let seed = String(
-      decoding: readBytes("/work/shared/seed-schema/ListeningHistory.avsc"), as: UTF8.self)
-    if !seed.isEmpty { XCTAssertEqual(EventSchema.milestone1.json, seed) }
+    // The seed's schema, as published (a committed fixture: the test fails if it is missing).
+    let seedPath = packageRoot() + "/Tests/EventsTests/Fixtures/seed-ListeningHistory.avsc"
+    let seed = String(decoding: readBytes(seedPath), as: UTF8.self)
+    XCTAssertFalse(seed.isEmpty, "\(seedPath) is missing or empty")
+    XCTAssertEqual(EventSchema.milestone1.json, seed)
   }
 
   func testSchema_toolkitIsMilestone1PlusDefaultedFields() throws {

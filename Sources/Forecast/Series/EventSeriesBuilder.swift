@@ -1,6 +1,6 @@
 import Events
 
-/// How events become series (DESIGN "Series, exactly").
+/// How events become series (docs/series.md).
 public struct EventSeriesOptions: Sendable, Equatable {
   /// `.dailySessions` or `.weeklyEngagement`.
   public var kind: SeriesKind
@@ -14,7 +14,7 @@ public struct EventSeriesOptions: Sendable, Equatable {
   /// kept and dropped becomes a note of the series.
   public var salvage: Bool
 
-  /// Options with the DESIGN defaults.
+  /// Options with the defaults of docs/series.md.
   public init(
     kind: SeriesKind, calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil,
     sessionGapMinutes: Int = 30, salvage: Bool = false

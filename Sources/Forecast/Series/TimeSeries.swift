@@ -41,7 +41,7 @@ public struct TimeSeries: Hashable, Sendable {
 
 /// Which series a collection holds; fixes the target, the covariates and the seasonal period.
 public enum SeriesKind: String, Sendable, CaseIterable, Codable {
-  /// Sessions starting per calendar day (DESIGN "Daily sessions").
+  /// Sessions starting per calendar day (docs/series.md).
   case dailySessions = "daily-sessions"
   /// Per ISO week: listening hours (target), active users, sessions, events.
   case weeklyEngagement = "weekly-engagement"
