@@ -1,3 +1,5 @@
+import Plumbing
+
 /// What `forecast inspect` shows about an event file: schema, codec, counts, time range,
 /// distinct users and events per interaction, computed in one columnar pass.
 public struct EventFileSummary: Sendable {

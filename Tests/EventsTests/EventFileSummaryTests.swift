@@ -1,4 +1,5 @@
 import Events
+import Plumbing
 import XCTest
 
 final class EventFileSummaryTests: XCTestCase {

@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 
 /// What `forecast train` and `forecast evaluate` print.
 public enum TrainingSummary {
@@ -74,7 +75,7 @@ public enum TrainingSummary {
     let extra = [
       "\"folds\":\(report.folds)", "\"origins\":\(report.origins)",
       "\"series\":\(report.seriesCount)", "\"beats_seasonal_naive\":\(report.beatsSeasonalNaive)",
-      "\"verdict\":\(jsonString(report.verdict))",
+      "\"verdict\":\(JSONValue.quoted(report.verdict))",
     ]
     return "{" + (models + extra).joined(separator: ",") + "}"
   }
