@@ -250,11 +250,14 @@ final class EventBlockDecoder: @unchecked Sendable {
 
   @inline(__always)
   private func emit() {
+    let end =
+      program.endIsDuration
+      ? ints[EventSlot.startTime] &+ ints[EventSlot.endTime] : ints[EventSlot.endTime]
     switch mode {
     case .columns:
       userID.append(ints[EventSlot.userID])
       startTime.append(ints[EventSlot.startTime])
-      endTime.append(ints[EventSlot.endTime])
+      endTime.append(end)
       stringIDs[EventSlot.timezone].append(strings[EventSlot.timezone])
       stringIDs[EventSlot.continent].append(strings[EventSlot.continent])
       stringIDs[EventSlot.country].append(strings[EventSlot.country])
@@ -282,7 +285,7 @@ final class EventBlockDecoder: @unchecked Sendable {
           popularity: Int32(truncatingIfNeeded: ints[EventSlot.popularity]),
           danceability: floats[EventSlot.danceability], energy: floats[EventSlot.energy],
           lengthSeconds: Int32(truncatingIfNeeded: ints[EventSlot.lengthSeconds])),
-        startTime: ints[EventSlot.startTime], endTime: ints[EventSlot.endTime],
+        startTime: ints[EventSlot.startTime], endTime: end,
         personality: d[EventSlot.personality].string(strings[EventSlot.personality]))
       events.append(event)
     }

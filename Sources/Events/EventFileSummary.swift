@@ -109,8 +109,11 @@ public struct EventFileSummary: Sendable {
 
   /// The summary for machines: `records`, `blocks`, `codec`, `schema` (name and fields),
   /// `time_range` (ms and ISO-8601), `distinct_users`, `interactions`, `salvage`.
-  public var json: String {
-    func int(_ v: Int) -> JSONValue { .number(Double(v), integer: Int64(v)) }
+  public var json: String { JSONValue.object(jsonMembers).description }
+
+  /// The members of `json`.
+  var jsonMembers: [(key: String, value: JSONValue)] {
+    func int(_ v: Int) -> JSONValue { .integer(v) }
     var members: [(key: String, value: JSONValue)] = [
       ("file", .string(path)), ("records", int(records)), ("blocks", int(blocks)),
       ("codec", .string(codec.rawValue)),
@@ -153,7 +156,7 @@ public struct EventFileSummary: Sendable {
           ])
         ))
     }
-    return JSONValue.object(members).description
+    return members
   }
 }
 

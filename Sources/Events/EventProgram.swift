@@ -121,30 +121,41 @@ struct EventProgram {
   var stringDefaults = [String](repeating: "", count: EventSlot.stringCount)
   /// The fewest bytes a writer's record takes (bounds declared record counts).
   var minimumRecordSize = 0
+  /// The end-time slot holds a duration: the end is start + it (`EventFieldMapping`).
+  var endIsDuration = false
 
   /// Compiles the program for data written with `writer`. `wanted` limits the slots filled
   /// (the columnar reader skips what it does not deliver).
   ///
-  /// - Throws: `AvroReadError.missingFields` or `.incompatibleSchema`.
-  init(writer: AvroSchema, path: String, wanted: Set<String>? = nil) throws(AvroReadError) {
+  /// - Throws: `AvroReadError.missingFields` (with the writer's fields) or `.incompatibleSchema`.
+  init(
+    writer: AvroSchema, path: String, wanted: Set<String>? = nil,
+    mapping: EventFieldMapping = EventFieldMapping()
+  ) throws(AvroReadError) {
     var resolver = AvroResolver(
       options: AvroResolutionOptions(
         ignoreTopLevelName: true, flattenNestedRecords: true, enumAsString: true))
     let node: ResolvedNode
     do {
-      node = try resolver.resolve(writer: writer, reader: EventSchema.toolkitSchema)
+      node = try resolver.resolve(writer: writer, reader: mapping.readerSchema(writer: writer))
     } catch {
       if case .missingFields(let fields) = error {
         throw .missingFields(
-          path: path, fields: fields.map { EventProgram.shortPath($0) })
+          path: path, fields: fields.map { EventProgram.shortPath($0) },
+          found: EventProgram.fieldList(writer))
       }
       throw .incompatibleSchema(path: path, error)
+    }
+    let absent = mapping.absentSources(in: writer)
+    if !absent.isEmpty {
+      throw .missingFields(path: path, fields: absent, found: EventProgram.fieldList(writer))
     }
     minimumRecordSize = minimumEncodedSize(writer)
     guard case .record(let plan) = node else {
       throw .incompatibleSchema(
         path: path, .typeMismatch(writer: writer.typeName, reader: "record", at: "schema"))
     }
+    endIsDuration = mapping.endFromDuration != nil
     var compiler = Compiler(wanted: wanted)
     ops = compiler.compileRecord(plan, prefix: "")
     applyDefaults(plan.template, reader: plan.reader, prefix: "")
@@ -192,6 +203,20 @@ struct EventProgram {
       case .fail(let name):
         out.append(FlatOp(kind: .fail, slot: 0, argument: Int64(failNames.count)))
         failNames.append(name)
+      }
+    }
+    return out
+  }
+
+  /// The writer's fields as `name: type`, nested records' fields as `record.name: type`.
+  static func fieldList(_ schema: AvroSchema) -> [String] {
+    guard case .record(let r) = schema.underlying else { return [] }
+    var out: [String] = []
+    for f in r.fields {
+      if case .record(let sub) = f.type.underlying {
+        out += sub.fields.map { "\(f.name).\($0.name): \($0.type.typeName)" }
+      } else {
+        out.append("\(f.name): \(f.type.typeName)")
       }
     }
     return out

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import Forecast
 import Foundation
 
@@ -29,16 +30,34 @@ struct DataOptions: ParsableArguments {
   @Flag(help: "Keep the intact records before damage in the history, and report what was dropped.")
   var salvage = false
 
+  @Option(
+    name: .customLong("map"),
+    help: ArgumentHelp(
+      "Read a field of the history as a toolkit event field (repeatable): "
+        + "TOOLKIT_FIELD=FILE_FIELD, or listening_time.end_time=START+DURATION.",
+      valueName: "field=field"))
+  var map: [String] = []
+
+  /// The `--map` items, parsed (checked in `validate()`).
+  var mapping: EventFieldMapping { (try? EventFieldMapping(parsing: map)) ?? EventFieldMapping() }
+
   func validate() throws {
     if (history == nil) == (csv == nil) {
       throw ValidationError("Please pass either an Avro HISTORY or --csv FILE (exactly one).")
     }
     if series == .csv { throw ValidationError("Please use --csv FILE for CSV series.") }
-    if csv != nil && (series != nil || by != nil || calendar != nil || sessionGap != nil || salvage)
+    if csv != nil
+      && (series != nil || by != nil || calendar != nil || sessionGap != nil || salvage
+        || !map.isEmpty)
     {
       throw ValidationError(
-        "Please leave out --series, --by, --calendar, --session-gap and --salvage with --csv: "
-          + "they concern series from events.")
+        "Please leave out --series, --by, --calendar, --session-gap, --salvage and --map with "
+          + "--csv: they concern series from events.")
+    }
+    do {
+      _ = try EventFieldMapping(parsing: map)
+    } catch {
+      throw ValidationError(error.description)
     }
     if let sessionGap, !(0...10_080).contains(sessionGap) {
       throw ValidationError(
@@ -50,7 +69,7 @@ struct DataOptions: ParsableArguments {
   var source: SeriesSource {
     SeriesSource(
       history: history, csv: csv, kind: series ?? .dailySessions, calendar: calendar ?? .utc,
-      splitKey: by, sessionGapMinutes: sessionGap ?? 30, salvage: salvage)
+      splitKey: by, sessionGapMinutes: sessionGap ?? 30, salvage: salvage, mapping: mapping)
   }
 }
 

@@ -25,6 +25,8 @@ public final class AvroFileReader {
   public var metadata: [String: [UInt8]] { container.metadata }
   /// The file's sync marker.
   public var syncMarker: [UInt8] { container.sync }
+  /// Blocks read so far (empty blocks included).
+  public var blocksRead: Int { blockIndex }
 
   /// Opens `path` and resolves its schema against `readerSchema` (nil: the writer's own).
   ///

@@ -13,17 +13,21 @@ public struct EventSeriesOptions: Sendable, Equatable {
   /// Keep the intact records before damage in the Avro file instead of refusing it; what was
   /// kept and dropped becomes a note of the series.
   public var salvage: Bool
+  /// How a foreign schema's fields stand for the event fields (`--map`).
+  public var mapping: EventFieldMapping
 
   /// Options with the defaults of docs/series.md.
   public init(
     kind: SeriesKind, calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil,
-    sessionGapMinutes: Int = 30, salvage: Bool = false
+    sessionGapMinutes: Int = 30, salvage: Bool = false,
+    mapping: EventFieldMapping = EventFieldMapping()
   ) {
     self.kind = kind
     self.calendar = calendar
     self.splitKey = splitKey
     self.sessionGapMinutes = sessionGapMinutes
     self.salvage = salvage
+    self.mapping = mapping
   }
 
   /// The key of an event under `splitKey` (`all` without a split).
@@ -310,7 +314,7 @@ extension EventSeriesBuilder {
   public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
     let builder = EventSeriesBuilder(options: options)
     let reader = try EventFileReader(
-      path: path, options: EventReadOptions(salvage: options.salvage))
+      path: path, options: EventReadOptions(salvage: options.salvage, mapping: options.mapping))
     try reader.forEachBatch { try builder.add($0) }
     var collection = try builder.finish(source: path)
     if let report = reader.salvageReport {
