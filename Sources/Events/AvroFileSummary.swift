@@ -209,7 +209,7 @@ public struct AvroFileSummary: Sendable {
       guard let unit = timestampUnit else { return String(v) }
       let (ms, overflow) = (v / divisor).multipliedReportingOverflow(by: unit)
       guard !overflow else { return String(v) }
-      return "\(v) (\(isoTimestamp(ms)))"
+      return "\(v) (\(Timestamp.format(milliseconds: ms)))"
     }
   }
 

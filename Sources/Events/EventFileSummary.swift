@@ -160,21 +160,7 @@ public struct EventFileSummary: Sendable {
   }
 }
 
-/// `2024-01-01T00:00:00.000Z` for Unix epoch milliseconds (proleptic Gregorian, UTC).
+/// `2024-01-01T00:00:00.000Z` for Unix epoch milliseconds: `Timestamp.format(milliseconds:)`.
 public func isoTimestamp(_ milliseconds: Int64) -> String {
-  let ms = Int(((milliseconds % 1000) + 1000) % 1000)
-  let seconds = (milliseconds - Int64(ms)) / 1000
-  var days = seconds / 86_400
-  var rest = Int(seconds - days * 86_400)
-  if rest < 0 {
-    rest += 86_400
-    days -= 1
-  }
-  func pad(_ v: Int, _ width: Int) -> String {
-    let s = String(v)
-    return String(repeating: "0", count: max(0, width - s.count)) + s
-  }
-  let date = CivilDate(daysSinceEpoch: Int(days))
-  return "\(date)T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))."
-    + "\(pad(ms, 3))Z"
+  Timestamp.format(milliseconds: milliseconds)
 }

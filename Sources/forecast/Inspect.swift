@@ -19,26 +19,11 @@ extension ForecastCommand {
     @Flag(help: "Keep the intact records before damage; report records kept and blocks dropped.")
     var salvage = false
 
-    @Option(
-      name: .customLong("map"),
-      help: ArgumentHelp(
-        "Read a field of the file as a toolkit event field (repeatable): "
-          + "TOOLKIT_FIELD=FILE_FIELD, or listening_time.end_time=START+DURATION.",
-        valueName: "field=field"))
-    var map: [String] = []
-
-    func validate() throws {
-      do {
-        _ = try EventFieldMapping(parsing: map)
-      } catch {
-        throw ValidationError(error.description)
-      }
-    }
+    @OptionGroup var fieldMap: FieldMapOptions
 
     func run() throws {
-      let mapping = (try? EventFieldMapping(parsing: map)) ?? EventFieldMapping()
       let inspection = try FileInspection(
-        path: file, options: EventReadOptions(salvage: salvage, mapping: mapping))
+        path: file, options: EventReadOptions(salvage: salvage, mapping: fieldMap.mapping))
       print(json ? inspection.json : inspection.text)
     }
   }

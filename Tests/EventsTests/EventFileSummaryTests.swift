@@ -40,12 +40,6 @@ final class EventFileSummaryTests: XCTestCase {
     XCTAssertEqual(json["interactions"]?["played"], .number(3, integer: 3))
   }
 
-  func testSummary_isoTimestamps() {
-    XCTAssertEqual(isoTimestamp(0), "1970-01-01T00:00:00.000Z")
-    XCTAssertEqual(isoTimestamp(951_782_400_123), "2000-02-29T00:00:00.123Z")
-    XCTAssertEqual(isoTimestamp(-1), "1969-12-31T23:59:59.999Z")
-  }
-
   func testInspect_cliPrintsJSONAndRefusesDamage() throws {
     let binary = packageRoot() + "/.build/debug/forecast"
     guard access(binary, X_OK) == 0 else {

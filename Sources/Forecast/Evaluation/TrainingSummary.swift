@@ -6,7 +6,7 @@ public enum TrainingSummary {
   /// After training: the run, the best epoch, the test table and the verdict.
   public static func text(_ result: TrainingResult, collection: SeriesCollection) -> String {
     let o = result.model.options
-    let unit = Trainer.unitName(collection.step)
+    let unit = collection.spacing.unitName
     let seconds = result.memberEpochs.flatMap { $0.map(\.seconds) }
     let perEpoch = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)
     // Milliseconds below a tenth of a second (a weekly epoch takes a few).

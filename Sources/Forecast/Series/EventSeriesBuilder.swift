@@ -229,7 +229,7 @@ public final class EventSeriesBuilder {
         let hours = milliseconds[k].dense(from: first, count: count).map { $0 / 3_600_000 }
         result.append(
           TimeSeries(
-            id: id, start: start, step: 604_800, values: hours,
+            id: id, start: start, step: SeriesSpacing.weekly.seconds, values: hours,
             covariates: [
               active[k].dense(from: first, count: count),
               sessions[k].dense(from: first, count: count),
@@ -238,7 +238,7 @@ public final class EventSeriesBuilder {
       } else {
         result.append(
           TimeSeries(
-            id: id, start: start, step: 86_400,
+            id: id, start: start, step: SeriesSpacing.daily.seconds,
             values: sessions[k].dense(from: first, count: count)))
       }
     }

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Plumbing
 
@@ -128,8 +129,8 @@ public enum SeriesCSV {
       for i in times.indices.dropFirst() where times[i] - times[i - 1] != step {
         throw SeriesCSVError.irregularSpacing(
           path: path, series: id, from: Timestamp.format(times[i - 1]),
-          to: Timestamp.format(times[i]), gap: Timestamp.describeSpacing(times[i] - times[i - 1]),
-          expected: Timestamp.describeSpacing(step))
+          to: Timestamp.format(times[i]), gap: SeriesSpacing.describe(times[i] - times[i - 1]),
+          expected: SeriesSpacing.describe(step))
       }
       series.append(
         TimeSeries(
