@@ -91,7 +91,7 @@ let package = Package(
       exclude: ["README.md"], swiftSettings: numericSettings),
     .target(
       name: "Forecast",
-      dependencies: ["Tensor", "LSTM", "Events", "Plumbing"],
+      dependencies: ["Tensor", "LSTM", "Events", "Plumbing"], exclude: ["README.md"],
       swiftSettings: numericSettings),
     .target(name: "Wrapped", dependencies: ["Events"]),
 

@@ -189,6 +189,35 @@ final class ForeignSchemaTests: XCTestCase {
     }
   }
 
+  /// Three whole days of plays of two users, one an hour each (3 minutes long: every play its
+  /// own session), read by `forecast series` through `--map`: 48 sessions a day.
+  func testSeries_cliReadsAForeignFileThroughTheMapping() throws {
+    let binary = packageRoot() + "/.build/debug/forecast"
+    guard access(binary, X_OK) == 0 else {
+      throw XCTSkip("build the forecast executable first (swift build --product forecast)")
+    }
+    let path = try foreignFile()
+    let days = path.replacingOccurrences(of: "scrobbles.avro", with: "days.avro")
+    let script = Self.script.replacingOccurrences(
+      of: "for (u, tr, a, s, dt, d, cc, lat) in rows]",
+      with: "for (u, tr, a, s, dt, d, cc, lat) in rows]\n"
+        + "records = [dict(records[0], uid=u, ts=t0 - 36000000 + 3600000 * k + 60000 * u)\n"
+        + "           for k in range(72) for u in (1, 2)]")
+    let written = runProcess("python3", ["-c", script, days])
+    XCTAssertEqual(written.status, 0, written.output)
+    let out = path.replacingOccurrences(of: "scrobbles.avro", with: "series.csv")
+    let run = runProcess(
+      binary, ["series", days, "--out", out] + Self.mapping.flatMap { ["--map", $0] })
+    XCTAssertEqual(run.status, 0, run.output)
+    XCTAssertEqual(
+      String(decoding: readBytes(out), as: UTF8.self),
+      "series_id,timestamp,value\nall,2024-03-04,48\nall,2024-03-05,48\nall,2024-03-06,48\n")
+    let refused = runProcess(binary, ["series", days, "--out", out + "2"])
+    XCTAssertNotEqual(refused.status, 0)
+    XCTAssertTrue(refused.output.contains("the file has uid: long, track: union"), refused.output)
+    XCTAssertTrue(refused.output.contains("--map"), refused.output)
+  }
+
   func testInspect_cliDescribesAForeignFileAndMapsIt() throws {
     let binary = packageRoot() + "/.build/debug/forecast"
     guard access(binary, X_OK) == 0 else {
