@@ -271,7 +271,7 @@ public struct AvroFileSummary: Sendable {
   }
 
   /// `fields:` and one line per leaf: path, type, values, nulls, minimum … maximum.
-  public var fieldLines: [String] {
+  var fieldLines: [String] {
     var lines = ["fields (values, nulls, minimum … maximum):"]
     for f in fields {
       var line = "  \(f.path): \(f.type)  \(f.values) values, \(f.nulls) nulls"
