@@ -53,7 +53,8 @@ public struct AvroFileSummary: Sendable {
   /// With `salvage`, the damage that stopped the reading (nil: the whole file was read).
   public var damage: AvroReadError?
 
-  /// Reads the whole file.
+  /// Reads the whole file, decoding each field straight into its statistics (no values are
+  /// built).
   ///
   /// - Parameters:
   ///   - path: the file.
@@ -70,22 +71,22 @@ public struct AvroFileSummary: Sendable {
     codec = reader.codec
     var leaves: [Leaf] = []
     var visiting = Set<String>()
-    if case .record = schema.underlying {
-      Self.collect(schema, path: "", into: &leaves, visiting: &visiting)
-    } else {
-      leaves = [Leaf(path: "(value)", schema: schema)]
-    }
+    var isRecord = false
+    if case .record = schema.underlying { isRecord = true }
+    let walk = Self.compile(
+      schema, path: isRecord ? "" : "(value)", into: &leaves, visiting: &visiting)
     var records = 0
-    do {
-      while let value = try reader.next() {
-        var index = 0
-        visiting.removeAll(keepingCapacity: true)
-        if case .record = schema.underlying {
-          Self.observe(value, schema, leaves: &leaves, index: &index, visiting: &visiting)
-        } else {
-          leaves[0].add(value)
+    do throws(AvroReadError) {
+      try reader.forEachRecordBlock {
+        (c: inout AvroCursor, count: Int, block: Int) throws(AvroReadError) in
+        for record in 0..<count {
+          do throws(AvroDecodeFailure) {
+            try Self.decode(walk, &c, leaves: &leaves)
+          } catch {
+            throw .corruptRecord(path: path, block: block, record: record, reason: error.reason)
+          }
+          records += 1
         }
-        records += 1
       }
     } catch {
       guard salvage else { throw error }
@@ -97,6 +98,105 @@ public struct AvroFileSummary: Sendable {
     fields = leaves.map(\.statistics)
   }
 
+  /// How one leaf's values are encoded.
+  indirect enum LeafCoding {
+    case null
+    case boolean
+    case integer  // int or long: a zigzag varint
+    case float
+    case double
+    case string
+    case enumeration(symbols: [[UInt8]])
+    case union([LeafCoding])
+    /// Anything else (bytes, fixed, arrays, maps, a record inside a union, a recursive record):
+    /// skipped, counted as a value without an order.
+    case skipped(AvroSchema)
+
+    init(_ schema: AvroSchema) {
+      switch schema.underlying {
+      case .null: self = .null
+      case .boolean: self = .boolean
+      case .int, .long: self = .integer
+      case .float: self = .float
+      case .double: self = .double
+      case .string: self = .string
+      case .enumeration(let e): self = .enumeration(symbols: e.symbols.map { Array($0.utf8) })
+      case .union(let branches): self = .union(branches.map(LeafCoding.init))
+      default: self = .skipped(schema)
+      }
+    }
+  }
+
+  /// How a record's leaves are reached: a leaf (its index and coding), or a record's fields in
+  /// order.
+  indirect enum Walk {
+    case leaf(Int, LeafCoding)
+    case record([Walk])
+  }
+
+  /// The leaves of a schema, depth first through records (a record met again inside itself is
+  /// a leaf), and the walk that decodes them.
+  static func compile(
+    _ schema: AvroSchema, path: String, into leaves: inout [Leaf], visiting: inout Set<String>
+  ) -> Walk {
+    guard case .record(let r) = schema.underlying, !visiting.contains(r.name.fullName) else {
+      leaves.append(Leaf(path: path, schema: schema))
+      return .leaf(leaves.count - 1, LeafCoding(schema))
+    }
+    visiting.insert(r.name.fullName)
+    defer { visiting.remove(r.name.fullName) }
+    return .record(
+      r.fields.map {
+        compile(
+          $0.type, path: path.isEmpty ? $0.name : path + "." + $0.name, into: &leaves,
+          visiting: &visiting)
+      })
+  }
+
+  /// Decodes one value along `walk` into the leaves' statistics.
+  static func decode(_ walk: Walk, _ c: inout AvroCursor, leaves: inout [Leaf])
+    throws(AvroDecodeFailure)
+  {
+    switch walk {
+    case .leaf(let i, let coding):
+      try decode(coding, &c, into: &leaves[i])
+    case .record(let fields):
+      for field in fields { try decode(field, &c, leaves: &leaves) }
+    }
+  }
+
+  private static func decode(_ coding: LeafCoding, _ c: inout AvroCursor, into leaf: inout Leaf)
+    throws(AvroDecodeFailure)
+  {
+    switch coding {
+    case .null:
+      leaf.statistics.nulls += 1
+      return
+    case .boolean: leaf.addInteger(try c.readBoolean() ? 1 : 0, kind: 3)
+    case .integer: leaf.addInteger(try c.readLong(), kind: 0)
+    case .float: leaf.addDouble(Double(try c.readFloat()))
+    case .double: leaf.addDouble(try c.readDouble())
+    case .string: leaf.addString(try c.readBytesSpan())
+    case .enumeration(let symbols):
+      let index = try c.readLong()
+      guard index >= 0 && index < Int64(symbols.count) else {
+        throw .enumIndex(index, symbols: symbols.count)
+      }
+      symbols[Int(index)].withUnsafeBufferPointer { leaf.addString($0) }
+    case .union(let branches):
+      let index = try c.readLong()
+      guard index >= 0 && index < Int64(branches.count) else {
+        throw .unionIndex(index, branches: branches.count)
+      }
+      try decode(branches[Int(index)], &c, into: &leaf)
+      return
+    case .skipped(let schema):
+      try skipValue(schema, &c)
+      leaf.kinds |= 1 << 4
+    }
+    leaf.statistics.values += 1
+  }
+
   /// A leaf and its running statistics.
   struct Leaf {
     var statistics: FieldStatistics
@@ -104,7 +204,7 @@ public struct AvroFileSummary: Sendable {
     let divisor: Int64  // micros → ms
     var intRange: (Int64, Int64)?
     var doubleRange: (Double, Double)?
-    var stringRange: (String, String)?
+    var stringRange: ([UInt8], [UInt8])?
     var kinds = 0  // bit 0 integer, 1 double, 2 string, 3 boolean, 4 other
 
     init(path: String, schema: AvroSchema) {
@@ -138,26 +238,6 @@ public struct AvroFileSummary: Sendable {
       return schema.typeName
     }
 
-    mutating func add(_ value: AvroValue) {
-      switch value {
-      case .null:
-        statistics.nulls += 1
-        return
-      case .union(_, let inner):
-        add(inner)
-        return
-      case .int(let v): addInteger(Int64(v), kind: 0)
-      case .long(let v): addInteger(v, kind: 0)
-      case .boolean(let b): addInteger(b ? 1 : 0, kind: 3)
-      case .float(let v): addDouble(Double(v))
-      case .double(let v): addDouble(v)
-      case .string(let s): addString(s)
-      case .enumeration(_, let symbol): addString(symbol)
-      default: kinds |= 1 << 4
-      }
-      statistics.values += 1
-    }
-
     mutating func addInteger(_ v: Int64, kind: Int) {
       kinds |= 1 << kind
       if let (lo, hi) = intRange { intRange = (min(lo, v), max(hi, v)) } else { intRange = (v, v) }
@@ -173,12 +253,17 @@ public struct AvroFileSummary: Sendable {
       }
     }
 
-    mutating func addString(_ s: String) {
+    /// A string as UTF-8 bytes: byte order is code-point order.
+    mutating func addString(_ s: UnsafeBufferPointer<UInt8>) {
       kinds |= 1 << 2
-      if let (lo, hi) = stringRange {
-        if s < lo { stringRange = (s, hi) } else if s > hi { stringRange = (lo, s) }
-      } else {
-        stringRange = (s, s)
+      guard let (lo, hi) = stringRange else {
+        stringRange = (Array(s), Array(s))
+        return
+      }
+      if s.lexicographicallyPrecedes(lo) {
+        stringRange = (Array(s), hi)
+      } else if hi.lexicographicallyPrecedes(s) {
+        stringRange = (lo, Array(s))
       }
     }
 
@@ -199,8 +284,8 @@ public struct AvroFileSummary: Sendable {
         statistics.maximum = "\(hi)"
       case 1 << 2:
         guard let (lo, hi) = stringRange else { return }
-        statistics.minimum = JSONValue.quoted(lo)
-        statistics.maximum = JSONValue.quoted(hi)
+        statistics.minimum = JSONValue.quoted(String(decoding: lo, as: UTF8.self))
+        statistics.maximum = JSONValue.quoted(String(decoding: hi, as: UTF8.self))
       default: break
       }
     }
@@ -211,50 +296,6 @@ public struct AvroFileSummary: Sendable {
       guard !overflow else { return String(v) }
       return "\(v) (\(Timestamp.format(milliseconds: ms)))"
     }
-  }
-
-  /// The leaves of a record schema, depth first (a record met again inside itself is a leaf).
-  static func collect(
-    _ schema: AvroSchema, path: String, into leaves: inout [Leaf], visiting: inout Set<String>
-  ) {
-    guard case .record(let r) = schema.underlying, !visiting.contains(r.name.fullName) else {
-      leaves.append(Leaf(path: path, schema: schema))
-      return
-    }
-    visiting.insert(r.name.fullName)
-    for f in r.fields {
-      collect(
-        f.type, path: path.isEmpty ? f.name : path + "." + f.name, into: &leaves,
-        visiting: &visiting)
-    }
-    visiting.remove(r.name.fullName)
-  }
-
-  /// Adds one value to the leaves, in `collect`'s order.
-  static func observe(
-    _ value: AvroValue, _ schema: AvroSchema, leaves: inout [Leaf], index: inout Int,
-    visiting: inout Set<String>
-  ) {
-    guard case .record(let r) = schema.underlying, !visiting.contains(r.name.fullName) else {
-      leaves[index].add(value)
-      index += 1
-      return
-    }
-    guard case .record(let values) = value, values.count == r.fields.count else {
-      index += leafCount(schema, visiting: &visiting)
-      return
-    }
-    visiting.insert(r.name.fullName)
-    for (f, v) in zip(r.fields, values) {
-      observe(v, f.type, leaves: &leaves, index: &index, visiting: &visiting)
-    }
-    visiting.remove(r.name.fullName)
-  }
-
-  private static func leafCount(_ schema: AvroSchema, visiting: inout Set<String>) -> Int {
-    var leaves: [Leaf] = []
-    collect(schema, path: "", into: &leaves, visiting: &visiting)
-    return leaves.count
   }
 
   /// The summary for people.
