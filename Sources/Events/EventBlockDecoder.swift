@@ -209,6 +209,8 @@ final class EventBlockDecoder: @unchecked Sendable {
         ints[slot] = op.argument == 1 ? v : v / op.argument
       case .longToFloat:
         floats[slot] = Float(try c.readLong())
+      case .doubleToFloat:
+        floats[slot] = Float(try c.readDouble())
       case .float:
         floats[slot] = try c.readFloat()
       case .string:

@@ -67,6 +67,8 @@ enum EventOp {
   case long(Int, divisor: Int64)
   /// A varint into a float slot.
   case longToFloat(Int)
+  /// A double into a float slot (coordinates other tools write as doubles).
+  case doubleToFloat(Int)
   case float(Int)
   case string(Int)
   /// An enum index; the symbol (per writer index; nil: unreadable) into a string slot.
@@ -89,6 +91,7 @@ struct FlatOp {
   enum Kind: UInt8 {
     case long
     case longToFloat
+    case doubleToFloat
     case float
     case string
     case enumSymbol
@@ -134,7 +137,8 @@ struct EventProgram {
   ) throws(AvroReadError) {
     var resolver = AvroResolver(
       options: AvroResolutionOptions(
-        ignoreTopLevelName: true, flattenNestedRecords: true, enumAsString: true))
+        ignoreTopLevelName: true, flattenNestedRecords: true, enumAsString: true,
+        doubleAsFloat: true))
     let node: ResolvedNode
     do {
       node = try resolver.resolve(writer: writer, reader: mapping.readerSchema(writer: writer))
@@ -179,6 +183,8 @@ struct EventProgram {
         out.append(FlatOp(kind: .long, slot: Int32(slot), argument: divisor))
       case .longToFloat(let slot):
         out.append(FlatOp(kind: .longToFloat, slot: Int32(slot), argument: 0))
+      case .doubleToFloat(let slot):
+        out.append(FlatOp(kind: .doubleToFloat, slot: Int32(slot), argument: 0))
       case .float(let slot): out.append(FlatOp(kind: .float, slot: Int32(slot), argument: 0))
       case .string(let slot): out.append(FlatOp(kind: .string, slot: Int32(slot), argument: 0))
       case .enumSymbol(let slot, let symbols, let names):
@@ -319,6 +325,8 @@ struct EventProgram {
         return [.long(slot, divisor: divisor)]
       case (.intToFloat, .float(let slot)), (.longToFloat, .float(let slot)):
         return [.longToFloat(slot)]
+      case (.doubleToFloat, .float(let slot)):
+        return [.doubleToFloat(slot)]
       case (.float, .float(let slot)):
         return [.float(slot)]
       case (.string, .string(let slot)):

@@ -17,7 +17,7 @@ final class ForeignSchemaTests: XCTestCase {
         {"name": "ts", "type": {"type": "long", "logicalType": "timestamp-millis"}},
         {"name": "duration_ms", "type": "int"},
         {"name": "place", "type": {"type": "record", "name": "Place", "fields": [
-            {"name": "cc", "type": "string"}, {"name": "height", "type": "double"}]}}]}
+            {"name": "cc", "type": "string"}, {"name": "lat", "type": "double"}]}}]}
     t0 = 1709546400000
     rows = [
         (7, "Intro", "played", "rock", 0, 180000, "FR", 48.85),
@@ -28,7 +28,7 @@ final class ForeignSchemaTests: XCTestCase {
         (12, "Alpha", "repeated", "pop", 320000, 200000, "JP", 35.68),
     ]
     records = [{"uid": u, "track": tr, "action": a, "style": s, "ts": t0 + dt,
-                "duration_ms": d, "place": {"cc": cc, "height": lat}}
+                "duration_ms": d, "place": {"cc": cc, "lat": lat}}
                for (u, tr, a, s, dt, d, cc, lat) in rows]
     with open(sys.argv[1], "wb") as f:
         fastavro.writer(f, fastavro.parse_schema(schema), records, codec="deflate",
@@ -60,7 +60,7 @@ final class ForeignSchemaTests: XCTestCase {
     XCTAssertGreaterThan(s.blocks, 1)  // sync_interval=100 bytes: several blocks
     XCTAssertEqual(
       s.fields.map(\.path),
-      ["uid", "track", "action", "style", "ts", "duration_ms", "place.cc", "place.height"])
+      ["uid", "track", "action", "style", "ts", "duration_ms", "place.cc", "place.lat"])
     func field(_ p: String) -> AvroFileSummary.FieldStatistics? {
       s.fields.first { $0.path == p }
     }
@@ -77,8 +77,8 @@ final class ForeignSchemaTests: XCTestCase {
     XCTAssertEqual(field("ts")?.maximum, "1709546720000 (2024-03-04T10:05:20.000Z)")
     XCTAssertEqual(field("duration_ms")?.minimum, "1000")
     XCTAssertEqual(field("duration_ms")?.maximum, "240000")
-    XCTAssertEqual(field("place.height")?.minimum, "35.68")
-    XCTAssertEqual(field("place.height")?.maximum, "48.85")
+    XCTAssertEqual(field("place.lat")?.minimum, "35.68")
+    XCTAssertEqual(field("place.lat")?.maximum, "48.85")
     XCTAssertEqual(field("place.cc")?.minimum, #""FR""#)
     let json = try JSONValue.parse(s.json)
     XCTAssertEqual(json["records"], .integer(6))
@@ -131,7 +131,7 @@ final class ForeignSchemaTests: XCTestCase {
           found: [
             "uid: long", "track: union", "action: string", "style: string",
             "ts: long (timestamp-millis)", "duration_ms: int", "place.cc: string",
-            "place.height: double",
+            "place.lat: double",
           ]))
       XCTAssertTrue("\($0)".contains("Map the file's fields onto them with --map"), "\($0)")
     }
@@ -154,6 +154,8 @@ final class ForeignSchemaTests: XCTestCase {
     XCTAssertEqual(events.map(\.song.genre), ["rock", "rock", "jazz", "jazz", "pop", "pop"])
     XCTAssertEqual(events.map(\.song.name), ["Intro", "", "Blue", "Blue", "Zed", "Alpha"])
     XCTAssertEqual(events.map(\.location.country), ["FR", "FR", "US", "US", "JP", "JP"])
+    // `place.lat` is a double: read as the toolkit's float latitude (`lat` is its alias).
+    XCTAssertEqual(events.map(\.location.latitude), [48.85, 48.85, 40.7, 40.7, 35.68, 35.68])
     XCTAssertEqual(events[0].startTime, Self.start)
     XCTAssertEqual(events[0].endTime, Self.start + 180_000)  // start + duration
     XCTAssertEqual(events[3].startTime, Self.start + 300_000)
