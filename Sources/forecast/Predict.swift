@@ -31,7 +31,7 @@ extension ForecastCommand {
       let source = try SeriesSource.matching(
         loaded.model.definition, history: data.history, csv: data.csv, model: model,
         splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
-        salvage: data.salvage)
+        salvage: data.salvage, mapping: data.mapping)
       let (collection, _) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
       let (forecasts, notes) = try loaded.model.forecast(
