@@ -89,17 +89,10 @@ public enum WrappedOutput {
   }
 
   private static func entries(of directory: String) throws(WrappedError) -> [String] {
-    guard let dir = opendir(directory) else {
-      throw .cannotWrite(path: directory, reason: String(cString: strerror(errno)))
+    do {
+      return try directoryEntries(directory)
+    } catch {
+      throw .cannotWrite(path: directory, reason: error.reason)
     }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name != "." && name != ".." { names.append(name) }
-    }
-    return names.sorted()
   }
 }
