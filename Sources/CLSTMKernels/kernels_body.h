@@ -268,9 +268,3 @@ void KERNEL(clk_gate_backward)(float *gates, const float *cPrev, const float *ta
     }
   }
 }
-
-clk_kernel_table KERNEL(clk_kernels)(void) {
-  clk_kernel_table table = {KERNEL(clk_gemm), KERNEL(clk_gate_forward),
-                            KERNEL(clk_gate_backward), LANES};
-  return table;
-}
