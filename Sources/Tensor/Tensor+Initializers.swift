@@ -69,7 +69,7 @@ extension Tensor {
 ///     Q = H₀ H₁ … H_{q−1} · I[p, q],  then Q[:, j] *= sign(R[j, j])
 func householderQ(_ input: [Double], rows p: Int, columns q: Int) -> [Double] {
   var a = input
-  var reflectors = [[Double]]()
+  var reflectors: [[Double]] = []
   var signs = [Double](repeating: 1, count: q)
   for j in 0..<q {
     var v = (j..<p).map { a[$0 * q + j] }

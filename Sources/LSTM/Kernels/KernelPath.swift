@@ -89,18 +89,21 @@ public enum KernelPathError: Error, CustomStringConvertible, Equatable {
 
 /// The functions of the active path.
 package enum KernelTable {
-  typealias Gemm = @convention(c) (
-    Int, Int, Int, UnsafePointer<Float>?, Int, Int, UnsafePointer<Float>?, Int,
-    UnsafeMutablePointer<Float>?, Int
-  ) -> Void
-  typealias GateForward = @convention(c) (
-    UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?,
-    UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int
-  ) -> Void
-  typealias GateBackward = @convention(c) (
-    UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
-    UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int
-  ) -> Void
+  typealias Gemm =
+    @convention(c) (
+      Int, Int, Int, UnsafePointer<Float>?, Int, Int, UnsafePointer<Float>?, Int,
+      UnsafeMutablePointer<Float>?, Int
+    ) -> Void
+  typealias GateForward =
+    @convention(c) (
+      UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?,
+      UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int
+    ) -> Void
+  typealias GateBackward =
+    @convention(c) (
+      UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
+      UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int
+    ) -> Void
 
   /// One path's functions.
   struct Functions {
