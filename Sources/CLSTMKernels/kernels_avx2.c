@@ -4,6 +4,7 @@
 #endif
 #define LANES 8
 #define MR 6
+#define NV 2
 #define KERNEL(name) name##_avx2
 #include "kernels_body.h"
 #if defined(__x86_64__)

@@ -4,6 +4,7 @@
 #endif
 #define LANES 16
 #define MR 8
+#define NV 2
 #define KERNEL(name) name##_avx512
 #include "kernels_body.h"
 #if defined(__x86_64__)

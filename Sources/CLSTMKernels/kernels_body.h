@@ -1,5 +1,6 @@
 // The body of every kernel path, included once by each kernels_*.c with LANES (floats per
-// vector), MR (rows of C per register tile) and KERNEL(name) (the path's suffix) defined.
+// vector), MR and NV (rows and vectors of C per register tile) and KERNEL(name) (the path's
+// suffix) defined.
 //
 // Only fused multiply-adds written out (`fma`, `fmaf`) fuse: contraction is off, so a separate
 // multiply and add round twice on every path. Each lane of a vector computes what the scalar
@@ -27,57 +28,79 @@ INLINE void store(vfloat v, float *p) { memcpy(p, &v, sizeof v); }
 
 INLINE vfloat splat(float x) { return (vfloat)(x); }
 
+#if EMULATE_FMA
+// Without FMA instructions: a·b is exact in double (24 + 24 bits ≤ 53), and a + c rounded to
+// 53 bits *to odd* (round to nearest, then the error term of the addition picks the odd
+// neighbour when the sum is inexact) rounds to float exactly as the fused multiply-add would
+// (53 ≥ 24 + 2). The same function as `fmaf`, in a few SSE2 operations instead of a call.
+typedef double vdouble __attribute__((ext_vector_type(LANES)));
+typedef long vlong __attribute__((ext_vector_type(LANES)));
+
+INLINE vfloat vfma(vfloat a, vfloat b, vfloat c) {
+  vdouble product = __builtin_convertvector(a, vdouble) * __builtin_convertvector(b, vdouble);
+  vdouble addend = __builtin_convertvector(c, vdouble);
+  vdouble sum = product + addend;
+  vdouble back = sum - product;
+  vdouble error = (product - (sum - back)) + (addend - back);
+  vlong sumBits = (vlong)sum;
+  vlong inexact = error != 0.0;
+  vlong opposite = (sumBits ^ (vlong)error) < 0;
+  vlong odd = (sumBits + (opposite & inexact)) | (inexact & 1);
+  return __builtin_convertvector((vdouble)odd, vfloat);
+}
+
+INLINE float sfma(float a, float b, float c) {
+  double product = (double)a * (double)b;
+  double addend = c;
+  double sum = product + addend;
+  double back = sum - product;
+  double error = (product - (sum - back)) + (addend - back);
+  long long sumBits, errorBits;
+  memcpy(&sumBits, &sum, sizeof sum);
+  memcpy(&errorBits, &error, sizeof error);
+  if (error != 0.0) sumBits = (sumBits + ((sumBits ^ errorBits) < 0 ? -1 : 0)) | 1;
+  double odd;
+  memcpy(&odd, &sumBits, sizeof odd);
+  return (float)odd;
+}
+#else
 INLINE vfloat vfma(vfloat a, vfloat b, vfloat c) { return __builtin_elementwise_fma(a, b, c); }
+INLINE float sfma(float a, float b, float c) { return fmaf(a, b, c); }
+#endif
 
 // MARK: - Products
 
-/// R rows (≤ MR) × 2·LANES columns of C at (i, j): C stays in 2R registers while k runs.
-INLINE void tile2(const int R, long i, long j, long k, const float *a, long rowStride,
-                  long kStride, const float *b, long ldb, float *c, long ldc) {
-  vfloat r0[MR], r1[MR];
+/// R rows (≤ MR) × V·LANES columns (V ≤ NV) of C at (i, j): C stays in R·V registers while k
+/// runs, each one an independent chain of fused multiply-adds (enough of them, R·V ≥ 12, to
+/// hide the multiply-add latency on the full tiles).
+INLINE void tile(const int R, const int V, long i, long j, long k, const float *a,
+                 long rowStride, long kStride, const float *b, long ldb, float *c, long ldc) {
+  vfloat acc[MR][NV];
 #pragma clang loop unroll(full)
   for (int r = 0; r < R; r++) {
-    r0[r] = load(c + (i + r) * ldc + j);
-    r1[r] = load(c + (i + r) * ldc + j + LANES);
+#pragma clang loop unroll(full)
+    for (int v = 0; v < V; v++) acc[r][v] = load(c + (i + r) * ldc + j + v * LANES);
   }
   const float *a0 = a + i * rowStride;
   const float *bp = b + j;
   for (long p = 0; p < k; p++) {
-    vfloat b0 = load(bp);
-    vfloat b1 = load(bp + LANES);
+    vfloat bv[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < V; v++) bv[v] = load(bp + v * LANES);
     const float *ap = a0 + p * kStride;
 #pragma clang loop unroll(full)
     for (int r = 0; r < R; r++) {
       vfloat x = splat(ap[r * rowStride]);
-      r0[r] = vfma(x, b0, r0[r]);
-      r1[r] = vfma(x, b1, r1[r]);
+#pragma clang loop unroll(full)
+      for (int v = 0; v < V; v++) acc[r][v] = vfma(x, bv[v], acc[r][v]);
     }
     bp += ldb;
   }
 #pragma clang loop unroll(full)
   for (int r = 0; r < R; r++) {
-    store(r0[r], c + (i + r) * ldc + j);
-    store(r1[r], c + (i + r) * ldc + j + LANES);
+#pragma clang loop unroll(full)
+    for (int v = 0; v < V; v++) store(acc[r][v], c + (i + r) * ldc + j + v * LANES);
   }
-}
-
-/// R rows × LANES columns (the columns the 2·LANES tiles leave).
-INLINE void tile1(const int R, long i, long j, long k, const float *a, long rowStride,
-                  long kStride, const float *b, long ldb, float *c, long ldc) {
-  vfloat r0[MR];
-#pragma clang loop unroll(full)
-  for (int r = 0; r < R; r++) r0[r] = load(c + (i + r) * ldc + j);
-  const float *a0 = a + i * rowStride;
-  const float *bp = b + j;
-  for (long p = 0; p < k; p++) {
-    vfloat b0 = load(bp);
-    const float *ap = a0 + p * kStride;
-#pragma clang loop unroll(full)
-    for (int r = 0; r < R; r++) r0[r] = vfma(splat(ap[r * rowStride]), b0, r0[r]);
-    bp += ldb;
-  }
-#pragma clang loop unroll(full)
-  for (int r = 0; r < R; r++) store(r0[r], c + (i + r) * ldc + j);
 }
 
 /// The last columns (fewer than LANES), one element at a time.
@@ -86,27 +109,23 @@ static void edge(long i0, long i1, long j0, long n, long k, const float *a, long
   for (long i = i0; i < i1; i++) {
     for (long j = j0; j < n; j++) {
       float sum = c[i * ldc + j];
-      for (long p = 0; p < k; p++) sum = fmaf(a[i * rowStride + p * kStride], b[p * ldb + j], sum);
+      for (long p = 0; p < k; p++) sum = sfma(a[i * rowStride + p * kStride], b[p * ldb + j], sum);
       c[i * ldc + j] = sum;
     }
   }
 }
 
-/// The rows `i0..<i1` of one column panel, MR rows at a time, then 4, then 1.
-INLINE void panelRows(const int wide, long i0, long i1, long j, long k, const float *a,
+/// The rows `i0..<i1` of one column panel V vectors wide, MR rows at a time, then 4, 2, 1.
+INLINE void panelRows(const int V, long i0, long i1, long j, long k, const float *a,
                       long rowStride, long kStride, const float *b, long ldb, float *c,
                       long ldc) {
   long i = i0;
-  if (wide) {
-    for (; i + MR <= i1; i += MR) tile2(MR, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
+  for (; i + MR <= i1; i += MR) tile(MR, V, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
 #if MR > 4
-    for (; i + 4 <= i1; i += 4) tile2(4, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
+  for (; i + 4 <= i1; i += 4) tile(4, V, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
 #endif
-    for (; i < i1; i++) tile2(1, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
-  } else {
-    for (; i + MR <= i1; i += MR) tile1(MR, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
-    for (; i < i1; i++) tile1(1, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
-  }
+  for (; i + 2 <= i1; i += 2) tile(2, V, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
+  for (; i < i1; i++) tile(1, V, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
 }
 
 /// Columns of k per pass over C (the rows of B a pass reads stay in cache). Splitting k only
@@ -115,7 +134,7 @@ enum { kBlock = 256, mBlock = 128 };
 
 void KERNEL(clk_gemm)(long m, long n, long k, const float *a, long rowStride, long kStride,
                       const float *b, long ldb, float *c, long ldc) {
-  const long tileWidth = 2 * LANES;
+  const long tileWidth = NV * LANES;
   const long fullColumns = n - n % tileWidth;
   const long vectorColumns = n - n % LANES;
   for (long p0 = 0; p0 < k; p0 += kBlock) {
@@ -129,9 +148,13 @@ void KERNEL(clk_gemm)(long m, long n, long k, const float *a, long rowStride, lo
       const long i1 = m < i0 + rowBlock ? m : i0 + rowBlock;
       long j = 0;
       for (; j < fullColumns; j += tileWidth)
-        panelRows(1, i0, i1, j, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
+        panelRows(NV, i0, i1, j, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
+#if NV > 2
+      for (; j + 2 * LANES <= vectorColumns; j += 2 * LANES)
+        panelRows(2, i0, i1, j, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
+#endif
       for (; j < vectorColumns; j += LANES)
-        panelRows(0, i0, i1, j, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
+        panelRows(1, i0, i1, j, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
       if (j < n) edge(i0, i1, j, n, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
     }
   }
@@ -171,13 +194,13 @@ INLINE float expScalar(float x) {
   float n = shifted - 12582912.0f;
   float f = t - n;
   float p = 1.5252734e-5f;
-  p = fmaf(p, f, 1.5403530e-4f);
-  p = fmaf(p, f, 1.3333558e-3f);
-  p = fmaf(p, f, 9.6181291e-3f);
-  p = fmaf(p, f, 5.5504109e-2f);
-  p = fmaf(p, f, 2.4022651e-1f);
-  p = fmaf(p, f, 6.9314718e-1f);
-  p = fmaf(p, f, 1.0f);
+  p = sfma(p, f, 1.5403530e-4f);
+  p = sfma(p, f, 1.3333558e-3f);
+  p = sfma(p, f, 9.6181291e-3f);
+  p = sfma(p, f, 5.5504109e-2f);
+  p = sfma(p, f, 2.4022651e-1f);
+  p = sfma(p, f, 6.9314718e-1f);
+  p = sfma(p, f, 1.0f);
   unsigned int bits;
   memcpy(&bits, &shifted, sizeof bits);
   bits = (bits - 0x4B400000u + 127u) << 23;
@@ -220,7 +243,7 @@ void KERNEL(clk_gate_forward)(float *gates, const float *cPrev, float *c, float 
       float f = sigmoidScalar(z[hidden + j]);
       float g = tanhScalar(z[2 * hidden + j]);
       float o = sigmoidScalar(z[3 * hidden + j]);
-      float cn = fmaf(f, cPrev[row + j], i * g);
+      float cn = sfma(f, cPrev[row + j], i * g);
       float tc = tanhScalar(cn);
       z[j] = i;
       z[hidden + j] = f;
