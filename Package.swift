@@ -3,7 +3,8 @@
 //
 //   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CZstd, CKafka
 //                                 Simulation -> Events;  Wrapped -> Events
-//   forecast (executable) -> Forecast, Simulation, Wrapped, Events
+//                                 Report -> Forecast (reads the Wrapped files, not the module)
+//   forecast (executable) -> Forecast, Simulation, Wrapped, Events, Report
 
 import Foundation
 import PackageDescription
@@ -52,6 +53,7 @@ let package = Package(
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "Forecast", targets: ["Forecast"]),
     .library(name: "Wrapped", targets: ["Wrapped"]),
+    .library(name: "Report", targets: ["Report"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -87,13 +89,15 @@ let package = Package(
       dependencies: ["Tensor", "LSTM", "Events", .product(name: "CSV", package: "CSV.swift")],
       swiftSettings: numericSettings),
     .target(name: "Wrapped", dependencies: ["Events"]),
+    // Reads the Wrapped outputs by their documented file layouts (CSV/JSON), not the module.
+    .target(name: "Report", dependencies: ["Forecast", "Events"], exclude: ["README.md"]),
 
     // MARK: - Executables
 
     .executableTarget(
       name: "forecast",
       dependencies: [
-        "Forecast", "Simulation", "Wrapped", "Events", "Tensor",
+        "Forecast", "Simulation", "Wrapped", "Events", "Tensor", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -118,5 +122,6 @@ let package = Package(
     .testTarget(
       name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),
     .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "Forecast", "TestSupport"]),
   ]
 )

@@ -10,6 +10,7 @@ struct ForecastCommand: AsyncParsableCommand {
     version: ToolkitVersion.string,
     subcommands: [
       Simulate.self, Inspect.self, Series.self, Train.self, Evaluate.self, Predict.self,
+      Report.self,
     ])
 
   static func main() async {

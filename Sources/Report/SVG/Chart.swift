@@ -1,0 +1,435 @@
+import Foundation
+
+/// The colours of the report's marks (colour-blind safe: blue, orange, teal, grey).
+public enum ChartColor {
+  public static let history = "#1f4e79"
+  public static let forecast = "#d9480f"
+  public static let band = "#f9b27a"
+  public static let actual = "#0b7a75"
+  public static let baseline = "#6c757d"
+  public static let bar = "#2f6f9f"
+  public static let grid = "#e3e6ea"
+  public static let axis = "#5b6470"
+  public static let text = "#1d232a"
+}
+
+/// A line of (x, y) points, with a `<title>` per point.
+public struct ChartLine: Sendable {
+  /// The legend name, also the start of every point's tooltip.
+  public var name: String
+  /// Its colour.
+  public var color: String
+  /// The points, x ascending (Unix seconds on a time axis).
+  public var points: [(x: Double, y: Double)]
+  /// Drawn dashed.
+  public var dashed: Bool
+  /// A dot at every point (otherwise only a thin invisible hit mark carries the tooltip).
+  public var dots: Bool
+
+  /// A line with every field given.
+  public init(
+    name: String, color: String, points: [(x: Double, y: Double)], dashed: Bool = false,
+    dots: Bool = false
+  ) {
+    self.name = name
+    self.color = color
+    self.points = points
+    self.dashed = dashed
+    self.dots = dots
+  }
+}
+
+/// A filled band between a lower and an upper value at each x (an interval).
+public struct ChartBand: Sendable {
+  /// The legend name.
+  public var name: String
+  /// Its fill colour.
+  public var color: String
+  /// The points, x ascending.
+  public var points: [(x: Double, lower: Double, upper: Double)]
+
+  /// A band with every field given.
+  public init(name: String, color: String, points: [(x: Double, lower: Double, upper: Double)]) {
+    self.name = name
+    self.color = color
+    self.points = points
+  }
+}
+
+/// How the x axis reads.
+public enum ChartXAxis: Sendable {
+  /// Unix seconds, ticked at days, weeks, months or years.
+  case time
+  /// Plain numbers (e.g. horizon steps), ticked at round values.
+  case linear
+}
+
+/// One chart with a title, labelled axes, lines, bands and vertical rules; written as SVG with a
+/// `<title>` on every mark, so a screen reader and a test read the numbers a person sees.
+public struct Chart: Sendable {
+  /// The title, drawn at the top.
+  public var title: String
+  /// The x axis' label, with its unit.
+  public var xTitle: String
+  /// The y axis' label, with its unit.
+  public var yTitle: String
+  /// Time or plain numbers.
+  public var xAxis: ChartXAxis
+  /// Bands, drawn first.
+  public var bands: [ChartBand] = []
+  /// Lines, drawn over the bands.
+  public var lines: [ChartLine] = []
+  /// Vertical rules with a label (e.g. the forecast origin).
+  public var rules: [(x: Double, label: String)] = []
+  /// The x domain; nil: the data's (small multiples share one).
+  public var xDomain: ClosedRange<Double>?
+  /// Start the y axis at 0 when every value is ≥ 0.
+  public var yFromZero = true
+  /// The viewBox size. Text is 12 units high: at 480 units shown 360 px wide it is 9 px.
+  public var width = 480.0
+  /// The viewBox height.
+  public var height = 270.0
+  /// Ticks wanted on each axis.
+  public var tickCount = 5
+  /// How a y value reads in tooltips.
+  public var yFormat: @Sendable (Double) -> String = { Chart.number($0) }
+
+  /// A chart without marks.
+  public init(title: String, xTitle: String, yTitle: String, xAxis: ChartXAxis) {
+    self.title = title
+    self.xTitle = xTitle
+    self.yTitle = yTitle
+    self.xAxis = xAxis
+  }
+
+  /// A value with at most 2 decimals, thousands grouped by a thin space.
+  public static func number(_ v: Double) -> String {
+    guard v.isFinite else { return "n/a" }
+    if v == v.rounded() && abs(v) < 1e15 { return group(String(Int64(v))) }
+    let digits = abs(v) >= 100 ? 1 : 2
+    let text = String(format: "%.\(digits)f", v)
+    return group(text)
+  }
+
+  private static func group(_ text: String) -> String {
+    var integer = text
+    var rest = ""
+    if let dot = text.firstIndex(of: ".") {
+      integer = String(text[..<dot])
+      rest = String(text[dot...])
+    }
+    let negative = integer.hasPrefix("-")
+    if negative { integer.removeFirst() }
+    guard integer.count > 4 else { return text }
+    var out = ""
+    for (i, c) in integer.enumerated() {
+      if i > 0 && (integer.count - i) % 3 == 0 { out += "\u{2009}" }
+      out.append(c)
+    }
+    return (negative ? "-" : "") + out + rest
+  }
+
+  /// How an x value reads in tooltips: an ISO date on a time axis.
+  public func xText(_ x: Double) -> String {
+    switch xAxis {
+    case .time: return Ticks.isoDate(Int64(x))
+    case .linear: return Chart.number(x)
+    }
+  }
+
+  /// The SVG element; `standalone` adds the XML namespace for a file of its own.
+  public func svg(standalone: Bool = false) -> String {
+    let xs =
+      lines.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) }
+      + rules.map(\.x)
+    let ys =
+      lines.flatMap { $0.points.map(\.y) }
+      + bands.flatMap { $0.points.flatMap { [$0.lower, $0.upper] } }
+    let finiteYs = ys.filter(\.isFinite)
+    let xLo = xDomain?.lowerBound ?? xs.min() ?? 0
+    let xHi = xDomain?.upperBound ?? xs.max() ?? 1
+    var yLo = finiteYs.min() ?? 0
+    let yHi = finiteYs.max() ?? 1
+    if yFromZero && yLo >= 0 { yLo = 0 }
+    let (yTicks, yDomain) = Ticks.nice(yLo, yHi, count: tickCount)
+    let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
+    let yLabels = yTicks.map { Ticks.label($0, step: yStep) }
+    let longest = Double(yLabels.map(\.count).max() ?? 1)
+
+    var out = SVGBuilder(width: width, height: height, title: title, standalone: standalone)
+    var top = out.drawTitle(title)
+    top = out.drawLegend(
+      bands.map { ($0.name, $0.color, true) } + lines.map { ($0.name, $0.color, false) },
+      top: top)
+    let left = 22 + longest * 7 + 6
+    let plot = (left: left, right: width - 14, top: top + 6, bottom: height - 40)
+    let x = LinearScale(domain: xLo...max(xLo, xHi), range: (plot.left, plot.right))
+    let y = LinearScale(domain: yDomain, range: (plot.bottom, plot.top))
+
+    // Grid and y ticks.
+    for (v, label) in zip(yTicks, yLabels) {
+      let py = y(v)
+      out.line(plot.left, py, plot.right, py, color: ChartColor.grid)
+      out.text(label, x: plot.left - 5, y: py + 4, anchor: "end", size: 12)
+    }
+    // X ticks.
+    let xTicks: [(Double, String)]
+    switch xAxis {
+    case .time:
+      xTicks = Ticks.dates(Int64(xLo), Int64(xHi), count: tickCount).map {
+        (Double($0.seconds), $0.label)
+      }
+    case .linear:
+      let (ticks, _) = Ticks.nice(xLo, xHi, count: tickCount)
+      let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
+      xTicks = ticks.filter { $0 >= xLo - 1e-9 && $0 <= xHi + 1e-9 }.map {
+        ($0, Ticks.label($0, step: step))
+      }
+    }
+    for (v, label) in xTicks {
+      let px = x(v)
+      out.line(px, plot.bottom, px, plot.bottom + 4, color: ChartColor.axis)
+      out.text(label, x: px, y: plot.bottom + 17, anchor: "middle", size: 12)
+    }
+    out.line(plot.left, plot.bottom, plot.right, plot.bottom, color: ChartColor.axis)
+    out.line(plot.left, plot.top, plot.left, plot.bottom, color: ChartColor.axis)
+    out.text(xTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle", size: 12)
+    out.verticalText(yTitle, x: 13, y: (plot.top + plot.bottom) / 2, size: 12)
+
+    for band in bands where !band.points.isEmpty {
+      let upper = band.points.map { "\(f(x($0.x))),\(f(y($0.upper)))" }
+      let lower = band.points.reversed().map { "\(f(x($0.x))),\(f(y($0.lower)))" }
+      out.raw(
+        "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(band.color)\" "
+          + "fill-opacity=\"0.55\" stroke=\"none\"/>")
+      for p in band.points {
+        out.raw(
+          "<line x1=\"\(f(x(p.x)))\" y1=\"\(f(y(p.lower)))\" x2=\"\(f(x(p.x)))\" "
+            + "y2=\"\(f(y(p.upper)))\" stroke=\"transparent\" stroke-width=\"5\"><title>"
+            + xml("\(band.name) \(xText(p.x)): \(yFormat(p.lower)) – \(yFormat(p.upper))")
+            + "</title></line>")
+      }
+    }
+    for rule in rules {
+      let px = x(rule.x)
+      out.raw(
+        "<line x1=\"\(f(px))\" y1=\"\(f(plot.top))\" x2=\"\(f(px))\" y2=\"\(f(plot.bottom))\" "
+          + "stroke=\"\(ChartColor.axis)\" stroke-dasharray=\"2 3\"/>")
+      out.text(rule.label, x: px - 4, y: plot.top + 12, anchor: "end", size: 12)
+    }
+    for line in lines where !line.points.isEmpty {
+      let path = line.points.filter { $0.y.isFinite }.map { "\(f(x($0.x))),\(f(y($0.y)))" }
+      out.raw(
+        "<polyline points=\"\(path.joined(separator: " "))\" fill=\"none\" "
+          + "stroke=\"\(line.color)\" stroke-width=\"2\" stroke-linejoin=\"round\""
+          + (line.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>")
+      for p in line.points where p.y.isFinite {
+        out.raw(
+          "<circle cx=\"\(f(x(p.x)))\" cy=\"\(f(y(p.y)))\" r=\"\(line.dots ? 2.5 : 3)\" "
+            + "fill=\"\(line.dots ? line.color : "transparent")\"><title>"
+            + xml("\(line.name) \(xText(p.x)): \(yFormat(p.y))") + "</title></circle>")
+      }
+    }
+    return out.finish()
+  }
+}
+
+/// A horizontal bar chart of labelled values (top-k lists, distributions).
+public struct BarChart: Sendable {
+  /// The title.
+  public var title: String
+  /// The value axis' label, with its unit.
+  public var valueTitle: String
+  /// The bars, top to bottom: label, value, and the tooltip's extra detail.
+  public var bars: [(label: String, value: Double, detail: String)]
+  /// The viewBox width.
+  public var width = 480.0
+  /// Characters of a label before it is cut with "…" (the tooltip keeps it whole).
+  public var labelCharacters = 20
+
+  /// A bar chart with every field given.
+  public init(
+    title: String, valueTitle: String, bars: [(label: String, value: Double, detail: String)]
+  ) {
+    self.title = title
+    self.valueTitle = valueTitle
+    self.bars = bars
+  }
+
+  /// The SVG element.
+  public func svg(standalone: Bool = false) -> String {
+    let rowHeight = 22.0
+    let titleLines = SVGBuilder.wrap(title, width: width, size: 14).count
+    let height = 18.0 * Double(titleLines) + 14 + Double(bars.count) * rowHeight + 44
+    var out = SVGBuilder(width: width, height: height, title: title, standalone: standalone)
+    let top = out.drawTitle(title) + 6
+    let labelWidth = Double(min(labelCharacters, bars.map(\.label.count).max() ?? 1)) * 6.6 + 8
+    let (ticks, domain) = Ticks.nice(0, bars.map(\.value).max() ?? 1, count: 4)
+    let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
+    let plot = (left: labelWidth, right: width - 16, top: top, bottom: height - 40)
+    let x = LinearScale(domain: domain, range: (plot.left, plot.right))
+    for t in ticks {
+      out.line(x(t), plot.top, x(t), plot.bottom + 4, color: ChartColor.grid)
+      out.text(Ticks.label(t, step: step), x: x(t), y: plot.bottom + 17, anchor: "middle", size: 12)
+    }
+    for (i, bar) in bars.enumerated() {
+      let y0 = plot.top + Double(i) * rowHeight
+      let label =
+        bar.label.count > labelCharacters
+        ? String(bar.label.prefix(labelCharacters - 1)) + "…" : bar.label
+      out.text(label, x: plot.left - 6, y: y0 + 15, anchor: "end", size: 12)
+      let w = max(1, x(bar.value) - plot.left)
+      out.raw(
+        "<rect x=\"\(f(plot.left))\" y=\"\(f(y0 + 3))\" width=\"\(f(w))\" "
+          + "height=\"\(f(rowHeight - 6))\" fill=\"\(ChartColor.bar)\"><title>"
+          + xml("\(bar.label): \(Chart.number(bar.value))\(bar.detail.isEmpty ? "" : ", " + bar.detail)")
+          + "</title></rect>")
+    }
+    out.line(plot.left, plot.top, plot.left, plot.bottom, color: ChartColor.axis)
+    out.text(valueTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle", size: 12)
+    return out.finish()
+  }
+}
+
+/// Small multiples: the same chart per series on one shared time axis, each panel small.
+public enum SmallMultiples {
+  /// One panel per chart, all on the union of their x domains, each 240 × 170 units with 3
+  /// ticks per axis (at 175 px per panel on a phone, text stays 8.75 px high).
+  public static func panels(_ charts: [Chart]) -> [String] {
+    let xs = charts.flatMap { c in
+      c.lines.flatMap { $0.points.map(\.x) } + c.bands.flatMap { $0.points.map(\.x) }
+    }
+    let domain = (xs.min() ?? 0)...(xs.max() ?? 1)
+    return charts.map { chart in
+      var c = chart
+      c.xDomain = domain
+      c.width = 240
+      c.height = 170
+      c.tickCount = 3
+      c.rules = []
+      return c.svg()
+    }
+  }
+}
+
+/// Builds one SVG element: the title, legend, text and shapes, with numbers at 0.1 unit.
+struct SVGBuilder {
+  private var body: [String] = []
+  let width: Double
+  let height: Double
+  private let title: String
+  private let standalone: Bool
+
+  init(width: Double, height: Double, title: String, standalone: Bool) {
+    self.width = width
+    self.height = height
+    self.title = title
+    self.standalone = standalone
+  }
+
+  /// Lines of at most the characters that fit `width` at font `size`.
+  static func wrap(_ text: String, width: Double, size: Double) -> [String] {
+    let perLine = max(10, Int((width - 16) / (size * 0.56)))
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ") {
+      if !current.isEmpty && current.count + 1 + word.count > perLine {
+        lines.append(current)
+        current = String(word)
+      } else {
+        current += (current.isEmpty ? "" : " ") + word
+      }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+  }
+
+  /// Draws the title (wrapped), returns the y below it.
+  mutating func drawTitle(_ text: String) -> Double {
+    var y = 18.0
+    for line in SVGBuilder.wrap(text, width: width, size: 14) {
+      body.append(
+        "<text x=\"8\" y=\"\(f(y))\" font-size=\"14\" font-weight=\"600\" "
+          + "fill=\"\(ChartColor.text)\">\(xml(line))</text>")
+      y += 18
+    }
+    return y - 4
+  }
+
+  /// Draws legend entries (swatch + name) in rows; returns the y below them.
+  mutating func drawLegend(_ entries: [(String, String, Bool)], top: Double) -> Double {
+    guard !entries.isEmpty else { return top }
+    var x = 8.0
+    var y = top + 14
+    for (name, color, isBand) in entries {
+      let w = 22 + Double(name.count) * 6.6 + 12
+      if x + w > width - 8 && x > 8 {
+        x = 8
+        y += 16
+      }
+      if isBand {
+        body.append(
+          "<rect x=\"\(f(x))\" y=\"\(f(y - 9))\" width=\"16\" height=\"10\" fill=\"\(color)\" "
+            + "fill-opacity=\"0.55\"/>")
+      } else {
+        line(x, y - 4, x + 16, y - 4, color: color, width: 2.5)
+      }
+      text(name, x: x + 21, y: y, anchor: "start", size: 12)
+      x += w
+    }
+    return y + 4
+  }
+
+  mutating func line(
+    _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, color: String, width: Double = 1
+  ) {
+    body.append(
+      "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" "
+        + "stroke=\"\(color)\" stroke-width=\"\(f(width))\"/>")
+  }
+
+  mutating func text(_ s: String, x: Double, y: Double, anchor: String, size: Double) {
+    body.append(
+      "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(f(size))\" text-anchor=\"\(anchor)\" "
+        + "fill=\"\(ChartColor.text)\">\(xml(s))</text>")
+  }
+
+  mutating func verticalText(_ s: String, x: Double, y: Double, size: Double) {
+    body.append(
+      "<text transform=\"translate(\(f(x)),\(f(y))) rotate(-90)\" font-size=\"\(f(size))\" "
+        + "text-anchor=\"middle\" fill=\"\(ChartColor.text)\">\(xml(s))</text>")
+  }
+
+  mutating func raw(_ element: String) { body.append(element) }
+
+  func finish() -> String {
+    let namespace = standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : ""
+    return "<svg\(namespace) class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" "
+      + "role=\"img\" font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\">"
+      + "<title>\(xml(title))</title>" + body.joined() + "</svg>"
+  }
+}
+
+/// A coordinate with at most one decimal.
+func f(_ v: Double) -> String {
+  guard v.isFinite else { return "0" }
+  let r = (v * 10).rounded() / 10
+  return r == r.rounded() ? String(Int(r)) : String(r)
+}
+
+/// Text escaped for XML and HTML content and attributes.
+func xml(_ s: String) -> String {
+  var out = ""
+  out.reserveCapacity(s.count)
+  for c in s {
+    switch c {
+    case "&": out += "&amp;"
+    case "<": out += "&lt;"
+    case ">": out += "&gt;"
+    case "\"": out += "&quot;"
+    case "'": out += "&#39;"
+    default: out.append(c)
+    }
+  }
+  return out
+}
