@@ -122,6 +122,8 @@ let package = Package(
     .testTarget(
       name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),
     .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report", "Forecast", "TestSupport"]),
+    .testTarget(
+      name: "ReportTests", dependencies: ["Report", "Forecast", "TestSupport"],
+      exclude: ["Fixtures"]),
   ]
 )

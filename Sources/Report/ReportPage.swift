@@ -75,11 +75,13 @@ public enum ReportPage {
     h3{font-size:1.05rem;margin:1rem 0 .4rem}
     section,header.page{background:#fff;border-radius:8px;padding:14px;margin:0 0 14px;\
     box-shadow:0 1px 2px rgba(0,0,0,.08)}
-    .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:14px}
-    .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:8px}
+    .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,440px),1fr));gap:14px}
+    .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px}
     figure{margin:0;min-width:0}
+    h1,h2,h3,p,dd,li,figcaption,caption{overflow-wrap:anywhere}
     figcaption{font-size:.85rem;color:#5b6470}
     svg.chart{display:block;width:100%;height:auto;background:#fff}
+    svg.legend{display:block;width:100%;max-width:480px;height:auto}
     .scroll{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;font-size:.85rem;margin:.3rem 0}
     th,td{padding:3px 8px;border-bottom:1px solid #e3e6ea;text-align:left;vertical-align:top}
@@ -171,7 +173,8 @@ public enum ReportPage {
     } else {
       out +=
         "<h3>History and forecast per series</h3><p class=\"note\">One panel per series on a "
-        + "shared time axis; each panel has its own value scale.</p><div class=\"multiples\">"
+        + "shared time axis; each panel has its own value scale.</p>"
+        + SmallMultiples.legend(charts[0]) + "<div class=\"multiples\">"
         + SmallMultiples.panels(charts).map { "<figure>\($0)</figure>" }.joined()
         + "</div><div class=\"grid\">"
     }
@@ -216,7 +219,7 @@ public enum ReportPage {
     guard let t = m.testPeriod else { return nil }
     var chart = Chart(
       title: "MASE per horizon step (test period)", xTitle: "horizon step (\(unitName(m)))",
-      yTitle: "MASE (1 = in-sample seasonal naive)", xAxis: .linear)
+      yTitle: "MASE (lower is better)", xAxis: .linear)
     let styles: [(String, String, Bool)] = [
       ("lstm", ChartColor.forecast, false), ("seasonal_naive", ChartColor.history, true),
       ("naive", ChartColor.baseline, true),
@@ -328,7 +331,7 @@ public enum ReportPage {
     for (i, r) in shown.enumerated() {
       out +=
         "<tr><td class=\"n\">\(i + 1)</td><td>\(xml(r.userID))</td>"
-        + "<td class=\"n\">\(xml(Chart.number(r.score)))</td><td>\(xml(r.kind))</td>"
+        + "<td class=\"n\">\(xml(r.scoreText))</td><td>\(xml(r.kind))</td>"
         + "<td>\(xml(r.firstDay)) to \(xml(r.lastDay))</td>"
         + "<td class=\"evidence\">\(xml(r.evidence))</td></tr>"
     }

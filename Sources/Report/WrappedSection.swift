@@ -51,7 +51,7 @@ enum WrappedSection {
     if !world.isEmpty {
       figures.append(
         BarChart(
-          title: "World: top \(world.count) \(name)", valueTitle: "streams (plays of 30 s or more)",
+          title: "World: \(topTitle(world.count, name))", valueTitle: "streams (plays of 30 s or more)",
           bars: bars(Array(world))
         ).svg())
     }
@@ -59,7 +59,7 @@ enum WrappedSection {
       let top = (continents[scope] ?? []).sorted { $0.rank < $1.rank }.prefix(perContinent)
       figures.append(
         BarChart(
-          title: "\(scope.isEmpty ? "unknown" : scope): top \(top.count) \(name)",
+          title: "\(scope.isEmpty ? "unknown" : scope): \(topTitle(top.count, name))",
           valueTitle: "streams", bars: bars(Array(top))
         ).svg())
     }
@@ -68,6 +68,11 @@ enum WrappedSection {
     }
     out += "<div class=\"grid\">" + figures.map { "<figure>\($0)</figure>" }.joined() + "</div>"
     return out
+  }
+
+  /// "top 5 artists", "top artist".
+  static func topTitle(_ count: Int, _ plural: String) -> String {
+    count == 1 ? "top \(plural.dropLast())" : "top \(count) \(plural)"
   }
 
   static func personalities(_ w: WrappedTables) -> String {

@@ -145,6 +145,8 @@ public struct WrappedTables: Sendable {
 public struct AnomalyRow: Sendable, Equatable {
   public var userID: String
   public var score: Double
+  /// The score as the file writes it (shown unrounded).
+  public var scoreText: String
   public var kind: String
   public var firstDay: String
   public var lastDay: String
@@ -166,7 +168,8 @@ public struct AnomalyTable: Sendable {
     let t = try CSVTable(path: path, expected: AnomalyTable.columns)
     rows = try t.rows.map { r in
       AnomalyRow(
-        userID: t.text(r, "user_id"), score: try t.number(r, "score"), kind: t.text(r, "kind"),
+        userID: t.text(r, "user_id"), score: try t.number(r, "score"),
+        scoreText: t.text(r, "score"), kind: t.text(r, "kind"),
         firstDay: t.text(r, "first_day"), lastDay: t.text(r, "last_day"),
         evidence: t.text(r, "evidence"))
     }

@@ -85,12 +85,14 @@ public struct Chart: Sendable {
   public var xDomain: ClosedRange<Double>?
   /// Start the y axis at 0 when every value is ≥ 0.
   public var yFromZero = true
-  /// The viewBox size. Text is 12 units high: at 480 units shown 360 px wide it is 9 px.
+  /// The viewBox size. Text is 13 units high: at 480 units shown 360 px wide it is 9.75 px.
   public var width = 480.0
   /// The viewBox height.
   public var height = 270.0
   /// Ticks wanted on each axis.
   public var tickCount = 5
+  /// Draw the legend (small multiples share one, written beside them).
+  public var showLegend = true
   /// How a y value reads in tooltips.
   public var yFormat: @Sendable (Double) -> String = { Chart.number($0) }
 
@@ -158,11 +160,13 @@ public struct Chart: Sendable {
 
     var out = SVGBuilder(width: width, height: height, title: title, standalone: standalone)
     var top = out.drawTitle(title)
-    top = out.drawLegend(
-      bands.map { ($0.name, $0.color, true) } + lines.map { ($0.name, $0.color, false) },
-      top: top)
-    let left = 22 + longest * 7 + 6
-    let plot = (left: left, right: width - 14, top: top + 6, bottom: height - 40)
+    if showLegend {
+      top = out.drawLegend(
+        bands.map { ($0.name, $0.color, true) } + lines.map { ($0.name, $0.color, false) },
+        top: top)
+    }
+    let left = 24 + longest * 7.5 + 6
+    let plot = (left: left, right: width - 14, top: top + 12, bottom: height - 42)
     let x = LinearScale(domain: xLo...max(xLo, xHi), range: (plot.left, plot.right))
     let y = LinearScale(domain: yDomain, range: (plot.bottom, plot.top))
 
@@ -170,7 +174,7 @@ public struct Chart: Sendable {
     for (v, label) in zip(yTicks, yLabels) {
       let py = y(v)
       out.line(plot.left, py, plot.right, py, color: ChartColor.grid)
-      out.text(label, x: plot.left - 5, y: py + 4, anchor: "end", size: 12)
+      out.text(label, x: plot.left - 5, y: py + 4, anchor: "end", size: 13)
     }
     // X ticks.
     let xTicks: [(Double, String)]
@@ -189,12 +193,12 @@ public struct Chart: Sendable {
     for (v, label) in xTicks {
       let px = x(v)
       out.line(px, plot.bottom, px, plot.bottom + 4, color: ChartColor.axis)
-      out.text(label, x: px, y: plot.bottom + 17, anchor: "middle", size: 12)
+      out.text(label, x: px, y: plot.bottom + 18, anchor: "middle", size: 13)
     }
     out.line(plot.left, plot.bottom, plot.right, plot.bottom, color: ChartColor.axis)
     out.line(plot.left, plot.top, plot.left, plot.bottom, color: ChartColor.axis)
-    out.text(xTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle", size: 12)
-    out.verticalText(yTitle, x: 13, y: (plot.top + plot.bottom) / 2, size: 12)
+    out.text(xTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle", size: 13)
+    out.verticalText(yTitle, x: 14, y: (plot.top + plot.bottom) / 2, size: 13)
 
     for band in bands where !band.points.isEmpty {
       let upper = band.points.map { "\(f(x($0.x))),\(f(y($0.upper)))" }
@@ -215,7 +219,7 @@ public struct Chart: Sendable {
       out.raw(
         "<line x1=\"\(f(px))\" y1=\"\(f(plot.top))\" x2=\"\(f(px))\" y2=\"\(f(plot.bottom))\" "
           + "stroke=\"\(ChartColor.axis)\" stroke-dasharray=\"2 3\"/>")
-      out.text(rule.label, x: px - 4, y: plot.top + 12, anchor: "end", size: 12)
+      out.text(rule.label, x: px - 4, y: plot.top + 12, anchor: "end", size: 13)
     }
     for line in lines where !line.points.isEmpty {
       let path = line.points.filter { $0.y.isFinite }.map { "\(f(x($0.x))),\(f(y($0.y)))" }
@@ -263,38 +267,41 @@ public struct BarChart: Sendable {
     let height = 18.0 * Double(titleLines) + 14 + Double(bars.count) * rowHeight + 44
     var out = SVGBuilder(width: width, height: height, title: title, standalone: standalone)
     let top = out.drawTitle(title) + 6
-    let labelWidth = Double(min(labelCharacters, bars.map(\.label.count).max() ?? 1)) * 6.6 + 8
+    let labelWidth = Double(min(labelCharacters, bars.map(\.label.count).max() ?? 1)) * 7.6 + 12
     let (ticks, domain) = Ticks.nice(0, bars.map(\.value).max() ?? 1, count: 4)
     let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
-    let plot = (left: labelWidth, right: width - 16, top: top, bottom: height - 40)
+    let valueWidth = Double(Chart.number(bars.map(\.value).max() ?? 0).count) * 7.6 + 10
+    let plot = (left: labelWidth, right: width - 10 - valueWidth, top: top, bottom: height - 40)
     let x = LinearScale(domain: domain, range: (plot.left, plot.right))
     for t in ticks {
       out.line(x(t), plot.top, x(t), plot.bottom + 4, color: ChartColor.grid)
-      out.text(Ticks.label(t, step: step), x: x(t), y: plot.bottom + 17, anchor: "middle", size: 12)
+      out.text(Ticks.label(t, step: step), x: x(t), y: plot.bottom + 18, anchor: "middle", size: 13)
     }
     for (i, bar) in bars.enumerated() {
       let y0 = plot.top + Double(i) * rowHeight
       let label =
         bar.label.count > labelCharacters
         ? String(bar.label.prefix(labelCharacters - 1)) + "…" : bar.label
-      out.text(label, x: plot.left - 6, y: y0 + 15, anchor: "end", size: 12)
+      out.text(label, x: plot.left - 6, y: y0 + 15, anchor: "end", size: 13)
       let w = max(1, x(bar.value) - plot.left)
       out.raw(
         "<rect x=\"\(f(plot.left))\" y=\"\(f(y0 + 3))\" width=\"\(f(w))\" "
           + "height=\"\(f(rowHeight - 6))\" fill=\"\(ChartColor.bar)\"><title>"
           + xml("\(bar.label): \(Chart.number(bar.value))\(bar.detail.isEmpty ? "" : ", " + bar.detail)")
           + "</title></rect>")
+      out.text(
+        Chart.number(bar.value), x: plot.left + w + 4, y: y0 + 15, anchor: "start", size: 13)
     }
     out.line(plot.left, plot.top, plot.left, plot.bottom, color: ChartColor.axis)
-    out.text(valueTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle", size: 12)
+    out.text(valueTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle", size: 13)
     return out.finish()
   }
 }
 
 /// Small multiples: the same chart per series on one shared time axis, each panel small.
 public enum SmallMultiples {
-  /// One panel per chart, all on the union of their x domains, each 240 × 170 units with 3
-  /// ticks per axis (at 175 px per panel on a phone, text stays 8.75 px high).
+  /// One panel per chart, all on the union of their x domains, each 240 × 180 units with 3
+  /// ticks per axis and no legend (`legend` draws the shared one).
   public static func panels(_ charts: [Chart]) -> [String] {
     let xs = charts.flatMap { c in
       c.lines.flatMap { $0.points.map(\.x) } + c.bands.flatMap { $0.points.map(\.x) }
@@ -304,11 +311,23 @@ public enum SmallMultiples {
       var c = chart
       c.xDomain = domain
       c.width = 240
-      c.height = 170
+      c.height = 180
       c.tickCount = 3
+      c.showLegend = false
       c.rules = []
       return c.svg()
     }
+  }
+}
+
+extension SmallMultiples {
+  /// The legend the panels share, as its own small SVG (band swatches, then line swatches).
+  public static func legend(_ chart: Chart) -> String {
+    var out = SVGBuilder(width: 480, height: 26, title: "Legend", standalone: false)
+    _ = out.drawLegend(
+      chart.bands.map { ($0.name, $0.color, true) } + chart.lines.map { ($0.name, $0.color, false) },
+      top: 2)
+    return out.finish().replacingOccurrences(of: "class=\"chart\"", with: "class=\"legend\"")
   }
 }
 
@@ -362,10 +381,10 @@ struct SVGBuilder {
     var x = 8.0
     var y = top + 14
     for (name, color, isBand) in entries {
-      let w = 22 + Double(name.count) * 6.6 + 12
+      let w = 22 + Double(name.count) * 7.2 + 12
       if x + w > width - 8 && x > 8 {
         x = 8
-        y += 16
+        y += 17
       }
       if isBand {
         body.append(
@@ -374,7 +393,7 @@ struct SVGBuilder {
       } else {
         line(x, y - 4, x + 16, y - 4, color: color, width: 2.5)
       }
-      text(name, x: x + 21, y: y, anchor: "start", size: 12)
+      text(name, x: x + 21, y: y, anchor: "start", size: 13)
       x += w
     }
     return y + 4
