@@ -35,7 +35,7 @@ enum WrappedSection {
       (
         label(e), e.streams,
         "rank \(e.rank), \(Chart.number(e.listeners)) listeners, "
-          + "\(Chart.number(e.minutes)) minutes, share \(String(format: "%.2f", e.share * 100)) %"
+          + String(format: "%.1f", e.minutes) + " minutes, share \(String(format: "%.2f", e.share * 100)) %"
       )
     }
   }
