@@ -112,7 +112,8 @@ public enum ForecastCharts {
       let y = 30 + 170 * (i / columns)
       out +=
         "<g transform=\"translate(\(x),\(y))\">"
-        + panel.replacingOccurrences(of: "<svg class", with: "<svg width=\"240\" height=\"170\" class")
+        + panel.replacingOccurrences(
+          of: "<svg class", with: "<svg width=\"240\" height=\"170\" class")
         + "</g>"
     }
     return out + "</svg>\n"

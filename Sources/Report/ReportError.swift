@@ -19,7 +19,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .wrappedFilesMissing(let directory, let missing):
-      return "\(directory): not a complete forecast wrapped output: \(missing.joined(separator: ", ")) "
+      return
+        "\(directory): not a complete forecast wrapped output: \(missing.joined(separator: ", ")) "
         + "\(missing.count == 1 ? "is" : "are") missing. Run forecast wrapped HISTORY --out "
         + "\(directory) again, or pass the directory it wrote."
     case .wrongLayout(let path, let expected, let found):

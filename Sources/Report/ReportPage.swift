@@ -123,14 +123,21 @@ public enum ReportPage {
     }
     for m in c.models {
       rows.append(
-        ("Model", "\(m.path) — written by forecast \(m.toolkitVersion), trained up to \(trainedUpTo(m))"))
+        (
+          "Model",
+          "\(m.path) — written by forecast \(m.toolkitVersion), trained up to \(trainedUpTo(m))"
+        ))
     }
     if let w = c.wrapped {
-      let period = w.summary.filter { $0.key.hasPrefix("period") || $0.key == "from" || $0.key == "to" }
-        .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+      let period = w.summary.filter {
+        $0.key.hasPrefix("period") || $0.key == "from" || $0.key == "to"
+      }
+      .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
       rows.append(("Wrapped", w.directory + (period.isEmpty ? "" : " — \(period)")))
     }
-    if let a = c.anomalies { rows.append(("Anomalies", "\(a.path) — \(a.rows.count) accounts scored")) }
+    if let a = c.anomalies {
+      rows.append(("Anomalies", "\(a.path) — \(a.rows.count) accounts scored"))
+    }
     rows.append(("Toolkit", "forecast \(c.toolkitVersion)"))
     rows.append(("Generated", iso(c.generatedAt)))
     let list = rows.map { "<dt>\(xml($0.0))</dt><dd>\(xml($0.1))</dd>" }.joined()
@@ -156,7 +163,8 @@ public enum ReportPage {
   static func modelSection(_ m: ModelSummary) -> String {
     let o = m.model.options
     let unit = m.collection.step == 604_800 ? "week" : m.collection.step == 86_400 ? "day" : "step"
-    var out = "<section><h2>\(xml(ForecastCharts.valueTitleCapitalised(m.collection)))"
+    var out =
+      "<section><h2>\(xml(ForecastCharts.valueTitleCapitalised(m.collection)))"
       + " — \(xml(m.path))</h2>\n"
     let report = m.recordedReport
     out +=
@@ -253,8 +261,10 @@ public enum ReportPage {
       ChartBand(
         name: ForecastCharts.bandName(q), color: ChartColor.band,
         points: rows.map {
-          (x: Double($0.timestamps[0]), lower: $0.forecast.quantiles[0].first ?? 0,
-            upper: $0.forecast.quantiles[0].last ?? 0)
+          (
+            x: Double($0.timestamps[0]), lower: $0.forecast.quantiles[0].first ?? 0,
+            upper: $0.forecast.quantiles[0].last ?? 0
+          )
         })
     ]
     chart.lines = [

@@ -35,7 +35,8 @@ enum WrappedSection {
       (
         label(e), e.streams,
         "rank \(e.rank), \(Chart.number(e.listeners)) listeners, "
-          + String(format: "%.1f", e.minutes) + " minutes, share \(String(format: "%.2f", e.share * 100)) %"
+          + String(format: "%.1f", e.minutes)
+          + " minutes, share \(String(format: "%.2f", e.share * 100)) %"
       )
     }
   }
@@ -51,7 +52,8 @@ enum WrappedSection {
     if !world.isEmpty {
       figures.append(
         BarChart(
-          title: "World: \(topTitle(world.count, name))", valueTitle: "streams (plays of 30 s or more)",
+          title: "World: \(topTitle(world.count, name))",
+          valueTitle: "streams (plays of 30 s or more)",
           bars: bars(Array(world))
         ).svg())
     }
@@ -87,7 +89,10 @@ enum WrappedSection {
       title: "Inferred personality of \(w.usersWithPersonality) of \(w.users) users",
       valueTitle: "users",
       bars: w.personalities.map {
-        ($0.type, Double($0.users), String(format: "%.1f %% of typed users", Double($0.users) / total * 100))
+        (
+          $0.type, Double($0.users),
+          String(format: "%.1f %% of typed users", Double($0.users) / total * 100)
+        )
       })
     out += "<div class=\"grid\"><figure>\(chart.svg())</figure></div>"
     return out

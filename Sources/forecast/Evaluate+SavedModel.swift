@@ -29,6 +29,8 @@ extension ForecastCommand.Evaluate {
           report.table, "", "MASE per horizon step:", report.perStepTable, "", report.verdict,
         ].joined(separator: "\n"))
     }
-    if let out { json ? printError("forecasts written to \(out)") : print("forecasts written to \(out)") }
+    if let out {
+      json ? printError("forecasts written to \(out)") : print("forecasts written to \(out)")
+    }
   }
 }

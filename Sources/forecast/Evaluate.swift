@@ -40,7 +40,8 @@ extension ForecastCommand {
 
     func validate() throws {
       if savedModel != nil && modelFile != nil {
-        throw ValidationError("Please pass --model (score a saved model) or --model-file, not both.")
+        throw ValidationError(
+          "Please pass --model (score a saved model) or --model-file, not both.")
       }
       if out != nil && savedModel == nil {
         throw ValidationError("--out writes the forecasts of a saved model: pass --model too.")

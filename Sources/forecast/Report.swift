@@ -7,7 +7,8 @@ extension ForecastCommand {
   /// `forecast report`: one self-contained HTML page (declaration only; Report builds it).
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write one self-contained HTML report: forecasts, model scores, Wrapped, anomalies.",
+      abstract:
+        "Write one self-contained HTML report: forecasts, model scores, Wrapped, anomalies.",
       discussion: """
         Everything is inline (CSS and SVG; no script, nothing loaded from elsewhere), readable \
         on a phone and printable. Models are never retrained: the page shows their forecast \

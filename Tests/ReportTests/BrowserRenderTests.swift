@@ -12,7 +12,8 @@ final class BrowserRenderTests: XCTestCase {
   private func chromium() -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     for name in ["chromium-headless-shell", "chromium", "chromium-browser"] {
-      for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(
+      for dir in path.split(separator: ":")
+      where FileManager.default.isExecutableFile(
         atPath: "\(dir)/\(name)")
       {
         return "\(dir)/\(name)"

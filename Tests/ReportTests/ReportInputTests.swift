@@ -45,7 +45,8 @@ final class ReportInputTests: XCTestCase {
           + "\"scope_type,scope,rank,item,artist,streams,listeners,minutes,share\". Pass the file "
           + "forecast wrote in that layout.")
     }
-    try "scope_type,scope,rank,item,artist,streams,listeners,minutes,share\nworld,world,1,pop,,many,3,1,0.5\n"
+    try
+      "scope_type,scope,rank,item,artist,streams,listeners,minutes,share\nworld,world,1,pop,,many,3,1,0.5\n"
       .write(toFile: path, atomically: false, encoding: .utf8)
     XCTAssertThrowsError(try WrappedTables(directory: directory)) { error in
       XCTAssertEqual(
@@ -83,6 +84,7 @@ final class ReportInputTests: XCTestCase {
   func testCSV_quotedFieldsAndLines() {
     let rows = CSVTable.parse("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\n\"two\nlines\",3\r\n")
     XCTAssertEqual(rows.map(\.line), [1, 2, 4])
-    XCTAssertEqual(rows.map(\.fields), [["a", "b"], ["x, y", "say \"hi\""], ["two\nlines", "3"]])
+    XCTAssertEqual(
+      rows.map(\.fields), [["a", "b"], ["x, y", "say \"hi\""], ["two\nlines", "3"]])
   }
 }

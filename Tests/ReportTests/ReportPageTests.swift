@@ -77,11 +77,14 @@ final class ReportPageTests: XCTestCase {
     XCTAssertTrue(
       html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
     let lower = html.lowercased()
-    for forbidden in ["<script", " src=", " href=", "url(", "@import", "<link", "<img", "http:", "https:"] {
+    for forbidden in [
+      "<script", " src=", " href=", "url(", "@import", "<link", "<img", "http:", "https:",
+    ] {
       XCTAssertFalse(lower.contains(forbidden), "the page holds \(forbidden)")
     }
     XCTAssertTrue(html.contains("@media print"))
-    XCTAssertTrue(html.contains("Generated</dt><dd>2026-01-01 00:00 UTC</dd>"), html.prefix(2000).description)
+    XCTAssertTrue(
+      html.contains("Generated</dt><dd>2026-01-01 00:00 UTC</dd>"), html.prefix(2000).description)
   }
 
   func testForecastChart_numbersEqualThePredictionsCSV() throws {
@@ -108,7 +111,10 @@ final class ReportPageTests: XCTestCase {
       XCTAssertTrue(
         shown.contains("history \(date): \(Chart.number(series.values[t]))"), "history \(date)")
     }
-    XCTAssertFalse(shown.contains { $0.hasPrefix("history \(Ticks.isoDate(series.timestamp(at: series.count - 71)))") })
+    XCTAssertFalse(
+      shown.contains {
+        $0.hasPrefix("history \(Ticks.isoDate(series.timestamp(at: series.count - 71)))")
+      })
   }
 
   func testMetrics_areTheModelFilesAndThePerStepMASEIsTheTestPeriods() throws {
@@ -134,7 +140,8 @@ final class ReportPageTests: XCTestCase {
     let html = try SampleReport.html.get()
     let shown = Set(titles(html))
     for name in ["top_artists.csv", "top_songs.csv", "top_genres.csv"] {
-      let table = try CSVTable(path: fixtures + "/wrapped/" + name, expected: WrappedTables.topColumns)
+      let table = try CSVTable(
+        path: fixtures + "/wrapped/" + name, expected: WrappedTables.topColumns)
       for r in table.rows where table.text(r, "scope_type") != "country" {
         let item = table.text(r, "item")
         let artist = table.text(r, "artist")

@@ -146,7 +146,8 @@ final class ReportCLITests: XCTestCase {
       ["report", history, "--model", model, "--wrapped", path("w"), "--out", path("bad.html")])
     XCTAssertNotEqual(missing.status, 0)
     XCTAssertTrue(
-      missing.stderr.contains("\(path("w")): not a complete forecast wrapped output: "), missing.stderr)
+      missing.stderr.contains("\(path("w")): not a complete forecast wrapped output: "),
+      missing.stderr)
     let layout = try forecast(
       ["report", "--anomalies", path("../nowhere.csv"), "--out", path("bad.html")])
     XCTAssertNotEqual(layout.status, 0)
@@ -162,7 +163,8 @@ final class ReportCLITests: XCTestCase {
       ])
     XCTAssertNotEqual(weekly.status, 0)
     XCTAssertTrue(
-      weekly.stderr.contains("the model forecasts weekly-engagement series, but the history gives csv"),
+      weekly.stderr.contains(
+        "the model forecasts weekly-engagement series, but the history gives csv"),
       weekly.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: path("bad.html")))
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory)

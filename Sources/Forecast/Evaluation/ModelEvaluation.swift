@@ -217,10 +217,12 @@ extension ForecastModel {
       prepared.append(PreparedSeries(plan.series, layout: layout, scalerEnd: 0, scalers: known))
       windows += plan.origins.map { WindowRef(series: i, origin: $0) }
     }
-    let forecasts = forecast(windows: windows, batcher: WindowBatcher(layout: layout, series: prepared))
+    let forecasts = forecast(
+      windows: windows, batcher: WindowBatcher(layout: layout, series: prepared))
     let names = ["lstm"] + BaselineModel.allCases.map(\.rawValue)
     var sums = Dictionary(
-      uniqueKeysWithValues: names.map { ($0, MetricsAccumulator(horizon: k, quantiles: quantiles)) })
+      uniqueKeysWithValues: names.map { ($0, MetricsAccumulator(horizon: k, quantiles: quantiles)) }
+    )
     let contexts = plans.map {
       BaselineContext(values: $0.series.values, seasonalPeriod: period)
     }

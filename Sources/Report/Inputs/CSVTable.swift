@@ -24,7 +24,8 @@ struct CSVTable {
         path: path, expected: expected.joined(separator: ","), found: "")
     }
     records.removeFirst()
-    let fitting = exact ? first.fields == expected : Array(first.fields.prefix(expected.count)) == expected
+    let fitting =
+      exact ? first.fields == expected : Array(first.fields.prefix(expected.count)) == expected
     guard fitting else {
       throw ReportError.wrongLayout(
         path: path, expected: expected.joined(separator: ",") + (exact ? "" : ",…"),

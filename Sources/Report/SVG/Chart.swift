@@ -287,7 +287,9 @@ public struct BarChart: Sendable {
       out.raw(
         "<rect x=\"\(f(plot.left))\" y=\"\(f(y0 + 3))\" width=\"\(f(w))\" "
           + "height=\"\(f(rowHeight - 6))\" fill=\"\(ChartColor.bar)\"><title>"
-          + xml("\(bar.label): \(Chart.number(bar.value))\(bar.detail.isEmpty ? "" : ", " + bar.detail)")
+          + xml(
+            "\(bar.label): \(Chart.number(bar.value))\(bar.detail.isEmpty ? "" : ", " + bar.detail)"
+          )
           + "</title></rect>")
       out.text(
         Chart.number(bar.value), x: plot.left + w + 4, y: y0 + 15, anchor: "start", size: 13)
@@ -325,7 +327,8 @@ extension SmallMultiples {
   public static func legend(_ chart: Chart) -> String {
     var out = SVGBuilder(width: 480, height: 26, title: "Legend", standalone: false)
     _ = out.drawLegend(
-      chart.bands.map { ($0.name, $0.color, true) } + chart.lines.map { ($0.name, $0.color, false) },
+      chart.bands.map { ($0.name, $0.color, true) }
+        + chart.lines.map { ($0.name, $0.color, false) },
       top: 2)
     return out.finish().replacingOccurrences(of: "class=\"chart\"", with: "class=\"legend\"")
   }

@@ -107,7 +107,9 @@ public enum Ticks {
       while true {
         let d = CivilDate(year: y, month: m, day: 1).daysSinceEpoch
         if d > lastDay { break }
-        let label = n == 12 ? "\(y)" : (m == 1 || result.isEmpty ? "\(monthNames[m - 1]) \(y)" : monthNames[m - 1])
+        let label =
+          n == 12
+          ? "\(y)" : (m == 1 || result.isEmpty ? "\(monthNames[m - 1]) \(y)" : monthNames[m - 1])
         result.append((Int64(d) * day, label))
         m += n
         while m > 12 { (y, m) = (y + 1, m - 12) }
@@ -121,8 +123,10 @@ public enum Ticks {
       { monthTicks(every: 6) }, { monthTicks(every: 12) },
     ]
     // Cheap estimates first, so a long range never enumerates its days.
-    let estimates = [spanDays, spanDays / 2, spanDays / 7, spanDays / 14, spanDays / 30,
-      spanDays / 61, spanDays / 91, spanDays / 182, spanDays / 365]
+    let estimates = [
+      spanDays, spanDays / 2, spanDays / 7, spanDays / 14, spanDays / 30,
+      spanDays / 61, spanDays / 91, spanDays / 182, spanDays / 365,
+    ]
     for (estimate, make) in zip(estimates, candidates) where estimate <= count + 1 {
       let ticks = make()
       if ticks.count <= count { return ticks.map { (seconds: $0.0, label: $0.1) } }
