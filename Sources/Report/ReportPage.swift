@@ -98,6 +98,7 @@ public enum ReportPage {
     .note{font-size:.85rem;color:#5b6470}
     details summary{cursor:pointer;color:#1f4e79;font-size:.9rem}
     footer{font-size:.8rem;color:#5b6470;padding:8px 2px}
+    @media (max-width:520px){main{padding:6px}section,header.page{padding:10px}}
     @media print{
     body{background:#fff;font-size:11pt}
     main{max-width:none;padding:0}

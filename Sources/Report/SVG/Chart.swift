@@ -85,7 +85,7 @@ public struct Chart: Sendable {
   public var xDomain: ClosedRange<Double>?
   /// Start the y axis at 0 when every value is ≥ 0.
   public var yFromZero = true
-  /// The viewBox size. Text is 13 units high: at 480 units shown 360 px wide it is 9.75 px.
+  /// The viewBox size. Text is 14 units high: at 480 units shown 358 px wide it is 10.4 px.
   public var width = 480.0
   /// The viewBox height.
   public var height = 270.0
@@ -165,7 +165,7 @@ public struct Chart: Sendable {
         bands.map { ($0.name, $0.color, true) } + lines.map { ($0.name, $0.color, false) },
         top: top)
     }
-    let left = 24 + longest * 7.5 + 6
+    let left = 26 + longest * SVGBuilder.charWidth + 6
     let plot = (left: left, right: width - 14, top: top + 12, bottom: height - 42)
     let x = LinearScale(domain: xLo...max(xLo, xHi), range: (plot.left, plot.right))
     let y = LinearScale(domain: yDomain, range: (plot.bottom, plot.top))
@@ -174,7 +174,7 @@ public struct Chart: Sendable {
     for (v, label) in zip(yTicks, yLabels) {
       let py = y(v)
       out.line(plot.left, py, plot.right, py, color: ChartColor.grid)
-      out.text(label, x: plot.left - 5, y: py + 4, anchor: "end", size: 13)
+      out.text(label, x: plot.left - 5, y: py + 4, anchor: "end", size: SVGBuilder.textSize)
     }
     // X ticks.
     let xTicks: [(Double, String)]
@@ -193,12 +193,14 @@ public struct Chart: Sendable {
     for (v, label) in xTicks {
       let px = x(v)
       out.line(px, plot.bottom, px, plot.bottom + 4, color: ChartColor.axis)
-      out.text(label, x: px, y: plot.bottom + 18, anchor: "middle", size: 13)
+      out.text(label, x: px, y: plot.bottom + 18, anchor: "middle", size: SVGBuilder.textSize)
     }
     out.line(plot.left, plot.bottom, plot.right, plot.bottom, color: ChartColor.axis)
     out.line(plot.left, plot.top, plot.left, plot.bottom, color: ChartColor.axis)
-    out.text(xTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle", size: 13)
-    out.verticalText(yTitle, x: 14, y: (plot.top + plot.bottom) / 2, size: 13)
+    out.text(
+      xTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle",
+      size: SVGBuilder.textSize)
+    out.verticalText(yTitle, x: 14, y: (plot.top + plot.bottom) / 2, size: SVGBuilder.textSize)
 
     for band in bands where !band.points.isEmpty {
       let upper = band.points.map { "\(f(x($0.x))),\(f(y($0.upper)))" }
@@ -219,7 +221,7 @@ public struct Chart: Sendable {
       out.raw(
         "<line x1=\"\(f(px))\" y1=\"\(f(plot.top))\" x2=\"\(f(px))\" y2=\"\(f(plot.bottom))\" "
           + "stroke=\"\(ChartColor.axis)\" stroke-dasharray=\"2 3\"/>")
-      out.text(rule.label, x: px - 4, y: plot.top + 12, anchor: "end", size: 13)
+      out.text(rule.label, x: px - 4, y: plot.top + 12, anchor: "end", size: SVGBuilder.textSize)
     }
     for line in lines where !line.points.isEmpty {
       let path = line.points.filter { $0.y.isFinite }.map { "\(f(x($0.x))),\(f(y($0.y)))" }
@@ -262,27 +264,31 @@ public struct BarChart: Sendable {
 
   /// The SVG element.
   public func svg(standalone: Bool = false) -> String {
-    let rowHeight = 22.0
-    let titleLines = SVGBuilder.wrap(title, width: width, size: 14).count
-    let height = 18.0 * Double(titleLines) + 14 + Double(bars.count) * rowHeight + 44
+    let rowHeight = 24.0
+    let titleLines = SVGBuilder.wrap(title, width: width, size: SVGBuilder.titleSize).count
+    let height = 19.0 * Double(titleLines) + 14 + Double(bars.count) * rowHeight + 46
     var out = SVGBuilder(width: width, height: height, title: title, standalone: standalone)
     let top = out.drawTitle(title) + 6
-    let labelWidth = Double(min(labelCharacters, bars.map(\.label.count).max() ?? 1)) * 7.6 + 12
+    let labelWidth =
+      Double(min(labelCharacters, bars.map(\.label.count).max() ?? 1)) * SVGBuilder.charWidth + 12
     let (ticks, domain) = Ticks.nice(0, bars.map(\.value).max() ?? 1, count: 4)
     let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
-    let valueWidth = Double(Chart.number(bars.map(\.value).max() ?? 0).count) * 7.6 + 10
+    let valueWidth =
+      Double(Chart.number(bars.map(\.value).max() ?? 0).count) * SVGBuilder.charWidth + 10
     let plot = (left: labelWidth, right: width - 10 - valueWidth, top: top, bottom: height - 40)
     let x = LinearScale(domain: domain, range: (plot.left, plot.right))
     for t in ticks {
       out.line(x(t), plot.top, x(t), plot.bottom + 4, color: ChartColor.grid)
-      out.text(Ticks.label(t, step: step), x: x(t), y: plot.bottom + 18, anchor: "middle", size: 13)
+      out.text(
+        Ticks.label(t, step: step), x: x(t), y: plot.bottom + 18, anchor: "middle",
+        size: SVGBuilder.textSize)
     }
     for (i, bar) in bars.enumerated() {
       let y0 = plot.top + Double(i) * rowHeight
       let label =
         bar.label.count > labelCharacters
         ? String(bar.label.prefix(labelCharacters - 1)) + "…" : bar.label
-      out.text(label, x: plot.left - 6, y: y0 + 15, anchor: "end", size: 13)
+      out.text(label, x: plot.left - 6, y: y0 + 17, anchor: "end", size: SVGBuilder.textSize)
       let w = max(1, x(bar.value) - plot.left)
       out.raw(
         "<rect x=\"\(f(plot.left))\" y=\"\(f(y0 + 3))\" width=\"\(f(w))\" "
@@ -292,10 +298,13 @@ public struct BarChart: Sendable {
           )
           + "</title></rect>")
       out.text(
-        Chart.number(bar.value), x: plot.left + w + 4, y: y0 + 15, anchor: "start", size: 13)
+        Chart.number(bar.value), x: plot.left + w + 4, y: y0 + 17, anchor: "start",
+        size: SVGBuilder.textSize)
     }
     out.line(plot.left, plot.top, plot.left, plot.bottom, color: ChartColor.axis)
-    out.text(valueTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle", size: 13)
+    out.text(
+      valueTitle, x: (plot.left + plot.right) / 2, y: height - 6, anchor: "middle",
+      size: SVGBuilder.textSize)
     return out.finish()
   }
 }
@@ -336,6 +345,12 @@ extension SmallMultiples {
 
 /// Builds one SVG element: the title, legend, text and shapes, with numbers at 0.1 unit.
 struct SVGBuilder {
+  /// Text height of labels and ticks, in viewBox units: 14 of 480 is 10.4 px on a 390 px phone.
+  static let textSize = 14.0
+  /// Chart titles.
+  static let titleSize = 15.0
+  /// The mean advance of a character of that text (sans-serif), for layout.
+  static let charWidth = 8.0
   private var body: [String] = []
   let width: Double
   let height: Double
@@ -368,12 +383,12 @@ struct SVGBuilder {
 
   /// Draws the title (wrapped), returns the y below it.
   mutating func drawTitle(_ text: String) -> Double {
-    var y = 18.0
-    for line in SVGBuilder.wrap(text, width: width, size: 14) {
+    var y = 19.0
+    for line in SVGBuilder.wrap(text, width: width, size: SVGBuilder.titleSize) {
       body.append(
-        "<text x=\"8\" y=\"\(f(y))\" font-size=\"14\" font-weight=\"600\" "
+        "<text x=\"8\" y=\"\(f(y))\" font-size=\"\(f(SVGBuilder.titleSize))\" font-weight=\"600\" "
           + "fill=\"\(ChartColor.text)\">\(xml(line))</text>")
-      y += 18
+      y += 19
     }
     return y - 4
   }
@@ -384,10 +399,10 @@ struct SVGBuilder {
     var x = 8.0
     var y = top + 14
     for (name, color, isBand) in entries {
-      let w = 22 + Double(name.count) * 7.2 + 12
+      let w = 22 + Double(name.count) * SVGBuilder.charWidth + 12
       if x + w > width - 8 && x > 8 {
         x = 8
-        y += 17
+        y += 18
       }
       if isBand {
         body.append(
@@ -396,7 +411,7 @@ struct SVGBuilder {
       } else {
         line(x, y - 4, x + 16, y - 4, color: color, width: 2.5)
       }
-      text(name, x: x + 21, y: y, anchor: "start", size: 13)
+      text(name, x: x + 21, y: y, anchor: "start", size: SVGBuilder.textSize)
       x += w
     }
     return y + 4

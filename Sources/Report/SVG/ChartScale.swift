@@ -43,18 +43,19 @@ public enum Ticks {
       hi += hi == 0 ? 1 : abs(hi) * 0.1
     }
     let raw = (hi - lo) / Double(max(1, count))
-    let magnitude = pow(10, floor(log10(raw)))
-    let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-    let first = floor(lo / step + 1e-9) * step
-    let last = ceil(hi / step - 1e-9) * step
-    var ticks: [Double] = []
-    var i = 0.0
-    while first + i * step <= last + step * 1e-6 {
-      // Rounded to the step's precision, so 0.1 + 0.2 prints as 0.3.
-      let v = ((first + i * step) / step).rounded() * step
-      ticks.append(abs(v) < step * 1e-9 ? 0 : v)
-      i += 1
+    let exponent = Int(floor(log10(raw)))
+    let magnitude = pow(10, Double(exponent))
+    let mantissa = [1.0, 2, 2.5, 5, 10].first { $0 * magnitude >= raw } ?? 10
+    let step = mantissa * magnitude
+    // Tick k is k·mantissa·10^e, computed as (k·mantissa)/10^−e for e < 0 so 6 × 0.2 is 1.2.
+    func tick(_ k: Double) -> Double {
+      exponent < 0 ? k * mantissa / pow(10, Double(-exponent)) : k * mantissa * magnitude
     }
+    let firstK = floor(lo / step + 1e-9)
+    let lastK = ceil(hi / step - 1e-9)
+    let ticks = stride(from: firstK, through: lastK, by: 1).map { tick($0) == 0 ? 0 : tick($0) }
+    let first = tick(firstK)
+    let last = tick(lastK)
     return (ticks, first...last)
   }
 
@@ -68,7 +69,13 @@ public enum Ticks {
   }
 
   private static func trim(_ v: Double, _ step: Double) -> String {
-    let decimals = step >= 1 ? 0 : min(6, Int(ceil(-log10(step) - 1e-9)))
+    // The decimals the step needs: 2.5 needs one, 0.25 two, 20 none.
+    var decimals = 0
+    var scaled = step
+    while decimals < 6 && abs(scaled - scaled.rounded()) > 1e-9 * max(1, scaled) {
+      decimals += 1
+      scaled *= 10
+    }
     return String(format: "%.\(decimals)f", v)
   }
 
@@ -108,7 +115,7 @@ public enum Ticks {
         let d = CivilDate(year: y, month: m, day: 1).daysSinceEpoch
         if d > lastDay { break }
         let label =
-          n == 12
+          n >= 12
           ? "\(y)" : (m == 1 || result.isEmpty ? "\(monthNames[m - 1]) \(y)" : monthNames[m - 1])
         result.append((Int64(d) * day, label))
         m += n
@@ -120,12 +127,14 @@ public enum Ticks {
       { dayTicks(every: 1, mondays: false) }, { dayTicks(every: 2, mondays: false) },
       { dayTicks(every: 7, mondays: true) }, { dayTicks(every: 14, mondays: true) },
       { monthTicks(every: 1) }, { monthTicks(every: 2) }, { monthTicks(every: 3) },
-      { monthTicks(every: 6) }, { monthTicks(every: 12) },
+      { monthTicks(every: 6) }, { monthTicks(every: 12) }, { monthTicks(every: 24) },
+      { monthTicks(every: 60) }, { monthTicks(every: 120) },
     ]
     // Cheap estimates first, so a long range never enumerates its days.
     let estimates = [
       spanDays, spanDays / 2, spanDays / 7, spanDays / 14, spanDays / 30,
-      spanDays / 61, spanDays / 91, spanDays / 182, spanDays / 365,
+      spanDays / 61, spanDays / 91, spanDays / 182, spanDays / 365, spanDays / 730,
+      spanDays / 1_826, spanDays / 3_652,
     ]
     for (estimate, make) in zip(estimates, candidates) where estimate <= count + 1 {
       let ticks = make()
