@@ -104,16 +104,16 @@ public enum ForecastCharts {
     let title = valueTitleCapitalised(collection) + ": history and forecast per series"
     var out =
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(240 * columns) "
-      + "\(30 + 170 * rows)\" font-family=\"system-ui, sans-serif\"><title>\(xml(title))</title>"
+      + "\(30 + 220 * rows)\" font-family=\"system-ui, sans-serif\"><title>\(xml(title))</title>"
       + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
       + "<text x=\"8\" y=\"20\" font-size=\"16\" font-weight=\"600\">\(xml(title))</text>"
     for (i, panel) in panels.enumerated() {
       let x = 240 * (i % columns)
-      let y = 30 + 170 * (i / columns)
+      let y = 30 + 220 * (i / columns)
       out +=
         "<g transform=\"translate(\(x),\(y))\">"
         + panel.replacingOccurrences(
-          of: "<svg class", with: "<svg width=\"240\" height=\"170\" class")
+          of: "<svg class", with: "<svg width=\"240\" height=\"220\" class")
         + "</g>"
     }
     return out + "</svg>\n"

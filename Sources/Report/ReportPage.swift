@@ -76,7 +76,7 @@ public enum ReportPage {
     section,header.page{background:#fff;border-radius:8px;padding:14px;margin:0 0 14px;\
     box-shadow:0 1px 2px rgba(0,0,0,.08)}
     .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,440px),1fr));gap:14px}
-    .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px}
+    .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(max(160px,23%),1fr));gap:8px}
     figure{margin:0;min-width:0}
     h1,h2,h3,p,dd,li,figcaption,caption{overflow-wrap:anywhere}
     figcaption{font-size:.85rem;color:#5b6470}

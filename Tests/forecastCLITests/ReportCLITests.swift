@@ -118,6 +118,19 @@ final class ReportCLITests: XCTestCase {
     let lstm = try XCTUnwrap(run.stdout.split(separator: "\n").first { $0.hasPrefix("lstm") })
     let printed = try XCTUnwrap(Double(lstm.split(separator: " ")[1]))
     XCTAssertEqual(printed, mae, accuracy: 0.0006, String(lstm))
+
+    // The report shows the same score since training, and charts the one-step-ahead rows.
+    let report = try forecast(
+      ["report", "--csv", new, "--model", path("m.safetensors"), "--out", path("r.html")])
+    XCTAssertEqual(report.status, 0, report.stderr)
+    let html = try String(contentsOfFile: path("r.html"), encoding: .utf8)
+    XCTAssertTrue(html.contains("9 origins, 1 series.</p>"), html)
+    for r in rows.dropFirst() where r.split(separator: ",")[3] == "1" {
+      let f = r.split(separator: ",").map(String.init)
+      let actual = Double(f[7]) ?? .nan
+      XCTAssertTrue(
+        html.contains("<title>actual \(f[2]): \(Int(actual))</title>"), "actual of \(f[2])")
+    }
   }
 
   func testEvaluateModel_historyInsideTheTrainingRangeSaysNoNewPoints() throws {

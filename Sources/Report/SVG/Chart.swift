@@ -311,7 +311,7 @@ public struct BarChart: Sendable {
 
 /// Small multiples: the same chart per series on one shared time axis, each panel small.
 public enum SmallMultiples {
-  /// One panel per chart, all on the union of their x domains, each 240 × 180 units with 3
+  /// One panel per chart, all on the union of their x domains, each 240 × 220 units with 3
   /// ticks per axis and no legend (`legend` draws the shared one).
   public static func panels(_ charts: [Chart]) -> [String] {
     let xs = charts.flatMap { c in
@@ -322,7 +322,7 @@ public enum SmallMultiples {
       var c = chart
       c.xDomain = domain
       c.width = 240
-      c.height = 180
+      c.height = 220
       c.tickCount = 3
       c.showLegend = false
       c.rules = []
