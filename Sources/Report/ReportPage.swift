@@ -84,6 +84,7 @@ public enum ReportPage {
     svg.legend{display:block;width:100%;max-width:480px;height:auto}
     .scroll{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;font-size:.85rem;margin:.3rem 0}
+    caption{text-align:left;font-weight:600;padding:4px 0}
     th,td{padding:3px 8px;border-bottom:1px solid #e3e6ea;text-align:left;vertical-align:top}
     td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
     tr.lstm td{font-weight:600;background:#fff4ec}
