@@ -104,6 +104,20 @@ final class ModelEvaluationTests: ScratchDirectoryTestCase {
           history: "s.csv", model: "m.st", trainingEnd: "2024-04-09", lastPoint: "2024-04-14",
           newPoints: 5, needed: 8))
     }
+    // Only the new points: MASE's scale (the history up to the range's end) is missing.
+    var onlyNew = history
+    onlyNew.series = history.series.map {
+      TimeSeries(
+        id: $0.id, start: $0.timestamp(at: 100), step: $0.step, values: Array($0.values[100...]))
+    }
+    XCTAssertThrowsError(
+      try model.evaluateSinceTraining(onlyNew, ranges: ranges, history: "n.csv", model: "m.st")
+    ) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "n.csv: series 'a' does not cover the training range of m.st. Pass the history the "
+          + "model was trained on (or one extending it).")
+    }
   }
 
   func testEvaluateTestPeriod_reproducesTheRecordedTestMetrics() throws {

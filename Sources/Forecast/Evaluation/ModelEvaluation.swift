@@ -153,13 +153,18 @@ extension ForecastModel {
       guard let range = ranges[s.id], scalers[s.id] != nil else { continue }
       // Index of the first point after the range.
       let first = Int(DayArithmetic.floorDivide(range.end - s.start, s.step)) + 1
+      // MASE needs the history up to the range's end: one that starts after it is refused.
+      guard first >= 1 else {
+        throw ModelEvaluationError.trainingRangeNotCovered(
+          history: history, model: model, series: s.id)
+      }
       let newPoints = max(0, s.count - max(0, first))
       if best == nil || newPoints > (best?.newPoints ?? 0) {
         best = (newPoints, range.end, s.timestamp(at: s.count - 1))
       }
       let lo = max(first, layout.lookback - 1)
       let hi = s.count - k
-      if lo < hi && first >= 1 { plans.append((s, lo..<hi, first)) }
+      if lo < hi { plans.append((s, lo..<hi, first)) }
     }
     guard let found = best else {
       throw ModelEvaluationError.noTrainedSeries(
