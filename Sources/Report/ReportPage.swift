@@ -6,9 +6,9 @@ public struct ReportContents {
   /// One summary per `--model`.
   public var models: [ModelSummary]
   /// The `--wrapped` directory's tables.
-  public var wrapped: WrappedTables?
+  public var wrapped: WrappedOutput?
   /// The `--anomalies` file.
-  public var anomalies: AnomalyTable?
+  public var anomalies: AnomalyOutput?
   /// The history, as named on the command line.
   public var history: String?
   /// The toolkit writing the page.
@@ -18,7 +18,7 @@ public struct ReportContents {
 
   /// Contents with every field given.
   public init(
-    models: [ModelSummary], wrapped: WrappedTables?, anomalies: AnomalyTable?, history: String?,
+    models: [ModelSummary], wrapped: WrappedOutput?, anomalies: AnomalyOutput?, history: String?,
     toolkitVersion: String, generatedAt: Date
   ) {
     self.models = models
@@ -326,7 +326,7 @@ public enum ReportPage {
 
   // MARK: - Anomalies
 
-  static func anomalySection(_ a: AnomalyTable) -> String {
+  static func anomalySection(_ a: AnomalyOutput) -> String {
     let shown = a.rows.prefix(anomalyRows)
     var kinds: [String: Int] = [:]
     for r in a.rows { kinds[r.kind, default: 0] += 1 }

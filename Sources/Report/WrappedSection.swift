@@ -6,7 +6,7 @@ enum WrappedSection {
   /// Bars per continent chart (the world chart shows up to ten).
   static let perContinent = 5
 
-  static func html(_ w: WrappedTables) -> String {
+  static func html(_ w: WrappedOutput) -> String {
     var out = "<section><h2>Wrapped — \(xml(w.directory))</h2>"
     if !w.summary.isEmpty {
       out +=
@@ -26,11 +26,13 @@ enum WrappedSection {
     return out + "</section>\n"
   }
 
-  static func label(_ e: TopEntry) -> String {
+  static func label(_ e: WrappedOutput.TopRow) -> String {
     e.artist.isEmpty ? e.item : "\(e.item) — \(e.artist)"
   }
 
-  static func bars(_ entries: [TopEntry]) -> [(label: String, value: Double, detail: String)] {
+  static func bars(_ entries: [WrappedOutput.TopRow]) -> [(
+    label: String, value: Double, detail: String
+  )] {
     entries.map { e in
       (
         label(e), e.streams,
@@ -42,7 +44,7 @@ enum WrappedSection {
   }
 
   /// The world's top ten and each continent's top five, as bar charts of streams.
-  static func topCharts(name: String, entries: [TopEntry], file: String) -> String {
+  static func topCharts(name: String, entries: [WrappedOutput.TopRow], file: String) -> String {
     var out = "<h3>Top \(name)</h3>"
     let world = entries.filter { $0.scopeType == "world" }.sorted { $0.rank < $1.rank }.prefix(10)
     let continents = Dictionary(grouping: entries.filter { $0.scopeType == "continent" }) {
@@ -77,7 +79,7 @@ enum WrappedSection {
     count == 1 ? "top \(plural.dropLast())" : "top \(count) \(plural)"
   }
 
-  static func personalities(_ w: WrappedTables) -> String {
+  static func personalities(_ w: WrappedOutput) -> String {
     var out = "<h3>Listening personalities</h3>"
     guard !w.personalities.isEmpty else {
       return out
@@ -100,7 +102,7 @@ enum WrappedSection {
 
   /// Where the world's top artist is heard: streams, listeners, share and location quotient
   /// per continent, and its top cities.
-  static func geography(_ w: WrappedTables) -> String {
+  static func geography(_ w: WrappedOutput) -> String {
     let top = w.topArtists.filter { $0.scopeType == "world" }.min { $0.rank < $1.rank }
     guard let artist = top?.item ?? w.artistPlaces.first?.artist else { return "" }
     let places = w.artistPlaces.filter { $0.artist == artist && $0.scopeType == "continent" }

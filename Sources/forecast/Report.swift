@@ -48,8 +48,8 @@ extension ForecastCommand {
       let summaries = try model.map { try ModelSummary(path: $0, history: history, csv: csv) }
       for s in summaries { for note in s.notes { printError("note: \(s.path): \(note)") } }
       let contents = ReportContents(
-        models: summaries, wrapped: try wrapped.map { try WrappedTables(directory: $0) },
-        anomalies: try anomalies.map { try AnomalyTable(path: $0) }, history: history ?? csv,
+        models: summaries, wrapped: try wrapped.map { try WrappedOutput(directory: $0) },
+        anomalies: try anomalies.map { try AnomalyOutput(path: $0) }, history: history ?? csv,
         toolkitVersion: ToolkitVersion.string, generatedAt: Date())
       try OutputFile.write(ReportPage.html(contents), to: out)
       print("report written to \(out)")

@@ -21,7 +21,7 @@ final class ReportInputTests: XCTestCase {
       try FileManager.default.copyItem(
         atPath: fixtures + "/wrapped/" + name, toPath: directory + "/" + name)
     }
-    XCTAssertThrowsError(try WrappedTables(directory: directory)) { error in
+    XCTAssertThrowsError(try WrappedOutput(directory: directory)) { error in
       XCTAssertEqual(
         "\(error)",
         "\(directory): not a complete forecast wrapped output: top_artists.csv, top_genres.csv, "
@@ -31,14 +31,14 @@ final class ReportInputTests: XCTestCase {
   }
 
   func testWrapped_anotherLayoutIsRefused() throws {
-    for name in WrappedTables.fileNames {
+    for name in WrappedOutput.fileNames {
       try FileManager.default.copyItem(
         atPath: fixtures + "/wrapped/" + name, toPath: directory + "/" + name)
     }
     let path = directory + "/top_genres.csv"
     try "scope,rank,genre,streams\nworld,1,pop,3\n".write(
       toFile: path, atomically: false, encoding: .utf8)
-    XCTAssertThrowsError(try WrappedTables(directory: directory)) { error in
+    XCTAssertThrowsError(try WrappedOutput(directory: directory)) { error in
       XCTAssertEqual(
         "\(error)",
         "\(path): the header is \"scope,rank,genre,streams\", expected "
@@ -48,7 +48,7 @@ final class ReportInputTests: XCTestCase {
     try
       "scope_type,scope,rank,item,artist,streams,listeners,minutes,share\nworld,world,1,pop,,many,3,1,0.5\n"
       .write(toFile: path, atomically: false, encoding: .utf8)
-    XCTAssertThrowsError(try WrappedTables(directory: directory)) { error in
+    XCTAssertThrowsError(try WrappedOutput(directory: directory)) { error in
       XCTAssertEqual(
         "\(error)",
         "\(path), line 2: streams is \"many\", not a number. Pass the file as forecast wrote it.")
@@ -59,7 +59,7 @@ final class ReportInputTests: XCTestCase {
     let path = directory + "/anomalies.csv"
     try "user_id,kind,detail\n4,bot,always on\n".write(
       toFile: path, atomically: false, encoding: .utf8)
-    XCTAssertThrowsError(try AnomalyTable(path: path)) { error in
+    XCTAssertThrowsError(try AnomalyOutput(path: path)) { error in
       XCTAssertEqual(
         "\(error)",
         "\(path): the header is \"user_id,kind,detail\", expected "

@@ -20,8 +20,8 @@ enum SampleReport {
   }
   static let html: Result<String, Error> = Result {
     let contents = ReportContents(
-      models: [try summary.get()], wrapped: try WrappedTables(directory: fixtures + "/wrapped"),
-      anomalies: try AnomalyTable(path: fixtures + "/anomalies.csv"), history: history,
+      models: [try summary.get()], wrapped: try WrappedOutput(directory: fixtures + "/wrapped"),
+      anomalies: try AnomalyOutput(path: fixtures + "/anomalies.csv"), history: history,
       toolkitVersion: "test", generatedAt: Date(timeIntervalSince1970: 1_767_225_600))
     return ReportPage.html(contents)
   }
@@ -141,7 +141,7 @@ final class ReportPageTests: XCTestCase {
     let shown = Set(titles(html))
     for name in ["top_artists.csv", "top_songs.csv", "top_genres.csv"] {
       let table = try CSVTable(
-        path: fixtures + "/wrapped/" + name, expected: WrappedTables.topColumns)
+        path: fixtures + "/wrapped/" + name, expected: WrappedOutput.topColumns)
       for r in table.rows where table.text(r, "scope_type") != "country" {
         let item = table.text(r, "item")
         let artist = table.text(r, "artist")

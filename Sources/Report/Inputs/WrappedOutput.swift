@@ -1,54 +1,58 @@
 import Events
 import Foundation
 
-/// One row of `top_songs.csv`, `top_artists.csv` or `top_genres.csv`.
-public struct TopEntry: Sendable, Equatable {
-  /// `world`, `continent` or `country`.
-  public var scopeType: String
-  /// The place (empty or `world` for the world).
-  public var scope: String
-  /// 1-based rank in the scope.
-  public var rank: Int
-  /// The song, artist or genre.
-  public var item: String
-  /// The song's artist (empty for artists and genres).
-  public var artist: String
-  /// Streams (events of at least 30 s).
-  public var streams: Double
-  /// Distinct listeners with a stream.
-  public var listeners: Double
-  /// Minutes listened.
-  public var minutes: Double
-  /// Share of the scope's streams, 0…1.
-  public var share: Double
+extension WrappedOutput {
+  /// One row of `top_songs.csv`, `top_artists.csv` or `top_genres.csv`.
+  public struct TopRow: Sendable, Equatable {
+    /// `world`, `continent` or `country`.
+    public var scopeType: String
+    /// The place (empty or `world` for the world).
+    public var scope: String
+    /// 1-based rank in the scope.
+    public var rank: Int
+    /// The song, artist or genre.
+    public var item: String
+    /// The song's artist (empty for artists and genres).
+    public var artist: String
+    /// Streams (events of at least 30 s).
+    public var streams: Double
+    /// Distinct listeners with a stream.
+    public var listeners: Double
+    /// Minutes listened.
+    public var minutes: Double
+    /// Share of the scope's streams, 0…1.
+    public var share: Double
+  }
 }
 
-/// One row of `artists.csv`: an artist in one place.
-public struct ArtistPlace: Sendable, Equatable {
-  public var artist: String
-  public var scopeType: String
-  public var scope: String
-  public var streams: Double
-  public var listeners: Double
-  public var shareOfArtist: Double
-  public var locationQuotient: Double
+extension WrappedOutput {
+  /// One row of `artists.csv`: an artist in one place.
+  public struct ArtistPlace: Sendable, Equatable {
+    public var artist: String
+    public var scopeType: String
+    public var scope: String
+    public var streams: Double
+    public var listeners: Double
+    public var shareOfArtist: Double
+    public var locationQuotient: Double
+  }
 }
 
 /// The files `forecast wrapped --out DIR` writes, read by their documented layouts.
-public struct WrappedTables: Sendable {
+public struct WrappedOutput: Sendable {
   /// The directory.
   public var directory: String
   /// Rows of the three top-k files.
-  public var topSongs: [TopEntry]
-  public var topArtists: [TopEntry]
-  public var topGenres: [TopEntry]
+  public var topSongs: [WrappedOutput.TopRow]
+  public var topArtists: [WrappedOutput.TopRow]
+  public var topGenres: [WrappedOutput.TopRow]
   /// Users per inferred personality (users with one), most first, then by name.
   public var personalities: [(type: String, users: Int)]
   /// Users in users.csv, and those with a personality.
   public var users: Int
   public var usersWithPersonality: Int
   /// Every row of artists.csv.
-  public var artistPlaces: [ArtistPlace]
+  public var artistPlaces: [WrappedOutput.ArtistPlace]
   /// artist_cities.csv: its header and rows.
   public var cityHeader: [String]
   public var cityRows: [[String]]
@@ -80,17 +84,17 @@ public struct WrappedTables: Sendable {
     func path(_ name: String) -> String {
       URL(fileURLWithPath: directory).appendingPathComponent(name).path
     }
-    let missing = WrappedTables.fileNames.filter {
+    let missing = WrappedOutput.fileNames.filter {
       !FileManager.default.fileExists(atPath: path($0))
     }
     guard missing.isEmpty else {
       throw ReportError.wrappedFilesMissing(directory: directory, missing: missing)
     }
-    func top(_ name: String) throws -> [TopEntry] {
-      let t = try CSVTable(path: path(name), expected: WrappedTables.topColumns)
+    func top(_ name: String) throws -> [WrappedOutput.TopRow] {
+      let t = try CSVTable(path: path(name), expected: WrappedOutput.topColumns)
       return try t.rows.map { r in
         let rank = try t.number(r, "rank")
-        return TopEntry(
+        return WrappedOutput.TopRow(
           scopeType: t.text(r, "scope_type"), scope: t.text(r, "scope"), rank: Int(rank),
           item: t.text(r, "item"), artist: t.text(r, "artist"), streams: try t.number(r, "streams"),
           listeners: try t.number(r, "listeners"), minutes: try t.number(r, "minutes"),
@@ -100,7 +104,7 @@ public struct WrappedTables: Sendable {
     topSongs = try top("top_songs.csv")
     topArtists = try top("top_artists.csv")
     topGenres = try top("top_genres.csv")
-    let u = try CSVTable(path: path("users.csv"), expected: WrappedTables.userColumns)
+    let u = try CSVTable(path: path("users.csv"), expected: WrappedOutput.userColumns)
     var counts: [String: Int] = [:]
     for r in u.rows {
       let p = u.text(r, "personality")
@@ -111,9 +115,9 @@ public struct WrappedTables: Sendable {
     personalities = counts.map { (type: $0.key, users: $0.value) }.sorted {
       $0.users != $1.users ? $0.users > $1.users : $0.type < $1.type
     }
-    let a = try CSVTable(path: path("artists.csv"), expected: WrappedTables.artistColumns)
+    let a = try CSVTable(path: path("artists.csv"), expected: WrappedOutput.artistColumns)
     artistPlaces = try a.rows.map { r in
-      ArtistPlace(
+      WrappedOutput.ArtistPlace(
         artist: a.text(r, "artist"), scopeType: a.text(r, "scope_type"), scope: a.text(r, "scope"),
         streams: try a.number(r, "streams"), listeners: try a.number(r, "listeners"),
         shareOfArtist: try a.number(r, "share_of_artist"),
@@ -141,33 +145,35 @@ public struct WrappedTables: Sendable {
   }
 }
 
-/// One account of the anomalies CSV.
-public struct AnomalyRow: Sendable, Equatable {
-  public var userID: String
-  public var score: Double
-  /// The score as the file writes it (shown unrounded).
-  public var scoreText: String
-  public var kind: String
-  public var firstDay: String
-  public var lastDay: String
-  public var evidence: String
+extension AnomalyOutput {
+  /// One account of the anomalies CSV.
+  public struct Row: Sendable, Equatable {
+    public var userID: String
+    public var score: Double
+    /// The score as the file writes it (shown unrounded).
+    public var scoreText: String
+    public var kind: String
+    public var firstDay: String
+    public var lastDay: String
+    public var evidence: String
+  }
 }
 
 /// The anomalies CSV `user_id,score,kind,first_day,last_day,evidence` of `forecast anomalies`.
-public struct AnomalyTable: Sendable {
+public struct AnomalyOutput: Sendable {
   /// The file.
   public var path: String
   /// Its rows, in file order (sorted by score).
-  public var rows: [AnomalyRow]
+  public var rows: [AnomalyOutput.Row]
   static let columns = ["user_id", "score", "kind", "first_day", "last_day", "evidence"]
 
   /// Reads `path`.
   /// - Throws: `ReportError.wrongLayout` for another layout, `.badRow` for a bad score.
   public init(path: String) throws {
     self.path = path
-    let t = try CSVTable(path: path, expected: AnomalyTable.columns)
+    let t = try CSVTable(path: path, expected: AnomalyOutput.columns)
     rows = try t.rows.map { r in
-      AnomalyRow(
+      AnomalyOutput.Row(
         userID: t.text(r, "user_id"), score: try t.number(r, "score"),
         scoreText: t.text(r, "score"), kind: t.text(r, "kind"),
         firstDay: t.text(r, "first_day"), lastDay: t.text(r, "last_day"),
