@@ -194,6 +194,13 @@ public enum ReportPage {
     out +=
       "<h3>Test period, as recorded in the model file</h3><div class=\"scroll\">"
       + metricsTable(report) + "</div>"
+    if let lstm = report.score("lstm") {
+      let level = Int((report.intervalLevel * 100).rounded())
+      out +=
+        "<p>Intervals: the \(xml(ForecastCharts.bandName(m.model.quantiles))) held "
+        + "\(fixed(lstm.overall.coverage * 100, 1)) % of the test period's actual values "
+        + "(nominal \(level) %).</p>"
+    }
     if let t = m.testPeriod {
       out +=
         "<p class=\"note\">\(t.report.origins) forecast origins over \(t.report.seriesCount) "

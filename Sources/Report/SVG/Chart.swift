@@ -186,9 +186,11 @@ public struct Chart: Sendable {
     case .linear:
       let (ticks, _) = Ticks.nice(xLo, xHi, count: tickCount)
       let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
-      xTicks = ticks.filter { $0 >= xLo - 1e-9 && $0 <= xHi + 1e-9 }.map {
-        ($0, Ticks.label($0, step: step))
-      }
+      var inside = ticks.filter { $0 >= xLo - 1e-9 && $0 <= xHi + 1e-9 }
+      // The ends of the data too (horizon step 1 and K), when they are far from a round tick.
+      if let first = inside.first, first > xLo + step / 2 { inside.insert(xLo, at: 0) }
+      if let last = inside.last, last < xHi - step / 2 { inside.append(xHi) }
+      xTicks = inside.map { ($0, Ticks.label($0, step: $0 == xLo || $0 == xHi ? 1 : step)) }
     }
     for (v, label) in xTicks {
       let px = x(v)
