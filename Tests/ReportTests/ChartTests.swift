@@ -1,5 +1,6 @@
 import XCTest
 
+@testable import Forecast
 @testable import Report
 
 /// The SVG writer: round ticks, readable dates, numbers carried by every mark.
@@ -71,5 +72,45 @@ final class ChartTests: XCTestCase {
     XCTAssertTrue(svg.contains(">A very long artist …</text>"))
     XCTAssertTrue(svg.contains("<title>B: 7, rank 2</title>"))
     XCTAssertTrue(svg.contains(">streams</text>"))
+  }
+}
+
+/// Forecast charts of many series: one panel each, on one time axis.
+final class ForecastChartsTests: XCTestCase {
+  func testSmallMultiples_shareTheTimeAxis() {
+    let day: Int64 = 86_400
+    let start: Int64 = 19_723 * day
+    var series: [TimeSeries] = []
+    for (id, offset) in [("Asia", 0), ("Europe", 20)] {
+      let values = (0..<(100 - offset)).map { Double($0 % 7 + 10) }
+      series.append(
+        TimeSeries(id: id, start: start + Int64(offset) * day, step: day, values: values))
+    }
+    let collection = SeriesCollection(
+      kind: .dailySessions, targetName: "sessions", covariateNames: [], series: series)
+    let forecasts = series.map { s in
+      SeriesForecast(
+        id: s.id, timestamps: (0..<3).map { s.timestamp(at: s.count + $0) },
+        forecast: QuantileForecast(
+          point: [11, 12, 13], quantiles: [[9, 11, 14], [10, 12, 15], [10, 13, 17]]))
+    }
+    let charts = ForecastCharts.charts(
+      collection: collection, forecasts: forecasts, quantiles: [0.1, 0.5, 0.9], horizon: 3)
+    XCTAssertEqual(charts.map(\.title), ["Asia", "Europe"])
+    let panels = SmallMultiples.panels(charts)
+    XCTAssertEqual(panels.count, 2)
+    // Both panels show the same date ticks (the union of their ranges), and no legend.
+    func tickLabels(_ svg: String) -> [String] {
+      svg.components(separatedBy: "text-anchor=\"middle\" fill=\"\(ChartColor.text)\">")
+        .dropFirst().compactMap { $0.components(separatedBy: "</text>").first }
+    }
+    XCTAssertEqual(tickLabels(panels[0]), tickLabels(panels[1]))
+    XCTAssertFalse(panels[0].contains(">history</text>"))
+    XCTAssertTrue(panels[1].contains("<title>forecast (p50) 2024-04-10: 11</title>"))
+    XCTAssertTrue(SmallMultiples.legend(charts[0]).contains(">history</text>"))
+    let plot = ForecastCharts.plot(
+      collection: collection, forecasts: forecasts, quantiles: [0.1, 0.5, 0.9], horizon: 3)
+    XCTAssertTrue(plot.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    XCTAssertEqual(plot.components(separatedBy: "<g transform=").count, 3)
   }
 }
