@@ -214,8 +214,14 @@ public enum ReportPage {
         + "\(s.report.origins) origins, \(s.report.seriesCount) series.</p>"
         + "<p class=\"verdict \(s.report.beatsSeasonalNaive ? "good" : "bad")\">Since training: "
         + "\(xml(s.report.verdict))</p><div class=\"scroll\">\(metricsTable(s.report))</div>"
-      if let chart = sinceTrainingChart(m, s) {
-        out += "<div class=\"grid\"><figure>\(chart.svg())</figure></div>"
+      let charts = sinceTrainingCharts(m, s)
+      if charts.count == 1 {
+        out += "<div class=\"grid\"><figure>\(charts[0].svg())</figure></div>"
+      } else if let first = charts.first {
+        out +=
+          "<p class=\"note\">One step ahead since training, per series:</p>"
+          + SmallMultiples.legend(first) + "<div class=\"multiples\">"
+          + SmallMultiples.panels(charts).map { "<figure>\($0)</figure>" }.joined() + "</div>"
       }
     } else {
       out +=
@@ -257,35 +263,40 @@ public enum ReportPage {
     m.collection.step == 604_800 ? "weeks" : m.collection.step == 86_400 ? "days" : "steps"
   }
 
-  /// Actuals since training beside the one-step-ahead forecasts and their band (first series).
-  static func sinceTrainingChart(_ m: ModelSummary, _ s: ModelEvaluation) -> Chart? {
-    guard let id = s.forecasts.first?.id else { return nil }
-    let rows = s.forecasts.filter { $0.id == id }
+  /// Per series, the actuals since training beside the one-step-ahead forecasts and their
+  /// band.
+  static func sinceTrainingCharts(_ m: ModelSummary, _ s: ModelEvaluation) -> [Chart] {
+    var ids: [String] = []
+    for f in s.forecasts where ids.last != f.id { ids.append(f.id) }
     let q = s.quantiles
     let median = q.indices.min { abs(q[$0] - 0.5) < abs(q[$1] - 0.5) } ?? 0
-    var chart = Chart(
-      title: "One step ahead since training — \(ForecastCharts.seriesName(id))",
-      xTitle: "date (UTC)", yTitle: ForecastCharts.valueTitle(m.collection), xAxis: .time)
-    chart.bands = [
-      ChartBand(
-        name: ForecastCharts.bandName(q), color: ChartColor.band,
-        points: rows.map {
-          (
-            x: Double($0.timestamps[0]), lower: $0.forecast.quantiles[0].first ?? 0,
-            upper: $0.forecast.quantiles[0].last ?? 0
-          )
-        })
-    ]
-    chart.lines = [
-      ChartLine(
-        name: "actual", color: ChartColor.actual,
-        points: rows.map { (x: Double($0.timestamps[0]), y: $0.actual[0]) }, dots: true),
-      ChartLine(
-        name: "forecast (\(Predictions.columnName(q[median])))", color: ChartColor.forecast,
-        points: rows.map { (x: Double($0.timestamps[0]), y: $0.forecast.quantiles[0][median]) },
-        dashed: true),
-    ]
-    return chart
+    return ids.map { id in
+      let rows = s.forecasts.filter { $0.id == id }
+      let name = ForecastCharts.seriesName(id)
+      var chart = Chart(
+        title: ids.count == 1 ? "One step ahead since training — \(name)" : name,
+        xTitle: "date (UTC)", yTitle: ForecastCharts.valueTitle(m.collection), xAxis: .time)
+      chart.bands = [
+        ChartBand(
+          name: ForecastCharts.bandName(q), color: ChartColor.band,
+          points: rows.map {
+            (
+              x: Double($0.timestamps[0]), lower: $0.forecast.quantiles[0].first ?? 0,
+              upper: $0.forecast.quantiles[0].last ?? 0
+            )
+          })
+      ]
+      chart.lines = [
+        ChartLine(
+          name: "actual", color: ChartColor.actual,
+          points: rows.map { (x: Double($0.timestamps[0]), y: $0.actual[0]) }, dots: true),
+        ChartLine(
+          name: "forecast (\(Predictions.columnName(q[median])))", color: ChartColor.forecast,
+          points: rows.map { (x: Double($0.timestamps[0]), y: $0.forecast.quantiles[0][median]) },
+          dashed: true),
+      ]
+      return chart
+    }
   }
 
   static func forecastTable(_ m: ModelSummary) -> String {
