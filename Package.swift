@@ -88,7 +88,9 @@ let package = Package(
       name: "Forecast",
       dependencies: ["Tensor", "LSTM", "Events", .product(name: "CSV", package: "CSV.swift")],
       swiftSettings: numericSettings),
-    .target(name: "Wrapped", dependencies: ["Events"]),
+    .target(
+      name: "Wrapped", dependencies: ["Events"], exclude: ["README.md"],
+      swiftSettings: numericSettings),
     // Reads the Wrapped outputs by their documented file layouts (CSV/JSON), not the module.
     .target(name: "Report", dependencies: ["Forecast", "Events"], exclude: ["README.md"]),
 
@@ -121,6 +123,8 @@ let package = Package(
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Events", "TestSupport"]),
     .testTarget(
       name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),
+    .testTarget(
+      name: "WrappedTests", dependencies: ["Wrapped", "Events", "Simulation", "TestSupport"]),
     .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "Forecast", "TestSupport"],

@@ -5,11 +5,15 @@ final class EventBlockDecoder: @unchecked Sendable {
   enum Mode {
     /// `ListeningEvent` values into `events`.
     case events
-    /// Columns into `userID`, `startTime`, `endTime` and local dictionary ids in `stringIDs`.
+    /// Columns into `userID`, `startTime`, `endTime` and local dictionary ids in `stringIDs`
+    /// for `columnSlots` (with `extended`, also every other string slot and the coordinates,
+    /// release year and popularity).
     case columns
   }
 
   let mode: Mode
+  /// Columnar mode delivers every column, not only `columnSlots`.
+  let extended: Bool
   let program: EventProgram
   let codec: AvroCodec
   let path: String
@@ -35,6 +39,11 @@ final class EventBlockDecoder: @unchecked Sendable {
   var userID: [Int64] = []
   var startTime: [Int64] = []
   var endTime: [Int64] = []
+  var latitude: [Float] = []
+  var longitude: [Float] = []
+  var year: [Int32] = []
+  var popularity: [Int32] = []
+  var lengthSeconds: [Int32] = []
   /// Local dictionary ids per string slot (columnar mode; slots not delivered stay empty).
   var stringIDs: [[Int32]] = Array(repeating: [], count: EventSlot.stringCount)
   var error: AvroReadError?
@@ -50,8 +59,17 @@ final class EventBlockDecoder: @unchecked Sendable {
     EventSlot.genre, EventSlot.artist, EventSlot.interaction,
   ]
 
-  init(mode: Mode, program: EventProgram, codec: AvroCodec, path: String) {
+  /// The string slots of extended columnar mode: `columnSlots`, then song name, city and
+  /// personality.
+  static let extendedSlots =
+    columnSlots + [EventSlot.songName, EventSlot.city, EventSlot.personality]
+
+  /// The string slots this decoder delivers in columnar mode.
+  var deliveredSlots: [Int] { extended ? Self.extendedSlots : Self.columnSlots }
+
+  init(mode: Mode, program: EventProgram, codec: AvroCodec, path: String, extended: Bool = false) {
     self.mode = mode
+    self.extended = extended
     self.program = program
     self.codec = codec
     self.path = path
@@ -95,7 +113,12 @@ final class EventBlockDecoder: @unchecked Sendable {
     userID.removeAll(keepingCapacity: true)
     startTime.removeAll(keepingCapacity: true)
     endTime.removeAll(keepingCapacity: true)
-    for slot in EventBlockDecoder.columnSlots { stringIDs[slot].removeAll(keepingCapacity: true) }
+    latitude.removeAll(keepingCapacity: true)
+    longitude.removeAll(keepingCapacity: true)
+    year.removeAll(keepingCapacity: true)
+    popularity.removeAll(keepingCapacity: true)
+    lengthSeconds.removeAll(keepingCapacity: true)
+    for slot in deliveredSlots { stringIDs[slot].removeAll(keepingCapacity: true) }
     do throws(AvroReadError) {
       try decodeBlock()
     } catch {
@@ -155,7 +178,14 @@ final class EventBlockDecoder: @unchecked Sendable {
       userID.reserveCapacity(reserve)
       startTime.reserveCapacity(reserve)
       endTime.reserveCapacity(reserve)
-      for slot in EventBlockDecoder.columnSlots { stringIDs[slot].reserveCapacity(reserve) }
+      if extended {
+        latitude.reserveCapacity(reserve)
+        longitude.reserveCapacity(reserve)
+        year.reserveCapacity(reserve)
+        popularity.reserveCapacity(reserve)
+        lengthSeconds.reserveCapacity(reserve)
+      }
+      for slot in deliveredSlots { stringIDs[slot].reserveCapacity(reserve) }
     }
     let result = decompressed.withUnsafeBytes { bytes in
       Result { () throws(AvroReadError) in
@@ -262,6 +292,16 @@ final class EventBlockDecoder: @unchecked Sendable {
       stringIDs[EventSlot.genre].append(strings[EventSlot.genre])
       stringIDs[EventSlot.artist].append(strings[EventSlot.artist])
       stringIDs[EventSlot.interaction].append(strings[EventSlot.interaction])
+      if extended {
+        stringIDs[EventSlot.songName].append(strings[EventSlot.songName])
+        stringIDs[EventSlot.city].append(strings[EventSlot.city])
+        stringIDs[EventSlot.personality].append(strings[EventSlot.personality])
+        latitude.append(floats[EventSlot.latitude])
+        longitude.append(floats[EventSlot.longitude])
+        year.append(Int32(truncatingIfNeeded: ints[EventSlot.year]))
+        popularity.append(Int32(truncatingIfNeeded: ints[EventSlot.popularity]))
+        lengthSeconds.append(Int32(truncatingIfNeeded: ints[EventSlot.lengthSeconds]))
+      }
     case .events:
       let d = dictionaries
       let event = ListeningEvent(

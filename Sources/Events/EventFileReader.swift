@@ -41,6 +41,8 @@ public struct EventBatch: Sendable {
   public var count: Int
   /// The block index in the file.
   public var blockIndex: Int
+  /// The byte offset of the block in the file (progress: against `EventFileReader.fileSize`).
+  public var fileOffset = 0
   /// The listener of each record.
   public var userID: [Int64]  // [N]
   /// Unix epoch milliseconds.
@@ -61,6 +63,23 @@ public struct EventBatch: Sendable {
   public var artist: DictionaryColumn
   /// Interaction as written (`played`, `skipped`, …; see `Interaction(parsing:)`).
   public var interaction: DictionaryColumn
+  /// The columns below are filled only by `forEachBatch(extended: true)` (else empty).
+  /// Song title.
+  public var songName = DictionaryColumn(indices: [], values: [])
+  /// City as written (`user_location.city`).
+  public var city = DictionaryColumn(indices: [], values: [])
+  /// The recorded listening personality (`personality`).
+  public var personality = DictionaryColumn(indices: [], values: [])
+  /// Degrees north (`user_location.latitude`).
+  public var latitude: [Float] = []  // [N]
+  /// Degrees east (`user_location.longitude`).
+  public var longitude: [Float] = []  // [N]
+  /// Release year of the song (0 when the file has none).
+  public var year: [Int32] = []  // [N]
+  /// Popularity of the song, 0…100 (0 when the file has none).
+  public var popularity: [Int32] = []  // [N]
+  /// The song's duration in seconds (0 when the file has none).
+  public var lengthSeconds: [Int32] = []  // [N]
 }
 
 /// A dictionary-encoded string column.
@@ -99,6 +118,8 @@ public final class EventFileReader {
 
   /// The file's codec.
   public var codec: AvroCodec { container.codec }
+  /// The file's size in bytes.
+  public var fileSize: Int { container.file.size }
   /// The writer's schema, from the file header.
   public var writerSchema: AvroSchema { container.schema }
   /// The writer's schema text, as in the header.
@@ -107,6 +128,9 @@ public final class EventFileReader {
   public var metadata: [String: String] {
     container.metadata.mapValues { String(decoding: $0, as: UTF8.self) }
   }
+  /// The toolkit fields (`song_name`, `user_location.city`, …) that the file's schema
+  /// carries; the others read as their defaults.
+  public var fieldsPresent: Set<String> { eventProgram.present }
   /// Set when `salvage` stopped at damage: records kept, blocks dropped.
   public private(set) var salvageReport: SalvageReport?
 
@@ -177,19 +201,32 @@ public final class EventFileReader {
   /// Reads the whole file (from its first block, independently of `next()`) as columns, one
   /// batch per block, in file order.
   ///
-  /// - Parameter body: called once per block; errors it throws stop the reading and propagate.
+  /// - Parameters:
+  ///   - extended: also deliver song names, cities, personalities, coordinates, release years,
+  ///     popularity and song lengths (the Wrapped analyses need them; series do not).
+  ///   - body: called once per block; errors it throws stop the reading and propagate.
   /// - Throws: `AvroReadError` at the first damage (unless `salvage`), or what `body` throws.
-  public func forEachBatch(_ body: (EventBatch) throws -> Void) throws {
-    let wanted: Set<String> = [
+  public func forEachBatch(
+    extended: Bool = false, _ body: (EventBatch) throws -> Void
+  ) throws {
+    var wanted: Set<String> = [
       "user_id", "listening_time.start_time", "listening_time.end_time",
       "user_location.timezone", "continent", "user_location.country", "subscription", "genre",
       "artist", "interaction",
     ]
+    if extended {
+      wanted.formUnion([
+        "song_name", "user_location.city", "personality", "user_location.latitude",
+        "user_location.longitude", "year", "popularity", "length_seconds",
+      ])
+    }
     let program = try EventProgram(writer: container.schema, path: path, wanted: wanted)
     let pipeline = EventBlockPipeline(
-      container: container, program: program, mode: .columns, options: options)
-    let globals = EventBlockDecoder.columnSlots.map { _ in ByteStringDictionary() }
-    var values: [[String]] = Array(repeating: [], count: EventBlockDecoder.columnSlots.count)
+      container: container, program: program, mode: .columns, options: options,
+      extended: extended)
+    let slots = extended ? EventBlockDecoder.extendedSlots : EventBlockDecoder.columnSlots
+    let globals = slots.map { _ in ByteStringDictionary() }
+    var values: [[String]] = Array(repeating: [], count: slots.count)
     var remap: [Int32] = []
     while true {
       let k = try pipeline.nextGroup()
@@ -197,7 +234,7 @@ public final class EventFileReader {
       if k == 0 { break }
       for decoder in pipeline.decoders[0..<k] {
         var columns: [DictionaryColumn] = []
-        for (c, slot) in EventBlockDecoder.columnSlots.enumerated() {
+        for (c, slot) in slots.enumerated() {
           let local = decoder.dictionaries + slot
           let global = globals[c]
           remap.removeAll(keepingCapacity: true)
@@ -218,11 +255,22 @@ public final class EventFileReader {
           }
           columns.append(DictionaryColumn(indices: indices, values: values[c]))
         }
-        let batch = EventBatch(
+        var batch = EventBatch(
           count: decoder.userID.count, blockIndex: decoder.raw.index, userID: decoder.userID,
           startTime: decoder.startTime, endTime: decoder.endTime, timezone: columns[0],
           continent: columns[1], country: columns[2], subscription: columns[3], genre: columns[4],
           artist: columns[5], interaction: columns[6])
+        batch.fileOffset = decoder.raw.offset
+        if extended {
+          batch.songName = columns[7]
+          batch.city = columns[8]
+          batch.personality = columns[9]
+          batch.latitude = decoder.latitude
+          batch.longitude = decoder.longitude
+          batch.year = decoder.year
+          batch.popularity = decoder.popularity
+          batch.lengthSeconds = decoder.lengthSeconds
+        }
         try body(batch)
       }
     }
@@ -262,14 +310,15 @@ final class EventBlockPipeline {
 
   init(
     container: AvroContainerFile, program: EventProgram, mode: EventBlockDecoder.Mode,
-    options: EventReadOptions
+    options: EventReadOptions, extended: Bool = false
   ) {
     self.container = container
     let k = max(1, options.blocksInFlight)
     sets = (0..<2).map { _ in
       (0..<k).map { _ in
         EventBlockDecoder(
-          mode: mode, program: program, codec: container.codec, path: container.path)
+          mode: mode, program: program, codec: container.codec, path: container.path,
+          extended: extended)
       }
     }
     salvage = options.salvage

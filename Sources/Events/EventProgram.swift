@@ -121,6 +121,8 @@ struct EventProgram {
   var stringDefaults = [String](repeating: "", count: EventSlot.stringCount)
   /// The fewest bytes a writer's record takes (bounds declared record counts).
   var minimumRecordSize = 0
+  /// The toolkit fields (paths such as `user_location.city`) that the writer's schema carries.
+  var present: Set<String> = []
 
   /// Compiles the program for data written with `writer`. `wanted` limits the slots filled
   /// (the columnar reader skips what it does not deliver).
@@ -147,6 +149,7 @@ struct EventProgram {
     }
     var compiler = Compiler(wanted: wanted)
     ops = compiler.compileRecord(plan, prefix: "")
+    present = compiler.present
     applyDefaults(plan.template, reader: plan.reader, prefix: "")
     var extra: [FlatOp] = []
     var ranges: [Range<Int>] = []
@@ -225,6 +228,7 @@ struct EventProgram {
 
   private struct Compiler {
     let wanted: Set<String>?
+    var present: Set<String> = []
 
     func skip(_ schema: AvroSchema) -> [EventOp] {
       switch schema.underlying {
@@ -280,6 +284,7 @@ struct EventProgram {
       if case .readerUnion(_, let inner) = node {
         return compile(inner, name: name, writerType: writerType)
       }
+      if EventSlot.targets[name] != nil { present.insert(name) }
       guard let target = EventSlot.targets[name], wanted.map({ $0.contains(name) }) ?? true else {
         return skip(writerType)
       }

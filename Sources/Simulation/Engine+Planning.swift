@@ -78,10 +78,40 @@ extension Engine {
         for h in 0..<24 {
           add(u, population.home[u], dayStartMs + Int64(h) * 3_600_000 + Int64(r.below(120_000)))
         }
-      case Population.sharedKind:
+      case Population.evasiveBotKind:
+        let p = Int(population.anomalyParameter[u])
+        let (sleepFrom, sleepLength) = (p / 8, p % 8)
+        for h in 0..<24 where (h - sleepFrom + 24) % 24 >= sleepLength {
+          add(u, population.home[u], dayStartMs + Int64(h) * 3_600_000 + Int64(r.below(120_000)))
+        }
+      case Population.loopBotKind:
+        let minute = Int64(population.anomalyParameter[u])
+        for k in 0..<3 {
+          add(
+            u, population.home[u],
+            dayStartMs + (minute + 480 * Int64(k)) * 60_000 + Int64(r.below(20_000)))
+        }
+      case Population.sharedKind, Population.sharedLocalKind:
         for city in population.sharedCities[Int32(u)] ?? [population.home[u]] {
           drawSessions(user: u, city: city, mean: 1.5 * scale, rng: &r)
         }
+      case Population.honestSleepKind:
+        // Falls asleep to a playlist: one night session from 21:30–23:00 local time.
+        let city = population.home[u]
+        let zone = timeZones[Int(gazetteer.zoneOfCity[Int(city)])]
+        let offset = Int64(
+          zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(dayStartMs / 1000))))
+        var night =
+          dayStartMs + (21 * 3_600_000 + 1_800_000) - offset * 1000
+          + Int64(r.below(5_400_000))
+        if night < dayStartMs { night += 86_400_000 }
+        if night >= dayEndMs { night -= 86_400_000 }
+        nightStart[u] = night
+        add(u, city, night)
+        drawSessions(
+          user: u, city: city,
+          mean: scale * Double(population.activity[u])
+            * SubscriptionModel.tiers[Int(population.tier[u])].activity, rng: &r)
       default:
         if config.travel {
           if tripEndDay[u] >= 0 && Int(tripEndDay[u]) <= day {
@@ -96,9 +126,10 @@ extension Engine {
             }
           }
         }
+        let superfan: Double = population.anomalyKind[u] == Population.honestSuperfanKind ? 2 : 1
         let mean =
           scale * Double(population.activity[u])
-          * SubscriptionModel.tiers[Int(population.tier[u])].activity
+          * SubscriptionModel.tiers[Int(population.tier[u])].activity * superfan
         drawSessions(user: u, city: currentCity[u], mean: mean, rng: &r)
       }
       rng[u] = r

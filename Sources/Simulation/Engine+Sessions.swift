@@ -85,23 +85,60 @@ extension Engine {
     var r = rng[u]
     defer { rng[u] = r }
     var t = s.start
-    if population.anomalyKind[u] == Population.botKind {
-      // A bot: its 16-song playlist, played in full, back to back, until the hour is over
-      // (its next session starts in the first two minutes of the next hour).
+    switch population.anomalyKind[u] {
+    case Population.botKind, Population.evasiveBotKind:
+      // A bot: its 16-song playlist, back to back, until the hour is over (its next session
+      // starts in the first two minutes of the next hour). The plain bot plays every song in
+      // full; the evasive one skips one in fifteen and keeps machine-regular gaps.
+      let evasive = population.anomalyKind[u] == Population.evasiveBotKind
       let end = (s.start / 3_600_000 + 1) * 3_600_000
       var i = r.below(Self.historyLength)
       while true {
         let song = history[u * Self.historyLength + i % Self.historyLength]
         let length = Int64(songs[Int(song)].lengthSeconds) * 1000
         guard t + length <= end else { break }
+        let skip = evasive && r.below(15) == 0
+        let duration = skip ? 5000 + Int64(r.below(20_000)) : length
         out.append(
           CompactEvent(
-            start: t, end: t + length, user: s.user, song: song, city: s.city, interaction: 0))
-        t += length + 100 + Int64(r.below(400))
+            start: t, end: t + duration, user: s.user, song: song, city: s.city,
+            interaction: skip ? 1 : 0))
+        t += duration + (evasive ? 1000 + Int64(r.below(250)) : 100 + Int64(r.below(400)))
         i += 1
       }
       busyUntil[u] = t
       return
+    case Population.loopBotKind:
+      // A stream farm: 10 to 14 plays of its six songs, in full, 0.5 s apart.
+      for k in 0..<(10 + r.below(5)) {
+        let song = history[u * Self.historyLength + k % 6]
+        let length = Int64(songs[Int(song)].lengthSeconds) * 1000
+        out.append(
+          CompactEvent(
+            start: t, end: t + length, user: s.user, song: song, city: s.city, interaction: 0))
+        t += length + 500 + Int64(r.below(100))
+      }
+      busyUntil[u] = t
+      return
+    case Population.honestSleepKind where s.start == nightStart[u]:
+      // The night's playlist: about seven hours of the listener's own choices, played to the
+      // end (autoplay crossfades up to 3 s), almost gapless.
+      let bits = population.personality[u]
+      let end = t + 6 * 3_600_000 + Int64(r.below(7_200_000))
+      while t < end {
+        let song = chooseSong(user: u, personality: Personality(bits: bits), day: day, rng: &r)
+        let length = Int64(songs[song].lengthSeconds) * 1000
+        let duration = max(1000, length - Int64(r.below(3000)))
+        out.append(
+          CompactEvent(
+            start: t, end: t + duration, user: s.user, song: Int32(song), city: s.city,
+            interaction: 0))
+        t += duration + Int64(r.below(800))
+      }
+      busyUntil[u] = t
+      return
+    default:
+      break
     }
     let bits = population.personality[u]
     let personality = Personality(bits: bits)
@@ -144,7 +181,15 @@ extension Engine {
   ) -> Int {
     var song: Int
     let recent = Int(historyCount[u])
-    if releaseOfDay[day] >= 0 && r.chance(releaseChance[day]) {
+    if population.anomalyKind[u] == Population.honestSuperfanKind && r.chance(0.7) {
+      // A super-fan: one artist's first ten songs, most of the time, often the recent ones.
+      if recent > 0 && r.chance(0.5) {
+        song = Int(history[u * Self.historyLength + r.below(recent)])
+      } else {
+        let range = catalog.songRange(ofArtist: Int(favourites[u * Self.favouriteCount]))
+        song = range.lowerBound + r.below(min(10, range.count))
+      }
+    } else if releaseOfDay[day] >= 0 && r.chance(releaseChance[day]) {
       let release = releases[releaseOfDay[day]]
       song = Int(release[r.below(release.count)])
     } else if recent > 0 && r.chance(p.replayProbability) {

@@ -25,6 +25,7 @@ final class Engine: @unchecked Sendable {
   let busyUntil: UnsafeMutableBufferPointer<Int64>  // [users] end of the last session, Unix ms
   let currentCity: UnsafeMutableBufferPointer<Int32>  // [users] home, or the trip's city
   let tripEndDay: UnsafeMutableBufferPointer<Int32>  // [users] day index the trip ends
+  let nightStart: UnsafeMutableBufferPointer<Int64>  // [users] start of a sleeper's night session
 
   // Song choice: cumulative weights over catalogue songs, one array per (T/N, C/U) pair.
   let pools: [[Double]]  // [4][songs], index = (prefersNew ? 1 : 0) + (prefersUnique ? 2 : 0)
@@ -65,6 +66,8 @@ final class Engine: @unchecked Sendable {
     busyUntil = .allocate(capacity: n)
     currentCity = .allocate(capacity: n)
     tripEndDay = .allocate(capacity: n)
+    nightStart = .allocate(capacity: n)
+    nightStart.initialize(repeating: Int64.min)
     historyCount.initialize(repeating: 0)
     historyNext.initialize(repeating: 0)
     busyUntil.initialize(repeating: Int64.min)
@@ -129,12 +132,26 @@ final class Engine: @unchecked Sendable {
         let song = upperBound(pool, r.unit() * (pool.last ?? 0), in: 0..<pool.count)
         favourites[u * Self.favouriteCount + k] = catalog.artistOfSong[song]
       }
-      if population.anomalyKind[u] == Population.botKind {
+      switch population.anomalyKind[u] {
+      case Population.botKind, Population.evasiveBotKind:
+        // A playlist of 16 songs of one artist.
         let range = catalog.songRange(ofArtist: Int(favourites[u * Self.favouriteCount]))
         for k in 0..<Self.historyLength {
           history[u * Self.historyLength + k] = Int32(range.lowerBound + k % range.count)
         }
         historyCount[u] = UInt8(Self.historyLength)
+      case Population.loopBotKind:
+        // Six songs drawn from the whole catalogue, looped.
+        for k in 0..<Self.historyLength {
+          let song =
+            k < 6
+            ? upperBound(pool, r.unit() * (pool.last ?? 0), in: 0..<pool.count)
+            : Int(history[u * Self.historyLength + k % 6])
+          history[u * Self.historyLength + k] = Int32(song)
+        }
+        historyCount[u] = UInt8(Self.historyLength)
+      default:
+        break
       }
       rng[u] = r
     }
@@ -149,6 +166,7 @@ final class Engine: @unchecked Sendable {
     busyUntil.deallocate()
     currentCity.deallocate()
     tripEndDay.deallocate()
+    nightStart.deallocate()
   }
 
   static func poolIndex(_ bits: UInt8) -> Int {

@@ -16,9 +16,13 @@ public struct SimulationConfiguration: Sendable, Equatable {
   /// Lets listeners travel: about one trip in 45 days, to a city drawn by population, lasting
   /// 5 days on average, during which their events carry the destination's location and timezone.
   public var travel: Bool
-  /// Injects anomalous free-tier accounts (bots, shared accounts): one of each per 5,000 users,
-  /// at least one of each when `users ≥ 20`.
+  /// Injects anomalous free-tier accounts and honest extremes (`InjectedAnomaly.Kind`).
   public var anomalies: Bool
+  /// The fraction of the initial free-tier listeners made anomalous, split evenly over the five
+  /// anomalous kinds (at least one of each when `users ≥ 20`); as many honest extremes of each
+  /// honest kind as there are anomalies of each kind. The default gives the default simulation
+  /// (2,000 users) at least 20 of each kind.
+  public var anomalyRate: Double
   /// Sessions per listener per ordinary day, for activity 1 (activities are log-normal, mean 1).
   public var meanSessionsPerDay: Double
   /// Songs per session (geometric).
@@ -31,9 +35,10 @@ public struct SimulationConfiguration: Sendable, Equatable {
   /// A configuration with the toolkit's defaults for the rates.
   public init(
     users: Int, days: Int, start: CivilDate, seed: UInt64, travel: Bool = false,
-    anomalies: Bool = true, meanSessionsPerDay: Double = 1.1, meanSongsPerSession: Double = 8,
-    arrivalsPerUserYear: Double = 0.45, threads: Int = 0
+    anomalies: Bool = true, anomalyRate: Double = 0.12, meanSessionsPerDay: Double = 1.1,
+    meanSongsPerSession: Double = 8, arrivalsPerUserYear: Double = 0.45, threads: Int = 0
   ) {
+    self.anomalyRate = anomalyRate
     self.users = users
     self.days = days
     self.start = start
@@ -59,6 +64,8 @@ public struct SimulationConfiguration: Sendable, Equatable {
     try check(days >= 1 && days <= 36_600, "--days", days, "1…36,600")
     try check(start.year >= 1971 && start.year <= 2200, "--start", start, "a date in 1971…2200")
     try check(threads >= 0 && threads <= 1024, "--threads", threads, "0…1024")
+    try check(
+      anomalyRate >= 0 && anomalyRate <= 0.5, "--anomaly-rate", anomalyRate, "a number in [0, 0.5]")
     try check(
       meanSessionsPerDay > 0 && meanSessionsPerDay <= 100, "--sessions-per-day",
       meanSessionsPerDay, "a number in (0, 100]")

@@ -48,7 +48,7 @@ extension Simulator {
     let c = configuration
     header["forecast.simulation"] =
       "users=\(c.users) days=\(c.days) start=\(c.start) seed=\(c.seed) travel=\(c.travel) "
-      + "anomalies=\(c.anomalies) sessions-per-day=\(c.meanSessionsPerDay) "
+      + "anomalies=\(c.anomalies) anomaly-rate=\(c.anomalyRate) sessions-per-day=\(c.meanSessionsPerDay) "
       + "songs-per-session=\(c.meanSongsPerSession) songs=\(catalog.songs.count) "
       + "cities=\(gazetteer.cities.count)"
     let writer = try EventFileWriter(

@@ -10,7 +10,7 @@ struct ForecastCommand: AsyncParsableCommand {
     version: ToolkitVersion.string,
     subcommands: [
       Simulate.self, Inspect.self, Series.self, Train.self, Evaluate.self, Predict.self,
-      Report.self,
+      WrappedCommand.self, Anomalies.self, Report.self,
     ])
 
   static func main() async {

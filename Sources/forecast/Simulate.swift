@@ -15,7 +15,7 @@ extension ForecastCommand {
       abstract: "Simulate a listening history (Avro) with personalities, calendars and anomalies.",
       discussion: """
         Writes FILE and, beside it, FILE's name with .anomalies.csv: the ids of the injected \
-        anomalous free-tier accounts (bots, shared accounts). The same arguments give the same \
+        anomalous free-tier accounts and honest extremes (user_id,kind,detail). The same arguments give the same \
         bytes on any machine and thread count.
 
         With only --out, this is the default simulation: two years (730 days from 2024-01-01) \
@@ -60,8 +60,16 @@ extension ForecastCommand {
     @Flag(help: "Let listeners travel: events carry the location and timezone of the trip.")
     var travel = false
 
-    @Flag(help: "Inject no anomalous accounts.")
+    @Flag(help: "Inject no anomalous accounts (nor honest extremes).")
     var noAnomalies = false
+
+    @Option(
+      help: """
+        Fraction of the initial free-tier listeners made anomalous (bots, evasive bots, loop \
+        bots, accounts shared across or within continents; 0…0.5), with as many honest \
+        extremes (sleep listeners, super-fans) of each kind.
+        """)
+    var anomalyRate: Double = 0.12
 
     @Option(help: "Sessions per listener per ordinary day, for a listener of mean activity.")
     var sessionsPerDay: Double = 1.1
@@ -84,7 +92,7 @@ extension ForecastCommand {
       let startDate = CivilDate(parsing: start) ?? CivilDate(year: 1970, month: 1, day: 1)
       let configuration = SimulationConfiguration(
         users: users, days: days, start: startDate, seed: seed, travel: travel,
-        anomalies: !noAnomalies, meanSessionsPerDay: sessionsPerDay,
+        anomalies: !noAnomalies, anomalyRate: anomalyRate, meanSessionsPerDay: sessionsPerDay,
         meanSongsPerSession: songsPerSession, threads: threads)
       let songs: Catalog
       var metadata: [String: String] = [:]

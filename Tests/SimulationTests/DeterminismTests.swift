@@ -40,7 +40,8 @@ final class DeterminismTests: XCTestCase {
     XCTAssertEqual(a.bytes, b.bytes)
     XCTAssertEqual(a.bytes, c.bytes)
     XCTAssertEqual(a.truth, c.truth)
-    XCTAssertEqual(a.truth.split(separator: "\n").count, 3)  // header, one bot, one shared account
+    // The header and one account of each of the seven kinds (60 users: at least one each).
+    XCTAssertEqual(a.truth.split(separator: "\n").count, 8)
     // Another seed, another history.
     let d = try simulate(seed: 6, threads: 1, name: "d")
     XCTAssertNotEqual(a.bytes, d.bytes)
@@ -62,7 +63,7 @@ final class DeterminismTests: XCTestCase {
     XCTAssertEqual(read, events)
     XCTAssertEqual(
       reader.metadata["forecast.simulation"],
-      "users=60 days=21 start=2024-12-20 seed=9 travel=true anomalies=true sessions-per-day=1.1 songs-per-session=8.0 songs=\(simulator.catalog.songs.count) cities=\(simulator.gazetteer.cities.count)"
+      "users=60 days=21 start=2024-12-20 seed=9 travel=true anomalies=true anomaly-rate=0.12 sessions-per-day=1.1 songs-per-session=8.0 songs=\(simulator.catalog.songs.count) cities=\(simulator.gazetteer.cities.count)"
     )
     // Travel: some ordinary listeners are seen in more than one city.
     let anomalous = Set(simulator.anomalies.map(\.userID))

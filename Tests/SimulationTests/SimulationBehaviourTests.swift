@@ -171,13 +171,23 @@ final class SimulationBehaviourTests: XCTestCase {
 
   func testInjectedAnomaliesAreInTheGroundTruthAndVisiblyAbnormal() {
     let truth = SimulatedYear.simulator.anomalies
-    XCTAssertEqual(truth.filter { $0.kind == .bot }.count, 1)
-    XCTAssertEqual(truth.filter { $0.kind == .sharedAccount }.count, 1)
+    // 320 users: about 147 free at the start; 12 % of them is 18, three of each of the five
+    // anomalous kinds, and as many of each honest extreme.
+    for kind in InjectedAnomaly.Kind.allCases {
+      XCTAssertEqual(truth.filter { $0.kind == kind }.count, 3, "\(kind)")
+    }
     let ordinary = SimulatedYear.byUser.values.map { Double($0.count) }
     let typical = median(ordinary)
+    func hoursPerDay(_ events: [ListeningEvent]) -> [Int] {
+      Array(
+        Dictionary(grouping: events, by: { $0.startTime / 86_400_000 })
+          .mapValues { Set($0.map { $0.startTime / 3_600_000 }).count }.values)
+    }
     for anomaly in truth {
       let events = SimulatedYear.events.filter { $0.userID == anomaly.userID }
-      XCTAssertTrue(events.allSatisfy { $0.subscription == .free }, "\(anomaly)")
+      if anomaly.kind.isAnomalous {
+        XCTAssertTrue(events.allSatisfy { $0.subscription == .free }, "\(anomaly)")
+      }
       switch anomaly.kind {
       case .bot:
         // Over eight times the median listener's events (in 7 + 365/8 = 52 days), nothing but
@@ -185,11 +195,23 @@ final class SimulationBehaviourTests: XCTestCase {
         XCTAssertGreaterThan(Double(events.count), 8 * typical)
         XCTAssertTrue(events.allSatisfy { $0.interaction == .played })
         XCTAssertLessThanOrEqual(Set(events.map(\.song.name)).count, 16)
-        let hours = Dictionary(grouping: events, by: { $0.startTime / 86_400_000 })
-          .mapValues { Set($0.map { $0.startTime / 3_600_000 }).count }
+        let hours = hoursPerDay(events)
         XCTAssertEqual(hours.count, 52)
-        XCTAssertTrue(hours.values.allSatisfy { $0 == 24 }, "\(hours.values.sorted())")
+        XCTAssertTrue(hours.allSatisfy { $0 == 24 }, "\(hours.sorted())")
         XCTAssertTrue(anomaly.detail.hasPrefix("streams every hour of every day from 2023-"))
+      case .evasiveBot:
+        // Sleeps 3 to 5 hours a day, skips about one song in fifteen.
+        let hours = hoursPerDay(events)
+        XCTAssertTrue(hours.allSatisfy { (19...21).contains($0) }, "\(hours.sorted())")
+        let skips = events.filter { $0.interaction == .skipped }.count
+        XCTAssertGreaterThan(skips, events.count / 30)
+        XCTAssertLessThan(skips, events.count / 8)
+      case .loopBot:
+        // Six songs, always in full, three sessions a day.
+        XCTAssertLessThanOrEqual(Set(events.map { $0.song.artist + $0.song.name }).count, 6)
+        XCTAssertTrue(
+          events.allSatisfy { $0.durationMilliseconds == Int64($0.song.lengthSeconds) * 1000 })
+        XCTAssertTrue(hoursPerDay(events).allSatisfy { $0 <= 6 })
       case .sharedAccount:
         // Three cities on different continents, and hops between them within hours.
         XCTAssertEqual(Set(events.map(\.location.city)).count, 3)
@@ -200,6 +222,21 @@ final class SimulationBehaviourTests: XCTestCase {
           impossible += 1
         }
         XCTAssertGreaterThan(impossible, 20)
+      case .sharedLocal:
+        XCTAssertEqual(Set(events.map(\.location.city)).count, 3)
+        XCTAssertEqual(Set(events.map(\.continent)).count, 1)
+      case .honestSleep:
+        // Every night a run of at least six hours, back to back.
+        var longest: Int64 = 0
+        var runStart = events.first?.startTime ?? 0
+        for (a, b) in zip(events, events.dropFirst()) {
+          if b.startTime - a.endTime > 1000 { runStart = b.startTime }
+          longest = max(longest, b.endTime - runStart)
+        }
+        XCTAssertGreaterThan(longest, 6 * 3_600_000)
+      case .honestSuperfan:
+        let byArtist = Dictionary(grouping: events, by: \.song.artist).mapValues(\.count)
+        XCTAssertGreaterThan(2 * (byArtist.values.max() ?? 0), events.count)
       }
     }
     // No ordinary listener starts events in more than 21 hours of any UTC day.

@@ -16,7 +16,7 @@ final class ForecastPipelineTests: XCTestCase {
   }
 
   /// The built executable beside the test bundle.
-  private var executable: URL {
+  var executable: URL {
     var url = Bundle.main.bundleURL
     for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
       url = bundle.bundleURL.deletingLastPathComponent()
@@ -24,13 +24,13 @@ final class ForecastPipelineTests: XCTestCase {
     return url.appendingPathComponent("forecast")
   }
 
-  private struct Run {
+  struct Run {
     var status: Int32
     var stdout: String
     var stderr: String
   }
 
-  private func forecast(_ arguments: [String]) throws -> Run {
+  func forecast(_ arguments: [String]) throws -> Run {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -48,9 +48,9 @@ final class ForecastPipelineTests: XCTestCase {
       stderr: String(decoding: errData, as: UTF8.self))
   }
 
-  private func path(_ name: String) -> String { directory + "/" + name }
+  func path(_ name: String) -> String { directory + "/" + name }
 
-  private func files() throws -> Set<String> {
+  func files() throws -> Set<String> {
     Set(try FileManager.default.contentsOfDirectory(atPath: directory))
   }
 
@@ -60,7 +60,7 @@ final class ForecastPipelineTests: XCTestCase {
     "--hidden-size", "8", "--windows-per-epoch", "64", "--ensemble", "2",
   ]
 
-  private func simulate(_ name: String, extra: [String] = []) throws {
+  func simulate(_ name: String, extra: [String] = []) throws {
     let run = try forecast(
       [
         "simulate", "--users", "40", "--days", "70", "--start", "2024-01-01", "--seed", "7",
@@ -151,7 +151,7 @@ final class ForecastPipelineTests: XCTestCase {
   }
 
   /// A refused command: non-zero exit, the message on standard error, no new file.
-  private func assertRefused(
+  func assertRefused(
     _ arguments: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line
   ) throws {
     let before = try files()
@@ -162,7 +162,7 @@ final class ForecastPipelineTests: XCTestCase {
     XCTAssertEqual(try files(), before, "files left behind", file: file, line: line)
   }
 
-  private func csv(_ name: String, _ text: String) throws -> String {
+  func csv(_ name: String, _ text: String) throws -> String {
     try text.write(toFile: path(name), atomically: false, encoding: .utf8)
     return path(name)
   }

@@ -1,0 +1,55 @@
+import Events
+
+/// `forecast anomalies` as a library call: one pass over a history (a file or a directory of
+/// files), every account scored, optionally evaluated against a ground truth.
+public struct AnomalyJob: Sendable {
+  public var history: String
+  public var salvage = false
+  /// A ground-truth CSV (`user_id,kind,detail`) to evaluate the ranking against.
+  public var truthPath: String?
+
+  public init(history: String) {
+    self.history = history
+  }
+
+  public struct Result: Sendable {
+    public var accounts: [AnomalyDetector.Account]
+    public var evaluation: AnomalyEvaluation?
+    public var eventsRead: Int64
+    public var eventsSkipped: Int64
+    public var notes: [String]
+  }
+
+  /// Reads the truth file first (so a bad one fails before the pass), then scores.
+  ///
+  /// - Throws: `WrappedError.badTruthFile`, `AvroReadError`.
+  public func run(
+    progress: ((_ file: Int, _ files: Int, _ bytes: Int, _ total: Int) -> Void)? = nil
+  ) throws -> Result {
+    var truth: [Int64: String]?
+    if let truthPath {
+      let text: String
+      do {
+        text = try TextFile.read(truthPath, limit: 64 << 20)
+      } catch {
+        throw WrappedError.badTruthFile(path: truthPath, reason: error.reason)
+      }
+      truth = try GroundTruth.parse(text, path: truthPath)
+    }
+    let files = try HistoryFiles.list(history)
+    var detector = AnomalyDetector()
+    var notes: [String] = []
+    for (k, path) in files.enumerated() {
+      let reader = try EventFileReader(path: path, options: EventReadOptions(salvage: salvage))
+      try detector.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
+      if let report = reader.salvageReport { notes.append("\(path): \(report)") }
+    }
+    guard detector.eventsRead > 0 else {
+      throw WrappedError.emptyPeriod(path: history, read: 0)
+    }
+    let accounts = detector.scores()
+    return Result(
+      accounts: accounts, evaluation: truth.map { AnomalyEvaluation(ranking: accounts, truth: $0) },
+      eventsRead: detector.eventsRead, eventsSkipped: detector.eventsSkipped, notes: notes)
+  }
+}

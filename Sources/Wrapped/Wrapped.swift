@@ -1,1 +1,0 @@
-// The Wrapped module: see README.md beside this file and ../../../shared/DESIGN.md.

@@ -1,0 +1,369 @@
+import Foundation
+
+extension WrappedAccumulator {
+  /// Derives every table from the counts: top `top` songs, artists and genres per scope, one
+  /// row per listener, the artists' geography, and the inferred personalities.
+  ///
+  /// Deterministic: the same counts (however they were added or merged) give the same report.
+  ///
+  /// - Parameter top: the length of each top list (≥ 1).
+  /// - Returns: every table, sorted as the files are.
+  /// - Complexity: O(E log E) in the distinct (listener, song, place) entries E.
+  public func report(top: Int) -> WrappedReport {
+    precondition(top >= 1, "WrappedAccumulator.report: top must be ≥ 1, got \(top)")
+    // Songs are (artist, title); tracks add the genre as events name it.
+    var songKeys = PairTable()
+    var songOf: [Int32] = []
+    var artistOf: [Int32] = []
+    var genreOf: [Int32] = []
+    for key in tracks.keys {
+      songOf.append(songKeys.index(of: key.a, 0))
+      artistOf.append(Int32(key.a >> 32))
+      genreOf.append(Int32(key.b))
+    }
+    let songArtist = songKeys.keys.map { Int32($0.a >> 32) }
+    let songTitle = songKeys.keys.map { Int32($0.a & 0xFFFF_FFFF) }
+    var cityKeys = PairTable()
+    var continentOf: [Int32] = []
+    var countryOf: [Int32] = []
+    var cityOf: [Int32] = []
+    for key in places.keys {
+      continentOf.append(Int32(key.a >> 32))
+      countryOf.append(Int32(key.a & 0xFFFF_FFFF))
+      cityOf.append(cityKeys.index(of: key.a & 0xFFFF_FFFF, key.b))
+    }
+
+    // Entries grouped by listener (a counting sort keeps each listener's in insertion order).
+    let n = listenerTotals.count
+    var start = [Int](repeating: 0, count: n + 1)
+    for key in entries.keys { start[Int(key.a) + 1] += 1 }
+    for u in 0..<n { start[u + 1] += start[u] }
+    var order = [Int32](repeating: 0, count: entries.count)
+    var next = start
+    for (e, key) in entries.keys.enumerated() {
+      order[next[Int(key.a)]] = Int32(e)
+      next[Int(key.a)] += 1
+    }
+
+    // Pass A: (scope, item) counts and listeners; scope totals.
+    var cells = PairTable(capacity: entries.count)
+    var cellCounts: [ListenCounts] = []
+    var cellListeners: [Int32] = []
+    var cellLastUser: [Int32] = []
+    var scopes = PairTable()
+    var scopeCounts: [ListenCounts] = []
+    func scopeKey(_ type: UInt64, _ id: Int32) -> UInt64 {
+      type << 40 | UInt64(UInt32(bitPattern: id))
+    }
+    func add(_ scope: UInt64, _ item: UInt64, _ c: ListenCounts, user: Int32) {
+      let i = Int(cells.index(of: scope, item))
+      if i == cellCounts.count {
+        cellCounts.append(ListenCounts())
+        cellListeners.append(0)
+        cellLastUser.append(-1)
+      }
+      cellCounts[i].streams += c.streams
+      cellCounts[i].milliseconds += c.milliseconds
+      if c.streams > 0 && cellLastUser[i] != user {
+        cellLastUser[i] = user
+        cellListeners[i] += 1
+      }
+    }
+    func addScope(_ scope: UInt64, _ c: ListenCounts) {
+      let i = Int(scopes.index(of: scope, 0))
+      if i == scopeCounts.count { scopeCounts.append(ListenCounts()) }
+      scopeCounts[i].streams += c.streams
+      scopeCounts[i].milliseconds += c.milliseconds
+    }
+    let song: UInt64 = 0 << 40
+    let artist: UInt64 = 1 << 40
+    let genre: UInt64 = 2 << 40
+    for u in 0..<n {
+      let user = Int32(u)
+      for k in start[u]..<start[u + 1] {
+        let e = Int(order[k])
+        let key = entries.keys[e]
+        let t = Int(key.b >> 32)
+        let p = Int(key.b & 0xFFFF_FFFF)
+        let c = entryCounts[e]
+        let songItem = song | UInt64(songOf[t])
+        let artistItem = artist | UInt64(artistOf[t])
+        let genreItem = genre | UInt64(genreOf[t])
+        func addAll(_ s: UInt64) {
+          addScope(s, c)
+          add(s, songItem, c, user: user)
+          add(s, artistItem, c, user: user)
+          add(s, genreItem, c, user: user)
+        }
+        addAll(scopeKey(0, 0))
+        addAll(scopeKey(1, continentOf[p]))
+        addAll(scopeKey(2, countryOf[p]))
+        add(scopeKey(3, cityOf[p]), artist | UInt64(artistOf[t]), c, user: user)
+      }
+    }
+    func cell(_ scope: UInt64, _ item: UInt64) -> (ListenCounts, Int) {
+      guard let i = cells.find(scope, item) else { return (ListenCounts(), 0) }
+      return (cellCounts[Int(i)], Int(cellListeners[Int(i)]))
+    }
+    func scopeTotal(_ scope: UInt64) -> ListenCounts {
+      scopes.find(scope, 0).map { scopeCounts[Int($0)] } ?? ListenCounts()
+    }
+
+    var report = WrappedReport()
+
+    // Top lists: every (scope, item kind) group, ranked.
+    struct Group: Hashable {
+      var scope: UInt64
+      var kind: UInt64
+    }
+    var groups: [Group: [Int]] = [:]
+    for (i, key) in cells.keys.enumerated() where cellCounts[i].streams > 0 && key.a >> 40 < 3 {
+      groups[Group(scope: key.a, kind: (key.b >> 40) << 40), default: []].append(i)
+    }
+    func scopeName(_ scope: UInt64) -> (WrappedScopeType, String) {
+      let id = Int32(scope & 0xFF_FFFF_FFFF)
+      switch scope >> 40 {
+      case 1: return (.continent, continents[id])
+      case 2: return (.country, countries[id])
+      default: return (.world, "world")
+      }
+    }
+    func names(_ item: UInt64) -> (String, String) {
+      let id = Int(item & 0xFF_FFFF_FFFF)
+      switch item >> 40 {
+      case 0: return (songNames[songTitle[id]], artists[songArtist[id]])
+      case 1: return (artists[Int32(id)], "")
+      default: return (genres[Int32(id)], "")
+      }
+    }
+    for (group, members) in groups {
+      let (scopeType, scope) = scopeName(group.scope)
+      let total = scopeTotal(group.scope).streams
+      let named = members.map { ($0, names(cells.keys[$0].b)) }
+      let ranked = named.sorted {
+        ranksBefore(cellCounts[$0.0], $0.1.0, $0.1.1, cellCounts[$1.0], $1.1.0, $1.1.1)
+      }
+      for (r, (i, name)) in ranked.prefix(top).enumerated() {
+        let row = TopRow(
+          scopeType: scopeType, scope: scope, rank: r + 1, item: name.0, artist: name.1,
+          streams: cellCounts[i].streams, listeners: Int(cellListeners[i]),
+          milliseconds: cellCounts[i].milliseconds,
+          share: Ratio(Int128(cellCounts[i].streams), Int128(total)))
+        switch group.kind >> 40 {
+        case 0: report.topSongs.append(row)
+        case 1: report.topArtists.append(row)
+        default: report.topGenres.append(row)
+        }
+      }
+    }
+    func topOrder(_ a: TopRow, _ b: TopRow) -> Bool {
+      if a.scopeType != b.scopeType { return a.scopeType < b.scopeType }
+      if a.scope != b.scope { return a.scope.utf8.lexicographicallyPrecedes(b.scope.utf8) }
+      return a.rank < b.rank
+    }
+    report.topSongs.sort(by: topOrder)
+    report.topArtists.sort(by: topOrder)
+    report.topGenres.sort(by: topOrder)
+
+    // Artists' geography: every (artist, continent/country) with streams; top 10 cities.
+    let world = scopeTotal(scopeKey(0, 0))
+    var cityRows: [Int32: [Int]] = [:]
+    for (i, key) in cells.keys.enumerated()
+    where key.b >> 40 == 1 && cellCounts[i].streams > 0 && key.a >> 40 != 0 {
+      let a = Int32(key.b & 0xFF_FFFF_FFFF)
+      if key.a >> 40 == 3 {
+        cityRows[a, default: []].append(i)
+        continue
+      }
+      let (artistTotal, _) = cell(scopeKey(0, 0), artist | UInt64(UInt32(bitPattern: a)))
+      let there = scopeTotal(key.a)
+      let (scopeType, scope) = scopeName(key.a)
+      let streams = Int128(cellCounts[i].streams)
+      report.artistPlaces.append(
+        ArtistPlaceRow(
+          artist: artists[a], scopeType: scopeType, scope: scope, streams: cellCounts[i].streams,
+          listeners: Int(cellListeners[i]),
+          shareOfArtist: Ratio(streams, Int128(artistTotal.streams)),
+          locationQuotient: Ratio(
+            streams * Int128(world.streams), Int128(artistTotal.streams) * Int128(there.streams))))
+    }
+    report.artistPlaces.sort {
+      if $0.artist != $1.artist { return $0.artist.utf8.lexicographicallyPrecedes($1.artist.utf8) }
+      if $0.scopeType != $1.scopeType { return $0.scopeType < $1.scopeType }
+      if $0.streams != $1.streams { return $0.streams > $1.streams }
+      return $0.scope.utf8.lexicographicallyPrecedes($1.scope.utf8)
+    }
+    for (a, members) in cityRows {
+      let (artistTotal, _) = cell(scopeKey(0, 0), artist | UInt64(UInt32(bitPattern: a)))
+      let named = members.map { i -> (Int, String, String) in
+        let key = cityKeys.keys[Int(cells.keys[i].a & 0xFF_FFFF_FFFF)]
+        return (i, cities[Int32(key.b)], countries[Int32(key.a)])
+      }
+      let ranked = named.sorted {
+        ranksBefore(cellCounts[$0.0], $0.1, $0.2, cellCounts[$1.0], $1.1, $1.2)
+      }
+      for (r, (i, city, country)) in ranked.prefix(10).enumerated() {
+        report.artistCities.append(
+          ArtistCityRow(
+            artist: artists[a], rank: r + 1, city: city, country: country,
+            streams: cellCounts[i].streams, listeners: Int(cellListeners[i]),
+            milliseconds: cellCounts[i].milliseconds,
+            shareOfArtist: Ratio(Int128(cellCounts[i].streams), Int128(artistTotal.streams))))
+      }
+    }
+    report.artistCities.sort {
+      if $0.artist != $1.artist { return $0.artist.utf8.lexicographicallyPrecedes($1.artist.utf8) }
+      return $0.rank < $1.rank
+    }
+
+    // Pass B: each listener's favourites, scores and top artist.
+    var songScratch = [ListenCounts](repeating: ListenCounts(), count: songKeys.count)
+    var artistScratch = [ListenCounts](repeating: ListenCounts(), count: artists.count)
+    var genreScratch = [ListenCounts](repeating: ListenCounts(), count: genres.count)
+    var songTouched: [Int32] = []
+    var artistTouched: [Int32] = []
+    var genreTouched: [Int32] = []
+    var artistListenerStreams: [[Int64]] = Array(repeating: [], count: artists.count)
+    let recorded = recordedPersonalities(listeners: n)
+    var rows: [ListenerRow] = []
+    var rowTopArtist: [(artist: Int32, streams: Int64)?] = []
+    var scored: [Int] = []  // indices into rows
+    var scores: [[Double]] = []
+    // Commonality: the catalogue's popularity where the history carries it, else how many of
+    // this history's listeners streamed the song (log₂).
+    let hasPopularity = trackPopularity.contains { $0 > 0 }
+    // Loyalty: the share of events put on repeat where the history records repeats, else the
+    // share of streams that replay a song (which grows with volume, hence second choice).
+    let hasRepeats = listenerTotals.contains { $0.repeated > 0 }
+    let songListeners = (0..<songKeys.count).map { s in
+      Double(cell(scopeKey(0, 0), song | UInt64(s)).1)
+    }
+    for u in 0..<n {
+      let totals = listenerTotals[u]
+      var yearSum = 0.0
+      var yearStreams = 0.0
+      var commonSum = 0.0
+      for k in start[u]..<start[u + 1] {
+        let e = Int(order[k])
+        let key = entries.keys[e]
+        let t = Int(key.b >> 32)
+        let c = entryCounts[e]
+        let sid = Int(songOf[t])
+        let aid = Int(artistOf[t])
+        let gid = Int(genreOf[t])
+        if songScratch[sid] == ListenCounts() { songTouched.append(Int32(sid)) }
+        songScratch[sid].streams += c.streams
+        songScratch[sid].milliseconds += c.milliseconds
+        if artistScratch[aid] == ListenCounts() { artistTouched.append(Int32(aid)) }
+        artistScratch[aid].streams += c.streams
+        artistScratch[aid].milliseconds += c.milliseconds
+        if genreScratch[gid] == ListenCounts() { genreTouched.append(Int32(gid)) }
+        genreScratch[gid].streams += c.streams
+        genreScratch[gid].milliseconds += c.milliseconds
+        if c.streams > 0 {
+          if trackYear[t] > 0 {
+            yearSum += Double(trackYear[t]) * Double(c.streams)
+            yearStreams += Double(c.streams)
+          }
+          let common =
+            hasPopularity
+            ? Double(trackPopularity[t]) : log2(max(1, songListeners[Int(songOf[t])]))
+          commonSum += common * Double(c.streams)
+        }
+      }
+      let songsRanked = songTouched.filter { songScratch[Int($0)].streams > 0 }.sorted {
+        ranksBefore(
+          songScratch[Int($0)], songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]],
+          songScratch[Int($1)], songNames[songTitle[Int($1)]], artists[songArtist[Int($1)]])
+      }
+      let artistsRanked = artistTouched.filter { artistScratch[Int($0)].streams > 0 }.sorted {
+        ranksBefore(
+          artistScratch[Int($0)], artists[$0], "", artistScratch[Int($1)], artists[$1], "")
+      }
+      let genresRanked = genreTouched.filter { genreScratch[Int($0)].streams > 0 }.sorted {
+        ranksBefore(genreScratch[Int($0)], genres[$0], "", genreScratch[Int($1)], genres[$1], "")
+      }
+      for a in artistsRanked { artistListenerStreams[Int(a)].append(artistScratch[Int(a)].streams) }
+      var row = ListenerRow(
+        userID: Int64(bitPattern: listeners.keys[u].a), milliseconds: totals.milliseconds,
+        streams: totals.streams, distinctArtists: artistsRanked.count,
+        distinctSongs: songsRanked.count, topGenre: genresRanked.first.map { genres[$0] } ?? "",
+        topArtists: artistsRanked.prefix(5).map { artists[$0] },
+        topSongs: songsRanked.prefix(5).map {
+          (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]])
+        }, topArtistPercentile: nil, personality: "", recordedPersonality: "")
+      rowTopArtist.append(artistsRanked.first.map { ($0, artistScratch[Int($0)].streams) })
+      if totals.streams >= WrappedDefinitions.personalityMinimumStreams {
+        let streams = Double(totals.streams)
+        let top5 = artistsRanked.prefix(5).reduce(Int64(0)) { $0 + artistScratch[Int($1)].streams }
+        scores.append([
+          Double(top5) / streams,
+          hasRepeats
+            ? Double(totals.repeated) / Double(totals.events)
+            : 1 - Double(songsRanked.count) / streams,
+          yearStreams > 0 ? yearSum / yearStreams : 0,
+          commonSum / streams,
+        ])
+        scored.append(rows.count)
+      }
+      row.recordedPersonality = recorded[u]
+      rows.append(row)
+      for s in songTouched { songScratch[Int(s)] = ListenCounts() }
+      for a in artistTouched { artistScratch[Int(a)] = ListenCounts() }
+      for g in genreTouched { genreScratch[Int(g)] = ListenCounts() }
+      songTouched.removeAll(keepingCapacity: true)
+      artistTouched.removeAll(keepingCapacity: true)
+      genreTouched.removeAll(keepingCapacity: true)
+    }
+    // Percentiles: 100 × (1 + listeners with strictly more of the artist's streams) ÷ listeners.
+    for a in 0..<artistListenerStreams.count { artistListenerStreams[a].sort(by: >) }
+    for (i, top) in rowTopArtist.enumerated() {
+      guard let top else { continue }
+      let list = artistListenerStreams[Int(top.artist)]
+      guard list.count >= WrappedDefinitions.percentileMinimumListeners else { continue }
+      // Count of entries strictly greater (the list is descending).
+      var lo = 0
+      var hi = list.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if list[mid] > top.streams { lo = mid + 1 } else { hi = mid }
+      }
+      rows[i].topArtistPercentile = Ratio(Int128(100 * (1 + lo)), Int128(list.count))
+    }
+    let model = PersonalityModel.fit(scores)
+    for (k, i) in scored.enumerated() { rows[i].personality = model.letters(scores[k]) }
+    rows.sort { $0.userID < $1.userID }
+    report.listeners = rows
+    report.personalityModel = model
+
+    report.totals = WrappedTotals(
+      eventsRead: eventsRead, eventsCounted: eventsCounted, skipped: skipped,
+      streams: world.streams, milliseconds: world.milliseconds, users: n,
+      usersWithStreams: rows.filter { $0.streams > 0 }.count,
+      usersWithoutPersonality: rows.count - scored.count,
+      artists: Set(cells.keys.filter { $0.a == 0 && $0.b >> 40 == 1 }.map(\.b)).count,
+      songs: cells.keys.filter { $0.a == 0 && $0.b >> 40 == 0 }.count,
+      genres: cells.keys.filter { $0.a == 0 && $0.b >> 40 == 2 }.count,
+      continents: Set(continentOf).count, countries: Set(countryOf).count,
+      cities: cityKeys.count, firstStart: eventsCounted > 0 ? firstStart : nil,
+      lastStart: eventsCounted > 0 ? lastStart : nil)
+    return report
+  }
+
+  /// Per listener, the personality most of its events recorded (ties: the first by bytes;
+  /// empty when none did).
+  private func recordedPersonalities(listeners n: Int) -> [String] {
+    var best = [(name: String, count: Int64)](repeating: ("", 0), count: n)
+    for (k, key) in recordedPersonality.keys.enumerated() {
+      let u = Int(key.a)
+      let name = personalities[Int32(key.b)]
+      let count = recordedPersonalityCount[k]
+      if count > best[u].count
+        || (count == best[u].count && name.utf8.lexicographicallyPrecedes(best[u].name.utf8))
+      {
+        best[u] = (name, count)
+      }
+    }
+    return best.map(\.name)
+  }
+}

@@ -1,0 +1,369 @@
+import Events
+
+/// What counts, exactly (the definitions users compare with their own SQL; README.md).
+public enum WrappedDefinitions {
+  /// An event is a **stream** when its listening time (`end − start`) is at least this many
+  /// milliseconds, whatever its interaction.
+  public static let streamMilliseconds: Int64 = 30_000
+  /// Users with fewer streams get no inferred personality.
+  public static let personalityMinimumStreams: Int64 = 50
+  /// An artist with fewer listeners gives its listeners no `top_artist_percentile`.
+  public static let percentileMinimumListeners = 100
+}
+
+/// The half-open UTC period `[from, to)` on event start, Unix epoch milliseconds (nil: open).
+public struct WrappedPeriod: Sendable, Equatable {
+  /// First included start, or nil for the beginning of the history.
+  public var from: Int64?
+  /// First excluded start, or nil for the end of the history.
+  public var to: Int64?
+
+  /// The whole history.
+  public static let all = WrappedPeriod(from: nil, to: nil)
+
+  /// A period; `from < to` when both are given (the command line checks it).
+  public init(from: Int64?, to: Int64?) {
+    self.from = from
+    self.to = to
+  }
+
+  /// Whether an event starting at `start` lies in the period.
+  @inline(__always)
+  public func contains(_ start: Int64) -> Bool {
+    if let from, start < from { return false }
+    if let to, start >= to { return false }
+    return true
+  }
+}
+
+/// Counts of one (user, item, place) or (scope, item): streams and listening milliseconds.
+struct ListenCounts: Sendable, Equatable {
+  var streams: Int64 = 0
+  var milliseconds: Int64 = 0
+}
+
+/// Per listener: what they did, whatever the song.
+struct ListenerTotals: Sendable, Equatable {
+  var events: Int64 = 0
+  var streams: Int64 = 0
+  var milliseconds: Int64 = 0
+  var skipped: Int64 = 0
+  var repeated: Int64 = 0
+  var liked: Int64 = 0
+  var paused: Int64 = 0
+  var firstStart: Int64 = .max
+  var lastStart: Int64 = .min
+
+  mutating func merge(_ o: Self) {
+    events += o.events
+    streams += o.streams
+    milliseconds += o.milliseconds
+    skipped += o.skipped
+    repeated += o.repeated
+    liked += o.liked
+    paused += o.paused
+    firstStart = min(firstStart, o.firstStart)
+    lastStart = max(lastStart, o.lastStart)
+  }
+}
+
+/// Why events were not counted.
+public struct WrappedSkips: Sendable, Equatable {
+  /// Events whose start lies outside `--from`/`--to`.
+  public var outsidePeriod: Int64 = 0
+  /// Events that end before they start (or whose duration overflows).
+  public var endBeforeStart: Int64 = 0
+}
+
+/// The mergeable state of every Wrapped analysis: one entry per (listener, song variant, place)
+/// with its streams and milliseconds, and per-listener totals. Everything `WrappedReport`
+/// shows derives from it at the end, so two accumulators of disjoint events merge exactly
+/// (`merge`), and the days of a file, the partitions of a topic and the members of a consumer
+/// group all give the numbers one pass over all events gives.
+///
+/// Memory grows with the distinct (listener, song, place) triples, not with events.
+public struct WrappedAccumulator: Sendable {
+  /// The period counted.
+  public let period: WrappedPeriod
+
+  // Names.
+  var artists = StringTable()
+  var songNames = StringTable()
+  var genres = StringTable()
+  var continents = StringTable()
+  var countries = StringTable()
+  var cities = StringTable()
+  var personalities = StringTable()
+  /// The id of the empty personality (events that record none).
+  var emptyPersonality: Int32
+
+  /// (artist << 32 | song name, genre) → track: a song variant as events name it.
+  var tracks = PairTable()
+  /// Per track: the smallest non-zero release year seen (0: none).
+  var trackYear: [Int32] = []
+  /// Per track: the largest popularity seen (0: none).
+  var trackPopularity: [Int32] = []
+  /// (continent << 32 | country, city) → place.
+  var places = PairTable()
+  /// (user id, 0) → listener index.
+  var listeners = PairTable()
+  var listenerTotals: [ListenerTotals] = []
+  /// (listener, track << 32 | place) → entry.
+  var entries = PairTable()
+  var entryCounts: [ListenCounts] = []
+  /// (listener, personality) → how many events recorded it (the evaluation's truth only).
+  var recordedPersonality = PairTable()
+  var recordedPersonalityCount: [Int64] = []
+
+  /// Events offered, in the period or not.
+  public private(set) var eventsRead: Int64 = 0
+  /// Events counted.
+  public private(set) var eventsCounted: Int64 = 0
+  /// Events not counted, by reason.
+  public private(set) var skipped = WrappedSkips()
+  /// Earliest and latest start counted (`.max`/`.min` when none).
+  public private(set) var firstStart: Int64 = .max
+  public private(set) var lastStart: Int64 = .min
+
+  /// An empty accumulator for `period`.
+  public init(period: WrappedPeriod = .all) {
+    self.period = period
+    emptyPersonality = personalities.id("")
+  }
+
+  /// Events counted so far.
+  public var isEmpty: Bool { eventsCounted == 0 }
+
+  // MARK: Adding events
+
+  /// Adds one event (the streaming path: one decoded message at a time).
+  public mutating func add(_ e: ListeningEvent) {
+    guard admit(start: e.startTime, end: e.endTime) else { return }
+    let track = track(
+      artist: artists.id(e.song.artist), song: songNames.id(e.song.name),
+      genre: genres.id(e.song.genre), year: e.song.year, popularity: e.song.popularity)
+    let place = place(
+      continent: continents.id(e.continent.rawValue), country: countries.id(e.location.country),
+      city: cities.id(e.location.city))
+    let personality = personalities.id(e.personality)
+    record(
+      user: e.userID, start: e.startTime, duration: e.endTime - e.startTime, track: track,
+      place: place, interaction: e.interaction, personality: personality)
+  }
+
+  /// Adds every event of a file, reading it as columns (`EventFileReader.forEachBatch`).
+  ///
+  /// - Parameters:
+  ///   - reader: the file, opened.
+  ///   - progress: called after each block with the bytes read so far and the file's size.
+  /// - Throws: the reader's `AvroReadError` at damage (the accumulator then holds part of the
+  ///   file: discard it).
+  public mutating func add(
+    file reader: EventFileReader, progress: ((_ bytes: Int, _ total: Int) -> Void)? = nil
+  ) throws {
+    var map = ColumnMap()
+    let total = reader.fileSize
+    try reader.forEachBatch(extended: true) { batch in
+      self.add(batch, map: &map)
+      progress?(batch.fileOffset, total)
+    }
+  }
+
+  /// Maps one file's dictionary ids (stable across its batches) to this accumulator's ids.
+  struct ColumnMap {
+    var artist: [Int32] = []
+    var song: [Int32] = []
+    var genre: [Int32] = []
+    var continent: [Int32] = []
+    var country: [Int32] = []
+    var city: [Int32] = []
+    var personality: [Int32] = []
+    var interaction: [Interaction] = []
+  }
+
+  mutating func add(_ b: EventBatch, map m: inout ColumnMap) {
+    func extend(_ map: inout [Int32], _ values: [String], _ table: inout StringTable) {
+      while map.count < values.count { map.append(table.id(values[map.count])) }
+    }
+    extend(&m.artist, b.artist.values, &artists)
+    extend(&m.song, b.songName.values, &songNames)
+    extend(&m.genre, b.genre.values, &genres)
+    var continentNames: [String] = []
+    for v in b.continent.values[m.continent.count...] {
+      continentNames.append(Continent(parsing: v).rawValue)
+    }
+    for name in continentNames { m.continent.append(continents.id(name)) }
+    extend(&m.country, b.country.values, &countries)
+    extend(&m.city, b.city.values, &cities)
+    extend(&m.personality, b.personality.values, &personalities)
+    while m.interaction.count < b.interaction.values.count {
+      m.interaction.append(Interaction(parsing: b.interaction.values[m.interaction.count]))
+    }
+    for i in 0..<b.count {
+      let start = b.startTime[i]
+      let end = b.endTime[i]
+      guard admit(start: start, end: end) else { continue }
+      let track = track(
+        artist: m.artist[Int(b.artist.indices[i])], song: m.song[Int(b.songName.indices[i])],
+        genre: m.genre[Int(b.genre.indices[i])], year: b.year[i], popularity: b.popularity[i])
+      let place = place(
+        continent: m.continent[Int(b.continent.indices[i])],
+        country: m.country[Int(b.country.indices[i])], city: m.city[Int(b.city.indices[i])])
+      record(
+        user: b.userID[i], start: start, duration: end - start, track: track, place: place,
+        interaction: m.interaction[Int(b.interaction.indices[i])],
+        personality: m.personality[Int(b.personality.indices[i])])
+    }
+  }
+
+  /// Counts the event as read; true when it is to be counted.
+  @inline(__always)
+  private mutating func admit(start: Int64, end: Int64) -> Bool {
+    eventsRead += 1
+    guard period.contains(start) else {
+      skipped.outsidePeriod += 1
+      return false
+    }
+    let (d, overflow) = end.subtractingReportingOverflow(start)
+    guard !overflow && d >= 0 else {
+      skipped.endBeforeStart += 1
+      return false
+    }
+    return true
+  }
+
+  @inline(__always)
+  private mutating func track(
+    artist: Int32, song: Int32, genre: Int32, year: Int32, popularity: Int32
+  ) -> Int32 {
+    let t = tracks.index(
+      of: UInt64(UInt32(bitPattern: artist)) << 32 | UInt64(UInt32(bitPattern: song)),
+      UInt64(UInt32(bitPattern: genre)))
+    if Int(t) == trackYear.count {
+      trackYear.append(0)
+      trackPopularity.append(0)
+    }
+    trackPopularity[Int(t)] = max(trackPopularity[Int(t)], popularity)
+    if year > 0 && (trackYear[Int(t)] == 0 || year < trackYear[Int(t)]) {
+      trackYear[Int(t)] = year
+    }
+    return t
+  }
+
+  @inline(__always)
+  private mutating func place(continent: Int32, country: Int32, city: Int32) -> Int32 {
+    places.index(
+      of: UInt64(UInt32(bitPattern: continent)) << 32 | UInt64(UInt32(bitPattern: country)),
+      UInt64(UInt32(bitPattern: city)))
+  }
+
+  @inline(__always)
+  private mutating func record(
+    user: Int64, start: Int64, duration: Int64, track: Int32, place: Int32,
+    interaction: Interaction, personality: Int32
+  ) {
+    eventsCounted += 1
+    firstStart = min(firstStart, start)
+    lastStart = max(lastStart, start)
+    let u = listeners.index(of: UInt64(bitPattern: user), 0)
+    if Int(u) == listenerTotals.count { listenerTotals.append(ListenerTotals()) }
+    let stream: Int64 = duration >= WrappedDefinitions.streamMilliseconds ? 1 : 0
+    listenerTotals.withUnsafeMutableBufferPointer { totals in
+      let i = Int(u)
+      totals[i].events += 1
+      totals[i].streams += stream
+      totals[i].milliseconds += duration
+      totals[i].firstStart = min(totals[i].firstStart, start)
+      totals[i].lastStart = max(totals[i].lastStart, start)
+      switch interaction {
+      case .skipped: totals[i].skipped += 1
+      case .repeated: totals[i].repeated += 1
+      case .liked: totals[i].liked += 1
+      case .paused: totals[i].paused += 1
+      case .played, .other: break
+      }
+    }
+    let e = entries.index(
+      of: UInt64(UInt32(bitPattern: u)),
+      UInt64(UInt32(bitPattern: track)) << 32 | UInt64(UInt32(bitPattern: place)))
+    if Int(e) == entryCounts.count { entryCounts.append(ListenCounts()) }
+    entryCounts.withUnsafeMutableBufferPointer {
+      $0[Int(e)].streams += stream
+      $0[Int(e)].milliseconds += duration
+    }
+    if personality != emptyPersonality {
+      let p = recordedPersonality.index(
+        of: UInt64(UInt32(bitPattern: u)), UInt64(UInt32(bitPattern: personality)))
+      if Int(p) == recordedPersonalityCount.count { recordedPersonalityCount.append(0) }
+      recordedPersonalityCount[Int(p)] += 1
+    }
+  }
+
+  // MARK: Merging
+
+  /// Adds the events of `other` (disjoint from this accumulator's, same period): counts add,
+  /// distinct sets unite; every result derived afterwards equals one pass over both.
+  ///
+  /// - Precondition: both count the same period.
+  public mutating func merge(_ other: WrappedAccumulator) {
+    precondition(
+      period == other.period,
+      "WrappedAccumulator.merge: periods differ (\(period), \(other.period))")
+    func remap(_ from: StringTable, into table: inout StringTable) -> [Int32] {
+      from.strings.map { table.id($0) }
+    }
+    let artistMap = remap(other.artists, into: &artists)
+    let songMap = remap(other.songNames, into: &songNames)
+    let genreMap = remap(other.genres, into: &genres)
+    let continentMap = remap(other.continents, into: &continents)
+    let countryMap = remap(other.countries, into: &countries)
+    let cityMap = remap(other.cities, into: &cities)
+    let personalityMap = remap(other.personalities, into: &personalities)
+    var trackMap: [Int32] = []
+    for (t, key) in other.tracks.keys.enumerated() {
+      trackMap.append(
+        track(
+          artist: artistMap[Int(key.a >> 32)], song: songMap[Int(key.a & 0xFFFF_FFFF)],
+          genre: genreMap[Int(key.b)], year: other.trackYear[t],
+          popularity: other.trackPopularity[t]))
+    }
+    var placeMap: [Int32] = []
+    for key in other.places.keys {
+      placeMap.append(
+        place(
+          continent: continentMap[Int(key.a >> 32)], country: countryMap[Int(key.a & 0xFFFF_FFFF)],
+          city: cityMap[Int(key.b)]))
+    }
+    var listenerMap: [Int32] = []
+    for (u, key) in other.listeners.keys.enumerated() {
+      let mine = listeners.index(of: key.a, 0)
+      if Int(mine) == listenerTotals.count { listenerTotals.append(ListenerTotals()) }
+      listenerTotals[Int(mine)].merge(other.listenerTotals[u])
+      listenerMap.append(mine)
+    }
+    for (e, key) in other.entries.keys.enumerated() {
+      let u = listenerMap[Int(key.a)]
+      let t = trackMap[Int(key.b >> 32)]
+      let p = placeMap[Int(key.b & 0xFFFF_FFFF)]
+      let mine = entries.index(
+        of: UInt64(UInt32(bitPattern: u)),
+        UInt64(UInt32(bitPattern: t)) << 32 | UInt64(UInt32(bitPattern: p)))
+      if Int(mine) == entryCounts.count { entryCounts.append(ListenCounts()) }
+      entryCounts[Int(mine)].streams += other.entryCounts[e].streams
+      entryCounts[Int(mine)].milliseconds += other.entryCounts[e].milliseconds
+    }
+    for (k, key) in other.recordedPersonality.keys.enumerated() {
+      let mine = recordedPersonality.index(
+        of: UInt64(UInt32(bitPattern: listenerMap[Int(key.a)])),
+        UInt64(UInt32(bitPattern: personalityMap[Int(key.b)])))
+      if Int(mine) == recordedPersonalityCount.count { recordedPersonalityCount.append(0) }
+      recordedPersonalityCount[Int(mine)] += other.recordedPersonalityCount[k]
+    }
+    eventsRead += other.eventsRead
+    eventsCounted += other.eventsCounted
+    skipped.outsidePeriod += other.skipped.outsidePeriod
+    skipped.endBeforeStart += other.skipped.endBeforeStart
+    firstStart = min(firstStart, other.firstStart)
+    lastStart = max(lastStart, other.lastStart)
+  }
+}

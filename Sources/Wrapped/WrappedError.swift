@@ -1,0 +1,39 @@
+/// Why an analysis could not run or write its output; each message names the file and the fix.
+public enum WrappedError: Error, CustomStringConvertible, Equatable {
+  /// The history lacks fields some outputs need.
+  case missingFields(path: String, fields: [String], outputs: [String])
+  /// The output path exists and is not a directory.
+  case outputNotDirectory(path: String)
+  /// The output directory holds files this tool does not write (it will not replace them).
+  case outputHoldsOtherFiles(path: String, example: String)
+  /// Writing failed.
+  case cannotWrite(path: String, reason: String)
+  /// A ground-truth file could not be read or has another layout.
+  case badTruthFile(path: String, reason: String)
+  /// The period holds no event.
+  case emptyPeriod(path: String, read: Int64)
+
+  public var description: String {
+    switch self {
+    case .missingFields(let path, let fields, let outputs):
+      return "\(path): the history lacks \(fields.joined(separator: ", ")), which "
+        + "\(outputs.joined(separator: ", ")) need. Pass a history that carries "
+        + (fields.count == 1 ? "it" : "them") + ", or add --skip-missing to write the other "
+        + "outputs without those."
+    case .outputNotDirectory(let path):
+      return "\(path): exists and is not a directory. Pass --out a new or existing directory."
+    case .outputHoldsOtherFiles(let path, let example):
+      return "\(path): the directory holds files this command does not write (\(example)); it "
+        + "replaces its output directory whole, so pass --out a new or empty directory."
+    case .cannotWrite(let path, let reason):
+      return "\(path): cannot write the output (\(reason)). Check that the parent directory "
+        + "exists and is writable."
+    case .badTruthFile(let path, let reason):
+      return "\(path): not a ground-truth file (\(reason)). Pass the simulator's "
+        + "HISTORY.anomalies.csv, whose header is user_id,kind,detail."
+    case .emptyPeriod(let path, let read):
+      return "\(path): no event starts in the period (\(read) events read). Widen --from/--to, "
+        + "or check the history's dates with forecast inspect."
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/// Where a row's numbers were counted.
+public enum WrappedScopeType: String, Sendable, CaseIterable, Comparable {
+  case world, continent, country
+
+  public static func < (a: Self, b: Self) -> Bool {
+    allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
+  }
+}
+
+/// What a top list ranks.
+public enum WrappedItemKind: String, Sendable, CaseIterable {
+  case song, artist, genre
+}
+
+/// One row of `top_songs.csv`, `top_artists.csv` or `top_genres.csv`.
+public struct TopRow: Sendable, Equatable {
+  public var scopeType: WrappedScopeType
+  /// `world`, the continent or the country.
+  public var scope: String
+  /// 1-based.
+  public var rank: Int
+  /// The song, artist or genre name.
+  public var item: String
+  /// The song's artist (empty for artists and genres).
+  public var artist: String
+  public var streams: Int64
+  /// Distinct users with at least one stream of the item in the scope.
+  public var listeners: Int
+  /// Listening time of every event of the item in the scope (streams or not).
+  public var milliseconds: Int64
+  /// Streams of the item over all streams of the scope.
+  public var share: Ratio
+}
+
+/// One row of `users.csv`.
+public struct ListenerRow: Sendable, Equatable {
+  public var userID: Int64
+  public var milliseconds: Int64
+  public var streams: Int64
+  public var distinctArtists: Int
+  public var distinctSongs: Int
+  /// Empty without streams.
+  public var topGenre: String
+  /// Up to five names, ranked.
+  public var topArtists: [String]
+  /// Up to five (song, artist), ranked.
+  public var topSongs: [(song: String, artist: String)]
+  /// Nil when the top artist has fewer than 100 listeners (or there is none).
+  public var topArtistPercentile: Ratio?
+  /// The inferred four letters; empty below 50 streams.
+  public var personality: String
+  /// The personality most events of the user recorded (evaluation only; never used to infer).
+  public var recordedPersonality: String
+
+  public static func == (a: Self, b: Self) -> Bool {
+    a.userID == b.userID && a.milliseconds == b.milliseconds && a.streams == b.streams
+      && a.distinctArtists == b.distinctArtists && a.distinctSongs == b.distinctSongs
+      && a.topGenre == b.topGenre && a.topArtists == b.topArtists
+      && a.topSongs.map(\.song) == b.topSongs.map(\.song)
+      && a.topSongs.map(\.artist) == b.topSongs.map(\.artist)
+      && a.topArtistPercentile == b.topArtistPercentile && a.personality == b.personality
+      && a.recordedPersonality == b.recordedPersonality
+  }
+}
+
+/// One row of `artists.csv`: an artist in one continent or country.
+public struct ArtistPlaceRow: Sendable, Equatable {
+  public var artist: String
+  public var scopeType: WrappedScopeType
+  public var scope: String
+  public var streams: Int64
+  public var listeners: Int
+  /// The artist's streams there over all the artist's streams.
+  public var shareOfArtist: Ratio
+  /// (artist's streams there / artist's streams) ÷ (all streams there / all streams).
+  public var locationQuotient: Ratio
+}
+
+/// One row of `artist_cities.csv`: one of an artist's top 10 cities.
+public struct ArtistCityRow: Sendable, Equatable {
+  public var artist: String
+  public var rank: Int
+  public var city: String
+  public var country: String
+  public var streams: Int64
+  public var listeners: Int
+  public var milliseconds: Int64
+  public var shareOfArtist: Ratio
+}
+
+/// Every table `forecast wrapped` writes, derived from a `WrappedAccumulator`.
+public struct WrappedReport: Sendable {
+  public var topSongs: [TopRow] = []
+  public var topArtists: [TopRow] = []
+  public var topGenres: [TopRow] = []
+  public var listeners: [ListenerRow] = []
+  public var artistPlaces: [ArtistPlaceRow] = []
+  public var artistCities: [ArtistCityRow] = []
+  /// Totals and the period.
+  public var totals = WrappedTotals()
+  /// How the personalities were inferred (thresholds per trait).
+  public var personalityModel = PersonalityModel(traits: [])
+}
+
+/// The totals `summary.json` reports.
+public struct WrappedTotals: Sendable, Equatable {
+  public var eventsRead: Int64 = 0
+  public var eventsCounted: Int64 = 0
+  public var skipped = WrappedSkips()
+  public var streams: Int64 = 0
+  public var milliseconds: Int64 = 0
+  public var users = 0
+  public var usersWithStreams = 0
+  /// Users with events but fewer than 50 streams (no inferred personality).
+  public var usersWithoutPersonality = 0
+  public var artists = 0
+  public var songs = 0
+  public var genres = 0
+  public var continents = 0
+  public var countries = 0
+  public var cities = 0
+  public var firstStart: Int64?
+  public var lastStart: Int64?
+}
+
+/// The ranking used everywhere: streams descending, then milliseconds descending, then the
+/// name ascending by UTF-8 bytes (songs: song name, then artist name).
+@inline(__always)
+func ranksBefore(
+  _ a: ListenCounts, _ aName: String, _ aArtist: String,
+  _ b: ListenCounts, _ bName: String, _ bArtist: String
+) -> Bool {
+  if a.streams != b.streams { return a.streams > b.streams }
+  if a.milliseconds != b.milliseconds { return a.milliseconds > b.milliseconds }
+  if aName != bName { return aName.utf8.lexicographicallyPrecedes(bName.utf8) }
+  return aArtist.utf8.lexicographicallyPrecedes(bArtist.utf8)
+}

@@ -1,0 +1,195 @@
+import Events
+
+/// The text of every file `forecast wrapped` writes, rendered from a report: CSV with a header
+/// line (RFC 4180 quoting), counts as integers, minutes and quotients with six decimals
+/// (`Ratio`), and `summary.json`.
+public struct WrappedTables: Sendable {
+  /// File name → contents, in a fixed order.
+  public var files: [(name: String, text: String)] = []
+
+  /// The names `forecast wrapped` may write (a directory holding others is not ours to replace).
+  public static let knownNames: Set<String> = [
+    "top_songs.csv", "top_artists.csv", "top_genres.csv", "users.csv", "artists.csv",
+    "artist_cities.csv", "summary.json", "personality_eval.json",
+  ]
+
+  /// What a run was made from, for `summary.json`.
+  public struct Provenance: Sendable {
+    /// The history files (or topic) read.
+    public var sources: [String]
+    public var period: WrappedPeriod
+    public var top: Int
+    /// Outputs not written, each with the reason (`--skip-missing`).
+    public var skippedOutputs: [(name: String, reason: String)] = []
+    /// Set when a window was written before it closed (`consume --close-open`).
+    public var partial = false
+
+    public init(sources: [String], period: WrappedPeriod, top: Int) {
+      self.sources = sources
+      self.period = period
+      self.top = top
+    }
+  }
+
+  /// Renders `report`; `outputs` limits the CSV files written (all by default).
+  public init(
+    _ report: WrappedReport, provenance: Provenance,
+    outputs: Set<String> = WrappedTables.knownNames, evaluation: PersonalityEvaluation? = nil
+  ) {
+    let topHeader = "scope_type,scope,rank,item,artist,streams,listeners,minutes,share\n"
+    func topText(_ rows: [TopRow]) -> String {
+      var s = topHeader
+      for r in rows {
+        s += csvLine([
+          r.scopeType.rawValue, r.scope, String(r.rank), r.item, r.artist, String(r.streams),
+          String(r.listeners), Ratio.minutes(r.milliseconds).description, r.share.description,
+        ])
+      }
+      return s
+    }
+    func add(_ name: String, _ text: @autoclosure () -> String) {
+      if outputs.contains(name) { files.append((name, text())) }
+    }
+    add("top_songs.csv", topText(report.topSongs))
+    add("top_artists.csv", topText(report.topArtists))
+    add("top_genres.csv", topText(report.topGenres))
+    add("users.csv", Self.usersText(report.listeners))
+    add(
+      "artists.csv",
+      report.artistPlaces.reduce(
+        into: "artist,scope_type,scope,streams,listeners,share_of_artist,location_quotient\n"
+      ) { s, r in
+        s += csvLine([
+          r.artist, r.scopeType.rawValue, r.scope, String(r.streams), String(r.listeners),
+          r.shareOfArtist.description, r.locationQuotient.description,
+        ])
+      })
+    add(
+      "artist_cities.csv",
+      report.artistCities.reduce(
+        into: "artist,rank,city,country,streams,listeners,minutes,share_of_artist\n"
+      ) { s, r in
+        s += csvLine([
+          r.artist, String(r.rank), r.city, r.country, String(r.streams), String(r.listeners),
+          Ratio.minutes(r.milliseconds).description, r.shareOfArtist.description,
+        ])
+      })
+    files.append(("summary.json", Self.summary(report, provenance) + "\n"))
+    if let evaluation { files.append(("personality_eval.json", evaluation.json + "\n")) }
+  }
+
+  static func usersText(_ rows: [ListenerRow]) -> String {
+    var s =
+      "user_id,minutes,streams,distinct_artists,distinct_songs,top_genre,"
+      + (1...5).map { "top_artist_\($0)," }.joined()
+      + (1...5).map { "top_song_\($0)," }.joined() + "top_artist_percentile,personality\n"
+    for r in rows {
+      var fields = [
+        String(r.userID), Ratio.minutes(r.milliseconds).description, String(r.streams),
+        String(r.distinctArtists), String(r.distinctSongs), r.topGenre,
+      ]
+      for k in 0..<5 { fields.append(k < r.topArtists.count ? r.topArtists[k] : "") }
+      for k in 0..<5 {
+        fields.append(k < r.topSongs.count ? "\(r.topSongs[k].artist) - \(r.topSongs[k].song)" : "")
+      }
+      fields.append(r.topArtistPercentile?.description ?? "")
+      fields.append(r.personality)
+      s += csvLine(fields)
+    }
+    return s
+  }
+
+  static func summary(_ report: WrappedReport, _ p: Provenance) -> String {
+    let t = report.totals
+    func date(_ ms: Int64?) -> JSONValue {
+      guard let ms else { return .null }
+      return .string(TimestampText.utc(ms))
+    }
+    func int(_ v: Int64) -> JSONValue { .number(Double(v), integer: v) }
+    func int(_ v: Int) -> JSONValue { int(Int64(v)) }
+    func ratio(_ r: Ratio) -> JSONValue { .number(Double(r.description) ?? 0, integer: nil) }
+    var traits: [JSONValue] = []
+    for trait in report.personalityModel.traits {
+      traits.append(
+        .object([
+          ("trait", .string(trait.name)), ("high_letter", .string(String(trait.high))),
+          ("threshold", trait.threshold.map { .number($0, integer: nil) } ?? .null),
+        ]))
+    }
+    let summary: JSONValue = .object([
+      ("sources", .array(p.sources.map { .string($0) })),
+      (
+        "period",
+        .object([
+          ("from", p.period.from.map { .string(TimestampText.utc($0)) } ?? .null),
+          ("to", p.period.to.map { .string(TimestampText.utc($0)) } ?? .null),
+        ])
+      ),
+      ("first_event_start", date(t.firstStart)), ("last_event_start", date(t.lastStart)),
+      ("events_read", int(t.eventsRead)), ("events_counted", int(t.eventsCounted)),
+      (
+        "events_skipped",
+        .object([
+          ("outside_period", int(t.skipped.outsidePeriod)),
+          ("end_before_start", int(t.skipped.endBeforeStart)),
+        ])
+      ),
+      ("streams", int(t.streams)), ("minutes", ratio(Ratio.minutes(t.milliseconds))),
+      ("users", int(t.users)), ("users_with_streams", int(t.usersWithStreams)),
+      (
+        "users_skipped",
+        .object([
+          ("no_personality_fewer_than_50_streams", int(t.usersWithoutPersonality)),
+          ("no_streams", int(t.users - t.usersWithStreams)),
+        ])
+      ),
+      ("artists", int(t.artists)), ("songs", int(t.songs)), ("genres", int(t.genres)),
+      ("continents", int(t.continents)), ("countries", int(t.countries)),
+      ("cities", int(t.cities)), ("top", int(p.top)), ("personality_traits", .array(traits)),
+      (
+        "outputs_skipped",
+        .array(
+          p.skippedOutputs.map {
+            .object([("file", .string($0.name)), ("reason", .string($0.reason))])
+          })
+      ),
+      ("partial", .bool(p.partial)),
+    ])
+    return summary.description
+  }
+}
+
+/// One CSV line (RFC 4180: fields holding a comma, a quote or a line break are quoted, quotes
+/// doubled), ending in `\n`.
+func csvLine(_ fields: [String]) -> String {
+  var s = ""
+  for (i, f) in fields.enumerated() {
+    if i > 0 { s += "," }
+    if f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+      s += "\""
+      for c in f {
+        if c == "\"" { s += "\"\"" } else { s.append(c) }
+      }
+      s += "\""
+    } else {
+      s += f
+    }
+  }
+  return s + "\n"
+}
+
+/// UTC timestamps as ISO 8601 text.
+enum TimestampText {
+  /// `2024-03-01T12:00:00.000Z`.
+  static func utc(_ ms: Int64) -> String {
+    let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+    let rest = ms - days * 86_400_000
+    let date = CivilDate(daysSinceEpoch: Int(days))
+    func pad(_ v: Int64, _ n: Int) -> String {
+      let s = String(v)
+      return String(repeating: "0", count: max(0, n - s.count)) + s
+    }
+    return "\(date)T\(pad(rest / 3_600_000, 2)):\(pad(rest / 60_000 % 60, 2)):"
+      + "\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
+  }
+}
