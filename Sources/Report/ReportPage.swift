@@ -131,11 +131,13 @@ public enum ReportPage {
         ))
     }
     if let w = c.wrapped {
-      let period = w.summary.filter {
-        $0.key.hasPrefix("period") || $0.key == "from" || $0.key == "to"
-      }
-      .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-      rows.append(("Wrapped", w.directory + (period.isEmpty ? "" : " — \(period)")))
+      let fields = Dictionary(w.summary.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+      let from = fields["period.from"] ?? fields["first_event_start"]
+      let to = fields["period.to"] ?? fields["last_event_start"]
+      let period = [from.map { "from \($0)" }, to.map { "to \($0)" }].compactMap { $0 }
+      rows.append(
+        ("Wrapped", w.directory + (period.isEmpty ? "" : " — " + period.joined(separator: " ")))
+      )
     }
     if let a = c.anomalies {
       rows.append(("Anomalies", "\(a.path) — \(a.rows.count) accounts scored"))
@@ -347,13 +349,13 @@ public enum ReportPage {
   static func anomalySection(_ a: AnomalyOutput) -> String {
     let shown = a.rows.prefix(anomalyRows)
     var kinds: [String: Int] = [:]
-    for r in a.rows { kinds[r.kind, default: 0] += 1 }
+    for r in shown { kinds[r.kind, default: 0] += 1 }
     let kindText = kinds.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
       .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     var out =
       "<section><h2>Accounts to review — \(xml(a.path))</h2><p>\(a.rows.count) accounts scored"
       + (a.rows.count > shown.count ? "; the \(shown.count) highest scores are listed" : "")
-      + (kindText.isEmpty ? "" : " (by kind: \(xml(kindText)))")
+      + (kindText.isEmpty ? "" : " (kinds among them: \(xml(kindText)))")
       + ". The evidence names each feature that made the score, the account's value beside "
       + "the population's median.</p><div class=\"scroll\"><table><thead><tr>"
       + "<th class=\"n\">#</th><th>user</th><th class=\"n\">score</th><th>kind</th>"

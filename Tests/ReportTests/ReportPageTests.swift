@@ -165,7 +165,9 @@ final class ReportPageTests: XCTestCase {
         "<tr><td>Europe</td><td class=\"n\">210</td><td class=\"n\">30</td>"
           + "<td class=\"n\">50.0 %</td><td class=\"n\">1.25</td></tr>"))
     XCTAssertTrue(
-      html.contains("<tr><td>2</td><td>Toronto</td><td>CA</td><td>70</td><td>9</td></tr>"))
+      html.contains(
+        "<tr><td>2</td><td>Toronto</td><td>CA</td><td>70</td><td>9</td><td>218.250000</td>"
+          + "<td>0.166667</td></tr>"))
     XCTAssertFalse(html.contains("Madrid"))
   }
 
@@ -176,6 +178,7 @@ final class ReportPageTests: XCTestCase {
         "<tr><td class=\"n\">1</td><td>431</td><td class=\"n\">12.5</td><td>bot</td>"
           + "<td>2024-03-02 to 2024-06-07</td><td class=\"evidence\">active hours per day 23.4 "
           + "(median 1.2); gap regularity 0.98 (median 0.21)</td></tr>"))
-    XCTAssertTrue(html.contains("3 accounts scored (by kind: bot 1, looping 1, shared_account 1)"))
+    XCTAssertTrue(
+      html.contains("3 accounts scored (kinds among them: bot 1, looping 1, shared_account 1)"))
   }
 }

@@ -145,6 +145,35 @@ final class ReportCLITests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
   }
 
+  /// The report reads what `forecast wrapped` and `forecast anomalies` write (their layouts,
+  /// not their module): a small simulation through all three commands.
+  func testReport_readsWhatWrappedAndAnomaliesWrite() throws {
+    let simulate = try forecast(
+      [
+        "simulate", "--users", "40", "--days", "30", "--start", "2024-01-01", "--seed", "7",
+        "--out", path("h.avro"),
+      ])
+    XCTAssertEqual(simulate.status, 0, simulate.stderr)
+    let wrapped = try forecast(["wrapped", path("h.avro"), "--out", path("w")])
+    XCTAssertEqual(wrapped.status, 0, wrapped.stderr)
+    let anomalies = try forecast(["anomalies", path("h.avro"), "--out", path("a.csv")])
+    XCTAssertEqual(anomalies.status, 0, anomalies.stderr)
+    let report = try forecast(
+      ["report", "--wrapped", path("w"), "--anomalies", path("a.csv"), "--out", path("r.html")])
+    XCTAssertEqual(report.status, 0, report.stderr)
+    let html = try String(contentsOfFile: path("r.html"), encoding: .utf8)
+    let topArtists = try String(contentsOfFile: path("w/top_artists.csv"), encoding: .utf8)
+    let first = try XCTUnwrap(topArtists.split(separator: "\n").dropFirst().first)
+      .split(separator: ",", omittingEmptySubsequences: false)
+    XCTAssertEqual(first.prefix(3), ["world", "world", "1"])
+    XCTAssertTrue(html.contains("<title>\(first[3]): \(first[5]), rank 1, "), String(first[3]))
+    XCTAssertTrue(html.contains("<h3>Where \(first[3]) is heard</h3>"))
+    let anomaly = try String(contentsOfFile: path("a.csv"), encoding: .utf8)
+    let top = try XCTUnwrap(anomaly.split(separator: "\n").dropFirst().first).split(separator: ",")
+    XCTAssertTrue(
+      html.contains("<tr><td class=\"n\">1</td><td>\(top[0])</td><td class=\"n\">\(top[1])</td>"))
+  }
+
   func testReport_writesThePageAndRefusesBadInputWithoutWriting() throws {
     let model = root + "/models/daily-sessions.safetensors"
     let history = root + "/notebooks-data/history.avro"

@@ -30,7 +30,8 @@ public struct BarChart: Sendable {
     var out = SVGBuilder(width: width, height: height, title: title, standalone: standalone)
     let top = out.drawTitle(title) + 6
     let labelWidth =
-      Double(min(labelCharacters, bars.map(\.label.count).max() ?? 1)) * SVGBuilder.charWidth + 12
+      Double(min(labelCharacters, bars.map(\.label.count).max() ?? 1)) * SVGBuilder.charWidth * 1.08
+      + 14
     let (ticks, domain) = Ticks.nice(0, bars.map(\.value).max() ?? 1, count: 4)
     let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
     let valueWidth =
