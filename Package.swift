@@ -107,7 +107,7 @@ let package = Package(
 
     .executableTarget(
       name: "forecast-bench",
-      dependencies: ["Tensor", "LSTM", "Events", "Simulation", "Forecast"],
+      dependencies: ["Tensor", "LSTM", "Events", "Simulation", "Forecast", "Wrapped"],
       path: "Benchmarks/forecast-bench",
       swiftSettings: numericSettings),
 

@@ -17,6 +17,7 @@ let suites: [(name: String, run: () throws -> Void)] = [
   ("avro", AvroBench.run),
   ("simulate", SimulateBench.run),
   ("forecast", ForecastBench.run),
+  ("wrapped", WrappedBench.run),
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

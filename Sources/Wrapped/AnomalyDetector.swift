@@ -25,8 +25,7 @@ public struct AnomalyDetector {
   var states: [AccountState] = []
   var userIDs: [Int64] = []
   /// (account, song) → streams.
-  var songs = PairTable()
-  var songStreams: [Int64] = []
+  var songs = EntryTable()
   var songKeys = PairTable()
   var cityKeys = PairTable()
   var eventsRead: Int64 = 0
@@ -98,69 +97,12 @@ public struct AnomalyDetector {
       userIDs.append(user)
     }
     let stream = duration >= WrappedDefinitions.streamMilliseconds
-    states.withUnsafeMutableBufferPointer { all in
-      var s = all[a]
-      defer { all[a] = s }
-      s.events += 1
-      if stream { s.streams += 1 }
-      s.firstStart = min(s.firstStart, start)
-      if humanAction { s.interactions += 1 }
-      if lengthSeconds > 0 {
-        s.lengthKnown += 1
-        if duration == Int64(lengthSeconds) * 1000 { s.fullLength += 1 }
-      }
-      let day = start >= 0 ? start / 86_400_000 : (start - 86_399_999) / 86_400_000
-      if s.lastStartSeen != .min {
-        s.pairs += 1
-        // Simultaneous: starts well before an earlier event of the account ended.
-        if start < s.maxEnd - 10_000 { s.overlaps += 1 }
-        // Travel between this event and the previous one (time 0 when out of order).
-        let km = distanceKm(s.lastLatitude, s.lastLongitude, latitude, longitude)
-        if km > 300 {
-          let hours = Double(max(0, start - s.lastEnd)) / 3_600_000
-          if km > 1000 * hours { s.impossibleTravel += 1 }
-        }
-        // Back-to-back gaps (in order, under 5 s).
-        let gap = start - s.lastEnd
-        if gap >= 0 && gap < 5000 { s.gapHistogram[Int(gap / 50)] += 1 }
-      }
-      // A session starts after 30 minutes without listening.
-      if s.lastStartSeen == .min || start - s.maxEnd > 1_800_000 {
-        s.sessions += 1
-        let minute = (start - day * 86_400_000) / 60_000
-        s.slotHistogram[Int(minute / 10)] += 1
-      }
-      if day != s.day && (s.day == .min || day > s.day) {
-        s.closeDay()
-        s.day = day
-        s.dayMilliseconds = 0
-        s.dayHours = 0
-        s.dayCities = (-1, -1, -1, -1)
-        s.dayCityCount = 0
-      }
-      s.dayMilliseconds += min(duration, 86_400_000)
-      s.dayHours |= 1 << UInt32((start - day * 86_400_000) / 3_600_000)
-      let c = s.dayCities
-      if c.0 != city && c.1 != city && c.2 != city && c.3 != city {
-        switch s.dayCityCount {
-        case 0: s.dayCities.0 = city
-        case 1: s.dayCities.1 = city
-        case 2: s.dayCities.2 = city
-        case 3: s.dayCities.3 = city
-        default: break
-        }
-        s.dayCityCount += 1
-      }
-      s.lastStartSeen = max(s.lastStartSeen, start)
-      s.maxEnd = max(s.maxEnd, end)
-      s.lastEnd = end
-      s.lastLatitude = latitude
-      s.lastLongitude = longitude
-    }
+    states[a].add(
+      start: start, end: end, duration: duration, stream: stream, latitude: latitude,
+      longitude: longitude, city: city, lengthSeconds: lengthSeconds, humanAction: humanAction)
     if stream {
-      let k = Int(songs.index(of: UInt64(a), UInt64(UInt32(bitPattern: song))))
-      if k == songStreams.count { songStreams.append(0) }
-      songStreams[k] += 1
+      songs.add(user: Int32(a), track: song, place: 0, stream: 1, milliseconds: 0)
+      if songs.needsFlush { songs.flush() }
     }
   }
 
@@ -183,7 +125,9 @@ public struct AnomalyDetector {
     let n = states.count
     // Top-5 song share per account.
     var perAccount = [[Int64]](repeating: [], count: n)
-    for (k, key) in songs.keys.enumerated() { perAccount[Int(key.a)].append(songStreams[k]) }
+    var songs = self.songs
+    songs.flush()
+    for e in 0..<songs.count { perAccount[Int(songs.users[e])].append(songs.counts[e].streams) }
     let featureCount = AnomalyFeature.allCases.count
     var values = [[Double]](repeating: [], count: n)
     for a in 0..<n {
@@ -326,5 +270,70 @@ extension String {
     let fraction = String(m % 1000)
     self =
       sign + String(m / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
+  }
+}
+
+extension AccountState {
+  /// Adds one event of the account (in place: the histograms are never copied).
+  mutating func add(
+    start: Int64, end: Int64, duration: Int64, stream: Bool, latitude: Float, longitude: Float,
+    city: Int32, lengthSeconds: Int32, humanAction: Bool
+  ) {
+    events += 1
+    if stream { streams += 1 }
+    firstStart = min(firstStart, start)
+    if humanAction { interactions += 1 }
+    if lengthSeconds > 0 {
+      lengthKnown += 1
+      if duration == Int64(lengthSeconds) * 1000 { fullLength += 1 }
+    }
+    let today = start >= 0 ? start / 86_400_000 : (start - 86_399_999) / 86_400_000
+    if lastStartSeen != .min {
+      pairs += 1
+      // Simultaneous: starts well before an earlier event of the account ended.
+      if start < maxEnd - 10_000 { overlaps += 1 }
+      // Travel between this event and the previous one (time 0 when out of order).
+      let moved = latitude != lastLatitude || longitude != lastLongitude
+      let km = moved ? distanceKm(lastLatitude, lastLongitude, latitude, longitude) : 0
+      if km > 300 {
+        let hours = Double(max(0, start - lastEnd)) / 3_600_000
+        if km > 1000 * hours { impossibleTravel += 1 }
+      }
+      // Back-to-back gaps (in order, under 5 s).
+      let gap = start - lastEnd
+      if gap >= 0 && gap < 5000 { gapHistogram[Int(gap / 50)] += 1 }
+    }
+    // A session starts after 30 minutes without listening.
+    if lastStartSeen == .min || start - maxEnd > 1_800_000 {
+      sessions += 1
+      let minute = (start - today * 86_400_000) / 60_000
+      slotHistogram[Int(minute / 10)] += 1
+    }
+    if today != day && (day == .min || today > day) {
+      closeDay()
+      day = today
+      dayMilliseconds = 0
+      dayHours = 0
+      dayCities = (-1, -1, -1, -1)
+      dayCityCount = 0
+    }
+    dayMilliseconds += min(duration, 86_400_000)
+    dayHours |= 1 << UInt32((start - today * 86_400_000) / 3_600_000)
+    let c = dayCities
+    if c.0 != city && c.1 != city && c.2 != city && c.3 != city {
+      switch dayCityCount {
+      case 0: dayCities.0 = city
+      case 1: dayCities.1 = city
+      case 2: dayCities.2 = city
+      case 3: dayCities.3 = city
+      default: break
+      }
+      dayCityCount += 1
+    }
+    lastStartSeen = max(lastStartSeen, start)
+    maxEnd = max(maxEnd, end)
+    lastEnd = end
+    lastLatitude = latitude
+    lastLongitude = longitude
   }
 }

@@ -1,8 +1,33 @@
+import Dispatch
 import Foundation
+
+/// The dense ids the report works with, derived once from an accumulator's tables.
+struct ReportLayout: Sendable {
+  var songOf: [Int32] = []  // [tracks]
+  var artistOf: [Int32] = []  // [tracks]
+  var genreOf: [Int32] = []  // [tracks]
+  var songArtist: [Int32] = []  // [songs]
+  var songTitle: [Int32] = []  // [songs]
+  var songCount = 0
+  var continentOf: [Int32] = []  // [places]
+  var countryOf: [Int32] = []  // [places]
+  var cityOf: [Int32] = []  // [places] (country, city) ids
+  var cityKeys = PairTable()
+  /// Entries, sorted by listener; listener u's are `start[u]..<start[u + 1]`.
+  var entries = EntryTable()
+  var start: [Int] = []
+  var listenerCount = 0
+}
+
+/// A value filled by one of the two passes that run side by side.
+private final class PassResult<T>: @unchecked Sendable {
+  var value: T?
+}
 
 extension WrappedAccumulator {
   /// Derives every table from the counts: top `top` songs, artists and genres per scope, one
-  /// row per listener, the artists' geography, and the inferred personalities.
+  /// row per listener, the artists' geography, and the inferred personalities. The scope pass
+  /// and the listener pass are independent and run side by side.
   ///
   /// Deterministic: the same counts (however they were added or merged) give the same report.
   ///
@@ -11,40 +36,65 @@ extension WrappedAccumulator {
   /// - Complexity: O(E log E) in the distinct (listener, song, place) entries E.
   public func report(top: Int) -> WrappedReport {
     precondition(top >= 1, "WrappedAccumulator.report: top must be ≥ 1, got \(top)")
+    let layout = makeLayout()
+    let scopeResult = PassResult<WrappedReport>()
+    let listenerResult = PassResult<(rows: [ListenerRow], model: PersonalityModel, scored: Int)>()
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      if k == 0 {
+        scopeResult.value = scopeTables(layout, top: top)
+      } else {
+        listenerResult.value = listenerTables(layout)
+      }
+    }
+    guard var report = scopeResult.value, let listeners = listenerResult.value else {
+      preconditionFailure("WrappedAccumulator.report: both passes fill their result")
+    }
+    report.listeners = listeners.rows
+    report.personalityModel = listeners.model
+    report.totals.usersWithStreams = listeners.rows.filter { $0.streams > 0 }.count
+    report.totals.usersWithoutPersonality = listeners.rows.count - listeners.scored
+    return report
+  }
+
+  func makeLayout() -> ReportLayout {
+    var l = ReportLayout()
     // Songs are (artist, title); tracks add the genre as events name it.
     var songKeys = PairTable()
-    var songOf: [Int32] = []
-    var artistOf: [Int32] = []
-    var genreOf: [Int32] = []
     for key in tracks.keys {
-      songOf.append(songKeys.index(of: key.a, 0))
-      artistOf.append(Int32(key.a >> 32))
-      genreOf.append(Int32(key.b))
+      l.songOf.append(songKeys.index(of: key.a, 0))
+      l.artistOf.append(Int32(key.a >> 32))
+      l.genreOf.append(Int32(key.b))
     }
-    let songArtist = songKeys.keys.map { Int32($0.a >> 32) }
-    let songTitle = songKeys.keys.map { Int32($0.a & 0xFFFF_FFFF) }
-    var cityKeys = PairTable()
-    var continentOf: [Int32] = []
-    var countryOf: [Int32] = []
-    var cityOf: [Int32] = []
+    l.songArtist = songKeys.keys.map { Int32($0.a >> 32) }
+    l.songTitle = songKeys.keys.map { Int32($0.a & 0xFFFF_FFFF) }
+    l.songCount = songKeys.count
     for key in places.keys {
-      continentOf.append(Int32(key.a >> 32))
-      countryOf.append(Int32(key.a & 0xFFFF_FFFF))
-      cityOf.append(cityKeys.index(of: key.a & 0xFFFF_FFFF, key.b))
+      l.continentOf.append(Int32(key.a >> 32))
+      l.countryOf.append(Int32(key.a & 0xFFFF_FFFF))
+      l.cityOf.append(l.cityKeys.index(of: key.a & 0xFFFF_FFFF, key.b))
     }
 
-    // Entries grouped by listener (a counting sort keeps each listener's in insertion order).
+    // Entries sorted by listener: each listener's are contiguous.
+    l.entries = entries
+    l.entries.flush()
     let n = listenerTotals.count
-    var start = [Int](repeating: 0, count: n + 1)
-    for key in entries.keys { start[Int(key.a) + 1] += 1 }
-    for u in 0..<n { start[u + 1] += start[u] }
-    var order = [Int32](repeating: 0, count: entries.count)
-    var next = start
-    for (e, key) in entries.keys.enumerated() {
-      order[next[Int(key.a)]] = Int32(e)
-      next[Int(key.a)] += 1
-    }
+    l.listenerCount = n
+    l.start = [Int](repeating: 0, count: n + 1)
+    for u in l.entries.users { l.start[Int(u) + 1] += 1 }
+    for u in 0..<n { l.start[u + 1] += l.start[u] }
+    return l
+  }
 
+  /// The scope pass: (scope, item) counts and listeners, the top lists, the artists'
+  /// geography and the totals.
+  func scopeTables(_ layout: ReportLayout, top: Int) -> WrappedReport {
+    let (songOf, artistOf, genreOf) = (layout.songOf, layout.artistOf, layout.genreOf)
+    let (songArtist, songTitle) = (layout.songArtist, layout.songTitle)
+    let (continentOf, countryOf, cityOf) = (layout.continentOf, layout.countryOf, layout.cityOf)
+    let cityKeys = layout.cityKeys
+    let entries = layout.entries
+    let start = layout.start
+    let n = layout.listenerCount
     // Pass A: (scope, item) counts and listeners; scope totals.
     var cells = PairTable(capacity: entries.count)
     var cellCounts: [ListenCounts] = []
@@ -80,12 +130,10 @@ extension WrappedAccumulator {
     let genre: UInt64 = 2 << 40
     for u in 0..<n {
       let user = Int32(u)
-      for k in start[u]..<start[u + 1] {
-        let e = Int(order[k])
-        let key = entries.keys[e]
-        let t = Int(key.b >> 32)
-        let p = Int(key.b & 0xFFFF_FFFF)
-        let c = entryCounts[e]
+      for e in start[u]..<start[u + 1] {
+        let t = Int(entries.tracks[e])
+        let p = Int(entries.places[e])
+        let c = entries.counts[e]
         let songItem = song | UInt64(songOf[t])
         let artistItem = artist | UInt64(artistOf[t])
         let genreItem = genre | UInt64(genreOf[t])
@@ -216,8 +264,30 @@ extension WrappedAccumulator {
       return $0.rank < $1.rank
     }
 
+    report.totals = WrappedTotals(
+      eventsRead: eventsRead, eventsCounted: eventsCounted, skipped: skipped,
+      streams: world.streams, milliseconds: world.milliseconds, users: n,
+      usersWithStreams: 0, usersWithoutPersonality: 0,
+      artists: Set(cells.keys.filter { $0.a == 0 && $0.b >> 40 == 1 }.map(\.b)).count,
+      songs: cells.keys.filter { $0.a == 0 && $0.b >> 40 == 0 }.count,
+      genres: cells.keys.filter { $0.a == 0 && $0.b >> 40 == 2 }.count,
+      continents: Set(continentOf).count, countries: Set(countryOf).count,
+      cities: cityKeys.count, firstStart: eventsCounted > 0 ? firstStart : nil,
+      lastStart: eventsCounted > 0 ? lastStart : nil)
+    return report
+  }
+
+  /// The listener pass: each listener's favourites, top-artist percentile and personality.
+  func listenerTables(
+    _ layout: ReportLayout
+  ) -> (rows: [ListenerRow], model: PersonalityModel, scored: Int) {
+    let (songOf, artistOf, genreOf) = (layout.songOf, layout.artistOf, layout.genreOf)
+    let (songArtist, songTitle) = (layout.songArtist, layout.songTitle)
+    let entries = layout.entries
+    let start = layout.start
+    let n = layout.listenerCount
     // Pass B: each listener's favourites, scores and top artist.
-    var songScratch = [ListenCounts](repeating: ListenCounts(), count: songKeys.count)
+    var songScratch = [ListenCounts](repeating: ListenCounts(), count: layout.songCount)
     var artistScratch = [ListenCounts](repeating: ListenCounts(), count: artists.count)
     var genreScratch = [ListenCounts](repeating: ListenCounts(), count: genres.count)
     var songTouched: [Int32] = []
@@ -235,19 +305,15 @@ extension WrappedAccumulator {
     // Loyalty: the share of events put on repeat where the history records repeats, else the
     // share of streams that replay a song (which grows with volume, hence second choice).
     let hasRepeats = listenerTotals.contains { $0.repeated > 0 }
-    let songListeners = (0..<songKeys.count).map { s in
-      Double(cell(scopeKey(0, 0), song | UInt64(s)).1)
-    }
+    let songListeners = hasPopularity ? [] : songListenerCounts(layout)
     for u in 0..<n {
       let totals = listenerTotals[u]
       var yearSum = 0.0
       var yearStreams = 0.0
       var commonSum = 0.0
-      for k in start[u]..<start[u + 1] {
-        let e = Int(order[k])
-        let key = entries.keys[e]
-        let t = Int(key.b >> 32)
-        let c = entryCounts[e]
+      for e in start[u]..<start[u + 1] {
+        let t = Int(entries.tracks[e])
+        let c = entries.counts[e]
         let sid = Int(songOf[t])
         let aid = Int(artistOf[t])
         let gid = Int(genreOf[t])
@@ -333,21 +399,22 @@ extension WrappedAccumulator {
     let model = PersonalityModel.fit(scores)
     for (k, i) in scored.enumerated() { rows[i].personality = model.letters(scores[k]) }
     rows.sort { $0.userID < $1.userID }
-    report.listeners = rows
-    report.personalityModel = model
+    return (rows, model, scored.count)
+  }
 
-    report.totals = WrappedTotals(
-      eventsRead: eventsRead, eventsCounted: eventsCounted, skipped: skipped,
-      streams: world.streams, milliseconds: world.milliseconds, users: n,
-      usersWithStreams: rows.filter { $0.streams > 0 }.count,
-      usersWithoutPersonality: rows.count - scored.count,
-      artists: Set(cells.keys.filter { $0.a == 0 && $0.b >> 40 == 1 }.map(\.b)).count,
-      songs: cells.keys.filter { $0.a == 0 && $0.b >> 40 == 0 }.count,
-      genres: cells.keys.filter { $0.a == 0 && $0.b >> 40 == 2 }.count,
-      continents: Set(continentOf).count, countries: Set(countryOf).count,
-      cities: cityKeys.count, firstStart: eventsCounted > 0 ? firstStart : nil,
-      lastStart: eventsCounted > 0 ? lastStart : nil)
-    return report
+  /// Per song, its listeners in the world (distinct listeners with a stream of it).
+  func songListenerCounts(_ layout: ReportLayout) -> [Double] {
+    var count = [Double](repeating: 0, count: layout.songCount)
+    var last = [Int32](repeating: -1, count: layout.songCount)
+    for e in 0..<layout.entries.count where layout.entries.counts[e].streams > 0 {
+      let s = Int(layout.songOf[Int(layout.entries.tracks[e])])
+      let u = layout.entries.users[e]
+      if last[s] != u {
+        last[s] = u
+        count[s] += 1
+      }
+    }
+    return count
   }
 
   /// Per listener, the personality most of its events recorded (ties: the first by bytes;

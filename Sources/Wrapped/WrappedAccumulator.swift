@@ -108,9 +108,8 @@ public struct WrappedAccumulator: Sendable {
   /// (user id, 0) → listener index.
   var listeners = PairTable()
   var listenerTotals: [ListenerTotals] = []
-  /// (listener, track << 32 | place) → entry.
-  var entries = PairTable()
-  var entryCounts: [ListenCounts] = []
+  /// (listener, track, place) → streams and milliseconds.
+  var entries = EntryTable()
   /// (listener, personality) → how many events recorded it (the evaluation's truth only).
   var recordedPersonality = PairTable()
   var recordedPersonalityCount: [Int64] = []
@@ -167,6 +166,7 @@ public struct WrappedAccumulator: Sendable {
       self.add(batch, map: &map)
       progress?(batch.fileOffset, total)
     }
+    entries.flush()
   }
 
   /// Maps one file's dictionary ids (stable across its batches) to this accumulator's ids.
@@ -283,14 +283,8 @@ public struct WrappedAccumulator: Sendable {
       case .played, .other: break
       }
     }
-    let e = entries.index(
-      of: UInt64(UInt32(bitPattern: u)),
-      UInt64(UInt32(bitPattern: track)) << 32 | UInt64(UInt32(bitPattern: place)))
-    if Int(e) == entryCounts.count { entryCounts.append(ListenCounts()) }
-    entryCounts.withUnsafeMutableBufferPointer {
-      $0[Int(e)].streams += stream
-      $0[Int(e)].milliseconds += duration
-    }
+    entries.add(user: u, track: track, place: place, stream: stream, milliseconds: duration)
+    if entries.needsFlush { entries.flush() }
     if personality != emptyPersonality {
       let p = recordedPersonality.index(
         of: UInt64(UInt32(bitPattern: u)), UInt64(UInt32(bitPattern: personality)))
@@ -341,17 +335,15 @@ public struct WrappedAccumulator: Sendable {
       listenerTotals[Int(mine)].merge(other.listenerTotals[u])
       listenerMap.append(mine)
     }
-    for (e, key) in other.entries.keys.enumerated() {
-      let u = listenerMap[Int(key.a)]
-      let t = trackMap[Int(key.b >> 32)]
-      let p = placeMap[Int(key.b & 0xFFFF_FFFF)]
-      let mine = entries.index(
-        of: UInt64(UInt32(bitPattern: u)),
-        UInt64(UInt32(bitPattern: t)) << 32 | UInt64(UInt32(bitPattern: p)))
-      if Int(mine) == entryCounts.count { entryCounts.append(ListenCounts()) }
-      entryCounts[Int(mine)].streams += other.entryCounts[e].streams
-      entryCounts[Int(mine)].milliseconds += other.entryCounts[e].milliseconds
+    var theirs = other.entries
+    theirs.flush()
+    for e in 0..<theirs.count {
+      entries.add(
+        user: listenerMap[Int(theirs.users[e])], track: trackMap[Int(theirs.tracks[e])],
+        place: placeMap[Int(theirs.places[e])], counts: theirs.counts[e])
+      if entries.needsFlush { entries.flush() }
     }
+    entries.flush()
     for (k, key) in other.recordedPersonality.keys.enumerated() {
       let mine = recordedPersonality.index(
         of: UInt64(UInt32(bitPattern: listenerMap[Int(key.a)])),
