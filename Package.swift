@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
-// The module graph of ../shared/DESIGN.md: arrows point at what a module imports.
+// The module graph of docs/architecture.md: arrows point at what a module imports.
 //
-//   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CZstd, CKafka
+//   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CZstd
 //                                 Simulation -> Events;  Wrapped -> Events
 //                                 Report -> Forecast (reads the Wrapped files, not the module)
+//   Plumbing (JSON, CSV rows, atomic output; package access) <- LSTM, Events, Simulation, Forecast,
+//     Report
 //   forecast (executable) -> Forecast, Simulation, Wrapped, Events, Report
 
 import Foundation
@@ -56,8 +58,7 @@ let package = Package(
     .library(name: "Report", targets: ["Report"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
     // MARK: - C libraries
@@ -71,35 +72,43 @@ let package = Package(
     .systemLibrary(name: "CKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
+    // MARK: - Internal modules
+
+    /// What every module shares (one owner each): JSON, CSV rows and fields, atomic output.
+    .target(name: "Plumbing"),
+
     // MARK: - Public modules
 
     .target(
       name: "Tensor", dependencies: ["CBLAS"], exclude: ["README.md"],
       swiftSettings: numericSettings),
-    .target(name: "LSTM", dependencies: ["Tensor"], swiftSettings: numericSettings + lstmSettings),
     .target(
-      name: "Events", dependencies: ["CZlib", "CSnappy", "CZstd", "CKafka"],
+      name: "LSTM", dependencies: ["Tensor", "Plumbing"],
+      swiftSettings: numericSettings + lstmSettings),
+    .target(
+      name: "Events", dependencies: ["CZlib", "CSnappy", "CZstd", "Plumbing"],
       exclude: ["Schemas", "README.md"],
       swiftSettings: numericSettings),
     .target(
-      name: "Simulation", dependencies: ["Events", .product(name: "CSV", package: "CSV.swift")],
+      name: "Simulation", dependencies: ["Events", "Plumbing"],
       exclude: ["README.md"], swiftSettings: numericSettings),
     .target(
       name: "Forecast",
-      dependencies: ["Tensor", "LSTM", "Events", .product(name: "CSV", package: "CSV.swift")],
+      dependencies: ["Tensor", "LSTM", "Events", "Plumbing"], exclude: ["README.md"],
       swiftSettings: numericSettings),
     .target(
-      name: "Wrapped", dependencies: ["Events"], exclude: ["README.md"],
+      name: "Wrapped", dependencies: ["Events", "Plumbing"], exclude: ["README.md"],
       swiftSettings: numericSettings),
     // Reads the Wrapped outputs by their documented file layouts (CSV/JSON), not the module.
-    .target(name: "Report", dependencies: ["Forecast", "Events"], exclude: ["README.md"]),
+    .target(
+      name: "Report", dependencies: ["Forecast", "Events", "Plumbing"], exclude: ["README.md"]),
 
     // MARK: - Executables
 
     .executableTarget(
       name: "forecast",
       dependencies: [
-        "Forecast", "Simulation", "Wrapped", "Events", "Tensor", "Report",
+        "Forecast", "Simulation", "Wrapped", "Events", "Tensor", "Plumbing", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -114,17 +123,21 @@ let package = Package(
     // MARK: - Tests
 
     .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+    .testTarget(name: "PlumbingTests", dependencies: ["Plumbing"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     .testTarget(
-      name: "LSTMTests", dependencies: ["LSTM", "Tensor", "TestSupport"],
+      name: "LSTMTests", dependencies: ["LSTM", "Tensor", "Plumbing", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "EventsTests", dependencies: ["Events", "TestSupport"], exclude: ["Fixtures"]),
+      name: "EventsTests", dependencies: ["Events", "Plumbing", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Events", "TestSupport"]),
     .testTarget(
-      name: "ForecastTests", dependencies: ["Forecast", "LSTM", "Events", "TestSupport"]),
+      name: "ForecastTests",
+      dependencies: ["Forecast", "LSTM", "Events", "Plumbing", "TestSupport"]),
     .testTarget(
-      name: "WrappedTests", dependencies: ["Wrapped", "Events", "Simulation", "TestSupport"]),
+      name: "WrappedTests",
+      dependencies: ["Wrapped", "Events", "Plumbing", "Simulation", "TestSupport"]),
     .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "Forecast", "TestSupport"],

@@ -1,6 +1,6 @@
 // The Apache Avro C reference of issue 4: read a Milestone-1 file with Avro C's generic values and
-// sum listening_time.start_time, timed. Not part of the product (DESIGN.md: Avro C is a benchmark
-// reference only). Build and run:
+// sum listening_time.start_time, timed. Not part of the product (docs/architecture.md: Avro C is
+// a benchmark reference only). Build and run:
 //   sudo apt-get install libavro-dev
 //   cc -O2 scripts/avro-c-reference.c -lavro -o /tmp/avro-c-reference
 //   /tmp/avro-c-reference FILE.avro

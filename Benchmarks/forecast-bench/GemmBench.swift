@@ -3,8 +3,8 @@
 // again with OpenBLAS's Haswell and SkylakeX kernels forced (child processes), then the
 // element-wise kernels in GB/s beside a memory-bandwidth reference.
 //
-// The benchmark imports CBLAS only for the plain reference call (STYLE rule 3 keeps the product
-// itself behind Tensor's BLAS.swift).
+// The benchmark imports CBLAS only for the plain reference call (docs/style.md rule 2 keeps
+// the product itself behind Tensor's BLAS.swift).
 import CBLAS
 import Tensor
 

@@ -1,4 +1,4 @@
-// forecast-bench: release-mode benchmarks, apart from the tests (STYLE.md rule 19).
+// forecast-bench: release-mode benchmarks, apart from the tests (docs/style.md, rule 17).
 // Run: swift run -c release forecast-bench [SUITE ...]   (no suite: all of them)
 // Each suite checks its results against a reference before it times anything, then prints one
 // JSON object per line.

@@ -239,6 +239,8 @@ final class EventBlockDecoder: @unchecked Sendable {
         ints[slot] = op.argument == 1 ? v : v / op.argument
       case .longToFloat:
         floats[slot] = Float(try c.readLong())
+      case .doubleToFloat:
+        floats[slot] = Float(try c.readDouble())
       case .float:
         floats[slot] = try c.readFloat()
       case .string:
@@ -280,11 +282,14 @@ final class EventBlockDecoder: @unchecked Sendable {
 
   @inline(__always)
   private func emit() {
+    let end =
+      program.endIsDuration
+      ? ints[EventSlot.startTime] &+ ints[EventSlot.endTime] : ints[EventSlot.endTime]
     switch mode {
     case .columns:
       userID.append(ints[EventSlot.userID])
       startTime.append(ints[EventSlot.startTime])
-      endTime.append(ints[EventSlot.endTime])
+      endTime.append(end)
       stringIDs[EventSlot.timezone].append(strings[EventSlot.timezone])
       stringIDs[EventSlot.continent].append(strings[EventSlot.continent])
       stringIDs[EventSlot.country].append(strings[EventSlot.country])
@@ -322,7 +327,7 @@ final class EventBlockDecoder: @unchecked Sendable {
           popularity: Int32(truncatingIfNeeded: ints[EventSlot.popularity]),
           danceability: floats[EventSlot.danceability], energy: floats[EventSlot.energy],
           lengthSeconds: Int32(truncatingIfNeeded: ints[EventSlot.lengthSeconds])),
-        startTime: ints[EventSlot.startTime], endTime: ints[EventSlot.endTime],
+        startTime: ints[EventSlot.startTime], endTime: end,
         personality: d[EventSlot.personality].string(strings[EventSlot.personality]))
       events.append(event)
     }

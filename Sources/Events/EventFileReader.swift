@@ -8,10 +8,14 @@ public struct EventReadOptions: Sendable {
   /// Blocks decoded at once (in parallel on the cores); two such groups are in flight (one
   /// decoding while the other is consumed), so memory grows with it.
   public var blocksInFlight: Int = 2
+  /// How a foreign schema's fields stand for the toolkit's (`--map`); empty: names and
+  /// aliases of the toolkit's schema only.
+  public var mapping = EventFieldMapping()
 
-  /// Options with salvage off or on.
-  public init(salvage: Bool = false) {
+  /// Options with salvage off or on, and a field mapping.
+  public init(salvage: Bool = false, mapping: EventFieldMapping = EventFieldMapping()) {
     self.salvage = salvage
+    self.mapping = mapping
   }
 }
 
@@ -142,7 +146,8 @@ public final class EventFileReader {
     self.path = path
     self.options = options
     container = try AvroContainerFile(path: path)
-    eventProgram = try EventProgram(writer: container.schema, path: path)
+    eventProgram = try EventProgram(
+      writer: container.schema, path: path, mapping: options.mapping)
   }
 
   /// The next event, or nil at the end of the file.
@@ -220,7 +225,8 @@ public final class EventFileReader {
         "user_location.longitude", "year", "popularity", "length_seconds",
       ])
     }
-    let program = try EventProgram(writer: container.schema, path: path, wanted: wanted)
+    let program = try EventProgram(
+      writer: container.schema, path: path, wanted: wanted, mapping: options.mapping)
     let pipeline = EventBlockPipeline(
       container: container, program: program, mode: .columns, options: options,
       extended: extended)

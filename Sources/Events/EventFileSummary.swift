@@ -1,3 +1,5 @@
+import Plumbing
+
 /// What `forecast inspect` shows about an event file: schema, codec, counts, time range,
 /// distinct users and events per interaction, computed in one columnar pass.
 public struct EventFileSummary: Sendable {
@@ -107,8 +109,11 @@ public struct EventFileSummary: Sendable {
 
   /// The summary for machines: `records`, `blocks`, `codec`, `schema` (name and fields),
   /// `time_range` (ms and ISO-8601), `distinct_users`, `interactions`, `salvage`.
-  public var json: String {
-    func int(_ v: Int) -> JSONValue { .number(Double(v), integer: Int64(v)) }
+  public var json: String { JSONValue.object(jsonMembers).description }
+
+  /// The members of `json`.
+  var jsonMembers: [(key: String, value: JSONValue)] {
+    func int(_ v: Int) -> JSONValue { .integer(v) }
     var members: [(key: String, value: JSONValue)] = [
       ("file", .string(path)), ("records", int(records)), ("blocks", int(blocks)),
       ("codec", .string(codec.rawValue)),
@@ -151,25 +156,11 @@ public struct EventFileSummary: Sendable {
           ])
         ))
     }
-    return JSONValue.object(members).description
+    return members
   }
 }
 
-/// `2024-01-01T00:00:00.000Z` for Unix epoch milliseconds (proleptic Gregorian, UTC).
+/// `2024-01-01T00:00:00.000Z` for Unix epoch milliseconds: `Timestamp.format(milliseconds:)`.
 public func isoTimestamp(_ milliseconds: Int64) -> String {
-  let ms = Int(((milliseconds % 1000) + 1000) % 1000)
-  let seconds = (milliseconds - Int64(ms)) / 1000
-  var days = seconds / 86_400
-  var rest = Int(seconds - days * 86_400)
-  if rest < 0 {
-    rest += 86_400
-    days -= 1
-  }
-  func pad(_ v: Int, _ width: Int) -> String {
-    let s = String(v)
-    return String(repeating: "0", count: max(0, width - s.count)) + s
-  }
-  let date = CivilDate(daysSinceEpoch: Int(days))
-  return "\(date)T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))."
-    + "\(pad(ms, 3))Z"
+  Timestamp.format(milliseconds: milliseconds)
 }

@@ -1,7 +1,8 @@
 import Dispatch
+import Plumbing
 
-/// Writes listening events to an Avro object container file, atomically: to
-/// `path + ".tmp-<random>"`, renamed to `path` by `finish()`.
+/// Writes listening events to an Avro object container file, atomically and durably: to
+/// `path + ".tmp-<random>"`, synced and renamed to `path` by `finish()`.
 ///
 /// With a compressing codec, full blocks are compressed in groups on all cores and written in
 /// order; memory holds at most `blocksInFlight` blocks.
@@ -214,6 +215,19 @@ public final class EventFileWriter {
     try flush(force: true)
     closed = true
     try container.commit()
+  }
+
+  /// Writes the last block and flushes the file to disk without renaming it into place: the
+  /// returned file is committed together with the files that vouch for it
+  /// (`AtomicOutput.commit(_:)`), or removed when dropped uncommitted.
+  ///
+  /// - Throws: `AvroWriteError` (the temporary file is then removed).
+  package func finishUncommitted() throws(AvroWriteError) -> AtomicFile {
+    guard !closed else { throw .closed(path: path) }
+    try flush(force: true)
+    closed = true
+    try container.flushToDisk()
+    return container.output
   }
 
   /// Removes the temporary file; nothing is left at `path` (also done by deinit if `finish()`

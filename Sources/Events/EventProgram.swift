@@ -67,6 +67,8 @@ enum EventOp {
   case long(Int, divisor: Int64)
   /// A varint into a float slot.
   case longToFloat(Int)
+  /// A double into a float slot (coordinates other tools write as doubles).
+  case doubleToFloat(Int)
   case float(Int)
   case string(Int)
   /// An enum index; the symbol (per writer index; nil: unreadable) into a string slot.
@@ -89,6 +91,7 @@ struct FlatOp {
   enum Kind: UInt8 {
     case long
     case longToFloat
+    case doubleToFloat
     case float
     case string
     case enumSymbol
@@ -123,30 +126,42 @@ struct EventProgram {
   var minimumRecordSize = 0
   /// The toolkit fields (paths such as `user_location.city`) that the writer's schema carries.
   var present: Set<String> = []
+  /// The end-time slot holds a duration: the end is start + it (`EventFieldMapping`).
+  var endIsDuration = false
 
   /// Compiles the program for data written with `writer`. `wanted` limits the slots filled
   /// (the columnar reader skips what it does not deliver).
   ///
-  /// - Throws: `AvroReadError.missingFields` or `.incompatibleSchema`.
-  init(writer: AvroSchema, path: String, wanted: Set<String>? = nil) throws(AvroReadError) {
+  /// - Throws: `AvroReadError.missingFields` (with the writer's fields) or `.incompatibleSchema`.
+  init(
+    writer: AvroSchema, path: String, wanted: Set<String>? = nil,
+    mapping: EventFieldMapping = EventFieldMapping()
+  ) throws(AvroReadError) {
     var resolver = AvroResolver(
       options: AvroResolutionOptions(
-        ignoreTopLevelName: true, flattenNestedRecords: true, enumAsString: true))
+        ignoreTopLevelName: true, flattenNestedRecords: true, enumAsString: true,
+        doubleAsFloat: true))
     let node: ResolvedNode
     do {
-      node = try resolver.resolve(writer: writer, reader: EventSchema.toolkitSchema)
+      node = try resolver.resolve(writer: writer, reader: mapping.readerSchema(writer: writer))
     } catch {
       if case .missingFields(let fields) = error {
         throw .missingFields(
-          path: path, fields: fields.map { EventProgram.shortPath($0) })
+          path: path, fields: fields.map { EventProgram.shortPath($0) },
+          found: EventProgram.fieldList(writer))
       }
       throw .incompatibleSchema(path: path, error)
+    }
+    let absent = mapping.absentSources(in: writer)
+    if !absent.isEmpty {
+      throw .missingFields(path: path, fields: absent, found: EventProgram.fieldList(writer))
     }
     minimumRecordSize = minimumEncodedSize(writer)
     guard case .record(let plan) = node else {
       throw .incompatibleSchema(
         path: path, .typeMismatch(writer: writer.typeName, reader: "record", at: "schema"))
     }
+    endIsDuration = mapping.endFromDuration != nil
     var compiler = Compiler(wanted: wanted)
     ops = compiler.compileRecord(plan, prefix: "")
     present = compiler.present
@@ -171,6 +186,8 @@ struct EventProgram {
         out.append(FlatOp(kind: .long, slot: Int32(slot), argument: divisor))
       case .longToFloat(let slot):
         out.append(FlatOp(kind: .longToFloat, slot: Int32(slot), argument: 0))
+      case .doubleToFloat(let slot):
+        out.append(FlatOp(kind: .doubleToFloat, slot: Int32(slot), argument: 0))
       case .float(let slot): out.append(FlatOp(kind: .float, slot: Int32(slot), argument: 0))
       case .string(let slot): out.append(FlatOp(kind: .string, slot: Int32(slot), argument: 0))
       case .enumSymbol(let slot, let symbols, let names):
@@ -195,6 +212,20 @@ struct EventProgram {
       case .fail(let name):
         out.append(FlatOp(kind: .fail, slot: 0, argument: Int64(failNames.count)))
         failNames.append(name)
+      }
+    }
+    return out
+  }
+
+  /// The writer's fields as `name: type`, nested records' fields as `record.name: type`.
+  static func fieldList(_ schema: AvroSchema) -> [String] {
+    guard case .record(let r) = schema.underlying else { return [] }
+    var out: [String] = []
+    for f in r.fields {
+      if case .record(let sub) = f.type.underlying {
+        out += sub.fields.map { "\(f.name).\($0.name): \($0.type.typeName)" }
+      } else {
+        out.append("\(f.name): \(f.type.typeName)")
       }
     }
     return out
@@ -299,6 +330,8 @@ struct EventProgram {
         return [.long(slot, divisor: divisor)]
       case (.intToFloat, .float(let slot)), (.longToFloat, .float(let slot)):
         return [.longToFloat(slot)]
+      case (.doubleToFloat, .float(let slot)):
+        return [.doubleToFloat(slot)]
       case (.float, .float(let slot)):
         return [.float(slot)]
       case (.string, .string(let slot)):

@@ -67,3 +67,16 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
     }
   }
 }
+
+extension ForecastError {
+  /// `historyTooShort` for `collection`, none of whose series has the points `options` need.
+  static func noSeriesLongEnough(
+    source: String, collection: SeriesCollection, options: TrainingOptions
+  ) -> ForecastError {
+    .historyTooShort(
+      source: source, longest: collection.series.map(\.count).max() ?? 0,
+      required: options.minimumLength, lookback: options.lookback, horizon: options.horizon,
+      validation: options.validationLength, test: options.testLength,
+      unit: collection.spacing.unitName)
+  }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 
 /// Why an output file could not be written.
 public enum OutputFileError: Error, CustomStringConvertible, Equatable {
@@ -13,49 +14,29 @@ public enum OutputFileError: Error, CustomStringConvertible, Equatable {
   }
 }
 
-/// Output written whole to a temporary file beside the target, then renamed over it, so a
-/// failure never leaves a half-written file (DESIGN "Bad input").
+/// Forecast's outputs (series and predictions CSV, JSON): written whole through Plumbing's
+/// atomic output (temporary file beside the target, fsync, rename, fsync of the directory), so a
+/// failure never leaves a half-written file (docs/formats.md).
 public enum OutputFile {
-  /// Writes `text` to `path` atomically.
+  /// Writes `text` to `path` atomically and durably.
+  ///
+  /// - Throws: `OutputFileError.cannotWrite`; `path` then keeps what it held.
   public static func write(_ text: String, to path: String) throws {
-    try write(Data(text.utf8), to: path)
+    try write(Array(text.utf8), to: path)
   }
 
-  /// Writes `data` to `path` atomically.
+  /// Writes `data` to `path` atomically and durably.
+  ///
+  /// - Throws: `OutputFileError.cannotWrite`; `path` then keeps what it held.
   public static func write(_ data: Data, to path: String) throws {
-    let temporary = temporaryPath(for: path)
+    try write([UInt8](data), to: path)
+  }
+
+  private static func write(_ bytes: [UInt8], to path: String) throws {
     do {
-      try data.write(to: URL(fileURLWithPath: temporary))
-      try commit(temporary, to: path)
-    } catch let error as OutputFileError {
-      throw error
+      try AtomicOutput.write(bytes, to: path)
     } catch {
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw OutputFileError.cannotWrite(path: path, reason: reason(error))
+      throw OutputFileError.cannotWrite(path: path, reason: error.reason)
     }
-  }
-
-  /// A fresh temporary name beside `path`.
-  public static func temporaryPath(for path: String) -> String {
-    "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-  }
-
-  /// Renames `temporary` over `path` (removing the temporary file on failure).
-  public static func commit(_ temporary: String, to path: String) throws {
-    if rename(temporary, path) != 0 {
-      let message = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw OutputFileError.cannotWrite(path: path, reason: message)
-    }
-  }
-
-  private static func reason(_ error: Error) -> String {
-    let ns = error as NSError
-    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-      let posix = POSIXErrorCode(rawValue: Int32(underlying.code))
-    {
-      return String(cString: strerror(posix.rawValue))
-    }
-    return ns.localizedDescription
   }
 }

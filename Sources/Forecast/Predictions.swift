@@ -1,7 +1,8 @@
 import Events
 import Foundation
+import Plumbing
 
-/// Forecasts as files: the DESIGN CSV `series_id,timestamp,horizon_step,p10,p50,p90` (one column
+/// Forecasts as files: the CSV of docs/formats.md `series_id,timestamp,horizon_step,p10,p50,p90` (one column
 /// per quantile, ISO-8601 timestamps, a header line, no index column), or JSON.
 public enum Predictions {
   /// The column name of a quantile level: `p10` for 0.1, `p2.5` for 0.025.
@@ -18,7 +19,7 @@ public enum Predictions {
     out += "\n"
     for f in forecasts {
       for (k, time) in f.timestamps.enumerated() {
-        out += "\(csvField(f.id)),\(Timestamp.format(time)),\(k + 1)"
+        out += "\(CSVField.quoted(f.id)),\(Timestamp.format(time)),\(k + 1)"
         for v in f.forecast.quantiles[k] { out += "," + formatValue(v) }
         out += "\n"
       }
@@ -33,7 +34,7 @@ public enum Predictions {
     for f in forecasts {
       for (k, time) in f.timestamps.enumerated() {
         var fields = [
-          "\"series_id\":\(jsonString(f.id))", "\"timestamp\":\"\(Timestamp.format(time))\"",
+          "\"series_id\":\(JSONValue.quoted(f.id))", "\"timestamp\":\"\(Timestamp.format(time))\"",
           "\"horizon_step\":\(k + 1)",
         ]
         for (level, v) in zip(quantiles, f.forecast.quantiles[k]) {
@@ -53,9 +54,4 @@ public enum Predictions {
     if abs(v) < 1e-3 { return formatNumber(Double(String(format: "%.6g", v)) ?? v) }
     return formatNumber((v * 10_000).rounded() / 10_000)
   }
-}
-
-/// A JSON string literal (escaped by Events' JSON printer, RFC 8259).
-func jsonString(_ s: String) -> String {
-  JSONValue.string(s).description
 }

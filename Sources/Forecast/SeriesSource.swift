@@ -1,6 +1,7 @@
+import Events
 import Foundation
 
-/// Where series come from: an Avro history (with the DESIGN series definition) or a CSV.
+/// Where series come from: an Avro history (with the series definitions of docs/series.md) or a CSV.
 public struct SeriesSource: Sendable, Equatable {
   /// The Avro history, or nil with `csv`.
   public var history: String?
@@ -13,13 +14,13 @@ public struct SeriesSource: Sendable, Equatable {
   public init(
     history: String?, csv: String?, kind: SeriesKind = .dailySessions,
     calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil, sessionGapMinutes: Int = 30,
-    salvage: Bool = false
+    salvage: Bool = false, mapping: EventFieldMapping = EventFieldMapping()
   ) {
     self.history = history
     self.csv = csv
     events = EventSeriesOptions(
       kind: csv == nil ? kind : .csv, calendar: calendar, splitKey: splitKey,
-      sessionGapMinutes: sessionGapMinutes, salvage: salvage)
+      sessionGapMinutes: sessionGapMinutes, salvage: salvage, mapping: mapping)
   }
 
   /// The file's name for messages.
@@ -54,7 +55,8 @@ public struct SeriesSource: Sendable, Equatable {
   public static func matching(
     _ definition: SeriesDefinition, history: String?, csv: String?, model: String,
     splitKey: SeriesSplitKey? = nil, calendar: SeriesCalendar? = nil,
-    sessionGapMinutes: Int? = nil, salvage: Bool = false
+    sessionGapMinutes: Int? = nil, salvage: Bool = false,
+    mapping: EventFieldMapping = EventFieldMapping()
   ) throws -> SeriesSource {
     func check(_ option: String, _ given: String?, _ trained: String?) throws {
       guard let given, given != (trained ?? "none") else { return }
@@ -76,6 +78,6 @@ public struct SeriesSource: Sendable, Equatable {
     return SeriesSource(
       history: history, csv: csv, kind: definition.kind, calendar: definition.calendar ?? .utc,
       splitKey: definition.splitKey, sessionGapMinutes: definition.sessionGapMinutes ?? 30,
-      salvage: salvage)
+      salvage: salvage, mapping: mapping)
   }
 }

@@ -1,5 +1,5 @@
 // swift-format-ignore-file: AlwaysUseLowerCamelCase
-// (shape letters T, B, I, H, G, N, K, O name sizes in code, as STYLE.md rule 9 asks)
+// (shape letters T, B, I, H, G, N, K, O name sizes in code, as docs/style.md rule 7 asks)
 
 import Tensor
 

@@ -1,5 +1,5 @@
 // swift-format-ignore-file: AlwaysUseLowerCamelCase
-// (shape letters T, B, I, H, G, N, K, O name sizes in code, as STYLE.md rule 9 asks)
+// (shape letters T, B, I, H, G, N, K, O name sizes in code, as docs/style.md rule 7 asks)
 
 import Tensor
 
@@ -55,7 +55,7 @@ public struct LSTMForecaster<Scalar: BLASScalar> {
   var workspace: LSTMWorkspace<Scalar>
   var headScratch: HeadScratch<Scalar>
 
-  /// A forecaster initialised as DESIGN.md says (Keras defaults: Glorot-uniform input and head
+  /// A forecaster initialised as docs/lstm.md says (Keras defaults: Glorot-uniform input and head
   /// weights, orthogonal recurrent weights, zero biases but the forget gate's b_ih = 1).
   /// - Parameters:
   ///   - configuration: the sizes.

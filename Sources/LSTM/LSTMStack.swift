@@ -1,5 +1,5 @@
 // swift-format-ignore-file: AlwaysUseLowerCamelCase
-// (shape letters T, B, I, H, G, N, K, O name sizes in code, as STYLE.md rule 9 asks)
+// (shape letters T, B, I, H, G, N, K, O name sizes in code, as docs/style.md rule 7 asks)
 
 import Tensor
 
@@ -56,7 +56,7 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
   /// The number of scalars all layers' parameters take.
   public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
-  /// DESIGN's (Keras) initialisation: W_ih Glorot uniform, W_hh orthogonal, biases zero except
+  /// The (Keras) initialisation of docs/lstm.md: W_ih Glorot uniform, W_hh orthogonal, biases zero except
   /// the forget-gate block of b_ih, which is 1.
   public func initialize(
     _ parameters: inout ParameterStore<Scalar>, using rng: inout some RandomNumberGenerator

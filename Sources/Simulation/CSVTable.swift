@@ -1,8 +1,8 @@
-import CSV
 import Foundation
+import Plumbing
 
-/// A CSV file read whole through yaslab's CSV parser (quoted fields, embedded commas, quotes and
-/// newlines), with the line on which each record starts, for error messages.
+/// A CSV file read whole through Plumbing's `CSVRows` (quoted fields, embedded commas, quotes
+/// and newlines), with the line on which each record starts, for error messages.
 struct CSVTable {
   let path: String
   let header: [String]
@@ -11,51 +11,49 @@ struct CSVTable {
 
   /// Reads the file at `path`.
   init(contentsOf path: String) throws {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw SimulationError.unreadableFile(path: path, reason: "\(error.localizedDescription)")
+    guard let data = FileManager.default.contents(atPath: path) else {
+      let exists = FileManager.default.fileExists(atPath: path)
+      throw SimulationError.unreadableFile(
+        path: path, reason: exists ? "permission denied" : "no such file")
     }
-    guard let text = String(data: data, encoding: .utf8) else {
+    guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
       throw SimulationError.malformedCSV(path: path, reason: "the file is not UTF-8 text")
     }
     try self.init(text: text, path: path)
   }
 
   /// Parses `text`; `path` names it in errors.
-  init(text input: String, path: String) throws {
+  init(text: String, path: String) throws {
     self.path = path
-    var text = input
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    let reader: CSVReader
-    do {
-      reader = try CSVReader(string: text, hasHeaderRow: true)
-    } catch {
+    var reader = CSVRows(bytes: Array(text.utf8))
+    func next() throws -> [String]? {
+      do {
+        return try reader.next()
+      } catch .unclosedQuote(let line) {
+        throw SimulationError.malformedCSV(
+          path: path, reason: "the quoted field opened on line \(line) never closes")
+      }
+    }
+    func isBlank(_ fields: [String]) -> Bool {
+      fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+    var first = try next()
+    while let fields = first, isBlank(fields) { first = try next() }
+    guard let headerFields = first else {
       throw SimulationError.malformedCSV(path: path, reason: "no header line")
     }
-    let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
-    var line = 2 + header.reduce(0) { $0 + Self.newlines(in: $1) }
+    let header = headerFields.map { $0.trimmingCharacters(in: .whitespaces) }
     var rows: [(Int, [String])] = []
-    while let fields = reader.next() {
-      let start = line
-      line += 1 + fields.reduce(0) { $0 + Self.newlines(in: $1) }
-      if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+    while let fields = try next() {
+      if isBlank(fields) { continue }
       if fields.count != header.count {
         throw SimulationError.wrongFieldCount(
-          path: path, line: start, expected: header.count, found: fields.count)
+          path: path, line: reader.line, expected: header.count, found: fields.count)
       }
-      rows.append((start, fields))
-    }
-    if let error = reader.error {
-      throw SimulationError.malformedCSV(path: path, reason: "\(error)")
+      rows.append((reader.line, fields))
     }
     self.header = header
     self.rows = rows
-  }
-
-  static func newlines(in field: String) -> Int {
-    field.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
   }
 
   /// The index of the first header column matching one of `names` (case-insensitive); nil if

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Plumbing
 
 extension Catalog {
   /// Accepted header names per field, first the Kaggle "Spotify – All Time Top 2000s" spelling,
@@ -103,10 +104,7 @@ extension Catalog {
   /// Writes the catalogue as CSV in the Kaggle layout `loadCSV` reads back
   /// (`Title,Artist,Top Genre,Year,Danceability,Energy,Length (Duration),Popularity`).
   public func csvText() -> String {
-    func quoted(_ s: String) -> String {
-      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    let quoted = { (s: String) in CSVField.quoted(s) }
     var out = "Title,Artist,Top Genre,Year,Danceability,Energy,Length (Duration),Popularity\n"
     for s in songs {
       out += "\(quoted(s.name)),\(quoted(s.artist)),\(quoted(s.genre)),\(s.year),"
@@ -117,13 +115,13 @@ extension Catalog {
 }
 
 extension Catalog {
-  /// Writes `csvText()` to `path` atomically.
+  /// Writes `csvText()` to `path` atomically and durably (Plumbing's atomic output).
   /// - Throws: `SimulationError.unwritableOutput`.
   public func writeCSV(to path: String) throws {
     do {
-      try Data(csvText().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try AtomicOutput.write(csvText(), to: path)
     } catch {
-      throw SimulationError.unwritableOutput(path: path, reason: error.localizedDescription)
+      throw SimulationError.unwritableOutput(path: path, reason: error.reason)
     }
   }
 

@@ -1,5 +1,5 @@
 import Events
-import Foundation
+import Plumbing
 
 extension EventFileWriter: ListeningEventSink {}
 
@@ -24,25 +24,26 @@ extension Simulator {
   public func groundTruthCSV() -> String {
     var text = "user_id,kind,detail\n"
     for a in anomalies {
-      text +=
-        "\(a.userID),\(a.kind.rawValue),\"\(a.detail.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+      text += "\(a.userID),\(a.kind.rawValue),\(CSVField.quoted(a.detail, always: true))\n"
     }
     return text
   }
 
-  /// Simulates into an Avro object container file at `path` (atomically: a temporary file
-  /// renamed at the end) and writes the ground truth of the injected anomalies beside it
-  /// (`groundTruthPath(forOutput:)`, also atomically). Generation of the next simulated hour
-  /// overlaps the encoding of the current one.
+  /// Simulates into an Avro object container file at `path` and writes the ground truth of the
+  /// injected anomalies beside it (`groundTruthPath(forOutput:)`) and, given `catalogPath`, the
+  /// catalogue as CSV. All of them are committed together once the history is complete
+  /// (temporary files, fsync, renames, fsync of the directories): both appear, or neither.
+  /// Generation of the next simulated hour overlaps the encoding of the current one.
   ///
   /// Same configuration, catalogue and metadata: byte-identical files (the sync marker comes from
   /// the seed; the header carries `forecast.simulation`, the configuration).
   ///
-  /// - Throws: `AvroWriteError` if the file cannot be written, `SimulationError` if the ground
-  ///   truth cannot; nothing is left at either path then.
+  /// - Throws: `AvroWriteError` if the history cannot be written, `SimulationError` if the
+  ///   ground truth or the catalogue cannot; nothing is left at any of the paths then.
   public func write(
     to path: String, schema: EventSchema = .toolkit, codec: AvroCodec = .deflate,
-    metadata: [String: String] = [:], progress: ((SimulationProgress) -> Void)? = nil
+    metadata: [String: String] = [:], catalogPath: String? = nil,
+    progress: ((SimulationProgress) -> Void)? = nil
   ) throws -> SimulationSummary {
     var header = metadata
     let c = configuration
@@ -61,14 +62,25 @@ extension Simulator {
       writer.abandon()
       throw error
     }
-    let truthPath = Self.groundTruthPath(forOutput: path)
+    var sidecars = [(Self.groundTruthPath(forOutput: path), groundTruthCSV())]
+    if let catalogPath { sidecars.append((catalogPath, catalog.csvText())) }
+    var files: [AtomicFile] = []
     do {
-      try Data(groundTruthCSV().utf8).write(to: URL(fileURLWithPath: truthPath), options: .atomic)
+      for (sidecarPath, text) in sidecars {
+        let file = try AtomicFile(path: sidecarPath)
+        files.append(file)
+        try file.write(text)
+      }
     } catch {
       writer.abandon()
-      throw SimulationError.unwritableOutput(path: truthPath, reason: error.localizedDescription)
+      throw SimulationError.unwritableOutput(path: error.path, reason: error.reason)
     }
-    try writer.finish()
+    let history = try writer.finishUncommitted()
+    do {
+      try AtomicOutput.commit([history] + files)
+    } catch {
+      throw SimulationError.unwritableOutput(path: error.path, reason: error.reason)
+    }
     return summary
   }
 }

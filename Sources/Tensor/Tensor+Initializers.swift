@@ -1,4 +1,4 @@
-// Weight initialisers (Keras' defaults, DESIGN.md "Initialisation"), for weights stored in
+// Weight initialisers (Keras' defaults, docs/lstm.md "Initialisation"), for weights stored in
 // PyTorch's layout `[fanOut, fanIn]`.
 
 extension Tensor {

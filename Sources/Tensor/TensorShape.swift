@@ -1,6 +1,6 @@
 /// The extents of a dense row-major tensor, outermost first: `[T, B, H]` has `H` contiguous.
 ///
-/// Shape letters (DESIGN.md): B batch, T lookback steps, I input features, H hidden size,
+/// Shape letters (docs/lstm.md): B batch, T lookback steps, I input features, H hidden size,
 /// G = 4H, N stacked layers, K horizon steps, Q quantiles.
 public struct TensorShape: Hashable, Sendable, ExpressibleByArrayLiteral,
   RandomAccessCollection, CustomStringConvertible

@@ -5,6 +5,8 @@ import Events
 public struct AnomalyJob: Sendable {
   public var history: String
   public var salvage = false
+  /// How a foreign schema's fields map onto the event model (`--map`).
+  public var mapping = EventFieldMapping()
   /// A ground-truth CSV (`user_id,kind,detail`) to evaluate the ranking against.
   public var truthPath: String?
 
@@ -40,7 +42,8 @@ public struct AnomalyJob: Sendable {
     var detector = AnomalyDetector()
     var notes: [String] = []
     for (k, path) in files.enumerated() {
-      let reader = try EventFileReader(path: path, options: EventReadOptions(salvage: salvage))
+      let reader = try EventFileReader(
+        path: path, options: EventReadOptions(salvage: salvage, mapping: mapping))
       try detector.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
     }

@@ -14,16 +14,11 @@ public enum HistoryFiles {
       return [path]  // the reader reports the missing file with its own message
     }
     guard info.st_mode & S_IFMT == S_IFDIR else { return [path] }
-    guard let dir = opendir(path) else {
-      throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
-    }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name.hasSuffix(".avro") && !name.hasPrefix(".") { names.append(name) }
+    let names: [String]
+    do {
+      names = try directoryEntries(path).filter { $0.hasSuffix(".avro") && !$0.hasPrefix(".") }
+    } catch {
+      throw .cannotRead(path: path, reason: error.reason)
     }
     guard !names.isEmpty else {
       throw .cannotRead(
@@ -31,6 +26,22 @@ public enum HistoryFiles {
         reason: "a directory without .avro files; pass an Avro file or a directory of them")
     }
     let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-    return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { base + "/" + $0 }
+    return names.map { base + "/" + $0 }
   }
+}
+
+/// The names in `directory` (without `.` and `..`), sorted by bytes.
+func directoryEntries(_ directory: String) throws(TextFile.Failure) -> [String] {
+  guard let dir = opendir(directory) else {
+    throw TextFile.Failure(reason: String(cString: strerror(errno)))
+  }
+  defer { closedir(dir) }
+  var names: [String] = []
+  while let entry = readdir(dir) {
+    let name = withUnsafePointer(to: entry.pointee.d_name) {
+      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+    }
+    if name != "." && name != ".." { names.append(name) }
+  }
+  return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 }

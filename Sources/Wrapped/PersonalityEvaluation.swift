@@ -1,4 +1,5 @@
 import Events
+import Plumbing
 
 /// How well the inferred personalities match the ones a history records (the simulator writes
 /// the personality it drew for each listener): per trait accuracy and Cohen's κ, exact

@@ -11,6 +11,8 @@ public struct WrappedJob: Sendable {
   public var skipMissing = false
   /// Keep the intact records of a damaged file (reported in the notes).
   public var salvage = false
+  /// How a foreign schema's fields map onto the event model (`--map`).
+  public var mapping = EventFieldMapping()
 
   public init(history: String) {
     self.history = history
@@ -53,7 +55,8 @@ public struct WrappedJob: Sendable {
     var present: Set<String>?
     var notes: [String] = []
     for (k, path) in files.enumerated() {
-      let reader = try EventFileReader(path: path, options: EventReadOptions(salvage: salvage))
+      let reader = try EventFileReader(
+        path: path, options: EventReadOptions(salvage: salvage, mapping: mapping))
       present = present.map { $0.intersection(reader.fieldsPresent) } ?? reader.fieldsPresent
       try accumulator.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }

@@ -1,4 +1,5 @@
 import Events
+import Plumbing
 
 /// The text of every file `forecast wrapped` writes, rendered from a report: CSV with a header
 /// line (RFC 4180 quoting), counts as integers, minutes and quotients with six decimals
@@ -103,7 +104,7 @@ public struct WrappedTables: Sendable {
     let t = report.totals
     func date(_ ms: Int64?) -> JSONValue {
       guard let ms else { return .null }
-      return .string(TimestampText.utc(ms))
+      return .string(Timestamp.format(milliseconds: ms))
     }
     func int(_ v: Int64) -> JSONValue { .number(Double(v), integer: v) }
     func int(_ v: Int) -> JSONValue { int(Int64(v)) }
@@ -121,8 +122,8 @@ public struct WrappedTables: Sendable {
       (
         "period",
         .object([
-          ("from", p.period.from.map { .string(TimestampText.utc($0)) } ?? .null),
-          ("to", p.period.to.map { .string(TimestampText.utc($0)) } ?? .null),
+          ("from", p.period.from.map { .string(Timestamp.format(milliseconds: $0)) } ?? .null),
+          ("to", p.period.to.map { .string(Timestamp.format(milliseconds: $0)) } ?? .null),
         ])
       ),
       ("first_event_start", date(t.firstStart)), ("last_event_start", date(t.lastStart)),
@@ -159,37 +160,7 @@ public struct WrappedTables: Sendable {
   }
 }
 
-/// One CSV line (RFC 4180: fields holding a comma, a quote or a line break are quoted, quotes
-/// doubled), ending in `\n`.
+/// One CSV line (RFC 4180 quoting, the package's one rule), ending in `\n`.
 func csvLine(_ fields: [String]) -> String {
-  var s = ""
-  for (i, f) in fields.enumerated() {
-    if i > 0 { s += "," }
-    if f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-      s += "\""
-      for c in f {
-        if c == "\"" { s += "\"\"" } else { s.append(c) }
-      }
-      s += "\""
-    } else {
-      s += f
-    }
-  }
-  return s + "\n"
-}
-
-/// UTC timestamps as ISO 8601 text.
-enum TimestampText {
-  /// `2024-03-01T12:00:00.000Z`.
-  static func utc(_ ms: Int64) -> String {
-    let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-    let rest = ms - days * 86_400_000
-    let date = CivilDate(daysSinceEpoch: Int(days))
-    func pad(_ v: Int64, _ n: Int) -> String {
-      let s = String(v)
-      return String(repeating: "0", count: max(0, n - s.count)) + s
-    }
-    return "\(date)T\(pad(rest / 3_600_000, 2)):\(pad(rest / 60_000 % 60, 2)):"
-      + "\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
-  }
+  CSVField.line(fields) + "\n"
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Events
+import Plumbing
 import Wrapped
 
 extension ForecastCommand {
@@ -30,15 +31,18 @@ extension ForecastCommand {
     @Flag(help: "Print a JSON summary (and the evaluation with --truth) to standard output.")
     var json = false
 
+    @OptionGroup var fieldMap: FieldMapOptions
+
     func run() throws {
-      try AtomicOutput.checkFile(out)
+      try WrappedOutput.checkFile(out)
       var job = AnomalyJob(history: history)
       job.salvage = salvage
+      job.mapping = fieldMap.mapping
       job.truthPath = truth
       var bar = ReadProgress()
       let result = try job.run(progress: bar.isEnabled ? { bar.update($0, $1, $2, $3) } : nil)
       bar.finish()
-      try AtomicOutput.writeFile(AnomalyDetector.csv(result.accounts), to: out)
+      try WrappedOutput.writeFile(AnomalyDetector.csv(result.accounts), to: out)
       for note in result.notes { printError("note: \(note)") }
       let flagged = result.accounts.filter { $0.score >= AnomalyDetector.zCap }.count
       printError(

@@ -1,3 +1,4 @@
+import Events
 import Forecast
 
 extension ForecastCommand.Evaluate {
@@ -20,7 +21,7 @@ extension ForecastCommand.Evaluate {
     if json {
       print(TrainingSummary.json(report))
     } else {
-      let end = ranges.values.map(\.end).max().map(Timestamp.format) ?? "?"
+      let end = ranges.values.map(\.end).max().map { Timestamp.format($0) } ?? "?"
       print(
         [
           "\(path) scored on \(source.name) after its training range (ends \(end)): "

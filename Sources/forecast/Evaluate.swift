@@ -57,7 +57,7 @@ extension ForecastCommand {
         source = try SeriesSource.matching(
           loaded.model.definition, history: data.history, csv: data.csv, model: modelFile,
           splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
-          salvage: data.salvage)
+          salvage: data.salvage, mapping: data.mapping)
         base = loaded.model.options
       }
       let (collection, definition) = try source.load()

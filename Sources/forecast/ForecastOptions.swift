@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import Forecast
 import Foundation
 
@@ -29,16 +30,23 @@ struct DataOptions: ParsableArguments {
   @Flag(help: "Keep the intact records before damage in the history, and report what was dropped.")
   var salvage = false
 
+  @OptionGroup var fieldMap: FieldMapOptions
+
+  /// The `--map` items, parsed.
+  var mapping: EventFieldMapping { fieldMap.mapping }
+
   func validate() throws {
     if (history == nil) == (csv == nil) {
       throw ValidationError("Please pass either an Avro HISTORY or --csv FILE (exactly one).")
     }
     if series == .csv { throw ValidationError("Please use --csv FILE for CSV series.") }
-    if csv != nil && (series != nil || by != nil || calendar != nil || sessionGap != nil || salvage)
+    if csv != nil
+      && (series != nil || by != nil || calendar != nil || sessionGap != nil || salvage
+        || !fieldMap.map.isEmpty)
     {
       throw ValidationError(
-        "Please leave out --series, --by, --calendar, --session-gap and --salvage with --csv: "
-          + "they concern series from events.")
+        "Please leave out --series, --by, --calendar, --session-gap, --salvage and --map with "
+          + "--csv: they concern series from events.")
     }
     if let sessionGap, !(0...10_080).contains(sessionGap) {
       throw ValidationError(
@@ -46,12 +54,34 @@ struct DataOptions: ParsableArguments {
     }
   }
 
-  /// The source with the DESIGN defaults for what is not given.
+  /// The source with the defaults of docs/series.md for what is not given.
   var source: SeriesSource {
     SeriesSource(
       history: history, csv: csv, kind: series ?? .dailySessions, calendar: calendar ?? .utc,
-      splitKey: by, sessionGapMinutes: sessionGap ?? 30, salvage: salvage)
+      splitKey: by, sessionGapMinutes: sessionGap ?? 30, salvage: salvage, mapping: mapping)
   }
+}
+
+/// `--map`: how a foreign schema's fields stand for the toolkit's event fields.
+struct FieldMapOptions: ParsableArguments {
+  @Option(
+    name: .customLong("map"),
+    help: ArgumentHelp(
+      "Read a field of the Avro file as a toolkit event field (repeatable): "
+        + "TOOLKIT_FIELD=FILE_FIELD, or listening_time.end_time=START+DURATION.",
+      valueName: "field=field"))
+  var map: [String] = []
+
+  func validate() throws {
+    do {
+      _ = try EventFieldMapping(parsing: map)
+    } catch {
+      throw ValidationError(error.description)
+    }
+  }
+
+  /// The items, parsed (checked by `validate()`).
+  var mapping: EventFieldMapping { (try? EventFieldMapping(parsing: map)) ?? EventFieldMapping() }
 }
 
 /// Hyper-parameters; every one defaults by the series' spacing (TrainingOptions.defaults).

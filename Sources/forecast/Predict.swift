@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import Forecast
 import Report
 
@@ -47,7 +48,7 @@ extension ForecastCommand {
       let source = try SeriesSource.matching(
         loaded.model.definition, history: data.history, csv: data.csv, model: model,
         splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
-        salvage: data.salvage)
+        salvage: data.salvage, mapping: data.mapping)
       var (collection, _) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
       if let asOf, let date = Timestamp.parse(asOf) {

@@ -104,10 +104,9 @@ extension ForecastCommand {
         metadata["forecast.catalog"] = "synthetic"
       }
       let simulator = try Simulator(configuration: configuration, catalog: songs)
-      if let writeCatalog { try songs.writeCSV(to: writeCatalog) }
       var bar = ProgressBar()
       let summary = try simulator.write(
-        to: out, schema: schema, codec: codec, metadata: metadata,
+        to: out, schema: schema, codec: codec, metadata: metadata, catalogPath: writeCatalog,
         progress: bar.isEnabled ? { bar.update($0) } : nil)
       bar.finish()
       let truth = Simulator.groundTruthPath(forOutput: out)

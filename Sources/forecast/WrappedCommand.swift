@@ -41,6 +41,8 @@ extension ForecastCommand {
     @Flag(help: "Also print summary.json to standard output.")
     var json = false
 
+    @OptionGroup var fieldMap: FieldMapOptions
+
     func validate() throws {
       guard (1...100_000).contains(top) else {
         throw ValidationError("Please pass --top between 1 and 100000 (got \(top)).")
@@ -69,16 +71,17 @@ extension ForecastCommand {
 
     func run() throws {
       let (f, t) = try period()
-      try AtomicOutput.check(out, replaceable: WrappedTables.knownNames)
+      try WrappedOutput.checkDirectory(out, replaceable: WrappedTables.knownNames)
       var job = WrappedJob(history: history)
       job.period = WrappedPeriod(from: f, to: t)
       job.top = top
       job.skipMissing = skipMissing
       job.salvage = salvage
+      job.mapping = fieldMap.mapping
       var bar = ReadProgress()
       let result = try job.run(progress: bar.isEnabled ? { bar.update($0, $1, $2, $3) } : nil)
       bar.finish()
-      try AtomicOutput.writeDirectory(
+      try WrappedOutput.writeDirectory(
         result.tables.files, to: out, replaceable: WrappedTables.knownNames)
       for note in result.notes { printError("note: \(note)") }
       let totals = result.report.totals

@@ -10,10 +10,11 @@ final class AvroSchemaTests: XCTestCase {
     }
     XCTAssertEqual(EventSchema.milestone1.schema.fullName, "music.ListeningHistory")
     XCTAssertEqual(EventSchema.toolkit.schema.fullName, "forecast.ListeningEvent")
-    // The seed's schema, as published.
-    let seed = String(
-      decoding: readBytes("/work/shared/seed-schema/ListeningHistory.avsc"), as: UTF8.self)
-    if !seed.isEmpty { XCTAssertEqual(EventSchema.milestone1.json, seed) }
+    // The seed's schema, as published (a committed fixture: the test fails if it is missing).
+    let seedPath = packageRoot() + "/Tests/EventsTests/Fixtures/seed-ListeningHistory.avsc"
+    let seed = String(decoding: readBytes(seedPath), as: UTF8.self)
+    XCTAssertFalse(seed.isEmpty, "\(seedPath) is missing or empty")
+    XCTAssertEqual(EventSchema.milestone1.json, seed)
   }
 
   func testSchema_toolkitIsMilestone1PlusDefaultedFields() throws {
@@ -86,7 +87,7 @@ final class AvroSchemaTests: XCTestCase {
 
   func testSchema_invalidSchemasSayWhatAndWhere() {
     let cases: [(String, AvroSchemaError)] = [
-      ("{", .invalidJSON(JSONParseError(offset: 1, reason: "expected a string key"))),
+      ("{", .invalidJSON(offset: 1, reason: "expected a quoted key, found the end of the text")),
       (#""nothing""#, .unknownType(name: "nothing", at: "schema")),
       (#"{"type": "record", "name": "1x", "fields": []}"#, .invalidName(name: "1x", at: "schema")),
       (#"{"type": "record", "name": "R"}"#, .missingAttribute(attribute: "fields", at: "R")),
@@ -140,23 +141,5 @@ final class AvroSchemaTests: XCTestCase {
           "\($0)".hasSuffix("(see the Avro specification, section Schema Declaration)."))
       }
     }
-  }
-
-  func testJSON_parsesEscapesAndNumbers() throws {
-    let v = try JSONValue.parse(#"{"a": [1, -2.5e3, "\u00e9\ud83c\udfb5\n", true, null]}"#)
-    XCTAssertEqual(
-      v,
-      .object([
-        (
-          "a",
-          .array([
-            .number(1, integer: 1), .number(-2500, integer: nil), .string("é🎵\n"), .bool(true),
-            .null,
-          ])
-        )
-      ]))
-    XCTAssertEqual(v.description, #"{"a":[1,-2500.0,"é🎵\n",true,null]}"#)
-    XCTAssertThrowsError(try JSONValue.parse("[1,]"))
-    XCTAssertThrowsError(try JSONValue.parse(String(repeating: "[", count: 600)))
   }
 }

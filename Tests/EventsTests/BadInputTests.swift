@@ -376,7 +376,8 @@ final class BadInputTests: XCTestCase {
       """#
     let f = try handMade(metadata: ["avro.schema": schema])
     assertRefused(f.path, in: f.dir) {
-      if case .missingFields(_, let fields) = $0 {
+      if case .missingFields(_, let fields, let found) = $0 {
+        XCTAssertEqual(found, ["userId: long", "song: string"])
         return fields == [
           "interaction", "genre", "listening_time.start_time", "listening_time.end_time",
         ]
@@ -384,8 +385,8 @@ final class BadInputTests: XCTestCase {
       return false
     }
     XCTAssertTrue(
-      AvroReadError.missingFields(path: "p", fields: ["genre"]).description.contains(
-        "lack the field(s) genre"))
+      AvroReadError.missingFields(path: "p", fields: ["genre"], found: ["g: string"]).description
+        .contains("lack the field(s) genre, which the toolkit needs; the file has g: string."))
   }
 
   func testBadInput_trailingBytes() throws {

@@ -62,7 +62,12 @@ final class EventEvolutionTests: XCTestCase {
     let path = try write(schema, [])
     XCTAssertThrowsError(try EventFileReader(path: path)) {
       XCTAssertEqual(
-        $0 as? AvroReadError, .missingFields(path: path, fields: ["listening_time.start_time"]))
+        $0 as? AvroReadError,
+        .missingFields(
+          path: path, fields: ["listening_time.start_time"],
+          found: [
+            "userId: long", "genre: string", "interactionType: string", "endTime: long",
+          ]))
     }
   }
 

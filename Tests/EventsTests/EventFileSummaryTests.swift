@@ -1,4 +1,5 @@
 import Events
+import Plumbing
 import XCTest
 
 final class EventFileSummaryTests: XCTestCase {
@@ -37,12 +38,6 @@ final class EventFileSummaryTests: XCTestCase {
     XCTAssertEqual(json["schema"]?["name"], .string("forecast.ListeningEvent"))
     XCTAssertEqual(json["distinct_users"], .number(4, integer: 4))
     XCTAssertEqual(json["interactions"]?["played"], .number(3, integer: 3))
-  }
-
-  func testSummary_isoTimestamps() {
-    XCTAssertEqual(isoTimestamp(0), "1970-01-01T00:00:00.000Z")
-    XCTAssertEqual(isoTimestamp(951_782_400_123), "2000-02-29T00:00:00.123Z")
-    XCTAssertEqual(isoTimestamp(-1), "1969-12-31T23:59:59.999Z")
   }
 
   func testInspect_cliPrintsJSONAndRefusesDamage() throws {

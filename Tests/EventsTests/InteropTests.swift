@@ -1,4 +1,5 @@
 import Events
+import Plumbing
 import XCTest
 
 /// Files written by Python `fastavro` and the Apache `avro` package (scripts/avro-fixtures.py,

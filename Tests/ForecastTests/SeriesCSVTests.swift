@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import XCTest
 
@@ -203,28 +204,6 @@ final class SeriesCSVTests: ScratchDirectoryTestCase {
         "\($0)",
         "\(self.directory)/nope.csv: cannot read the file (no such file). "
           + "Check the path and its permissions.")
-    }
-  }
-}
-
-final class CSVRowsTests: XCTestCase {
-  func testRows_quotesCRLFAndLines() throws {
-    var rows = CSVRows(bytes: Array("\u{FEFF}a,\"b,\"\"c\"\"\"\r\n\"x\ny\",2\nlast".utf8))
-    XCTAssertEqual(try rows.next(), ["a", "b,\"c\""])
-    XCTAssertEqual(rows.line, 1)
-    XCTAssertEqual(try rows.next(), ["x\ny", "2"])
-    XCTAssertEqual(rows.line, 2)
-    XCTAssertEqual(try rows.next(), ["last"])
-    XCTAssertEqual(rows.line, 4)
-    XCTAssertNil(try rows.next())
-  }
-
-  func testRows_unclosedQuoteNamesItsLine() {
-    var rows = CSVRows(bytes: Array("a,b\n\"open,1\n2\n".utf8))
-    XCTAssertEqual(try rows.next(), ["a", "b"])
-    XCTAssertThrowsError(try rows.next()) {
-      guard case CSVRowsError.unclosedQuote(let line) = $0 else { return XCTFail("\($0)") }
-      XCTAssertEqual(line, 2)
     }
   }
 }

@@ -71,7 +71,7 @@ final class DeterminismTests: XCTestCase {
     XCTAssertLessThan(last, first / 4)
   }
 
-  /// DESIGN's initialisation: W_hh has orthonormal columns, the forget-gate b_ih block is 1,
+  /// The initialisation of docs/lstm.md: W_hh has orthonormal columns, the forget-gate b_ih block is 1,
   /// every other bias 0, W_ih within the Glorot limit.
   func testInitialisation_followsDesign() {
     var rng = SeededGenerator(seed: 5)

@@ -37,7 +37,7 @@ enum SimulatedYear {
     return Dictionary(grouping: events.filter { !bad.contains($0.userID) }, by: \.userID)
   }()
 
-  /// Sessions (gap ≤ 30 min, DESIGN) of ordinary listeners: (user, start of the session).
+  /// Sessions (gap ≤ 30 min, docs/series.md) of ordinary listeners: (user, start of the session).
   static let sessions: [(user: Int64, start: Int64, timezone: String)] = {
     var result: [(Int64, Int64, String)] = []
     for (user, list) in byUser {

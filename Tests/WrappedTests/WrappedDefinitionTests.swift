@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Plumbing
 import XCTest
 
 @testable import Wrapped

@@ -55,12 +55,14 @@ final class WrappedMergeTests: XCTestCase {
     // Three day ranges, three files, three accumulators, merged in another order.
     let start = events.map(\.startTime).min() ?? 0
     var parts: [WrappedAccumulator] = []
+    try FileManager.default.createDirectory(
+      atPath: directory + "/parts", withIntermediateDirectories: false)
     for (k, range) in [(0, 9), (9, 23), (23, 1000)].enumerated() {
       let slice = events.filter {
         let day = ($0.startTime - start) / 86_400_000
         return day >= Int64(range.0) && day < Int64(range.1)
       }
-      let partPath = directory + "/part\(k).avro"
+      let partPath = directory + "/parts/part\(k).avro"
       try writeHistory(slice, to: partPath)
       var a = WrappedAccumulator()
       try a.add(file: try EventFileReader(path: partPath))
@@ -70,6 +72,17 @@ final class WrappedMergeTests: XCTestCase {
     merged.merge(parts[0])
     merged.merge(parts[1])
     XCTAssertEqual(render(merged), expected)
+
+    // A directory of files is a history: the same tables as the whole file.
+    var job = WrappedJob(history: directory + "/parts")
+    job.top = 5
+    let fromDirectory = try job.run()
+    var single = WrappedJob(history: path)
+    single.top = 5
+    let fromFile = try single.run()
+    for name in ["top_songs.csv", "users.csv", "artists.csv", "artist_cities.csv"] {
+      XCTAssertEqual(table(fromDirectory.tables, name), table(fromFile.tables, name), name)
+    }
 
     // The streaming path (one event at a time) gives the same as the columnar one.
     var streamed = WrappedAccumulator()

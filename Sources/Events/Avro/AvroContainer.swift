@@ -1,3 +1,5 @@
+import Plumbing
+
 /// The header of an Avro object container file and its block layout, read through positioned
 /// reads so that memory stays flat whatever the file's size.
 ///
@@ -234,7 +236,7 @@ extension AvroContainerFile {
 /// Writes an Avro object container file: the header, then blocks of encoded records compressed
 /// with the codec, each followed by the sync marker; atomically (temporary file, rename).
 final class AvroContainerWriter: @unchecked Sendable {
-  let output: AtomicOutputFile
+  let output: AtomicFile
   let codec: AvroCodec
   let sync: [UInt8]
   private let context: AvroCodecContext
@@ -261,7 +263,11 @@ final class AvroContainerWriter: @unchecked Sendable {
     }
     self.codec = codec
     context = AvroCodecContext(deflateLevel: Int32(clamping: deflateLevel))
-    output = try AtomicOutputFile(path: path)
+    do {
+      output = try AtomicFile(path: path)
+    } catch {
+      throw .cannotWrite(path: path, reason: error.reason)
+    }
     let header = AvroByteBuffer(capacity: 4096)
     header.writeRaw(AvroContainerFile.magic)
     var entries: [(String, [UInt8])] = [
@@ -275,7 +281,15 @@ final class AvroContainerWriter: @unchecked Sendable {
     }
     header.writeLong(0)
     header.writeRaw(sync)
-    try output.write(header.bytes)
+    try write(UnsafeRawBufferPointer(header.bytes))
+  }
+
+  private func write(_ bytes: UnsafeRawBufferPointer) throws(AvroWriteError) {
+    do {
+      try output.write(bytes)
+    } catch {
+      throw .cannotWrite(path: output.path, reason: error.reason)
+    }
   }
 
   /// Writes one block holding `count` records whose encodings are `data`.
@@ -288,7 +302,7 @@ final class AvroContainerWriter: @unchecked Sendable {
 
   /// Writes a block made by `encodeBlock` (bytes `start..<out.count`).
   func writeEncoded(_ out: AvroByteBuffer, from start: Int) throws(AvroWriteError) {
-    try output.write(UnsafeBufferPointer(start: out.base + start, count: out.count - start))
+    try write(UnsafeRawBufferPointer(start: out.base + start, count: out.count - start))
   }
 
   /// Encodes a whole block — count, size, compressed data, sync marker — into `out` (replacing
@@ -322,6 +336,24 @@ final class AvroContainerWriter: @unchecked Sendable {
     return gap
   }
 
-  func commit() throws(AvroWriteError) { try output.commit() }
+  /// fsync, rename into place, fsync of the directory.
+  func commit() throws(AvroWriteError) {
+    do {
+      try output.commit()
+    } catch {
+      throw .cannotWrite(path: output.path, reason: error.reason)
+    }
+  }
+
+  /// Flushes the file to disk without renaming it, for a commit together with other files
+  /// (`AtomicOutput.commit(_:)`); the file is then `output`.
+  func flushToDisk() throws(AvroWriteError) {
+    do {
+      try output.sync()
+    } catch {
+      throw .cannotWrite(path: output.path, reason: error.reason)
+    }
+  }
+
   func abandon() { output.abandon() }
 }

@@ -25,6 +25,8 @@ public final class AvroFileReader {
   public var metadata: [String: [UInt8]] { container.metadata }
   /// The file's sync marker.
   public var syncMarker: [UInt8] { container.sync }
+  /// Blocks read so far (empty blocks included).
+  public var blocksRead: Int { blockIndex }
 
   /// Opens `path` and resolves its schema against `readerSchema` (nil: the writer's own).
   ///
@@ -76,35 +78,12 @@ public final class AvroFileReader {
   }
 
   private func decodeBlock() throws(AvroReadError) {
-    let size = raw.size
-    if raw.count == 0 && size == 0 {  // an empty block, whatever the codec
+    if raw.count == 0 && raw.size == 0 {  // an empty block, whatever the codec
       values = []
       return
     }
-    let codec = container.codec
-    let result = raw.data.withUnsafeBytes { bytes in
-      Result { () throws(AvroCodecFailure) in
-        try context.decompress(
-          codec, UnsafeRawBufferPointer(rebasing: bytes[0..<size]), into: &decompressed)
-      }
-    }
-    let n: Int
-    switch result {
-    case .success(let v): n = v
-    case .failure(.corrupt(let reason)):
-      throw .corruptBlock(path: path, block: raw.index, codec: codec, reason: reason)
-    case .failure(.checksum(let expected, let actual)):
-      throw .checksumMismatch(path: path, block: raw.index, expected: expected, actual: actual)
-    case .failure(.tooLarge(let size)):
-      throw .corruptBlock(
-        path: path, block: raw.index, codec: codec, reason: "it claims \(size) bytes decompressed")
-    }
+    let n = try decompressBlock()
     let count = raw.count
-    if minimumRecordSize > 0 && count > n / minimumRecordSize {
-      throw .recordCountMismatch(
-        path: path, block: raw.index, declared: count,
-        reason: "its \(n) bytes hold at most \(n / minimumRecordSize) records")
-    }
     let decoded = decompressed.withUnsafeBytes { bytes in
       Result { () throws(AvroReadError) -> [AvroValue] in
         var c = AvroCursor(UnsafeRawBufferPointer(rebasing: bytes[0..<n]))
@@ -131,6 +110,72 @@ public final class AvroFileReader {
       }
     }
     values = try decoded.get()
+  }
+
+  /// Decompresses the current raw block into `decompressed`; returns its size in bytes.
+  private func decompressBlock() throws(AvroReadError) -> Int {
+    let size = raw.size
+    let codec = container.codec
+    let result = raw.data.withUnsafeBytes { bytes in
+      Result { () throws(AvroCodecFailure) in
+        try context.decompress(
+          codec, UnsafeRawBufferPointer(rebasing: bytes[0..<size]), into: &decompressed)
+      }
+    }
+    let n: Int
+    switch result {
+    case .success(let v): n = v
+    case .failure(.corrupt(let reason)):
+      throw .corruptBlock(path: path, block: raw.index, codec: codec, reason: reason)
+    case .failure(.checksum(let expected, let actual)):
+      throw .checksumMismatch(path: path, block: raw.index, expected: expected, actual: actual)
+    case .failure(.tooLarge(let size)):
+      throw .corruptBlock(
+        path: path, block: raw.index, codec: codec, reason: "it claims \(size) bytes decompressed")
+    }
+    let count = raw.count
+    if minimumRecordSize > 0 && count > n / minimumRecordSize {
+      throw .recordCountMismatch(
+        path: path, block: raw.index, declared: count,
+        reason: "its \(n) bytes hold at most \(n / minimumRecordSize) records")
+    }
+    return n
+  }
+
+  /// Calls `body` once per remaining block with a cursor over the block's decompressed records
+  /// and their declared count, for readers that do not build values (`AvroFileSummary`). `body`
+  /// must read exactly `count` records; what it throws propagates.
+  func forEachRecordBlock(
+    _ body: (inout AvroCursor, _ count: Int, _ block: Int) throws(AvroReadError) -> Void
+  ) throws(AvroReadError) {
+    while !done {
+      guard
+        let next = try container.readBlock(
+          at: offset, index: blockIndex, into: &raw, minimumRecordSize: minimumRecordSize)
+      else {
+        done = true
+        return
+      }
+      offset = next
+      if !(raw.count == 0 && raw.size == 0) {
+        let n = try decompressBlock()
+        let count = raw.count
+        let index = raw.index
+        let result = decompressed.withUnsafeBytes { bytes in
+          Result { () throws(AvroReadError) in
+            var c = AvroCursor(UnsafeRawBufferPointer(rebasing: bytes[0..<n]))
+            try body(&c, count, index)
+            if c.remaining > 0 {
+              throw .recordCountMismatch(
+                path: path, block: index, declared: count,
+                reason: "\(c.remaining) bytes remain after the last declared record")
+            }
+          }
+        }
+        try result.get()
+      }
+      blockIndex += 1
+    }
   }
 }
 

@@ -17,8 +17,9 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
   case invalidSchema(path: String, AvroSchemaError)
   /// The file's schema cannot be read with the reader's schema.
   case incompatibleSchema(path: String, AvroResolutionError)
-  /// The file's records lack fields the toolkit needs (and which have no default).
-  case missingFields(path: String, fields: [String])
+  /// The file's records lack fields the toolkit needs (and which have no default); `found`
+  /// lists the file's fields (`name: type`).
+  case missingFields(path: String, fields: [String], found: [String])
   /// The header names a codec this reader does not implement.
   case unknownCodec(path: String, codec: String)
   /// The file ends inside block `block` (it was cut: copied partially, or still being written).
@@ -47,7 +48,7 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
     switch self {
     case .cannotRead(let p, _), .emptyFile(let p), .notAvro(let p), .unsupportedVersion(let p, _),
       .invalidHeader(let p, _), .missingSchema(let p), .invalidSchema(let p, _),
-      .incompatibleSchema(let p, _), .missingFields(let p, _), .unknownCodec(let p, _),
+      .incompatibleSchema(let p, _), .missingFields(let p, _, _), .unknownCodec(let p, _),
       .truncatedBlock(let p, _, _, _, _), .syncMarkerMismatch(let p, _, _),
       .invalidBlockCount(let p, _, _, _), .invalidBlockSize(let p, _, _, _, _),
       .recordCountMismatch(let p, _, _, _), .corruptBlock(let p, _, _, _),
@@ -106,9 +107,13 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
       return "\(path): the file's schema is invalid: \(error)"
     case .incompatibleSchema(let path, let error):
       return "\(path): the file's schema does not resolve against the toolkit's schema: \(error)"
-    case .missingFields(let path, let fields):
+    case .missingFields(let path, let fields, let found):
+      let has = found.isEmpty ? "no fields" : found.joined(separator: ", ")
       return "\(path): the records lack the field(s) \(fields.joined(separator: ", ")), which the "
-        + "toolkit needs. Write them (or aliases the toolkit knows: see Schemas/ListeningEvent.avsc)."
+        + "toolkit needs; the file has \(has). Map the file's fields onto them with --map "
+        + "TOOLKIT_FIELD=FILE_FIELD (e.g. --map user_id=uid, "
+        + "--map listening_time.end_time=start+duration_ms), or write them (or aliases the "
+        + "toolkit knows: see Sources/Events/Schemas/ListeningEvent.avsc)."
     case .unknownCodec(let path, let codec):
       return
         "\(path): unknown codec \"\(codec)\" (this reader knows null, deflate, snappy, zstandard). "

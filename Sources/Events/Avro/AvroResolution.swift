@@ -37,6 +37,9 @@ struct AvroResolutionOptions {
   var flattenNestedRecords = false
   /// A writer's enum is read as a reader's string (the symbol).
   var enumAsString = false
+  /// A writer's double is read as a reader's float (rounded to the nearest float): coordinates
+  /// written as doubles by other tools.
+  var doubleAsFloat = false
 }
 
 /// A decoding plan: a writer's schema resolved against a reader's, computed once per file.
@@ -55,6 +58,8 @@ indirect enum ResolvedNode {
   case longToFloat
   case longToDouble
   case floatToDouble
+  /// A writer's double read as a float (extension, see `AvroResolutionOptions`).
+  case doubleToFloat
   case fixed(Int)
   /// Writer enum index → reader symbol index (nil: unknown, and the reader has no default).
   case enumeration(table: [Int?], writerSymbols: [String], readerSymbols: [String])
@@ -161,6 +166,7 @@ struct AvroResolver {
     case (.float, .float): return .float
     case (.float, .double): return .floatToDouble
     case (.double, .double): return .double
+    case (.double, .float) where options.doubleAsFloat: return .doubleToFloat
     case (.string, .string), (.bytes, .string): return .string
     case (.bytes, .bytes), (.string, .bytes): return .bytes
     case (.fixed(let wf), .fixed(let rf)):
@@ -337,6 +343,7 @@ extension ResolvedNode {
     case .longToFloat: return .float(Float(try c.readLong()))
     case .longToDouble: return .double(Double(try c.readLong()))
     case .floatToDouble: return .double(Double(try c.readFloat()))
+    case .doubleToFloat: return .float(Float(try c.readDouble()))
     case .fixed(let n): return .fixed(Array(try c.readFixedSpan(n)))
     case .enumeration(let table, let writerSymbols, let readerSymbols):
       let i = try c.readLong()

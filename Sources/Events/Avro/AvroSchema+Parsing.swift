@@ -1,8 +1,10 @@
+import Plumbing
+
 /// Why a schema is not a valid Avro schema: where in the schema (a path such as
 /// `music.ListeningHistory.user_location`) and what to change.
 public enum AvroSchemaError: Error, CustomStringConvertible, Sendable, Equatable {
-  /// The text is not JSON.
-  case invalidJSON(JSONParseError)
+  /// The text is not JSON: the byte offset and what was wrong there.
+  case invalidJSON(offset: Int, reason: String)
   /// A type name that is neither primitive nor defined before its use.
   case unknownType(name: String, at: String)
   /// A name that breaks the naming rule `[A-Za-z_][A-Za-z0-9_]*`.
@@ -25,8 +27,8 @@ public enum AvroSchemaError: Error, CustomStringConvertible, Sendable, Equatable
   public var description: String {
     let fix = " Fix the schema (see the Avro specification, section Schema Declaration)."
     switch self {
-    case .invalidJSON(let e):
-      return "the schema is not valid JSON: \(e)." + fix
+    case .invalidJSON(let offset, let reason):
+      return "the schema is not valid JSON: at byte \(offset): \(reason)." + fix
     case .unknownType(let name, let at):
       return "at \(at): unknown type \"\(name)\"; define a named type before using it or use a "
         + "primitive (null, boolean, int, long, float, double, bytes, string)." + fix
@@ -60,7 +62,7 @@ extension AvroSchema {
     do {
       value = try JSONValue.parse(json)
     } catch {
-      throw .invalidJSON(error)
+      throw .invalidJSON(offset: error.offset, reason: error.reason)
     }
     try self.init(jsonValue: value)
   }
@@ -68,7 +70,7 @@ extension AvroSchema {
   /// Parses a schema from an already-parsed JSON value.
   ///
   /// - Throws: `AvroSchemaError` naming the place and the rule that failed.
-  public init(jsonValue: JSONValue) throws(AvroSchemaError) {
+  package init(jsonValue: JSONValue) throws(AvroSchemaError) {
     var parser = AvroSchemaParser()
     self = try parser.parse(jsonValue, namespace: "", at: "schema")
   }

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// An Avro schema (specification 1.11/1.12): primitives, named types (record, enum, fixed) with
 /// their full names and aliases, arrays, maps, unions, and logical types on their underlying type.
 ///
@@ -64,7 +66,7 @@ public indirect enum AvroSchema: Sendable, CustomStringConvertible {
   public var description: String { jsonValue.description }
 
   /// The schema as a JSON value (see `description`).
-  public var jsonValue: JSONValue {
+  package var jsonValue: JSONValue {
     var defined = Set<String>()
     return json(defined: &defined, namespace: "")
   }
@@ -199,14 +201,14 @@ public struct AvroField: Sendable {
   /// The field's schema.
   public var type: AvroSchema
   /// The default value (JSON, as written in the schema), used when a writer lacks the field.
-  public var defaultValue: JSONValue?
+  package var defaultValue: JSONValue?
   /// Alternative names, used to match a writer's field during resolution.
   public var aliases: [String]
   /// The `doc` attribute.
   public var doc: String?
 
   /// A field with every attribute given.
-  public init(
+  package init(
     name: String, type: AvroSchema, defaultValue: JSONValue? = nil, aliases: [String] = [],
     doc: String? = nil
   ) {

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// A generic Avro datum, for any schema: what the generic reader returns and the generic writer
 /// takes. Records hold their field values in the schema's field order; unions hold the branch
 /// index in the (reader's) union and the value.
@@ -22,7 +24,7 @@ public indirect enum AvroValue: Hashable, Sendable {
 
   /// The value a field's JSON default stands for under `schema`, or nil if the default does not
   /// match the schema (for a union: the first branch, then any branch, leniently).
-  public static func fromDefault(_ json: JSONValue, schema: AvroSchema) -> AvroValue? {
+  package static func fromDefault(_ json: JSONValue, schema: AvroSchema) -> AvroValue? {
     var visiting = Set<String>()
     return fromDefault(json, schema: schema, visiting: &visiting)
   }

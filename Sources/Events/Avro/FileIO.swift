@@ -59,67 +59,6 @@ func systemError() -> String {
   String(cString: strerror(errno))
 }
 
-/// An output file written to `path.tmp-<random>` and renamed to `path` by `commit()`: readers
-/// never see a half-written file.
-final class AtomicOutputFile {
-  let path: String
-  let temporaryPath: String
-  private var descriptor: Int32
-  private(set) var bytesWritten = 0
-
-  init(path: String) throws(AvroWriteError) {
-    self.path = path
-    var suffix = ""
-    var generator = SystemRandomNumberGenerator()
-    for _ in 0..<8 { suffix += String(generator.next() % 36, radix: 36) }
-    temporaryPath = path + ".tmp-" + suffix
-    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: systemError()) }
-  }
-
-  func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(AvroWriteError) {
-    guard let base = bytes.baseAddress else { return }
-    var done = 0
-    while done < bytes.count {
-      let n = Glibc.write(descriptor, base + done, bytes.count - done)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw .cannotWrite(path: path, reason: systemError())
-      }
-      done += n
-    }
-    bytesWritten += bytes.count
-  }
-
-  /// Closes the temporary file and renames it over `path`.
-  func commit() throws(AvroWriteError) {
-    guard descriptor >= 0 else { return }
-    let status = close(descriptor)
-    descriptor = -1
-    guard status == 0 else {
-      let reason = systemError()
-      unlink(temporaryPath)
-      throw .cannotWrite(path: path, reason: reason)
-    }
-    guard rename(temporaryPath, path) == 0 else {
-      let reason = systemError()
-      unlink(temporaryPath)
-      throw .cannotWrite(path: path, reason: reason)
-    }
-  }
-
-  /// Closes and removes the temporary file (nothing is left at `path`).
-  func abandon() {
-    if descriptor >= 0 {
-      close(descriptor)
-      descriptor = -1
-      unlink(temporaryPath)
-    }
-  }
-
-  deinit { abandon() }
-}
-
 /// Why a file could not be written.
 public enum AvroWriteError: Error, CustomStringConvertible, Sendable, Equatable {
   /// The file (or its temporary file) could not be created, written or renamed.

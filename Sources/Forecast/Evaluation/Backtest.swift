@@ -26,11 +26,8 @@ public enum Backtest {
     }
     let eligible = collection.series.filter { $0.count >= options.minimumLength }
     guard !eligible.isEmpty else {
-      throw ForecastError.historyTooShort(
-        source: source, longest: collection.series.map(\.count).max() ?? 0,
-        required: options.minimumLength, lookback: options.lookback, horizon: options.horizon,
-        validation: options.validationLength, test: options.testLength,
-        unit: Trainer.unitName(collection.step))
+      throw ForecastError.noSeriesLongEnough(
+        source: source, collection: collection, options: options)
     }
     var notes: [String] = []
     if eligible.count < collection.series.count {

@@ -1,4 +1,6 @@
+import Events
 import Foundation
+import Plumbing
 
 /// The training range a model file records per series (`forecast.training_range`): the first
 /// point, the last points of its training and validation parts, and the last point it was given.
@@ -77,7 +79,8 @@ public struct ModelEvaluation: Sendable {
       + ["actual"]).joined(separator: ",") + "\n"
     for f in forecasts {
       for (k, time) in f.timestamps.enumerated() {
-        out += "\(csvField(f.id)),\(Timestamp.format(f.origin)),\(Timestamp.format(time)),\(k + 1)"
+        out += "\(CSVField.quoted(f.id)),\(Timestamp.format(f.origin)),"
+        out += "\(Timestamp.format(time)),\(k + 1)"
         for v in f.forecast.quantiles[k] { out += "," + Predictions.formatValue(v) }
         out += "," + formatNumber(f.actual[k]) + "\n"
       }
@@ -214,7 +217,7 @@ extension ForecastModel {
     -> ModelEvaluation
   {
     let k = layout.horizon
-    let period = SeriesCollection.seasonalPeriod(step: definition.step)
+    let period = SeriesSpacing(seconds: definition.step).seasonalPeriod
     var prepared: [PreparedSeries] = []
     var windows: [WindowRef] = []
     for (i, plan) in plans.enumerated() {

@@ -1,11 +1,12 @@
 import Foundation
+import Plumbing
 
 /// What `forecast train` and `forecast evaluate` print.
 public enum TrainingSummary {
   /// After training: the run, the best epoch, the test table and the verdict.
   public static func text(_ result: TrainingResult, collection: SeriesCollection) -> String {
     let o = result.model.options
-    let unit = Trainer.unitName(collection.step)
+    let unit = collection.spacing.unitName
     let seconds = result.memberEpochs.flatMap { $0.map(\.seconds) }
     let perEpoch = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)
     // Milliseconds below a tenth of a second (a weekly epoch takes a few).
@@ -74,7 +75,7 @@ public enum TrainingSummary {
     let extra = [
       "\"folds\":\(report.folds)", "\"origins\":\(report.origins)",
       "\"series\":\(report.seriesCount)", "\"beats_seasonal_naive\":\(report.beatsSeasonalNaive)",
-      "\"verdict\":\(jsonString(report.verdict))",
+      "\"verdict\":\(JSONValue.quoted(report.verdict))",
     ]
     return "{" + (models + extra).joined(separator: ",") + "}"
   }

@@ -20,11 +20,11 @@ public enum CalendarFeatures {
 
   /// The feature names for a spacing in seconds.
   public static func names(step: Int64) -> [String] {
-    switch step {
-    case 86_400: return ["dow_sin", "dow_cos", "woy_sin", "woy_cos", "holiday"]
-    case 604_800: return ["woy_sin", "woy_cos"]
-    case 3_600: return ["hod_sin", "hod_cos", "dow_sin", "dow_cos"]
-    default: return []
+    switch SeriesSpacing(seconds: step) {
+    case .daily: return ["dow_sin", "dow_cos", "woy_sin", "woy_cos", "holiday"]
+    case .weekly: return ["woy_sin", "woy_cos"]
+    case .hourly: return ["hod_sin", "hod_cos", "dow_sin", "dow_cos"]
+    case .other: return []
     }
   }
 
@@ -58,8 +58,8 @@ public enum CalendarFeatures {
       let week = DayArithmetic.isoWeek(dayNumber: day).week
       return 2 * Double.pi * (Double(week - 1) + Double(weekday - 1) / 7) / 52.1775
     }
-    switch step {
-    case 86_400:
+    switch SeriesSpacing(seconds: step) {
+    case .daily:
       let w = weekAngle()
       let date = CivilDate(daysSinceEpoch: day)
       let national = country.flatMap { nationalHolidays[$0] } ?? []
@@ -68,14 +68,14 @@ public enum CalendarFeatures {
       out += [
         Float(sin(dowAngle)), Float(cos(dowAngle)), Float(sin(w)), Float(cos(w)), holiday,
       ]
-    case 604_800:
+    case .weekly:
       let w = weekAngle()
       out += [Float(sin(w)), Float(cos(w))]
-    case 3_600:
+    case .hourly:
       let hour = Double(timestamp - Int64(day) * 86_400) / 3600
       let h = 2 * Double.pi * hour / 24
       out += [Float(sin(h)), Float(cos(h)), Float(sin(dowAngle)), Float(cos(dowAngle))]
-    default:
+    case .other:
       break
     }
   }

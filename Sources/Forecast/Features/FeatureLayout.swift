@@ -58,27 +58,8 @@ public struct FeatureLayout: Sendable, Equatable, Codable {
     self.covariates = collection.covariateNames
     let ids = collection.series.map(\.id)
     self.keys = ids.count > 1 && ids.count <= FeatureLayout.maxOneHotKeys ? ids : []
-    self.seasonalLag = FeatureLayout.seasonalLag(step: collection.step)
-    self.levelSpan = FeatureLayout.levelSpan(step: collection.step)
-  }
-
-  /// The level span for a spacing: 7 daily, 24 hourly, else 1.
-  public static func levelSpan(step: Int64) -> Int {
-    switch step {
-    case 86_400: return 7
-    case 3_600: return 24
-    default: return 1
-    }
-  }
-
-  /// The seasonal lag for a spacing: 364 days (52 weeks, the same weekday) for daily series,
-  /// 52 for weekly, 0 otherwise.
-  public static func seasonalLag(step: Int64) -> Int {
-    switch step {
-    case 86_400: return 364
-    case 604_800: return 52
-    default: return 0
-    }
+    self.seasonalLag = collection.spacing.seasonalLag
+    self.levelSpan = collection.spacing.levelSpan
   }
 
   /// T + K, the sequence length of a window.

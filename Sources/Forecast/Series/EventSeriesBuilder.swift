@@ -1,6 +1,6 @@
 import Events
 
-/// How events become series (DESIGN "Series, exactly").
+/// How events become series (docs/series.md).
 public struct EventSeriesOptions: Sendable, Equatable {
   /// `.dailySessions` or `.weeklyEngagement`.
   public var kind: SeriesKind
@@ -13,17 +13,21 @@ public struct EventSeriesOptions: Sendable, Equatable {
   /// Keep the intact records before damage in the Avro file instead of refusing it; what was
   /// kept and dropped becomes a note of the series.
   public var salvage: Bool
+  /// How a foreign schema's fields stand for the event fields (`--map`).
+  public var mapping: EventFieldMapping
 
-  /// Options with the DESIGN defaults.
+  /// Options with the defaults of docs/series.md.
   public init(
     kind: SeriesKind, calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil,
-    sessionGapMinutes: Int = 30, salvage: Bool = false
+    sessionGapMinutes: Int = 30, salvage: Bool = false,
+    mapping: EventFieldMapping = EventFieldMapping()
   ) {
     self.kind = kind
     self.calendar = calendar
     self.splitKey = splitKey
     self.sessionGapMinutes = sessionGapMinutes
     self.salvage = salvage
+    self.mapping = mapping
   }
 
   /// The key of an event under `splitKey` (`all` without a split).
@@ -225,7 +229,7 @@ public final class EventSeriesBuilder {
         let hours = milliseconds[k].dense(from: first, count: count).map { $0 / 3_600_000 }
         result.append(
           TimeSeries(
-            id: id, start: start, step: 604_800, values: hours,
+            id: id, start: start, step: SeriesSpacing.weekly.seconds, values: hours,
             covariates: [
               active[k].dense(from: first, count: count),
               sessions[k].dense(from: first, count: count),
@@ -234,7 +238,7 @@ public final class EventSeriesBuilder {
       } else {
         result.append(
           TimeSeries(
-            id: id, start: start, step: 86_400,
+            id: id, start: start, step: SeriesSpacing.daily.seconds,
             values: sessions[k].dense(from: first, count: count)))
       }
     }
@@ -310,7 +314,7 @@ extension EventSeriesBuilder {
   public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
     let builder = EventSeriesBuilder(options: options)
     let reader = try EventFileReader(
-      path: path, options: EventReadOptions(salvage: options.salvage))
+      path: path, options: EventReadOptions(salvage: options.salvage, mapping: options.mapping))
     try reader.forEachBatch { try builder.add($0) }
     var collection = try builder.finish(source: path)
     if let report = reader.salvageReport {

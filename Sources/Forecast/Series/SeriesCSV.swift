@@ -1,4 +1,6 @@
+import Events
 import Foundation
+import Plumbing
 
 /// Long-format series CSV: `series_id,timestamp,value[,covariates...]` (or `unique_id,ds,y`, or
 /// `item_id,timestamp,target`), one row per series and timestamp, ISO-8601 timestamps, rows in
@@ -127,8 +129,8 @@ public enum SeriesCSV {
       for i in times.indices.dropFirst() where times[i] - times[i - 1] != step {
         throw SeriesCSVError.irregularSpacing(
           path: path, series: id, from: Timestamp.format(times[i - 1]),
-          to: Timestamp.format(times[i]), gap: Timestamp.describeSpacing(times[i] - times[i - 1]),
-          expected: Timestamp.describeSpacing(step))
+          to: Timestamp.format(times[i]), gap: SeriesSpacing.describe(times[i] - times[i - 1]),
+          expected: SeriesSpacing.describe(step))
       }
       series.append(
         TimeSeries(
@@ -146,7 +148,7 @@ public enum SeriesCSV {
       separator: ",")
     out += "\n"
     for s in collection.series {
-      let id = csvField(s.id)
+      let id = CSVField.quoted(s.id)
       for t in 0..<s.count {
         out += id
         out += ","
@@ -187,12 +189,4 @@ func trimmedSpaces(_ text: String) -> String {
     let end = utf8.lastIndex(where: { !isSpace($0) })
   else { return "" }
   return String(text[start...end])
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-func csvField(_ s: String) -> String {
-  guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-    return s
-  }
-  return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -41,7 +41,7 @@ public struct TimeSeries: Hashable, Sendable {
 
 /// Which series a collection holds; fixes the target, the covariates and the seasonal period.
 public enum SeriesKind: String, Sendable, CaseIterable, Codable {
-  /// Sessions starting per calendar day (DESIGN "Daily sessions").
+  /// Sessions starting per calendar day (docs/series.md).
   case dailySessions = "daily-sessions"
   /// Per ISO week: listening hours (target), active users, sessions, events.
   case weeklyEngagement = "weekly-engagement"
@@ -90,18 +90,11 @@ public struct SeriesCollection: Sendable, Equatable {
   /// Seconds between points (all series share it); 0 for an empty collection.
   public var step: Int64 { series.first?.step ?? 0 }
 
-  /// The seasonal period in steps: 7 for daily, 52 for weekly, 24 for hourly, else 1.
-  public var seasonalPeriod: Int { SeriesCollection.seasonalPeriod(step: step) }
+  /// The spacing of the series (`SeriesSpacing`).
+  public var spacing: SeriesSpacing { SeriesSpacing(seconds: step) }
 
-  /// The seasonal period for a spacing: 7 for daily, 52 for weekly, 24 for hourly, else 1.
-  public static func seasonalPeriod(step: Int64) -> Int {
-    switch step {
-    case 86_400: return 7
-    case 604_800: return 52
-    case 3_600: return 24
-    default: return 1
-    }
-  }
+  /// The seasonal period in steps: 7 for daily, 52 for weekly, 24 for hourly, else 1.
+  public var seasonalPeriod: Int { spacing.seasonalPeriod }
 
   /// True when every target value is ≥ 0 (counts, hours): forecasts are then clamped at 0.
   public var isNonNegative: Bool { series.allSatisfy { $0.values.allSatisfy { $0 >= 0 } } }

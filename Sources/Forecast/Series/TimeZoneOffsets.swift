@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// UTC offsets of IANA timezones at given instants, cached per zone and UTC hour.

@@ -257,8 +257,8 @@ public struct ForecastModel {
     }
     if collection.step != definition.step {
       throw ForecastError.wrongSpacing(
-        model: source, trained: Timestamp.describeSpacing(definition.step),
-        given: Timestamp.describeSpacing(collection.step))
+        model: source, trained: SeriesSpacing.describe(definition.step),
+        given: SeriesSpacing.describe(collection.step))
     }
     if collection.covariateNames != definition.covariateNames {
       throw ForecastError.wrongCovariates(

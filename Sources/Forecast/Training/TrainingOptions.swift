@@ -92,17 +92,17 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// and stretches validation and test to at least K.
   public static func defaults(step: Int64, horizon: Int? = nil) -> TrainingOptions {
     var o: TrainingOptions
-    switch step {
-    case 86_400:
+    switch SeriesSpacing(seconds: step) {
+    case .daily:
       o = TrainingOptions(
         lookback: 28, horizon: 14, hiddenSize: 32, validationLength: 56, testLength: 56)
-    case 604_800:
+    case .weekly:
       o = TrainingOptions(
         lookback: 8, horizon: 4, hiddenSize: 32, batchSize: 16, validationLength: 13,
         testLength: 13)
-    case 3_600:
+    case .hourly:
       o = TrainingOptions(lookback: 48, horizon: 24, validationLength: 168, testLength: 168)
-    default:
+    case .other:
       o = TrainingOptions(lookback: 12, horizon: 6, validationLength: 12, testLength: 12)
     }
     if let horizon {

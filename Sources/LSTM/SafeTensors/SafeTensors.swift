@@ -1,3 +1,4 @@
+import Plumbing
 import Tensor
 
 #if canImport(Glibc)
@@ -37,7 +38,7 @@ public func saveSafeTensors<Scalar: BLASScalar>(
   var entries: [String] = []
   if !metadata.isEmpty {
     let items = metadata.sorted { $0.key < $1.key }.map {
-      "\(jsonQuoted($0.key)):\(jsonQuoted($0.value))"
+      "\(JSONValue.quoted($0.key)):\(JSONValue.quoted($0.value))"
     }
     entries.append("\"__metadata__\":{" + items.joined(separator: ",") + "}")
   }
@@ -46,7 +47,7 @@ public func saveSafeTensors<Scalar: BLASScalar>(
     let bytes = tensor.count * width
     let shape = tensor.shape.dimensions.map(String.init).joined(separator: ",")
     entries.append(
-      "\(jsonQuoted(name)):{\"dtype\":\"\(Scalar.safetensorsDType)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+      "\(JSONValue.quoted(name)):{\"dtype\":\"\(Scalar.safetensorsDType)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + bytes)]}"
     )
     offset += bytes
   }
@@ -110,9 +111,9 @@ func readSafeTensorsFile<Scalar: BLASScalar>(path: String) throws -> SafeTensors
   let headerEnd = 8 + Int(n)
   let json: JSONValue
   do {
-    json = try JSONParser.parse(Array(bytes[8..<headerEnd]))
+    json = try JSONValue.parse(bytes: Array(bytes[8..<headerEnd]))
   } catch {
-    throw SafeTensorsError.headerNotJSON(path: path, offset: error.offset, detail: error.message)
+    throw SafeTensorsError.headerNotJSON(path: path, offset: error.offset, detail: error.reason)
   }
   guard case .object(let members) = json else {
     throw SafeTensorsError.malformedHeader(
@@ -218,7 +219,7 @@ struct TensorInfo {
         guard case .number(_, let integer?) = $0, integer >= 0 else {
           throw bad("\"\(key)\" holds \($0.kind) that is not a non-negative integer")
         }
-        return integer
+        return Int(integer)
       }
     }
     let shape = try integers("shape")
@@ -257,25 +258,12 @@ func readWholeFile(_ path: String) throws -> [UInt8] {
   return bytes
 }
 
-/// Writes `bytes` to `path + ".tmp-<random>"`, flushes it and renames it over `path`.
+/// Writes `bytes` to `path` through Plumbing's atomic output (temporary file, fsync, rename,
+/// fsync of the directory).
 func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
-  var rng = SystemRandomNumberGenerator()
-  let temporary = path + ".tmp-" + String(rng.next() & 0xFFFF_FFFF, radix: 16)
-  guard let file = fopen(temporary, "wb") else {
-    throw SafeTensorsError.io(
-      path: path, operation: "create \(temporary)", reason: String(cString: strerror(errno)))
-  }
-  let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-  let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
-  let closed = fclose(file) == 0
-  guard written == bytes.count, flushed, closed else {
-    let reason = String(cString: strerror(errno))
-    unlink(temporary)
-    throw SafeTensorsError.io(path: path, operation: "write", reason: reason)
-  }
-  guard rename(temporary, path) == 0 else {
-    let reason = String(cString: strerror(errno))
-    unlink(temporary)
-    throw SafeTensorsError.io(path: path, operation: "rename \(temporary) to it", reason: reason)
+  do {
+    try AtomicOutput.write(bytes, to: path)
+  } catch {
+    throw SafeTensorsError.io(path: path, operation: "write the file", reason: error.reason)
   }
 }

@@ -1,5 +1,5 @@
-import Events
 import Foundation
+import Plumbing
 
 extension WrappedOutput {
   /// One row of `top_songs.csv`, `top_artists.csv` or `top_genres.csv`.

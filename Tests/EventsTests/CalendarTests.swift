@@ -1,8 +1,6 @@
 import Events
 import XCTest
 
-@testable import Forecast
-
 final class CalendarTests: XCTestCase {
   func testIsoWeek_week53AndYearBoundaries() {
     func week(_ y: Int, _ m: Int, _ d: Int) -> String {
@@ -25,6 +23,11 @@ final class CalendarTests: XCTestCase {
     XCTAssertEqual(DayArithmetic.isoWeekday(dayNumber: -1), 3)
     XCTAssertEqual(DayArithmetic.mondayOfWeek(DayArithmetic.weekIndex(dayNumber: 10)), 4)  // Sunday
     XCTAssertEqual(DayArithmetic.mondayOfWeek(DayArithmetic.weekIndex(dayNumber: 11)), 11)
+    XCTAssertEqual(CivilDate.weekday(daysSinceEpoch: -1), 3)
+    XCTAssertEqual(CivilDate(year: 2021, month: 1, day: 3).isoWeek.week, 53)
+    // 2024-03-07T12:00Z (a Thursday) is in the week starting Monday 2024-03-04T00:00Z.
+    XCTAssertEqual(DayArithmetic.weekStart(millis: 1_709_812_800_000), 1_709_510_400_000)
+    XCTAssertEqual(DayArithmetic.weekStart(millis: -1), -259_200_000)  // Monday 1969-12-29
   }
 
   func testCivilDate_roundTripsAcrossCenturies() {
@@ -51,19 +54,10 @@ final class CalendarTests: XCTestCase {
     XCTAssertEqual(Timestamp.format(86_400 * 19_723 + 3661), "2024-01-01T01:01:01Z")
   }
 
-  func testHolidayFlag_sharedDatesAndNationalOnesWhenTheCountryIsKnown() {
-    var row: [Float] = []
-    func holiday(_ date: String, _ country: String?) -> Float {
-      CalendarFeatures.write(
-        timestamp: Timestamp.parse(date) ?? 0, step: 86_400, country: country, into: &row)
-      return row[4]
-    }
-    XCTAssertEqual(holiday("2024-12-25", nil), 1)
-    XCTAssertEqual(holiday("2024-12-27", nil), 0)
-    XCTAssertEqual(holiday("2024-07-14", nil), 0)
-    XCTAssertEqual(holiday("2024-07-14", "FR"), 1)
-    XCTAssertEqual(holiday("2024-07-14", "US"), 0)
-    XCTAssertEqual(holiday("2024-07-04", "US"), 1)
-    XCTAssertEqual(holiday("2024-12-25", "ZZ"), 1)  // unknown code: the shared dates only
+  func testTimestamp_formatsMilliseconds() {
+    XCTAssertEqual(Timestamp.format(milliseconds: 0), "1970-01-01T00:00:00.000Z")
+    XCTAssertEqual(Timestamp.format(milliseconds: 951_782_400_123), "2000-02-29T00:00:00.123Z")
+    XCTAssertEqual(Timestamp.format(milliseconds: -1), "1969-12-31T23:59:59.999Z")
+    XCTAssertEqual(isoTimestamp(1_709_546_400_045), "2024-03-04T10:00:00.045Z")
   }
 }

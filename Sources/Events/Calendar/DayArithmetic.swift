@@ -1,6 +1,5 @@
-import Events
-
-/// Day and ISO-week arithmetic on day numbers (days since 1970-01-01).
+/// Day and ISO-week arithmetic on day numbers (days since 1970-01-01): the one owner of weekdays
+/// and ISO weeks in the package (`CivilDate` converts day numbers to and from dates).
 public enum DayArithmetic {
   /// Milliseconds per day.
   public static let millisecondsPerDay: Int64 = 86_400_000
@@ -23,6 +22,12 @@ public enum DayArithmetic {
   public static func isoWeekday(dayNumber: Int) -> Int {
     let shifted = Int64(dayNumber) + 3  // Monday-based: 0 = Monday
     return Int(shifted - 7 * floorDivide(shifted, 7)) + 1
+  }
+
+  /// The Unix milliseconds of the Monday 00:00 UTC that starts the ISO week holding `millis`.
+  public static func weekStart(millis: Int64) -> Int64 {
+    let day = dayNumber(millis: millis, offsetSeconds: 0)
+    return Int64(mondayOfWeek(weekIndex(dayNumber: day))) * millisecondsPerDay
   }
 
   /// The Monday-based week index of a day: `⌊(day + 3) / 7⌋` (its Monday is `7·week − 3`).

@@ -1,6 +1,5 @@
-import Events
-
-/// ISO-8601 timestamps of series points: parsing (dates and date-times) and formatting.
+/// ISO-8601 timestamps: parsing (dates and date-times) and formatting, the one owner of
+/// timestamps as text in the package (series and predictions CSV, `inspect`, messages).
 ///
 /// Accepted forms: `2024-03-01`, `2024-03-01T13:00`, `2024-03-01T13:00:00`, `2024-03-01 13:00:00`,
 /// each optionally followed by fractional seconds (ignored if zero) and `Z` or `±HH:MM` / `±HHMM`.
@@ -64,26 +63,30 @@ public enum Timestamp {
     return seconds - sign * Int64(offsetHours * 3600 + offsetMinutes * 60)
   }
 
-  /// `YYYY-MM-DD` when the instant is a UTC midnight, else `YYYY-MM-DDTHH:MM:SSZ`.
+  /// `YYYY-MM-DD` when the instant (Unix seconds) is a UTC midnight, else
+  /// `YYYY-MM-DDTHH:MM:SSZ`.
   public static func format(_ seconds: Int64) -> String {
     let day = DayArithmetic.floorDivide(seconds, 86_400)
     let rest = Int(seconds - day * 86_400)
     let date = CivilDate(daysSinceEpoch: Int(day)).description
     if rest == 0 { return date }
-    func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    return "\(date)T\(pad(rest / 3600)):\(pad(rest / 60 % 60)):\(pad(rest % 60))Z"
+    return "\(date)T\(timeOfDay(rest))Z"
   }
 
-  /// A spacing in words: "1 day", "7 days", "3600 seconds".
-  public static func describeSpacing(_ seconds: Int64) -> String {
-    if seconds % 86_400 == 0 {
-      let days = seconds / 86_400
-      return days == 1 ? "1 day" : "\(days) days"
-    }
-    if seconds % 3600 == 0 {
-      let hours = seconds / 3600
-      return hours == 1 ? "1 hour" : "\(hours) hours"
-    }
-    return "\(seconds) seconds"
+  /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for Unix epoch milliseconds (always with the time and the
+  /// milliseconds: event times).
+  public static func format(milliseconds: Int64) -> String {
+    let day = DayArithmetic.floorDivide(milliseconds, DayArithmetic.millisecondsPerDay)
+    let rest = milliseconds - day * DayArithmetic.millisecondsPerDay
+    let ms = Int(rest % 1000)
+    let date = CivilDate(daysSinceEpoch: Int(day)).description
+    let fraction = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
+    return "\(date)T\(timeOfDay(Int(rest / 1000))).\(fraction)Z"
+  }
+
+  /// `HH:MM:SS` of a second of the day.
+  private static func timeOfDay(_ second: Int) -> String {
+    func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(pad(second / 3600)):\(pad(second / 60 % 60)):\(pad(second % 60))"
   }
 }

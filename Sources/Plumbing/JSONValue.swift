@@ -1,28 +1,35 @@
-/// A parsed JSON value: just enough JSON for safetensors headers (RFC 8259, strict: no trailing
-/// commas, no comments, duplicate keys refused).
-enum JSONValue: Equatable {
-  case object([(key: String, value: JSONValue)])
-  case array([JSONValue])
-  case string(String)
-  case number(Double, integer: Int?)
-  case bool(Bool)
+/// A JSON value (RFC 8259), parsed and printed without Foundation: the one JSON of the package
+/// (Avro schemas and defaults, safetensors headers, `inspect --json`, predictions as JSON).
+///
+/// Object members keep their order (Avro's canonical form, error messages and stable output
+/// depend on it). Numbers keep the exact integer when the text was an integer that fits Int64.
+package indirect enum JSONValue: Hashable, Sendable, CustomStringConvertible {
   case null
+  case bool(Bool)
+  /// A number: the value as a Double, and the exact integer when the text was an integer that
+  /// fits in Int64.
+  case number(Double, integer: Int64?)
+  case string(String)
+  case array([JSONValue])
+  case object([(key: String, value: JSONValue)])
 
-  static func == (a: JSONValue, b: JSONValue) -> Bool {
-    switch (a, b) {
-    case (.object(let x), .object(let y)):
-      return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-    case (.array(let x), .array(let y)): return x == y
-    case (.string(let x), .string(let y)): return x == y
-    case (.number(let x, _), .number(let y, _)): return x == y
-    case (.bool(let x), .bool(let y)): return x == y
-    case (.null, .null): return true
-    default: return false
-    }
+  /// An integer number.
+  package static func integer(_ v: Int) -> JSONValue { .number(Double(v), integer: Int64(v)) }
+
+  /// The member named `key` of an object (nil for other values or absent keys).
+  package subscript(key: String) -> JSONValue? {
+    guard case .object(let members) = self else { return nil }
+    return members.first { $0.key == key }?.value
   }
 
-  /// A short name of the kind, for error messages.
-  var kind: String {
+  /// The string, if this is a string.
+  package var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  /// A short name of the kind, for error messages: "an object", "a string", …
+  package var kind: String {
     switch self {
     case .object: return "an object"
     case .array: return "an array"
@@ -32,44 +39,149 @@ enum JSONValue: Equatable {
     case .null: return "null"
     }
   }
+
+  /// Compact JSON text (members in their order, strings escaped as RFC 8259 requires;
+  /// non-finite numbers, which JSON cannot hold, as `null`).
+  package var description: String {
+    var out = ""
+    write(to: &out)
+    return out
+  }
+
+  /// Appends the compact JSON text to `out`.
+  package func write(to out: inout String) {
+    switch self {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .number(let d, let integer):
+      if let integer { out += String(integer) } else { out += d.isFinite ? "\(d)" : "null" }
+    case .string(let s): JSONValue.writeQuoted(s, to: &out)
+    case .array(let items):
+      out += "["
+      for (i, item) in items.enumerated() {
+        if i > 0 { out += "," }
+        item.write(to: &out)
+      }
+      out += "]"
+    case .object(let members):
+      out += "{"
+      for (i, member) in members.enumerated() {
+        if i > 0 { out += "," }
+        JSONValue.writeQuoted(member.key, to: &out)
+        out += ":"
+        member.value.write(to: &out)
+      }
+      out += "}"
+    }
+  }
+
+  /// The JSON string literal of `s` (quotes, escapes).
+  package static func quoted(_ s: String) -> String {
+    var out = ""
+    writeQuoted(s, to: &out)
+    return out
+  }
+
+  /// Appends the JSON string literal of `s` to `out`.
+  package static func writeQuoted(_ s: String, to out: inout String) {
+    out += "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    out += "\""
+  }
+
+  package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    switch (lhs, rhs) {
+    case (.null, .null): return true
+    case (.bool(let a), .bool(let b)): return a == b
+    case (.number(let a, let ai), .number(let b, let bi)): return a == b && ai == bi
+    case (.string(let a), .string(let b)): return a == b
+    case (.array(let a), .array(let b)): return a == b
+    case (.object(let a), .object(let b)):
+      return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    default: return false
+    }
+  }
+
+  package func hash(into hasher: inout Hasher) {
+    hasher.combine(description)
+  }
 }
 
-/// Why JSON text could not be parsed: what was expected, at which byte.
-struct JSONParseError: Error {
-  var message: String
-  var offset: Int
+/// Why a JSON text could not be parsed: the byte offset and what was expected there.
+package struct JSONParseError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// Byte offset into the text.
+  package var offset: Int
+  /// What was wrong: "expected ',' or '}', found '\"'", "duplicate key \"a\"", …
+  package var reason: String
+  package var description: String { "invalid JSON at byte \(offset): \(reason)" }
+
+  /// An error at `offset` for `reason`.
+  package init(offset: Int, reason: String) {
+    self.offset = offset
+    self.reason = reason
+  }
+}
+
+extension JSONValue {
+  /// Parses a complete JSON text (one value, surrounding whitespace allowed). Strict: no
+  /// trailing commas, no comments, no duplicate keys in an object, valid UTF-8, at most 512
+  /// levels of nesting.
+  ///
+  /// - Throws: `JSONParseError` with the byte offset of the first problem.
+  package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    try parse(bytes: Array(text.utf8))
+  }
+
+  /// Parses a complete JSON text given as UTF-8 bytes (see `parse(_:)`).
+  package static func parse(bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    var parser = JSONParser(bytes: bytes)
+    let value = try parser.value()
+    parser.skipWhitespace()
+    if parser.position != bytes.count { throw parser.fail("the end of the text") }
+    return value
+  }
 }
 
 /// A strict recursive-descent JSON parser over UTF-8 bytes.
-struct JSONParser {
+private struct JSONParser {
+  static let maximumDepth = 512
   let bytes: [UInt8]
   var position = 0
   var depth = 0
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-  /// Parses one value that must fill the whole text (surrounding whitespace allowed).
-  static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-    var parser = JSONParser(bytes)
-    let value = try parser.value()
-    parser.skipWhitespace()
-    if parser.position != bytes.count { throw parser.fail("end of JSON") }
-    return value
-  }
+  init(bytes: [UInt8]) { self.bytes = bytes }
 
   func fail(_ expected: String) -> JSONParseError {
     if position >= bytes.count {
       return JSONParseError(
-        message: "expected \(expected), found the end of the text", offset: position)
+        offset: position, reason: "expected \(expected), found the end of the text")
     }
     let c = bytes[position]
     let shown = c >= 0x20 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "byte \(c)"
-    return JSONParseError(message: "expected \(expected), found \(shown)", offset: position)
+    return JSONParseError(offset: position, reason: "expected \(expected), found \(shown)")
   }
 
   mutating func skipWhitespace() {
-    while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) {
-      position += 1
+    while position < bytes.count {
+      switch bytes[position] {
+      case 0x20, 0x09, 0x0A, 0x0D: position += 1
+      default: return
+      }
     }
   }
 
@@ -102,8 +214,9 @@ struct JSONParser {
 
   mutating func enter() throws(JSONParseError) {
     depth += 1
-    if depth > 64 {
-      throw JSONParseError(message: "nesting deeper than 64 levels", offset: position)
+    if depth > Self.maximumDepth {
+      throw JSONParseError(
+        offset: position, reason: "nesting deeper than \(Self.maximumDepth) levels")
     }
   }
 
@@ -126,7 +239,7 @@ struct JSONParser {
       let keyOffset = position
       let key = try string()
       if !keys.insert(key).inserted {
-        throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
+        throw JSONParseError(offset: keyOffset, reason: "duplicate key \"\(key)\"")
       }
       skipWhitespace()
       guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("':'") }
@@ -235,7 +348,7 @@ struct JSONParser {
       }
     }
     guard let text = String(validating: out, as: UTF8.self) else {
-      throw JSONParseError(message: "string is not valid UTF-8", offset: position)
+      throw JSONParseError(offset: position, reason: "the string is not valid UTF-8")
     }
     return text
   }
@@ -267,28 +380,6 @@ struct JSONParser {
       position = start
       throw fail("a number")
     }
-    return .number(d, integer: isInteger ? Int(text) : nil)
+    return .number(d, integer: isInteger ? Int64(text) : nil)
   }
-}
-
-/// JSON text for a string (quotes and escapes).
-func jsonQuoted(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if u.value < 0x20 {
-        let hex = String(u.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
 }

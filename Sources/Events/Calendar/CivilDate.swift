@@ -57,13 +57,15 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
   }
 
   /// ISO weekday: 1 Monday … 7 Sunday.
-  public var weekday: Int { CivilDate.weekday(daysSinceEpoch: daysSinceEpoch) }
+  public var weekday: Int { DayArithmetic.isoWeekday(dayNumber: daysSinceEpoch) }
 
-  /// ISO weekday of a day number: 1 Monday … 7 Sunday (1970-01-01 was a Thursday).
+  /// ISO weekday of a day number: 1 Monday … 7 Sunday (`DayArithmetic.isoWeekday`).
   public static func weekday(daysSinceEpoch days: Int) -> Int {
-    let r = (days + 3) % 7
-    return (r < 0 ? r + 7 : r) + 1
+    DayArithmetic.isoWeekday(dayNumber: days)
   }
+
+  /// ISO 8601 week-numbering year and week (1…53) of the date (`DayArithmetic.isoWeek`).
+  public var isoWeek: (year: Int, week: Int) { DayArithmetic.isoWeek(dayNumber: daysSinceEpoch) }
 
   /// Number of days in a month.
   public static func daysIn(month: Int, year: Int) -> Int {

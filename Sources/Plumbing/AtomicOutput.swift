@@ -1,0 +1,302 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why an output could not be written: the destination and what the system said. Modules wrap
+/// it in their own error type; its `description` already names the path and the fix.
+package struct AtomicOutputError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// The destination (not the temporary file).
+  package var path: String
+  /// The failing operation and the system's reason: "rename: Permission denied".
+  package var reason: String
+
+  package init(path: String, reason: String) {
+    self.path = path
+    self.reason = reason
+  }
+
+  package var description: String {
+    "\(path): cannot write (\(reason)). Check that the directory exists and is writable."
+  }
+}
+
+/// One output file, written at a temporary path beside its destination
+/// (`path.tmp-<random>`, same directory, so the rename cannot cross file systems) and made
+/// durable and visible by `commit()`: fsync of the file, rename over `path`, fsync of the
+/// directory. Until then nothing exists at `path`; `abandon()` (or deinit without a commit)
+/// removes the temporary file. Readers never see a half-written file, and after `commit()`
+/// returns the file survives a crash.
+///
+/// Several files that vouch for each other (a history and its ground truth) are committed
+/// together with `AtomicOutput.commit(_:)`.
+package final class AtomicFile {
+  /// The destination.
+  package let path: String
+  /// Where the bytes go until the commit.
+  package let temporaryPath: String
+  private var descriptor: Int32
+  private var synced = false
+  private var finished = false
+  /// Bytes written so far.
+  package private(set) var bytesWritten = 0
+
+  /// Creates the temporary file beside `path` (exclusively: never an existing file).
+  ///
+  /// - Throws: `AtomicOutputError` if it cannot be created (no directory, no permission).
+  package init(path: String) throws(AtomicOutputError) {
+    self.path = path
+    temporaryPath = AtomicOutput.temporaryPath(for: path)
+    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw AtomicOutputError(path: path, reason: AtomicOutput.systemError())
+    }
+  }
+
+  deinit { abandon() }
+
+  /// Appends `bytes`.
+  ///
+  /// - Throws: `AtomicOutputError` (the file is then abandoned).
+  package func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicOutputError) {
+    guard !finished, descriptor >= 0 else {
+      throw AtomicOutputError(path: path, reason: "write after commit or abandon")
+    }
+    guard let base = bytes.baseAddress else { return }
+    var done = 0
+    while done < bytes.count {
+      let n = Glibc.write(descriptor, base + done, bytes.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        let reason = AtomicOutput.systemError()
+        abandon()
+        throw AtomicOutputError(path: path, reason: reason)
+      }
+      done += n
+    }
+    bytesWritten += bytes.count
+  }
+
+  /// Appends `bytes`.
+  package func write(_ bytes: [UInt8]) throws(AtomicOutputError) {
+    let result = bytes.withUnsafeBytes { raw in
+      Result { () throws(AtomicOutputError) in try write(raw) }
+    }
+    try result.get()
+  }
+
+  /// Appends `text` as UTF-8.
+  package func write(_ text: String) throws(AtomicOutputError) {
+    try write(Array(text.utf8))
+  }
+
+  /// Flushes the file's bytes to disk and closes it (the first half of a commit; the file is
+  /// still invisible at `path`).
+  package func sync() throws(AtomicOutputError) {
+    if synced { return }
+    guard !finished, descriptor >= 0 else {
+      throw AtomicOutputError(path: path, reason: "commit after commit or abandon")
+    }
+    if fsync(descriptor) != 0 {
+      let reason = "fsync: " + AtomicOutput.systemError()
+      abandon()
+      throw AtomicOutputError(path: path, reason: reason)
+    }
+    let status = close(descriptor)
+    descriptor = -1
+    guard status == 0 else {
+      let reason = "close: " + AtomicOutput.systemError()
+      abandon()
+      throw AtomicOutputError(path: path, reason: reason)
+    }
+    synced = true
+  }
+
+  /// Renames the synced file over `path` (the second half of a commit, before the directory
+  /// sync).
+  func publish() throws(AtomicOutputError) {
+    try sync()
+    guard rename(temporaryPath, path) == 0 else {
+      let reason = "rename: " + AtomicOutput.systemError()
+      abandon()
+      throw AtomicOutputError(path: path, reason: reason)
+    }
+    finished = true
+  }
+
+  /// fsync of the file, rename over `path`, fsync of the directory: the file is then in place
+  /// and durable.
+  ///
+  /// - Throws: `AtomicOutputError`; nothing is left at the temporary path, and `path` keeps what
+  ///   it held before.
+  package func commit() throws(AtomicOutputError) {
+    try publish()
+    try AtomicOutput.syncDirectory(of: path)
+  }
+
+  /// Closes and removes the temporary file; nothing is written at `path`. Safe to call twice.
+  package func abandon() {
+    if descriptor >= 0 {
+      close(descriptor)
+      descriptor = -1
+    }
+    if !finished {
+      finished = true
+      unlink(temporaryPath)
+    }
+  }
+}
+
+/// Atomic, durable output: the one way the package writes files (docs/style.md rule 14).
+package enum AtomicOutput {
+  /// Writes `bytes` to `path` atomically and durably (temporary file, fsync, rename, fsync of
+  /// the directory).
+  ///
+  /// - Throws: `AtomicOutputError`; `path` then keeps what it held.
+  package static func write(_ bytes: [UInt8], to path: String) throws(AtomicOutputError) {
+    let file = try AtomicFile(path: path)
+    try file.write(bytes)
+    try file.commit()
+  }
+
+  /// Writes `text` (UTF-8) to `path` atomically and durably.
+  package static func write(_ text: String, to path: String) throws(AtomicOutputError) {
+    try write(Array(text.utf8), to: path)
+  }
+
+  /// Commits files that belong together: every one is flushed to disk first, then all are
+  /// renamed into place in order, then their directories are synced. If any fails before the
+  /// renames, none appears; the renames themselves follow each other back to back.
+  ///
+  /// - Throws: `AtomicOutputError` of the first failure; every file not yet renamed is
+  ///   abandoned.
+  package static func commit(_ files: [AtomicFile]) throws(AtomicOutputError) {
+    do {
+      for file in files { try file.sync() }
+      for file in files { try file.publish() }
+    } catch {
+      for file in files { file.abandon() }
+      throw error
+    }
+    var directories: [String] = []
+    for file in files {
+      let directory = directoryPath(of: file.path)
+      if !directories.contains(directory) { directories.append(directory) }
+    }
+    for directory in directories { try syncDirectory(directory, for: files[0].path) }
+  }
+
+  /// Writes a whole directory atomically: `fill` writes into a fresh temporary directory beside
+  /// `path` (its argument), every file in it is synced, and the directory is renamed into place.
+  /// A directory already at `path` is replaced (moved aside, then removed).
+  ///
+  /// - Throws: `AtomicOutputError`, or what `fill` throws; the temporary directory is then
+  ///   removed and `path` keeps what it held.
+  package static func writeDirectory(at path: String, _ fill: (String) throws -> Void) throws {
+    let temporary = temporaryPath(for: path)
+    guard mkdir(temporary, 0o755) == 0 else {
+      throw AtomicOutputError(path: path, reason: "mkdir: " + systemError())
+    }
+    do {
+      try fill(temporary)
+      try syncTree(temporary, for: path)
+      var info = stat()
+      var aside: String?
+      if lstat(path, &info) == 0 {
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+          throw AtomicOutputError(path: path, reason: "it exists and is not a directory")
+        }
+        let old = temporaryPath(for: path) + ".old"
+        guard rename(path, old) == 0 else {
+          throw AtomicOutputError(path: path, reason: "rename: " + systemError())
+        }
+        aside = old
+      }
+      guard rename(temporary, path) == 0 else {
+        let reason = "rename: " + systemError()
+        if let aside { _ = rename(aside, path) }
+        throw AtomicOutputError(path: path, reason: reason)
+      }
+      try syncDirectory(of: path)
+      if let aside { try? FileManager.default.removeItem(atPath: aside) }
+    } catch {
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw error
+    }
+  }
+
+  /// A fresh temporary name beside `path`: `path.tmp-<8 random base-36 digits>`.
+  package static func temporaryPath(for path: String) -> String {
+    var suffix = ""
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<8 { suffix += String(generator.next() % 36, radix: 36) }
+    return path + ".tmp-" + suffix
+  }
+
+  /// The directory holding `path` ("." for a bare name).
+  static func directoryPath(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// fsync of the directory holding `path`, so a rename in it survives a crash.
+  static func syncDirectory(of path: String) throws(AtomicOutputError) {
+    try syncDirectory(directoryPath(of: path), for: path)
+  }
+
+  private static func syncDirectory(_ directory: String, for path: String)
+    throws(AtomicOutputError)
+  {
+    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw AtomicOutputError(path: path, reason: "open \(directory): " + systemError())
+    }
+    defer { close(fd) }
+    // Some file systems refuse fsync on a directory (EINVAL); the rename is then as durable as
+    // they make it.
+    if fsync(fd) != 0 && errno != EINVAL {
+      throw AtomicOutputError(path: path, reason: "fsync \(directory): " + systemError())
+    }
+  }
+
+  /// fsync of every regular file below `directory`, then of every directory, deepest first.
+  private static func syncTree(_ directory: String, for path: String) throws(AtomicOutputError) {
+    var files: [String] = []
+    var directories = [directory]
+    if let items = FileManager.default.enumerator(atPath: directory) {
+      for case let item as String in items {
+        let full = directory + "/" + item
+        var info = stat()
+        guard lstat(full, &info) == 0 else { continue }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: files.append(full)
+        case S_IFDIR: directories.append(full)
+        default: break
+        }
+      }
+    }
+    for file in files {
+      let fd = open(file, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else {
+        throw AtomicOutputError(path: path, reason: "open \(file): " + systemError())
+      }
+      let status = fsync(fd)
+      close(fd)
+      guard status == 0 else {
+        throw AtomicOutputError(path: path, reason: "fsync \(file): " + systemError())
+      }
+    }
+    for d in directories.reversed() {
+      let fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      guard fd >= 0 else { continue }
+      _ = fsync(fd)
+      close(fd)
+    }
+  }
+
+  /// The C library's message for `errno`.
+  package static func systemError() -> String {
+    String(cString: strerror(errno))
+  }
+}
