@@ -81,10 +81,18 @@ final class ReportInputTests: XCTestCase {
     }
   }
 
-  func testCSV_quotedFieldsAndLines() {
-    let rows = CSVTable.parse("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\n\"two\nlines\",3\r\n")
-    XCTAssertEqual(rows.map(\.line), [1, 2, 4])
-    XCTAssertEqual(
-      rows.map(\.fields), [["a", "b"], ["x, y", "say \"hi\""], ["two\nlines", "3"]])
+  func testCSV_quotedFieldsAndLines() throws {
+    let path = directory + "/q.csv"
+    try "a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\n\"two\nlines\",3\r\n".write(
+      toFile: path, atomically: false, encoding: .utf8)
+    let table = try CSVTable(path: path, expected: ["a", "b"])
+    XCTAssertEqual(table.rows.map(\.line), [2, 4])
+    XCTAssertEqual(table.rows.map(\.fields), [["x, y", "say \"hi\""], ["two\nlines", "3"]])
+    try "a,b\n1,2,3\n".write(toFile: path, atomically: false, encoding: .utf8)
+    XCTAssertThrowsError(try CSVTable(path: path, expected: ["a", "b"])) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "\(path), line 2: 3 fields, but the header has 2. Pass the file as forecast wrote it.")
+    }
   }
 }

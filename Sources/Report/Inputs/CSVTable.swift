@@ -1,24 +1,34 @@
 import Foundation
+import Plumbing
 
-/// A small CSV file read whole: a header and rows of strings (RFC 4180 quoting), checked
-/// against a documented layout.
+/// A small CSV file read whole by the package's CSV reader (`CSVRows`): a header and rows of
+/// strings, checked against a documented layout.
 struct CSVTable {
   /// The file, for messages.
   let path: String
   /// The header's column names.
   let header: [String]
-  /// The rows, each as wide as the header, with their 1-based line numbers.
+  /// The rows, each as wide as the header, with their 1-based line numbers (blank lines
+  /// skipped).
   let rows: [(line: Int, fields: [String])]
 
-  /// Reads `path`; the header must start with `expected` (later columns are allowed when
-  /// `exact` is false).
+  /// Reads `path`; the header must be `expected` (or start with it when `exact` is false).
   /// - Throws: `ReportError` naming the file and what does not fit.
   init(path: String, expected: [String], exact: Bool = true) throws {
     self.path = path
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ReportError.unreadable(path: path, reason: "no such file, or no permission")
     }
-    var records = CSVTable.parse(String(decoding: data, as: UTF8.self))
+    var reader = CSVRows(bytes: [UInt8](data))
+    var records: [(line: Int, fields: [String])] = []
+    do {
+      while let fields = try reader.next() {
+        if fields == [""] { continue }
+        records.append((reader.line, fields))
+      }
+    } catch {
+      throw ReportError.badRow(path: path, line: reader.line, problem: "\(error)")
+    }
     guard let first = records.first else {
       throw ReportError.wrongLayout(
         path: path, expected: expected.joined(separator: ","), found: "")
@@ -57,54 +67,5 @@ struct CSVTable {
   /// A field as text.
   func text(_ row: (line: Int, fields: [String]), _ name: String) -> String {
     row.fields[column(name)]
-  }
-
-  /// RFC 4180 records with their starting line; blank lines skipped.
-  static func parse(_ text: String) -> [(line: Int, fields: [String])] {
-    var records: [(line: Int, fields: [String])] = []
-    var fields: [String] = []
-    var field = ""
-    var quoted = false
-    var line = 1
-    var recordLine = 1
-    var chars = Array(text.unicodeScalars)
-    if chars.first == "\u{FEFF}" { chars.removeFirst() }
-    var i = 0
-    func endRecord() {
-      fields.append(field)
-      if !(fields.count == 1 && fields[0].isEmpty) { records.append((recordLine, fields)) }
-      fields = []
-      field = ""
-    }
-    while i < chars.count {
-      let c = chars[i]
-      i += 1
-      if quoted {
-        if c == "\"" {
-          if i < chars.count && chars[i] == "\"" {
-            field.unicodeScalars.append("\"")
-            i += 1
-          } else {
-            quoted = false
-          }
-        } else {
-          if c == "\n" { line += 1 }
-          field.unicodeScalars.append(c)
-        }
-      } else if c == "\"" {
-        quoted = true
-      } else if c == "," {
-        fields.append(field)
-        field = ""
-      } else if c == "\n" {
-        endRecord()
-        line += 1
-        recordLine = line
-      } else if c != "\r" {
-        field.unicodeScalars.append(c)
-      }
-    }
-    if !field.isEmpty || !fields.isEmpty { endRecord() }
-    return records
   }
 }
