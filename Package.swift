@@ -2,13 +2,13 @@
 // The module graph of docs/architecture.md: arrows point at what a module imports.
 //
 //   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CZstd
+//                        LSTM -> CLSTMKernels (the hot Float kernels, one copy per CPU path)
 //                                 Simulation -> Events;  Wrapped -> Events
 //                                 Report -> Forecast (reads the Wrapped files, not the module)
 //   Plumbing (JSON, CSV rows, atomic output; package access) <- LSTM, Events, Simulation, Forecast,
 //     Report
 //   forecast (executable) -> Forecast, Simulation, Wrapped, Events, Report
 
-import Foundation
 import PackageDescription
 
 /// Release builds of the numeric modules drop exclusivity checks inside their hot loops; the
@@ -17,33 +17,11 @@ let numericSettings: [SwiftSetting] = [
   .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
 ]
 
-/// LSTM's Float kernels (gate math, the small recurrent GEMM) are explicit SIMD code compiled
-/// for the vector width of the machine that builds them, like `-march=native`: 16 lanes
-/// (AVX-512, `LSTM_AVX512`) when /proc/cpuinfo lists the subsets it needs, else 8 lanes for
-/// AVX2 + FMA (Haswell and later). Set FORECAST_LSTM_VECTOR=avx2 to build the 8-lane version on
-/// an AVX-512 machine (e.g. to run the binary elsewhere). Other architectures get the portable
-/// build.
-let lstmSettings: [SwiftSetting] = {
-  #if arch(x86_64)
-  let flags =
-    (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-    .split(separator: "\n").first { $0.hasPrefix("flags") }?
-    .split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) ?? []
-  let avx512 = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(
-    flags.contains)
-  let wanted = ProcessInfo.processInfo.environment["FORECAST_LSTM_VECTOR"]
-  if avx512 && wanted != "avx2" {
-    return [
-      .define("LSTM_AVX512"),
-      .unsafeFlags(["-target-cpu", "skylake-avx512"], .when(configuration: .release)),
-    ]
-  }
-  if flags.contains("avx2") && flags.contains("fma") {
-    return [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
-  }
-  #endif
-  return []
-}()
+/// The LSTM's Float kernels are C (`CLSTMKernels`), compiled three times into the same binary
+/// with per-function target attributes (x86-64 baseline, AVX2 + FMA, AVX-512) and chosen at
+/// start-up from CPUID, so the build never depends on the building machine's CPU. Optimised in
+/// debug builds too, so the debug-mode tests train at a useful speed.
+let kernelSettings: [CSetting] = [.unsafeFlags(["-O2"], .when(configuration: .debug))]
 
 let package = Package(
   name: "forecast",
@@ -71,6 +49,7 @@ let package = Package(
     .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
     .systemLibrary(name: "CKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    .target(name: "CLSTMKernels", cSettings: kernelSettings),
 
     // MARK: - Internal modules
 
@@ -83,8 +62,8 @@ let package = Package(
       name: "Tensor", dependencies: ["CBLAS"], exclude: ["README.md"],
       swiftSettings: numericSettings),
     .target(
-      name: "LSTM", dependencies: ["Tensor", "Plumbing"],
-      swiftSettings: numericSettings + lstmSettings),
+      name: "LSTM", dependencies: ["Tensor", "CLSTMKernels", "Plumbing"],
+      swiftSettings: numericSettings),
     .target(
       name: "Events", dependencies: ["CZlib", "CSnappy", "CZstd", "Plumbing"],
       exclude: ["Schemas", "README.md"],
@@ -108,7 +87,7 @@ let package = Package(
     .executableTarget(
       name: "forecast",
       dependencies: [
-        "Forecast", "Simulation", "Wrapped", "Events", "Tensor", "Plumbing", "Report",
+        "Forecast", "Simulation", "Wrapped", "Events", "Tensor", "LSTM", "Plumbing", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

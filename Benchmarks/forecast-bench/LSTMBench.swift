@@ -137,6 +137,7 @@ enum LSTMBench {
             + "\"sequences_per_s\":\(rounded(Double(c.b) / seconds, 1)),"
             + "\"gflops\":\(rounded(gflops, 2)),\"gemm_fraction\":\(rounded(gflops / gemmRate, 3)),"
             + "\"gemm_gflops\":\(rounded(gemmRate, 2)),\"threads\":\(BLASRuntime.threads),"
+            + "\"kernels\":\"\(KernelPath.active.rawValue)\",\"blas\":\"\(BLASRuntime.coreName)\","
             + "\"config\":\"I=\(c.i) H=\(c.h) N=\(c.n) T=\(c.t) B=\(c.b) K=\(c.k)\"}")
       }
     }

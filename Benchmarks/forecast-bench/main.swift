@@ -2,6 +2,7 @@
 // Run: swift run -c release forecast-bench [SUITE ...]   (no suite: all of them)
 // Each suite checks its results against a reference before it times anything, then prints one
 // JSON object per line.
+import LSTM
 import Tensor
 
 #if canImport(Glibc)
@@ -9,6 +10,12 @@ import Glibc
 #endif
 
 BLASKernels.selectFastest()
+do throws(KernelPathError) {
+  _ = try KernelPath.resolve(environmentValue: KernelPath.environmentValue)
+} catch {
+  FileHandleStderr.write("forecast-bench: \(error)\n")
+  exit(2)
+}
 
 /// Every suite, by the name given on the command line, in the order `all` runs them.
 let suites: [(name: String, run: () throws -> Void)] = [

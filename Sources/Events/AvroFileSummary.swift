@@ -22,8 +22,8 @@ public struct AvroFileSummary: Sendable {
     /// The largest value seen (see `minimum`).
     public var maximum: String?
 
-    /// Statistics with every field given.
-    public init(
+    /// Statistics with every field given (for tests).
+    package init(
       path: String, type: String, values: Int = 0, nulls: Int = 0, minimum: String? = nil,
       maximum: String? = nil
     ) {

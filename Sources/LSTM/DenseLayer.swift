@@ -57,6 +57,19 @@ public struct DenseLayer: Sendable, Equatable {
     for r in 0..<B {
       VectorKernels.copy(parameters + biasOffset, to: y + r * outputSize, count: outputSize)
     }
+    if S.self == Float.self {
+      // The same bits on every CPU (`SmallGemm`): y += x · Wᵀ with Wᵀ `[H, K]` transposed first.
+      let (K, H) = (outputSize, inputSize)
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: K * H) { weightT in
+        guard let weightT = weightT.baseAddress else { return }
+        SmallGemm.transpose(
+          rebound(parameters + weightOffset), rows: K, columns: H, into: weightT)
+        SmallGemm.multiplyAdd(
+          m: B, n: K, k: H, a: rebound(x), lda: ldx, b: UnsafePointer(weightT), ldb: K,
+          c: rebound(y), ldc: K)
+      }
+      return
+    }
     blasGemm(
       transposeA: false, transposeB: true, m: B, n: outputSize, k: inputSize, alpha: 1, a: x,
       lda: ldx, b: parameters + weightOffset, ldb: inputSize, beta: 1, c: y, ldc: outputSize)
@@ -72,6 +85,21 @@ public struct DenseLayer: Sendable, Equatable {
     parameters: UnsafePointer<S>, gradients: UnsafeMutablePointer<S>,
     dInput: UnsafeMutablePointer<S>?, lddx: Int
   ) {
+    if S.self == Float.self {
+      let (K, H) = (outputSize, inputSize)
+      // dW[K, H] += dYᵀ · x, then dX = dY · W, through `SmallGemm` (the same bits on every CPU).
+      SmallGemm.multiplyAdd(
+        m: K, n: H, k: B, a: rebound(dY), rowStride: 1, kStride: K, b: rebound(x), ldb: ldx,
+        c: rebound(gradients + weightOffset), ldc: H)
+      VectorKernels.addColumnSums(dY, rows: B, columns: K, into: gradients + biasOffset)
+      if let dInput {
+        for r in 0..<B { VectorKernels.zero(dInput + r * lddx, count: H) }
+        SmallGemm.multiplyAdd(
+          m: B, n: H, k: K, a: rebound(dY), lda: K, b: rebound(parameters + weightOffset),
+          ldb: H, c: rebound(dInput), ldc: lddx)
+      }
+      return
+    }
     blasGemm(
       transposeA: true, transposeB: false, m: outputSize, n: inputSize, k: B, alpha: 1, a: dY,
       lda: outputSize, b: x, ldb: ldx, beta: 1, c: gradients + weightOffset, ldc: inputSize)

@@ -192,7 +192,7 @@ public struct LSTMLayer: Sendable, Equatable {
     VectorKernels.add(columnSums, into: dBiasIH, count: G)
     VectorKernels.add(columnSums, into: dBiasHH, count: G)
     // dX = dZ · W_ih   ([T·B, 4H] · [4H, I])
-    if let dInput, recurrent.small, I >= 2 * GemmLanes.scalarCount {
+    if let dInput, recurrent.small {
       VectorKernels.zero(dInput, count: rows * I)
       SmallGemm.parallelMultiplyAdd(
         m: rows, n: I, k: G, a: rebound(UnsafePointer(gates)), rowStride: G, kStride: 1,
@@ -341,8 +341,10 @@ struct RecurrentProduct<S: BLASScalar> {
   let hidden: Int
   let small: Bool
 
-  /// Products up to this many multiply-adds (B·4H·H) take the small kernel (all products do
-  /// when `SmallGemm.handlesAllSizes`).
+  /// Products up to this many multiply-adds (B·4H·H, e.g. H = 128 at B = 128) take the small
+  /// kernel, which gives the same bits on every CPU; larger ones go to OpenBLAS (faster there
+  /// with its AVX-512 kernels, but its sums depend on the CPU's kernel family). A rule of the
+  /// sizes only, never of the machine, so a model's arithmetic is the same everywhere.
   static var smallLimit: Int { 128 * 512 * 128 }
 
   init(weightHH: UnsafePointer<S>, transposed: UnsafeMutablePointer<S>?, batch: Int, hidden: Int) {
@@ -351,8 +353,7 @@ struct RecurrentProduct<S: BLASScalar> {
     self.batch = batch
     self.hidden = hidden
     self.small =
-      S.self == Float.self
-      && (SmallGemm.handlesAllSizes || batch * 4 * hidden * hidden <= RecurrentProduct.smallLimit)
+      S.self == Float.self && batch * 4 * hidden * hidden <= RecurrentProduct.smallLimit
     if small, let transposed {
       SmallGemm.transpose(
         rebound(weightHH), rows: 4 * hidden, columns: hidden, into: rebound(transposed))

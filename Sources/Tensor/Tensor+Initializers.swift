@@ -22,20 +22,21 @@ extension Tensor {
     return randomUniform(shape: shape, in: Scalar(-limit)...Scalar(limit), using: &rng)
   }
 
-  /// Keras Orthogonal (gain 1) for a 2-D shape: QR of a standard-normal matrix through LAPACKE
-  /// ?geqrf/?orgqr, columns multiplied by sign(diag(R)). rows >= cols: orthonormal columns
-  /// (QᵀQ = I); rows < cols: orthonormal rows.
+  /// Keras Orthogonal (gain 1) for a 2-D shape: Householder QR of a standard-normal matrix,
+  /// columns multiplied by sign(diag(R)). rows >= cols: orthonormal columns (QᵀQ = I); rows <
+  /// cols: orthonormal rows.
   ///
   /// For `shape = [r, c]`, with `(p, q) = r >= c ? (r, c) : (c, r)`:
   ///
-  ///     A = randomNormal([p, q])           // row-major draws, as randomNormal
+  ///     A = randomNormal([p, q])           // row-major draws, as randomNormal (Double)
   ///     A = Q R                            // reduced QR: Q [p, q], R [q, q]
   ///     Q[:, j] *= sign(R[j, j])           // sign(0) taken as +1; makes Q unique
-  ///     W = r >= c ? Q : Qᵀ                // [r, c]
+  ///     W = r >= c ? Q : Qᵀ                // [r, c], rounded once to Scalar
   ///
-  /// so `WᵀW = I_c` when `r >= c` and `WWᵀ = I_r` when `r < c`. The QR runs in the tensor's own
-  /// precision (`sgeqrf` for `Float`): columns are orthonormal to about 1e-6 in `Float`.
-  /// A shape with a zero extent gives an empty tensor.
+  /// so `WᵀW = I_c` when `r >= c` and `WWᵀ = I_r` when `r < c`. The QR is plain scalar Double
+  /// code in a fixed order (`householderQ`), not LAPACK: OpenBLAS's LAPACK sums in an order that
+  /// depends on the CPU's kernel family, and the initial weights must be the same bits on every
+  /// machine. A shape with a zero extent gives an empty tensor.
   /// - Precondition: `shape` is 2-D.
   /// - Reference: Saxe et al. (2014), "Exact solutions to the nonlinear dynamics of learning in
   ///   deep linear neural networks"; Keras `initializers.Orthogonal`.
@@ -46,29 +47,66 @@ extension Tensor {
       shape.rank == 2, "Tensor.orthogonal: expected a 2-D [rows, cols] shape, got \(shape)")
     let (rows, columns) = (shape[0], shape[1])
     let (p, q) = rows >= columns ? (rows, columns) : (columns, rows)
-    var a = randomNormal(shape: [p, q], using: &rng)
+    let a = (0..<(p * q)).map { _ in rng.nextStandardNormal() }
     if p == 0 || q == 0 { return Tensor(zeros: shape) }
-    var tau = [Scalar](repeating: 0, count: q)
-    var signs = [Scalar](repeating: 1, count: q)
-    a.withUnsafeMutableBufferPointer { aa in
-      guard let base = aa.baseAddress else { return }
-      tau.withUnsafeMutableBufferPointer { tt in
-        guard let tauBase = tt.baseAddress else { return }
-        lapackGeqrf(m: p, n: q, a: base, lda: q, tau: tauBase)
-        for j in 0..<q where aa[j * q + j] < 0 { signs[j] = -1 }
-        lapackOrgqr(m: p, n: q, k: q, a: base, lda: q, tau: tauBase)
-      }
+    let qMatrix = householderQ(a, rows: p, columns: q)
+    return Tensor(shape: shape) { w in
       for i in 0..<p {
-        for j in 0..<q { aa[i * q + j] *= signs[j] }
-      }
-    }
-    if rows >= columns { return a }
-    return Tensor(shape: shape) { w in  // W = Qᵀ: [q, p] = [rows, columns]
-      a.withUnsafeBufferPointer { qq in
-        for i in 0..<q {
-          for j in 0..<p { w[i * p + j] = qq[j * q + i] }
+        for j in 0..<q {
+          // W = Q [p, q] when rows >= columns, else Qᵀ [q, p].
+          w[rows >= columns ? i * q + j : j * p + i] = Scalar(qMatrix[i * q + j])
         }
       }
     }
   }
+}
+
+/// The Q factor of `a` (`[p, q]` row-major, p ≥ q) with columns multiplied by sign(diag(R)), by
+/// Householder reflections in Double in a fixed order (every sum runs over ascending indices):
+///
+///     for j in 0..<q:  x = A[j..<p, j],  α = −sign(x₀)·‖x‖,  v = x − α·e₀,  R[j, j] = α
+///                      A[j..<p, j+1..<q] −= v·(2·vᵀA / vᵀv)
+///     Q = H₀ H₁ … H_{q−1} · I[p, q],  then Q[:, j] *= sign(R[j, j])
+func householderQ(_ input: [Double], rows p: Int, columns q: Int) -> [Double] {
+  var a = input
+  var reflectors: [[Double]] = []
+  var signs = [Double](repeating: 1, count: q)
+  for j in 0..<q {
+    var v = (j..<p).map { a[$0 * q + j] }
+    var norm2 = 0.0
+    for x in v { norm2 += x * x }
+    let norm = norm2.squareRoot()
+    let alpha = v[0] >= 0 ? -norm : norm
+    if alpha < 0 { signs[j] = -1 }
+    v[0] -= alpha
+    var vv = 0.0
+    for x in v { vv += x * x }
+    if vv > 0 {
+      for c in (j + 1)..<q {
+        var dot = 0.0
+        for (k, x) in v.enumerated() { dot += x * a[(j + k) * q + c] }
+        let scale = 2 * dot / vv
+        for (k, x) in v.enumerated() { a[(j + k) * q + c] -= scale * x }
+      }
+    }
+    reflectors.append(vv > 0 ? v : [])
+  }
+  // Q = H₀ … H_{q−1} applied to the first q columns of the identity, last reflector first.
+  var result = [Double](repeating: 0, count: p * q)
+  for j in 0..<q { result[j * q + j] = 1 }
+  for j in stride(from: q - 1, through: 0, by: -1) where !reflectors[j].isEmpty {
+    let v = reflectors[j]
+    var vv = 0.0
+    for x in v { vv += x * x }
+    for c in 0..<q {
+      var dot = 0.0
+      for (k, x) in v.enumerated() { dot += x * result[(j + k) * q + c] }
+      let scale = 2 * dot / vv
+      for (k, x) in v.enumerated() { result[(j + k) * q + c] -= scale * x }
+    }
+  }
+  for i in 0..<p {
+    for j in 0..<q { result[i * q + j] *= signs[j] }
+  }
+  return result
 }

@@ -10,7 +10,7 @@ import Glibc
 /// with at least `minimumEvents` events: `(x − median) / (1.4826 · MAD)` in the suspicious
 /// direction (when the MAD is 0, the mean absolute deviation · 1.2533 stands in; when that is 0
 /// too, the feature says nothing), capped at 10. An account's score is the sum over evidence
-/// groups of the group's largest z. Nothing is tuned to one data set: medians and MADs come
+/// groups of the mean z of the group's features, times the group's weight. Nothing is tuned to one data set: medians and MADs come
 /// from the history itself, so the score is robust to scale (a service whose every listener
 /// plays gaplessly has a small median gap spread, and nobody stands out for it).
 ///
@@ -205,7 +205,7 @@ public struct AnomalyDetector {
       var bestGroup: (AnomalyGroup, Double)?
       for g in AnomalyGroup.allCases {
         let members = AnomalyFeature.allCases.filter { $0.group == g }.map { z[$0.rawValue] }
-        let gz = members.reduce(0, +) / Double(max(1, members.count))
+        let gz = g.weight * members.reduce(0, +) / Double(max(1, members.count))
         score += gz
         if gz > (bestGroup?.1 ?? 0) { bestGroup = (g, gz) }
       }

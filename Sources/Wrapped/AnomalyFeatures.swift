@@ -78,6 +78,16 @@ public enum AnomalyGroup: String, CaseIterable, Sendable {
   case simultaneousStreams = "simultaneous_streams"
   case impossibleTravel = "impossible_travel"
   case manyPlaces = "many_places"
+
+  /// How much the group weighs: evidence no single person can produce at all (two streams at
+  /// once, travel faster than a plane) counts double; the other groups measure how extreme
+  /// honest-looking behaviour is.
+  var weight: Double {
+    switch self {
+    case .simultaneousStreams, .impossibleTravel: return 2
+    default: return 1
+    }
+  }
 }
 
 /// Per account, what the single pass over its events keeps: counters, small histograms, and

@@ -128,6 +128,16 @@ extension WrappedAccumulator {
     let song: UInt64 = 0 << 40
     let artist: UInt64 = 1 << 40
     let genre: UInt64 = 2 << 40
+    // The world and continent cells are dense (slot 0 the world, 1 + c continent c; items
+    // songs, then artists, then genres): most updates need no hashing. They join `cells`
+    // after the pass.
+    let (songCount, artistCount) = (layout.songCount, artists.count)
+    let items = songCount + artistCount + genres.count
+    let slots = 1 + continents.count
+    let dense = slots * items <= 1 << 26
+    var denseCounts = [ListenCounts](repeating: ListenCounts(), count: dense ? slots * items : 0)
+    var denseListeners = [Int32](repeating: 0, count: dense ? slots * items : 0)
+    var denseLast = [Int32](repeating: -1, count: dense ? slots * items : 0)
     for u in 0..<n {
       let user = Int32(u)
       for e in start[u]..<start[u + 1] {
@@ -143,10 +153,50 @@ extension WrappedAccumulator {
           add(s, artistItem, c, user: user)
           add(s, genreItem, c, user: user)
         }
-        addAll(scopeKey(0, 0))
-        addAll(scopeKey(1, continentOf[p]))
+        if dense {
+          addScope(scopeKey(0, 0), c)
+          addScope(scopeKey(1, continentOf[p]), c)
+          let columns = (
+            Int(songOf[t]), songCount + Int(artistOf[t]), songCount + artistCount + Int(genreOf[t])
+          )
+          func bump(_ i: Int) {
+            denseCounts[i].streams += c.streams
+            denseCounts[i].milliseconds += c.milliseconds
+            if c.streams > 0 && denseLast[i] != user {
+              denseLast[i] = user
+              denseListeners[i] += 1
+            }
+          }
+          let continentBase = (1 + Int(continentOf[p])) * items
+          bump(columns.0)
+          bump(columns.1)
+          bump(columns.2)
+          bump(continentBase + columns.0)
+          bump(continentBase + columns.1)
+          bump(continentBase + columns.2)
+        } else {
+          addAll(scopeKey(0, 0))
+          addAll(scopeKey(1, continentOf[p]))
+        }
         addAll(scopeKey(2, countryOf[p]))
         add(scopeKey(3, cityOf[p]), artist | UInt64(artistOf[t]), c, user: user)
+      }
+    }
+    if dense {
+      for slot in 0..<slots {
+        let scope = slot == 0 ? scopeKey(0, 0) : scopeKey(1, Int32(slot - 1))
+        for item in 0..<items where denseCounts[slot * items + item] != ListenCounts() {
+          let key =
+            item < songCount
+            ? song | UInt64(item)
+            : item < songCount + artistCount
+              ? artist | UInt64(item - songCount) : genre | UInt64(item - songCount - artistCount)
+          let i = Int(cells.index(of: scope, key))
+          cellCounts.append(denseCounts[slot * items + item])
+          cellListeners.append(denseListeners[slot * items + item])
+          cellLastUser.append(-1)
+          precondition(i == cellCounts.count - 1, "dense cells are new to the table")
+        }
       }
     }
     func cell(_ scope: UInt64, _ item: UInt64) -> (ListenCounts, Int) {

@@ -179,6 +179,15 @@ public struct WrappedAccumulator: Sendable {
     var city: [Int32] = []
     var personality: [Int32] = []
     var interaction: [Interaction] = []
+    /// Per song-title column id: the (artist, genre) column ids last seen with it and their
+    /// track, so most events find their track without hashing.
+    var trackArtist: [Int32] = []
+    var trackGenre: [Int32] = []
+    var track: [Int32] = []
+    /// Per city column id: the (continent, country) column ids last seen with it and their place.
+    var placeContinent: [Int32] = []
+    var placeCountry: [Int32] = []
+    var place: [Int32] = []
   }
 
   mutating func add(_ b: EventBatch, map m: inout ColumnMap) {
@@ -199,16 +208,40 @@ public struct WrappedAccumulator: Sendable {
     while m.interaction.count < b.interaction.values.count {
       m.interaction.append(Interaction(parsing: b.interaction.values[m.interaction.count]))
     }
+    while m.track.count < b.songName.values.count {
+      m.trackArtist.append(-1)
+      m.trackGenre.append(-1)
+      m.track.append(-1)
+    }
+    while m.place.count < b.city.values.count {
+      m.placeContinent.append(-1)
+      m.placeCountry.append(-1)
+      m.place.append(-1)
+    }
     for i in 0..<b.count {
       let start = b.startTime[i]
       let end = b.endTime[i]
       guard admit(start: start, end: end) else { continue }
-      let track = track(
-        artist: m.artist[Int(b.artist.indices[i])], song: m.song[Int(b.songName.indices[i])],
-        genre: m.genre[Int(b.genre.indices[i])], year: b.year[i], popularity: b.popularity[i])
-      let place = place(
-        continent: m.continent[Int(b.continent.indices[i])],
-        country: m.country[Int(b.country.indices[i])], city: m.city[Int(b.city.indices[i])])
+      let (a, s, g) = (b.artist.indices[i], Int(b.songName.indices[i]), b.genre.indices[i])
+      let track: Int32
+      if m.trackArtist[s] == a && m.trackGenre[s] == g {
+        track = m.track[s]
+        noteAttributes(of: track, year: b.year[i], popularity: b.popularity[i])
+      } else {
+        track = self.track(
+          artist: m.artist[Int(a)], song: m.song[s], genre: m.genre[Int(g)], year: b.year[i],
+          popularity: b.popularity[i])
+        (m.trackArtist[s], m.trackGenre[s], m.track[s]) = (a, g, track)
+      }
+      let (k, n, c) = (b.continent.indices[i], b.country.indices[i], Int(b.city.indices[i]))
+      let place: Int32
+      if m.placeContinent[c] == k && m.placeCountry[c] == n {
+        place = m.place[c]
+      } else {
+        place = self.place(
+          continent: m.continent[Int(k)], country: m.country[Int(n)], city: m.city[c])
+        (m.placeContinent[c], m.placeCountry[c], m.place[c]) = (k, n, place)
+      }
       record(
         user: b.userID[i], start: start, duration: end - start, track: track, place: place,
         interaction: m.interaction[Int(b.interaction.indices[i])],
@@ -243,11 +276,17 @@ public struct WrappedAccumulator: Sendable {
       trackYear.append(0)
       trackPopularity.append(0)
     }
-    trackPopularity[Int(t)] = max(trackPopularity[Int(t)], popularity)
-    if year > 0 && (trackYear[Int(t)] == 0 || year < trackYear[Int(t)]) {
-      trackYear[Int(t)] = year
-    }
+    noteAttributes(of: t, year: year, popularity: popularity)
     return t
+  }
+
+  /// Keeps the track's smallest release year and largest popularity (order-free, so merges
+  /// are exact).
+  @inline(__always)
+  private mutating func noteAttributes(of t: Int32, year: Int32, popularity: Int32) {
+    let i = Int(t)
+    if popularity > trackPopularity[i] { trackPopularity[i] = popularity }
+    if year > 0 && (trackYear[i] == 0 || year < trackYear[i]) { trackYear[i] = year }
   }
 
   @inline(__always)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LSTM
 import Tensor
 
 /// The `forecast` command line: declaration only; every subcommand calls into the modules.
@@ -7,7 +8,8 @@ struct ForecastCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "forecast",
     abstract: "Forecast listening engagement from Avro event history with LSTM models.",
-    version: ToolkitVersion.string,
+    version: ToolkitVersion.string + "\n" + KernelPath.summary + "\nOpenBLAS kernels: "
+      + BLASRuntime.coreName,
     subcommands: [
       Simulate.self, Inspect.self, Series.self, Train.self, Evaluate.self, Predict.self,
       WrappedCommand.self, Anomalies.self, Report.self,
@@ -16,6 +18,8 @@ struct ForecastCommand: AsyncParsableCommand {
   static func main() async {
     BLASKernels.selectFastest()
     do {
+      // A FORECAST_CPU the CPU cannot honour is refused before any work starts.
+      _ = try KernelPath.resolve(environmentValue: KernelPath.environmentValue)
       var command = try parseAsRoot()
       if var asyncCommand = command as? AsyncParsableCommand {
         try await asyncCommand.run()

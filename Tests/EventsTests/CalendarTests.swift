@@ -34,6 +34,13 @@ final class CalendarTests: XCTestCase {
     for day in stride(from: -800_000, through: 800_000, by: 997) {
       XCTAssertEqual(CivilDate(daysSinceEpoch: day).daysSinceEpoch, day)
     }
+    XCTAssertEqual(CivilDate(year: 1970, month: 1, day: 1).daysSinceEpoch, 0)
+    XCTAssertEqual(CivilDate(year: 2000, month: 3, day: 1).daysSinceEpoch, 11_017)
+    XCTAssertEqual(CivilDate(year: 2024, month: 2, day: 29).daysSinceEpoch, 19_782)
+    XCTAssertEqual(CivilDate(year: 1969, month: 12, day: 31).daysSinceEpoch, -1)
+    // 2024-01-01 was a Monday, 2023-12-31 a Sunday.
+    XCTAssertEqual(CivilDate(year: 2024, month: 1, day: 1).weekday, 1)
+    XCTAssertEqual(CivilDate(year: 2023, month: 12, day: 31).weekday, 7)
     XCTAssertEqual(CivilDate(daysSinceEpoch: 19_723).description, "2024-01-01")
     XCTAssertFalse(CivilDate(year: 2023, month: 2, day: 29).isValid)
     XCTAssertTrue(CivilDate(year: 2000, month: 2, day: 29).isValid)
@@ -59,5 +66,15 @@ final class CalendarTests: XCTestCase {
     XCTAssertEqual(Timestamp.format(milliseconds: 951_782_400_123), "2000-02-29T00:00:00.123Z")
     XCTAssertEqual(Timestamp.format(milliseconds: -1), "1969-12-31T23:59:59.999Z")
     XCTAssertEqual(isoTimestamp(1_709_546_400_045), "2024-03-04T10:00:00.045Z")
+  }
+
+  func testCivilDate_parsing() {
+    XCTAssertEqual(CivilDate(parsing: "2024-02-29"), CivilDate(year: 2024, month: 2, day: 29))
+    XCTAssertEqual(CivilDate(parsing: "2024-02-29")?.description, "2024-02-29")
+    for bad in [
+      "2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "2024/01/01", "", "2024-01-01x",
+    ] {
+      XCTAssertNil(CivilDate(parsing: bad), bad)
+    }
   }
 }

@@ -185,28 +185,3 @@ final class GazetteerTests: XCTestCase {
     XCTAssertEqual(merged?.cities.first?.continent, .oceania)
   }
 }
-
-final class CivilDateTests: XCTestCase {
-  func testDaysSinceEpoch_knownDatesAndRoundTrip() {
-    XCTAssertEqual(CivilDate(year: 1970, month: 1, day: 1).daysSinceEpoch, 0)
-    XCTAssertEqual(CivilDate(year: 2000, month: 3, day: 1).daysSinceEpoch, 11_017)
-    XCTAssertEqual(CivilDate(year: 2024, month: 2, day: 29).daysSinceEpoch, 19_782)
-    XCTAssertEqual(CivilDate(year: 1969, month: 12, day: 31).daysSinceEpoch, -1)
-    for d in stride(from: -1000, to: 40_000, by: 7) {
-      XCTAssertEqual(CivilDate(daysSinceEpoch: d).daysSinceEpoch, d)
-    }
-    // 2024-01-01 was a Monday, 2023-12-31 a Sunday.
-    XCTAssertEqual(CivilDate(year: 2024, month: 1, day: 1).weekday, 1)
-    XCTAssertEqual(CivilDate(year: 2023, month: 12, day: 31).weekday, 7)
-  }
-
-  func testParsing() {
-    XCTAssertEqual(CivilDate(parsing: "2024-02-29"), CivilDate(year: 2024, month: 2, day: 29))
-    XCTAssertEqual(CivilDate(parsing: "2024-02-29")?.description, "2024-02-29")
-    for bad in [
-      "2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "2024/01/01", "", "2024-01-01x",
-    ] {
-      XCTAssertNil(CivilDate(parsing: bad), bad)
-    }
-  }
-}

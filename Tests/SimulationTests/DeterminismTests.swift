@@ -131,7 +131,7 @@ final class SampleTests: XCTestCase {
     XCTAssertEqual(
       reader.metadata["forecast.simulation"],
       "users=250 days=730 start=2023-01-02 seed=2024 travel=false anomalies=true "
-        + "sessions-per-day=0.3 songs-per-session=1.5 songs=4086 cities=3084")
+        + "anomaly-rate=0.04 sessions-per-day=0.3 songs-per-session=1.5 songs=4086 cities=3084")
     XCTAssertEqual(reader.metadata["forecast.catalog"], "synthetic")
     var count = 0
     var users: Set<Int64> = []
@@ -143,7 +143,7 @@ final class SampleTests: XCTestCase {
       first = min(first, e.startTime)
       last = max(last, e.startTime)
     }
-    XCTAssertEqual(count, 149_791)
+    XCTAssertEqual(count, 300_965)
     XCTAssertEqual(users.count, 472)  // of 476; four light listeners never played
     XCTAssertEqual(
       CivilDate(daysSinceEpoch: Int(first / 86_400_000)), CivilDate(year: 2023, month: 1, day: 2))
@@ -153,7 +153,7 @@ final class SampleTests: XCTestCase {
     let ids = truth.split(separator: "\n").dropFirst().compactMap {
       Int64($0.split(separator: ",")[0])
     }
-    XCTAssertEqual(ids.count, 2)
+    XCTAssertEqual(ids.count, 7)  // one account of each kind
     XCTAssertTrue(ids.allSatisfy(users.contains))
     let catalog = try Catalog(contentsOfCSV: data + "/catalog.csv")
     XCTAssertEqual(catalog.songs.count, 4086)

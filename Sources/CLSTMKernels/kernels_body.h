@@ -1,0 +1,293 @@
+// The body of every kernel path, included once by each kernels_*.c with LANES (floats per
+// vector), MR and NV (rows and vectors of C per register tile) and KERNEL(name) (the path's
+// suffix) defined.
+//
+// Only fused multiply-adds written out (`fma`, `fmaf`) fuse: contraction is off, so a separate
+// multiply and add round twice on every path. Each lane of a vector computes what the scalar
+// code computes for that element, so the vector width changes the speed, never the bits.
+
+#include <math.h>
+#include <string.h>
+
+#include "CLSTMKernels.h"
+
+#pragma clang fp contract(off)
+
+typedef float vfloat __attribute__((ext_vector_type(LANES)));
+typedef unsigned int vuint __attribute__((ext_vector_type(LANES)));
+
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE vfloat load(const float *p) {
+  vfloat v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+INLINE void store(vfloat v, float *p) { memcpy(p, &v, sizeof v); }
+
+INLINE vfloat splat(float x) { return (vfloat)(x); }
+
+#if EMULATE_FMA
+// Without FMA instructions: a·b is exact in double (24 + 24 bits ≤ 53), and a + c rounded to
+// 53 bits *to odd* (round to nearest, then the error term of the addition picks the odd
+// neighbour when the sum is inexact) rounds to float exactly as the fused multiply-add would
+// (53 ≥ 24 + 2). The same function as `fmaf`, in a few SSE2 operations instead of a call.
+typedef double vdouble __attribute__((ext_vector_type(LANES)));
+typedef long vlong __attribute__((ext_vector_type(LANES)));
+
+INLINE vfloat vfma(vfloat a, vfloat b, vfloat c) {
+  vdouble product = __builtin_convertvector(a, vdouble) * __builtin_convertvector(b, vdouble);
+  vdouble addend = __builtin_convertvector(c, vdouble);
+  vdouble sum = product + addend;
+  vdouble back = sum - product;
+  vdouble error = (product - (sum - back)) + (addend - back);
+  vlong sumBits = (vlong)sum;
+  vlong inexact = error != 0.0;
+  vlong opposite = (sumBits ^ (vlong)error) < 0;
+  vlong odd = (sumBits + (opposite & inexact)) | (inexact & 1);
+  return __builtin_convertvector((vdouble)odd, vfloat);
+}
+
+INLINE float sfma(float a, float b, float c) {
+  double product = (double)a * (double)b;
+  double addend = c;
+  double sum = product + addend;
+  double back = sum - product;
+  double error = (product - (sum - back)) + (addend - back);
+  long long sumBits, errorBits;
+  memcpy(&sumBits, &sum, sizeof sum);
+  memcpy(&errorBits, &error, sizeof error);
+  if (error != 0.0) sumBits = (sumBits + ((sumBits ^ errorBits) < 0 ? -1 : 0)) | 1;
+  double odd;
+  memcpy(&odd, &sumBits, sizeof odd);
+  return (float)odd;
+}
+#else
+INLINE vfloat vfma(vfloat a, vfloat b, vfloat c) { return __builtin_elementwise_fma(a, b, c); }
+INLINE float sfma(float a, float b, float c) { return fmaf(a, b, c); }
+#endif
+
+// MARK: - Products
+
+/// R rows (≤ MR) × V·LANES columns (V ≤ NV) of C at (i, j): C stays in R·V registers while k
+/// runs, each one an independent chain of fused multiply-adds (enough of them, R·V ≥ 12, to
+/// hide the multiply-add latency on the full tiles).
+INLINE void tile(const int R, const int V, long i, long j, long k, const float *a,
+                 long rowStride, long kStride, const float *b, long ldb, float *c, long ldc) {
+  vfloat acc[MR][NV];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+#pragma clang loop unroll(full)
+    for (int v = 0; v < V; v++) acc[r][v] = load(c + (i + r) * ldc + j + v * LANES);
+  }
+  const float *a0 = a + i * rowStride;
+  const float *bp = b + j;
+  for (long p = 0; p < k; p++) {
+    vfloat bv[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < V; v++) bv[v] = load(bp + v * LANES);
+    const float *ap = a0 + p * kStride;
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+      vfloat x = splat(ap[r * rowStride]);
+#pragma clang loop unroll(full)
+      for (int v = 0; v < V; v++) acc[r][v] = vfma(x, bv[v], acc[r][v]);
+    }
+    bp += ldb;
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+#pragma clang loop unroll(full)
+    for (int v = 0; v < V; v++) store(acc[r][v], c + (i + r) * ldc + j + v * LANES);
+  }
+}
+
+/// The last columns (fewer than LANES), one element at a time.
+static void edge(long i0, long i1, long j0, long n, long k, const float *a, long rowStride,
+                 long kStride, const float *b, long ldb, float *c, long ldc) {
+  for (long i = i0; i < i1; i++) {
+    for (long j = j0; j < n; j++) {
+      float sum = c[i * ldc + j];
+      for (long p = 0; p < k; p++) sum = sfma(a[i * rowStride + p * kStride], b[p * ldb + j], sum);
+      c[i * ldc + j] = sum;
+    }
+  }
+}
+
+/// The rows `i0..<i1` of one column panel V vectors wide, MR rows at a time, then 4, 2, 1.
+INLINE void panelRows(const int V, long i0, long i1, long j, long k, const float *a,
+                      long rowStride, long kStride, const float *b, long ldb, float *c,
+                      long ldc) {
+  long i = i0;
+  for (; i + MR <= i1; i += MR) tile(MR, V, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
+#if MR > 4
+  for (; i + 4 <= i1; i += 4) tile(4, V, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
+#endif
+  for (; i + 2 <= i1; i += 2) tile(2, V, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
+  for (; i < i1; i++) tile(1, V, i, j, k, a, rowStride, kStride, b, ldb, c, ldc);
+}
+
+/// Columns of k per pass over C (the rows of B a pass reads stay in cache). Splitting k only
+/// stores and reloads C between passes: each element's chain of multiply-adds is unchanged.
+enum { kBlock = 256, mBlock = 128 };
+
+void KERNEL(clk_gemm)(long m, long n, long k, const float *a, long rowStride, long kStride,
+                      const float *b, long ldb, float *c, long ldc) {
+  const long tileWidth = NV * LANES;
+  const long fullColumns = n - n % tileWidth;
+  const long vectorColumns = n - n % LANES;
+  for (long p0 = 0; p0 < k; p0 += kBlock) {
+    const long kc = k - p0 < kBlock ? k - p0 : kBlock;
+    const float *ak = a + p0 * kStride;
+    const float *bk = b + p0 * ldb;
+    // Wide B (n > 512): blocks of mBlock rows, so each column panel of B stays in L1 while
+    // every row tile of the block passes over it. Narrower B fits L2: row tiles outermost.
+    const long rowBlock = n > 512 ? mBlock : MR;
+    for (long i0 = 0; i0 < m; i0 += rowBlock) {
+      const long i1 = m < i0 + rowBlock ? m : i0 + rowBlock;
+      long j = 0;
+      for (; j < fullColumns; j += tileWidth)
+        panelRows(NV, i0, i1, j, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
+#if NV > 2
+      for (; j + 2 * LANES <= vectorColumns; j += 2 * LANES)
+        panelRows(2, i0, i1, j, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
+#endif
+      for (; j < vectorColumns; j += LANES)
+        panelRows(1, i0, i1, j, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
+      if (j < n) edge(i0, i1, j, n, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
+    }
+  }
+}
+
+// MARK: - Gate math
+
+/// e^x as 2^n · 2^f (Cody–Waite split, |f| ≤ 0.5, a degree-7 polynomial for 2^f by fused
+/// Horner steps; relative error below 2e-7), x clamped to [-87, 88]. `expScalar` is the same
+/// function for one element.
+INLINE vfloat expLanes(vfloat x) {
+  const vfloat low = splat(-87.0f), high = splat(88.0f);
+  vfloat clamped = x < low ? low : x;
+  clamped = clamped > high ? high : clamped;
+  vfloat t = clamped * 1.44269504f;
+  // Adding 1.5·2^23 rounds t to the nearest integer in the low mantissa bits.
+  vfloat shifted = t + 12582912.0f;
+  vfloat n = shifted - 12582912.0f;
+  vfloat f = t - n;
+  vfloat p = splat(1.5252734e-5f);
+  p = vfma(p, f, splat(1.5403530e-4f));
+  p = vfma(p, f, splat(1.3333558e-3f));
+  p = vfma(p, f, splat(9.6181291e-3f));
+  p = vfma(p, f, splat(5.5504109e-2f));
+  p = vfma(p, f, splat(2.4022651e-1f));
+  p = vfma(p, f, splat(6.9314718e-1f));
+  p = vfma(p, f, splat(1.0f));
+  vuint bits = ((vuint)shifted - 0x4B400000u + 127u) << 23;
+  return p * (vfloat)bits;
+}
+
+INLINE float expScalar(float x) {
+  float clamped = x < -87.0f ? -87.0f : x;
+  clamped = clamped > 88.0f ? 88.0f : clamped;
+  float t = clamped * 1.44269504f;
+  float shifted = t + 12582912.0f;
+  float n = shifted - 12582912.0f;
+  float f = t - n;
+  float p = 1.5252734e-5f;
+  p = sfma(p, f, 1.5403530e-4f);
+  p = sfma(p, f, 1.3333558e-3f);
+  p = sfma(p, f, 9.6181291e-3f);
+  p = sfma(p, f, 5.5504109e-2f);
+  p = sfma(p, f, 2.4022651e-1f);
+  p = sfma(p, f, 6.9314718e-1f);
+  p = sfma(p, f, 1.0f);
+  unsigned int bits;
+  memcpy(&bits, &shifted, sizeof bits);
+  bits = (bits - 0x4B400000u + 127u) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+INLINE vfloat sigmoidLanes(vfloat x) { return 1.0f / (1.0f + expLanes(-x)); }
+/// tanh(x) = 2·sigmoid(2x) − 1 (absolute error below 3e-7).
+INLINE vfloat tanhLanes(vfloat x) { return 2.0f / (1.0f + expLanes(-2.0f * x)) - 1.0f; }
+INLINE float sigmoidScalar(float x) { return 1.0f / (1.0f + expScalar(-x)); }
+INLINE float tanhScalar(float x) { return 2.0f / (1.0f + expScalar(-2.0f * x)) - 1.0f; }
+
+/// i, f, o = sigmoid(z_i, z_f, z_o); g = tanh(z_g); c = fma(f, cPrev, i·g); h = o · tanh(c).
+void KERNEL(clk_gate_forward)(float *gates, const float *cPrev, float *c, float *tanhC,
+                              float *h, long batch, long hidden) {
+  const long vectorEnd = hidden - hidden % LANES;
+  for (long b = 0; b < batch; b++) {
+    float *z = gates + b * 4 * hidden;
+    const long row = b * hidden;
+    long j = 0;
+    for (; j < vectorEnd; j += LANES) {
+      vfloat i = sigmoidLanes(load(z + j));
+      vfloat f = sigmoidLanes(load(z + hidden + j));
+      vfloat g = tanhLanes(load(z + 2 * hidden + j));
+      vfloat o = sigmoidLanes(load(z + 3 * hidden + j));
+      vfloat cn = vfma(f, load(cPrev + row + j), i * g);
+      vfloat tc = tanhLanes(cn);
+      store(i, z + j);
+      store(f, z + hidden + j);
+      store(g, z + 2 * hidden + j);
+      store(o, z + 3 * hidden + j);
+      store(cn, c + row + j);
+      store(tc, tanhC + row + j);
+      store(o * tc, h + row + j);
+    }
+    for (; j < hidden; j++) {
+      float i = sigmoidScalar(z[j]);
+      float f = sigmoidScalar(z[hidden + j]);
+      float g = tanhScalar(z[2 * hidden + j]);
+      float o = sigmoidScalar(z[3 * hidden + j]);
+      float cn = sfma(f, cPrev[row + j], i * g);
+      float tc = tanhScalar(cn);
+      z[j] = i;
+      z[hidden + j] = f;
+      z[2 * hidden + j] = g;
+      z[3 * hidden + j] = o;
+      c[row + j] = cn;
+      tanhC[row + j] = tc;
+      h[row + j] = o * tc;
+    }
+  }
+}
+
+/// dc = dcCarry + dh·o·(1 − tanhC²); do = dh·tanhC·o·(1 − o); di = dc·g·i·(1 − i);
+/// df = dc·cPrev·f·(1 − f); dg = dc·i·(1 − g²); dcCarry ← dc·f (products left to right).
+void KERNEL(clk_gate_backward)(float *gates, const float *cPrev, const float *tanhC,
+                               const float *dh, float *dcCarry, long batch, long hidden) {
+  const long vectorEnd = hidden - hidden % LANES;
+  for (long b = 0; b < batch; b++) {
+    float *z = gates + b * 4 * hidden;
+    const long row = b * hidden;
+    long j = 0;
+    for (; j < vectorEnd; j += LANES) {
+      vfloat i = load(z + j);
+      vfloat f = load(z + hidden + j);
+      vfloat g = load(z + 2 * hidden + j);
+      vfloat o = load(z + 3 * hidden + j);
+      vfloat tc = load(tanhC + row + j);
+      vfloat dhv = load(dh + row + j);
+      vfloat dc = load(dcCarry + row + j) + dhv * o * (1.0f - tc * tc);
+      store(dhv * tc * o * (1.0f - o), z + 3 * hidden + j);
+      store(dc * g * i * (1.0f - i), z + j);
+      store(dc * load(cPrev + row + j) * f * (1.0f - f), z + hidden + j);
+      store(dc * i * (1.0f - g * g), z + 2 * hidden + j);
+      store(dc * f, dcCarry + row + j);
+    }
+    for (; j < hidden; j++) {
+      float i = z[j], f = z[hidden + j], g = z[2 * hidden + j], o = z[3 * hidden + j];
+      float tc = tanhC[row + j], dhv = dh[row + j];
+      float dc = dcCarry[row + j] + dhv * o * (1.0f - tc * tc);
+      z[3 * hidden + j] = dhv * tc * o * (1.0f - o);
+      z[j] = dc * g * i * (1.0f - i);
+      z[hidden + j] = dc * cPrev[row + j] * f * (1.0f - f);
+      z[2 * hidden + j] = dc * i * (1.0f - g * g);
+      dcCarry[row + j] = dc * f;
+    }
+  }
+}

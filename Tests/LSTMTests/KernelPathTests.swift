@@ -1,0 +1,108 @@
+import Tensor
+import TestSupport
+import XCTest
+
+@testable import LSTM
+
+/// The kernel paths (`KernelPath`) compute the same bits: every path this CPU runs against the
+/// portable one and against the definition written out in Swift.
+final class KernelPathTests: XCTestCase {
+  private var paths: [KernelPath] { KernelPath.allCases.filter(\.isSupported) }
+
+  private func randomFloats(_ count: Int, _ rng: inout SeededGenerator, scale: Double) -> [Float] {
+    (0..<count).map { _ in Float((rng.nextUnitDouble() * 2 - 1) * scale) }
+  }
+
+  /// `C += op(A)·B` for shapes that exercise every tile (full, 4-row, 1-row, one-vector and
+  /// scalar columns) and both layouts of A, equal bit for bit on every path to one fused
+  /// multiply-add chain per element in ascending k.
+  func testGemm_sameBitsOnEveryPath_asOneFMAChainPerElement() {
+    var rng = SeededGenerator(seed: 13)
+    let shapes = [(1, 1, 1), (7, 14, 64), (13, 33, 9), (9, 100, 300), (6, 520, 17), (11, 16, 3)]
+    for (m, n, k) in shapes {
+      for transposed in [false, true] {
+        let a = randomFloats(m * k, &rng, scale: 1)
+        let b = randomFloats(k * n, &rng, scale: 1)
+        let c0 = randomFloats(m * n, &rng, scale: 1)
+        let (rowStride, kStride) = transposed ? (1, m) : (k, 1)
+        var expected = c0
+        for i in 0..<m {
+          for j in 0..<n {
+            var sum = c0[i * n + j]
+            for p in 0..<k {
+              sum = sum.addingProduct(a[i * rowStride + p * kStride], b[p * n + j])
+            }
+            expected[i * n + j] = sum
+          }
+        }
+        for path in paths {
+          var c = c0
+          KernelTable.withPath(path) {
+            SmallGemm.multiplyAdd(
+              m: m, n: n, k: k, a: a, rowStride: rowStride, kStride: kStride, b: b, ldb: n,
+              c: &c, ldc: n)
+          }
+          XCTAssertEqual(
+            c.map(\.bitPattern), expected.map(\.bitPattern),
+            "\(path) m \(m) n \(n) k \(k) transposed \(transposed)")
+        }
+      }
+    }
+  }
+
+  /// The gate kernels (vector lanes and the scalar tail, H = 21) give the same bits on every
+  /// path, over inputs from −40 to 40 (both clamps of the exp approximation).
+  func testGateKernels_sameBitsOnEveryPath() {
+    var rng = SeededGenerator(seed: 14)
+    let (batch, hidden) = (3, 21)
+    let z0 = randomFloats(batch * 4 * hidden, &rng, scale: 40)
+    let cPrev = randomFloats(batch * hidden, &rng, scale: 2)
+    let dh = randomFloats(batch * hidden, &rng, scale: 1)
+    let carry0 = randomFloats(batch * hidden, &rng, scale: 1)
+    var results: [[UInt32]] = []
+    for path in paths {
+      var z = z0
+      var c = [Float](repeating: 0, count: batch * hidden)
+      var tanhC = c
+      var h = c
+      var carry = carry0
+      KernelTable.withPath(path) {
+        GateKernels.forward(
+          gates: &z, cPrev: cPrev, c: &c, tanhC: &tanhC, h: &h, batch: batch, hidden: hidden)
+        GateKernels.backward(
+          gates: &z, cPrev: cPrev, tanhC: tanhC, dh: dh, dcCarry: &carry, batch: batch,
+          hidden: hidden)
+      }
+      results.append((z + c + tanhC + h + carry).map(\.bitPattern))
+    }
+    for (path, result) in zip(paths, results) {
+      XCTAssertEqual(result, results[0], "\(path) differs from \(paths[0])")
+    }
+  }
+
+  /// A few training steps of a two-layer model give the same weights on every path.
+  func testTraining_sameWeightsOnEveryPath() {
+    let weights = paths.map { path in
+      KernelTable.withPath(path) { DeterminismTests.train(seed: 77).parameters.values }
+    }
+    for (path, w) in zip(paths, weights) {
+      XCTAssertEqual(w.scalars.map(\.bitPattern), weights[0].scalars.map(\.bitPattern), "\(path)")
+    }
+  }
+
+  func testResolve_defaultsToFastestAndRefusesBadValues() {
+    XCTAssertEqual(try KernelPath.resolve(environmentValue: nil), KernelPath.fastest)
+    XCTAssertEqual(try KernelPath.resolve(environmentValue: ""), KernelPath.fastest)
+    XCTAssertEqual(try KernelPath.resolve(environmentValue: "Portable"), .portable)
+    XCTAssertThrowsError(try KernelPath.resolve(environmentValue: "sse9")) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "FORECAST_CPU=sse9 names no kernel path. Use portable, avx2 or avx512, or unset FORECAST_CPU to pick the fastest one this CPU runs."
+      )
+    }
+    XCTAssertEqual(
+      KernelPathError.unsupportedPath(.avx512, fastest: .avx2).description,
+      "FORECAST_CPU=avx512: this CPU cannot run the avx512 kernels (it runs up to avx2). Use FORECAST_CPU=avx2 or a lower path, or unset FORECAST_CPU."
+    )
+  }
+}
