@@ -4,8 +4,10 @@
 //   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CZstd
 //                        LSTM -> CLSTMKernels (the hot Float kernels, one copy per CPU path)
 //                                 Simulation -> Events;  Wrapped -> Events
-//   Plumbing (JSON, CSV rows, atomic output; package access) <- LSTM, Events, Simulation, Forecast
-//   forecast (executable) -> Forecast, Simulation, Wrapped, Events
+//                                 Report -> Forecast (reads the Wrapped files, not the module)
+//   Plumbing (JSON, CSV rows, atomic output; package access) <- LSTM, Events, Simulation, Forecast,
+//     Report
+//   forecast (executable) -> Forecast, Simulation, Wrapped, Events, Report
 
 import PackageDescription
 
@@ -31,6 +33,7 @@ let package = Package(
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "Forecast", targets: ["Forecast"]),
     .library(name: "Wrapped", targets: ["Wrapped"]),
+    .library(name: "Report", targets: ["Report"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -75,13 +78,16 @@ let package = Package(
     .target(
       name: "Wrapped", dependencies: ["Events", "Plumbing"], exclude: ["README.md"],
       swiftSettings: numericSettings),
+    // Reads the Wrapped outputs by their documented file layouts (CSV/JSON), not the module.
+    .target(
+      name: "Report", dependencies: ["Forecast", "Events", "Plumbing"], exclude: ["README.md"]),
 
     // MARK: - Executables
 
     .executableTarget(
       name: "forecast",
       dependencies: [
-        "Forecast", "Simulation", "Wrapped", "Events", "Tensor", "LSTM", "Plumbing",
+        "Forecast", "Simulation", "Wrapped", "Events", "Tensor", "LSTM", "Plumbing", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -112,5 +118,8 @@ let package = Package(
       name: "WrappedTests",
       dependencies: ["Wrapped", "Events", "Plumbing", "Simulation", "TestSupport"]),
     .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
+    .testTarget(
+      name: "ReportTests", dependencies: ["Report", "Forecast", "TestSupport"],
+      exclude: ["Fixtures"]),
   ]
 )

@@ -5,7 +5,11 @@ extension ForecastCommand {
   /// `forecast evaluate`: a rolling-origin backtest of the LSTM beside the baselines.
   struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Backtest the LSTM (retrained per fold) against naive, seasonal-naive and drift.")
+      abstract: "Backtest the LSTM (retrained per fold) against naive, seasonal-naive and drift.",
+      discussion: """
+        With --model, score a saved model instead: every point after its training range whose \
+        whole horizon lies in the history is an origin, forecast with data up to it only.
+        """)
 
     @OptionGroup var data: DataOptions
     @OptionGroup var model: ModelOptions
@@ -22,7 +26,30 @@ extension ForecastCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Option(
+      name: .customLong("model"),
+      help: "Score this saved model on the points after its training range (no retraining).")
+    var savedModel: String?
+
+    @Option(
+      help: """
+        With --model: write every origin's forecast beside the actual \
+        (series_id,origin,timestamp,horizon_step,p10,p50,p90,actual).
+        """)
+    var out: String?
+
+    func validate() throws {
+      if savedModel != nil && modelFile != nil {
+        throw ValidationError(
+          "Please pass --model (score a saved model) or --model-file, not both.")
+      }
+      if out != nil && savedModel == nil {
+        throw ValidationError("--out writes the forecasts of a saved model: pass --model too.")
+      }
+    }
+
     func run() throws {
+      if let savedModel { return try score(savedModel) }
       var source = data.source
       var base: TrainingOptions?
       if let modelFile {

@@ -12,7 +12,7 @@ struct ForecastCommand: AsyncParsableCommand {
       + BLASRuntime.coreName,
     subcommands: [
       Simulate.self, Inspect.self, Series.self, Train.self, Evaluate.self, Predict.self,
-      WrappedCommand.self, Anomalies.self,
+      WrappedCommand.self, Anomalies.self, Report.self,
     ])
 
   static func main() async {

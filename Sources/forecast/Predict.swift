@@ -1,5 +1,7 @@
 import ArgumentParser
+import Events
 import Forecast
+import Report
 
 extension ForecastCommand {
   /// `forecast predict`: forecasts from the end of a history with a trained model.
@@ -26,14 +28,32 @@ extension ForecastCommand {
     @Option(help: "csv or json.")
     var format: Format = .csv
 
+    @Option(
+      help: ArgumentHelp(
+        "Forecast from a past origin: the history up to this date (YYYY-MM-DD, inclusive).",
+        valueName: "date"))
+    var asOf: String?
+
+    @Option(help: ArgumentHelp("Also write the forecast chart as an SVG file.", valueName: "svg"))
+    var plot: String?
+
+    func validate() throws {
+      if let asOf, Timestamp.parse(asOf) == nil {
+        throw ValidationError("--as-of \(asOf) is not a date. Please write it as YYYY-MM-DD.")
+      }
+    }
+
     func run() throws {
       let loaded = try ModelFile.load(path: model, expectedKind: data.series)
       let source = try SeriesSource.matching(
         loaded.model.definition, history: data.history, csv: data.csv, model: model,
         splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
         salvage: data.salvage, mapping: data.mapping)
-      let (collection, _) = try source.load()
+      var (collection, _) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
+      if let asOf, let date = Timestamp.parse(asOf) {
+        collection = try collection.asOf(date, text: asOf, lookback: loaded.model.options.lookback)
+      }
       let (forecasts, notes) = try loaded.model.forecast(
         collection, horizon: horizon, source: model)
       for note in notes { printError("note: \(note)") }
@@ -41,7 +61,16 @@ extension ForecastCommand {
       let text =
         format == .csv
         ? Predictions.csv(forecasts, quantiles: q) : Predictions.json(forecasts, quantiles: q)
+      let svg = plot.map { _ in
+        ForecastCharts.plot(
+          collection: collection, forecasts: forecasts, quantiles: q,
+          horizon: horizon ?? loaded.model.options.horizon)
+      }
       try OutputFile.write(text, to: out)
+      if let plot, let svg {
+        try OutputFile.write(svg, to: plot)
+        print("chart written to \(plot)")
+      }
       let steps = forecasts.first?.timestamps.count ?? 0
       print("wrote \(forecasts.count) series × \(steps) steps to \(out)")
     }
