@@ -15,37 +15,8 @@ final class ForecastPipelineTests: XCTestCase {
     try? FileManager.default.removeItem(atPath: directory)
   }
 
-  /// The built executable beside the test bundle.
-  var executable: URL {
-    var url = Bundle.main.bundleURL
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      url = bundle.bundleURL.deletingLastPathComponent()
-    }
-    return url.appendingPathComponent("forecast")
-  }
-
-  struct Run {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  func forecast(_ arguments: [String]) throws -> Run {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+  func forecast(_ arguments: [String]) throws -> ForecastRun {
+    try runForecast(arguments, in: directory)
   }
 
   func path(_ name: String) -> String { directory + "/" + name }

@@ -15,39 +15,8 @@ final class KernelPathCLITests: XCTestCase {
     try? FileManager.default.removeItem(atPath: directory)
   }
 
-  private var executable: URL {
-    var url = Bundle.main.bundleURL
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      url = bundle.bundleURL.deletingLastPathComponent()
-    }
-    return url.appendingPathComponent("forecast")
-  }
-
-  private struct Run {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  private func forecast(_ arguments: [String], cpu: String?) throws -> Run {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    var environment = ProcessInfo.processInfo.environment
-    environment["FORECAST_CPU"] = cpu
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+  private func forecast(_ arguments: [String], cpu: String?) throws -> ForecastRun {
+    try runForecast(arguments, in: directory, environment: ["FORECAST_CPU": cpu])
   }
 
   private func path(_ name: String) -> String { directory + "/" + name }

@@ -17,33 +17,8 @@ final class ReportCLITests: XCTestCase {
     try? FileManager.default.removeItem(atPath: directory)
   }
 
-  private var executable: URL {
-    var url = Bundle.main.bundleURL
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      url = bundle.bundleURL.deletingLastPathComponent()
-    }
-    return url.appendingPathComponent("forecast")
-  }
-
-  private func forecast(_ arguments: [String]) throws -> (
-    status: Int32, stdout: String, stderr: String
-  ) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: outData, as: UTF8.self),
-      String(decoding: errData, as: UTF8.self)
-    )
+  private func forecast(_ arguments: [String]) throws -> ForecastRun {
+    try runForecast(arguments, in: directory)
   }
 
   private func path(_ name: String) -> String { directory + "/" + name }
