@@ -96,7 +96,7 @@ extension WrappedAccumulator {
     let start = layout.start
     let n = layout.listenerCount
     // Pass A: (scope, item) counts and listeners; scope totals.
-    var cells = PairTable(capacity: entries.count)
+    var cells = PairTable(capacity: 1 << 16)
     var cellCounts: [ListenCounts] = []
     var cellListeners: [Int32] = []
     var cellLastUser: [Int32] = []
