@@ -35,13 +35,19 @@ extension WrappedAccumulator {
   /// - Returns: every table, sorted as the files are.
   /// - Complexity: O(E log E) in the distinct (listener, song, place) entries E.
   public func report(top: Int) -> WrappedReport {
+    report(top: top, denseCells: 1 << 22)
+  }
+
+  /// `report(top:)` with the most dense (scope, item) cells allowed (tests use 0 and a budget
+  /// for world and continents only, to check the hashed paths give the same tables).
+  func report(top: Int, denseCells: Int) -> WrappedReport {
     precondition(top >= 1, "WrappedAccumulator.report: top must be ≥ 1, got \(top)")
     let layout = makeLayout()
     let scopeResult = PassResult<WrappedReport>()
     let listenerResult = PassResult<(rows: [ListenerRow], model: PersonalityModel, scored: Int)>()
     DispatchQueue.concurrentPerform(iterations: 2) { k in
       if k == 0 {
-        scopeResult.value = scopeTables(layout, top: top)
+        scopeResult.value = scopeTables(layout, top: top, denseCells: denseCells)
       } else {
         listenerResult.value = listenerTables(layout)
       }
@@ -87,7 +93,7 @@ extension WrappedAccumulator {
 
   /// The scope pass: (scope, item) counts and listeners, the top lists, the artists'
   /// geography and the totals.
-  func scopeTables(_ layout: ReportLayout, top: Int) -> WrappedReport {
+  func scopeTables(_ layout: ReportLayout, top: Int, denseCells budget: Int) -> WrappedReport {
     let (songOf, artistOf, genreOf) = (layout.songOf, layout.artistOf, layout.genreOf)
     let (songArtist, songTitle) = (layout.songArtist, layout.songTitle)
     let (continentOf, countryOf, cityOf) = (layout.continentOf, layout.countryOf, layout.cityOf)
@@ -128,13 +134,16 @@ extension WrappedAccumulator {
     let song: UInt64 = 0 << 40
     let artist: UInt64 = 1 << 40
     let genre: UInt64 = 2 << 40
-    // The world and continent cells are dense (slot 0 the world, 1 + c continent c; items
+    // The world and continent (and country) cells are dense (slot 0 the world, 1 + c continent c; items
     // songs, then artists, then genres): most updates need no hashing. They join `cells`
     // after the pass.
     let (songCount, artistCount) = (layout.songCount, artists.count)
     let items = songCount + artistCount + genres.count
-    let slots = 1 + continents.count
-    let dense = slots * items <= 1 << 26
+    // Countries are dense too when the cells fit in about 100 MB.
+    let continentSlots = 1 + continents.count
+    let denseCountries = (continentSlots + countries.count) * items <= budget
+    let dense = denseCountries || continentSlots * items <= budget
+    let slots = denseCountries ? continentSlots + countries.count : continentSlots
     var denseCounts = [ListenCounts](repeating: ListenCounts(), count: dense ? slots * items : 0)
     var denseListeners = [Int32](repeating: 0, count: dense ? slots * items : 0)
     var denseLast = [Int32](repeating: -1, count: dense ? slots * items : 0)
@@ -174,17 +183,30 @@ extension WrappedAccumulator {
           bump(continentBase + columns.0)
           bump(continentBase + columns.1)
           bump(continentBase + columns.2)
+          if denseCountries {
+            addScope(scopeKey(2, countryOf[p]), c)
+            let countryBase = (continentSlots + Int(countryOf[p])) * items
+            bump(countryBase + columns.0)
+            bump(countryBase + columns.1)
+            bump(countryBase + columns.2)
+          } else {
+            addAll(scopeKey(2, countryOf[p]))
+          }
         } else {
           addAll(scopeKey(0, 0))
           addAll(scopeKey(1, continentOf[p]))
+          addAll(scopeKey(2, countryOf[p]))
         }
-        addAll(scopeKey(2, countryOf[p]))
         add(scopeKey(3, cityOf[p]), artist | UInt64(artistOf[t]), c, user: user)
       }
     }
     if dense {
       for slot in 0..<slots {
-        let scope = slot == 0 ? scopeKey(0, 0) : scopeKey(1, Int32(slot - 1))
+        let scope =
+          slot == 0
+          ? scopeKey(0, 0)
+          : slot < continentSlots
+            ? scopeKey(1, Int32(slot - 1)) : scopeKey(2, Int32(slot - continentSlots))
         for item in 0..<items where denseCounts[slot * items + item] != ListenCounts() {
           let key =
             item < songCount
