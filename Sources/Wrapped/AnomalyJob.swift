@@ -48,7 +48,7 @@ public struct AnomalyJob: Sendable {
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
     }
     guard detector.eventsRead > 0 else {
-      throw WrappedError.emptyPeriod(path: history, read: 0)
+      throw WrappedError.noEvents(path: history)
     }
     let accounts = detector.scores()
     return Result(

@@ -12,6 +12,8 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
   case badTruthFile(path: String, reason: String)
   /// The period holds no event.
   case emptyPeriod(path: String, read: Int64)
+  /// The history holds no event at all.
+  case noEvents(path: String)
 
   public var description: String {
     switch self {
@@ -34,6 +36,9 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
     case .emptyPeriod(let path, let read):
       return "\(path): no event starts in the period (\(read) events read). Widen --from/--to, "
         + "or check the history's dates with forecast inspect."
+    case .noEvents(let path):
+      return "\(path): the history holds no event. Pass a history with events (forecast "
+        + "inspect shows what a file holds)."
     }
   }
 }
