@@ -85,6 +85,17 @@ final class AnomalyDetectorTests: XCTestCase {
     XCTAssertEqual(csv.split(separator: "\n").count, result.accounts.count + 1)
   }
 
+  func testEmptyHistory_saysSo() throws {
+    let path = directory + "/empty.avro"
+    try writeHistory([], to: path)
+    XCTAssertThrowsError(try AnomalyJob(history: path).run()) {
+      XCTAssertEqual(
+        "\($0)",
+        "\(path): the history holds no event. Pass a history with events (forecast inspect "
+          + "shows what a file holds).")
+    }
+  }
+
   func testGroundTruth_otherLayoutSaysSo() {
     XCTAssertThrowsError(try GroundTruth.parse("id;kind\n1;bot\n", path: "t.csv")) {
       XCTAssertEqual(
