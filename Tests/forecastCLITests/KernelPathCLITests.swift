@@ -73,7 +73,9 @@ final class KernelPathCLITests: XCTestCase {
   func testBadPath_refusedBeforeAnyWork() throws {
     let out = path("m.safetensors")
     let run = try forecast(["train", "--csv", path("none.csv"), "--out", out], cpu: "sse9")
-    XCTAssertNotEqual(run.status, 0)
+    // A clean exit with the message, not a trap (signal 4) printing it.
+    XCTAssertEqual(run.status, 1, run.stderr)
+    XCTAssertFalse(run.stderr.contains("Fatal error"), run.stderr)
     XCTAssertTrue(
       run.stderr.contains(
         "FORECAST_CPU=sse9 names no kernel path. Use portable, avx2 or avx512, or unset "

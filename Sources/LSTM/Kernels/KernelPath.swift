@@ -60,11 +60,17 @@ public enum KernelPath: String, CaseIterable, Sendable {
   /// the process with its message: executables check it first (`resolve`) and exit cleanly.
   public static var active: KernelPath { KernelTable.activePath }
 
-  /// One line for `--version`: the path, the fastest one this CPU runs, and the lanes.
+  /// One line for `--version`: the path, the fastest one this CPU runs, and the lanes. A
+  /// `FORECAST_CPU` that `resolve` refuses is described, never trapped on (the argument parser
+  /// builds this line while it prints that very error).
   public static var summary: String {
-    let path = active
     let how = environmentValue.map { $0.isEmpty ? "" : " (forced by \(environmentVariable))" } ?? ""
-    return "LSTM kernels: \(path.rawValue)\(how); this CPU runs up to \(fastest.rawValue)"
+    do throws(KernelPathError) {
+      let path = try resolve(environmentValue: environmentValue)
+      return "LSTM kernels: \(path.rawValue)\(how); this CPU runs up to \(fastest.rawValue)"
+    } catch {
+      return "LSTM kernels: none (\(error.description))"
+    }
   }
 }
 
