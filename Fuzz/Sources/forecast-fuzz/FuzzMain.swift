@@ -8,8 +8,8 @@ enum FuzzMain {
     let arguments = CommandLine.arguments
     guard arguments.count >= 2, let target = FuzzTarget(rawValue: arguments[1]) else {
       let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-      FileHandle.standardError.write(
-        Data("usage: forecast-fuzz TARGET [libFuzzer options] [corpus dirs]; TARGET: \(names)\n".utf8))
+      let usage = "usage: forecast-fuzz TARGET [libFuzzer options] [corpus dirs]; TARGET: \(names)"
+      FileHandle.standardError.write(Data((usage + "\n").utf8))
       exit(2)
     }
     FuzzTarget.selected = target
