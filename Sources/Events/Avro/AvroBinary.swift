@@ -44,6 +44,10 @@ enum AvroDecodeFailure: Error, Equatable, Sendable {
 struct AvroCursor {
   var position: UnsafePointer<UInt8>
   let end: UnsafePointer<UInt8>
+  /// Array items of zero encoded size (`null`, `fixed(0)`, records of those) this cursor may
+  /// still materialise: their count is not bounded by the bytes, so it is bounded here, over
+  /// every array the cursor decodes (nested ones included), not per array.
+  private var zeroSizeItemsLeft = zeroSizeItemLimit
 
   init(_ buffer: UnsafeRawBufferPointer) {
     let base: UnsafePointer<UInt8> =
@@ -143,6 +147,15 @@ struct AvroCursor {
   /// count, the block's byte size, which is then ignored. The count is checked against the bytes
   /// left, given that every item takes at least `minimumItemSize` bytes.
   @inline(__always)
+  /// Counts `n` array items of zero encoded size about to be materialised against the cursor's
+  /// budget; throws `.itemCount` with the total once it passes `zeroSizeItemLimit`.
+  mutating func takeZeroSizeItems(_ n: Int) throws(AvroDecodeFailure) {
+    guard n <= zeroSizeItemsLeft else {
+      throw .itemCount(Int64(zeroSizeItemLimit - zeroSizeItemsLeft) + Int64(n))
+    }
+    zeroSizeItemsLeft -= n
+  }
+
   mutating func readBlockCount(minimumItemSize: Int) throws(AvroDecodeFailure) -> Int {
     var count = try readLong()
     if count < 0 {

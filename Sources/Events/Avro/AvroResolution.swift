@@ -361,6 +361,10 @@ extension ResolvedNode {
       while true {
         let n = try c.readBlockCount(minimumItemSize: minimumItemSize)
         if n == 0 { break }
+        // Items of no byte are all alike; materialising billions of them (in one array or in
+        // many nested ones) would exhaust memory, so one cursor holds at most
+        // `zeroSizeItemLimit` of them.
+        if minimumItemSize == 0 { try c.takeZeroSizeItems(n) }
         for _ in 0..<n { out.append(try item.decode(&c, depth: depth + 1)) }
       }
       return .array(out)
@@ -403,6 +407,10 @@ extension ResolvedNode {
     }
   }
 }
+
+/// The most array items of zero encoded size (nulls) one decoded value, or one block of a
+/// container file, may hold, over all its arrays; skipping such arrays is not limited.
+let zeroSizeItemLimit = 1 << 24
 
 /// The deepest nesting of records, arrays, maps and unions the decoders follow.
 let maximumNestingDepth = 1000

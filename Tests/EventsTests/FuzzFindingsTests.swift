@@ -1,0 +1,56 @@
+import Events
+import XCTest
+
+/// Inputs the fuzz targets (`Fuzz/`, `scripts/fuzz`) found, each named after its target and kept
+/// as a regression test; the input is under `Fixtures/fuzz/` when the fuzzer wrote it.
+final class FuzzFindingsTests: XCTestCase {
+  /// The zig-zag varint of `v`.
+  private func long(_ v: Int64) -> [UInt8] {
+    var z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
+    var out: [UInt8] = []
+    while z >= 0x80 {
+      out.append(UInt8(z & 0x7F) | 0x80)
+      z >>= 7
+    }
+    return out + [UInt8(z)]
+  }
+
+  /// `avro-schema`, a timeout: `array<null>` whose blocks declare about 120 million nulls in a
+  /// few bytes; decoding materialised every one (7 s and gigabytes under the sanitizer).
+  func testFuzzAvroSchema_nullArrayTimeoutRefused() throws {
+    let path = packageRoot() + "/Tests/EventsTests/Fixtures/fuzz/avro-schema-timeout-900161ef.bin"
+    let input = readBytes(path)
+    let split = try XCTUnwrap(input.firstIndex(of: 0), "\(path) is missing or has no zero byte")
+    let schema = try AvroSchema(json: String(decoding: input[..<split], as: UTF8.self))
+    XCTAssertThrowsError(
+      try AvroValue.decode(Array(input[(split + 1)...]), writerSchema: schema)
+    ) {
+      XCTAssertEqual(
+        $0 as? AvroDecodingError,
+        .corrupt("an array or map block declares 120602018 items, more than its bytes"))
+    }
+  }
+
+  /// `avro-schema`, out of memory: `array<array<null>>` whose inner arrays each stay under a
+  /// per-array limit but together declare billions of nulls; the limit holds for the whole
+  /// value, and the refusal comes before the items are made.
+  func testFuzzAvroSchema_nestedNullArraysRefusedAsAWhole() throws {
+    let schema = try AvroSchema(json: #"{"type":"array","items":{"type":"array","items":"null"}}"#)
+    let inner = long(10) + long(0)
+    let big = long(Int64(1 << 24) - 5) + long(0)
+    XCTAssertThrowsError(
+      try AvroValue.decode(long(2) + inner + big + long(0), writerSchema: schema)
+    ) {
+      XCTAssertEqual(
+        $0 as? AvroDecodingError,
+        .corrupt("an array or map block declares 16777221 items, more than its bytes"))
+    }
+    // Under the limit, every null is there.
+    let small = try AvroValue.decode(long(2) + inner + inner + long(0), writerSchema: schema)
+    XCTAssertEqual(
+      small,
+      .array([
+        .array(Array(repeating: .null, count: 10)), .array(Array(repeating: .null, count: 10)),
+      ]))
+  }
+}
