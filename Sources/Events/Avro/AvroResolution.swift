@@ -409,8 +409,9 @@ extension ResolvedNode {
 }
 
 /// The most array items of zero encoded size (nulls) one decoded value, or one block of a
-/// container file, may hold, over all its arrays; skipping such arrays is not limited.
-let zeroSizeItemLimit = 1 << 24
+/// container file, may hold, over all its arrays (about a million: a few megabytes, well under a
+/// second); skipping such arrays is not limited.
+let zeroSizeItemLimit = 1 << 20
 
 /// The deepest nesting of records, arrays, maps and unions the decoders follow.
 let maximumNestingDepth = 1000
