@@ -31,6 +31,24 @@ final class FuzzFindingsTests: XCTestCase {
     }
   }
 
+  /// `avro-schema`, a timeout that was CPU starvation, not a hang (the run was niced on a busy
+  /// machine; the input takes 31 ms under the sanitizer): `array<null>` whose small blocks add up
+  /// to 689,519 nulls, within the limit, then a block of 4e18; it stays quick and refused.
+  func testFuzzAvroSchema_manyNullBlocksTimeoutRefused() throws {
+    let path = packageRoot() + "/Tests/EventsTests/Fixtures/fuzz/avro-schema-timeout-7a4735fc.bin"
+    let input = readBytes(path)
+    let split = try XCTUnwrap(input.firstIndex(of: 0), "\(path) is missing or has no zero byte")
+    let schema = try AvroSchema(json: String(decoding: input[..<split], as: UTF8.self))
+    XCTAssertThrowsError(
+      try AvroValue.decode(Array(input[(split + 1)...]), writerSchema: schema)
+    ) {
+      XCTAssertEqual(
+        $0 as? AvroDecodingError,
+        .corrupt(
+          "an array or map block declares 4169698040439005575 items, more than its bytes"))
+    }
+  }
+
   /// `avro-schema`, out of memory: `array<array<null>>` whose inner arrays each stay under a
   /// per-array limit but together declare billions of nulls; the limit holds for the whole
   /// value, and the refusal comes before the items are made.
