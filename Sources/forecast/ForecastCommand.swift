@@ -12,7 +12,8 @@ struct ForecastCommand: AsyncParsableCommand {
       + BLASRuntime.coreName,
     subcommands: [
       Simulate.self, Inspect.self, Series.self, Train.self, Evaluate.self, Predict.self,
-      WrappedCommand.self, Anomalies.self, Report.self,
+      WrappedCommand.self, Anomalies.self, Report.self, Produce.self, Consume.self,
+      Kafka.self,
     ])
 
   static func main() async {
