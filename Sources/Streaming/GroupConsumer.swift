@@ -231,6 +231,7 @@ public final class GroupConsumer {
     defer { rd_kafka_topic_partition_list_destroy(list) }
     _ = rd_kafka_offsets_store(rk, list)
     let err = rd_kafka_commit(rk, list, 0)
+    CrashPoint.reach("commit")
     // A commit that fails (a rebalance in flight, no coordinator yet) is retried at the next
     // checkpoint; the state, not the commit, is what a restarted member resumes from.
     if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET

@@ -248,6 +248,7 @@ public final class WindowedAggregation {
       try writeWindow(
         window.accumulator, start: w, scope: TopicLayout.directoryName(of: s.partition),
         sources: ["kafka:\(options.topic)/\(s.partition)"], partial: false)
+      CrashPoint.reach("window")
       s.sealed[w] = window.segments
       s.open[w] = nil
       s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
@@ -307,6 +308,7 @@ public final class WindowedAggregation {
     } catch {
       throw .cannotWrite(path: path, reason: error.description)
     }
+    CrashPoint.reach("segment")
   }
 
   /// A fixed sync marker (state and archive files are then the same bytes in every run).
@@ -334,6 +336,7 @@ public final class WindowedAggregation {
 
   private func writeCheckpoint(_ s: PartitionState) throws(StreamError) {
     try write(s.checkpoint.description + "\n", to: checkpointPath(s.partition))
+    CrashPoint.reach("checkpoint")
   }
 
   /// Makes every held partition durable, lets idle partitions follow the others, writes the
@@ -435,6 +438,7 @@ public final class WindowedAggregation {
       try writeWindow(
         accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"], partial: false)
       if let archive = options.archiveDirectory { try writeArchive(files, to: archive) }
+      CrashPoint.reach("world")
       try write("", to: worldMarker(w))
     }
   }
@@ -503,6 +507,7 @@ public final class WindowedAggregation {
       for r in all[p]?.badRecords ?? [] { bad += "\(p),\(r.offset),\(csvField(r.reason))\n" }
     }
     try write(bad, to: out + "/bad_records.csv")
+    CrashPoint.reach("late")
   }
 
   /// Writes every open window of the held partitions marked partial (`--close-open`); they

@@ -235,6 +235,11 @@ extension ForecastCommand {
     )
     var maxBad: Int = 0
 
+    @Option(
+      help:
+        "Events between checkpoints (fewer: less to read again after a crash; more: fewer fsyncs).")
+    var checkpointEvery: Int = 200_000
+
     @Flag(name: .customShort("e"), help: "Exit when every assigned partition is at its end.")
     var exitAtEnd = false
 
@@ -263,6 +268,10 @@ extension ForecastCommand {
       guard (0...Int(Int32.max)).contains(schemaId) else {
         throw ValidationError("Please pass --schema-id between 0 and 2147483647 (got \(schemaId)).")
       }
+      guard (1...100_000_000).contains(checkpointEvery) else {
+        throw ValidationError(
+          "Please pass --checkpoint-every between 1 and 100000000 events (got \(checkpointEvery)).")
+      }
       guard maxBad >= 0 else {
         throw ValidationError("Please pass --max-bad as 0 or more (got \(maxBad)).")
       }
@@ -280,6 +289,7 @@ extension ForecastCommand {
       options.top = top
       options.archiveDirectory = archive
       options.maxBad = maxBad
+      options.checkpointEvents = checkpointEvery
       var settings = GroupConsumer.Settings(brokers: brokers, group: group)
       settings.properties = try kafka.parsed()
       settings.toolkitSchemaID = UInt32(schemaId)
