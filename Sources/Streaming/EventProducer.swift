@@ -21,7 +21,7 @@ public final class EventProducer {
     public var rate: Double?
     /// Event time replayed this many times faster than real time.
     public var speedup: Double?
-    public var connectTimeoutSeconds = 10
+    public var connectTimeoutSeconds = 5
     public var flushTimeoutSeconds = 60
 
     public init(brokers: String) {

@@ -22,7 +22,7 @@ public final class GroupConsumer {
     /// With `exitAtEnd`: write the windows still open, marked partial.
     public var closeOpen = false
     /// Seconds to wait for a broker before giving up.
-    public var connectTimeoutSeconds = 10
+    public var connectTimeoutSeconds = 5
     public var checkpointSeconds = 5
 
     public init(brokers: String, group: String) {

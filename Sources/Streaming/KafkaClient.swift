@@ -135,14 +135,16 @@ func partitionCount(
   return Int(t.partition_cnt)
 }
 
-/// A `rd_kafka_topic_partition_list_t` for one topic's partitions and offsets.
+/// A `rd_kafka_topic_partition_list_t` for one topic's partitions and offsets (librdkafka
+/// aborts the process itself if it cannot allocate one).
 func makePartitionList(topic: String, _ partitions: [(partition: Int32, offset: Int64)])
   -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
 {
-  let list = rd_kafka_topic_partition_list_new(Int32(max(partitions.count, 1)))!
+  guard let list = rd_kafka_topic_partition_list_new(Int32(max(partitions.count, 1))) else {
+    fatalError("rd_kafka_topic_partition_list_new failed: out of memory")
+  }
   for (p, offset) in partitions {
-    let e = rd_kafka_topic_partition_list_add(list, topic, p)!
-    e.pointee.offset = offset
+    rd_kafka_topic_partition_list_add(list, topic, p)?.pointee.offset = offset
   }
   return list
 }

@@ -347,6 +347,7 @@ public final class WindowedAggregation {
   ///   - now: wall-clock milliseconds (for the idle timeout).
   ///   - allIdle: every held partition counts as idle (`-e` at the end of the logs).
   /// - Returns: the offsets to commit, now that what they cover is durable.
+  /// - Throws: `StreamError` when a state, output or archive file cannot be written or read.
   public func checkpointRound(now: Int64, allIdle: Bool = false) throws(StreamError) -> [(
     partition: Int32, offset: Int64
   )] {
@@ -601,9 +602,12 @@ func csvField(_ s: String) -> String {
     + "\""
 }
 
-/// `mkdir -p` for one level (the parent must exist), fsync'ing the parent when it creates.
+/// `mkdir -p`, fsync'ing each parent it creates a directory in.
 func makeDirectory(_ path: String) throws(StreamError) {
   var info = stat()
+  let parentPath = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+    .joined(separator: "/")
+  if !parentPath.isEmpty && stat(parentPath, &info) != 0 { try makeDirectory(parentPath) }
   if stat(path, &info) == 0 {
     guard info.st_mode & S_IFMT == S_IFDIR else {
       throw .cannotWrite(path: path, reason: "it exists and is not a directory")
