@@ -505,7 +505,7 @@ public final class WindowedAggregation {
     }
     var bad = "partition,offset,reason\n"
     for p in all.keys.sorted() {
-      for r in all[p]?.badRecords ?? [] { bad += "\(p),\(r.offset),\(csvField(r.reason))\n" }
+      for r in all[p]?.badRecords ?? [] { bad += "\(p),\(r.offset),\(CSVField.quoted(r.reason))\n" }
     }
     try write(bad, to: out + "/bad_records.csv")
     CrashPoint.reach("late")
@@ -593,15 +593,6 @@ public final class WindowedAggregation {
   }
 }
 
-/// RFC 4180 quoting when needed.
-func csvField(_ s: String) -> String {
-  guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-    return s
-  }
-  return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
-    + "\""
-}
-
 /// `mkdir -p`, fsync'ing each parent it creates a directory in.
 func makeDirectory(_ path: String) throws(StreamError) {
   var info = stat()
@@ -628,18 +619,10 @@ func makeDirectory(_ path: String) throws(StreamError) {
 
 /// The names in a directory (without `.` and `..`), sorted.
 func listDirectory(_ path: String) throws(StreamError) -> [String] {
-  guard let dir = opendir(path) else {
+  guard let names = directoryNames(path) else {
     throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
   }
-  defer { closedir(dir) }
-  var names: [String] = []
-  while let entry = readdir(dir) {
-    let name = withUnsafePointer(to: entry.pointee.d_name) {
-      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-    }
-    if name != "." && name != ".." { names.append(name) }
-  }
-  return names.sorted()
+  return names
 }
 
 /// `rm -r`.

@@ -1,3 +1,4 @@
+import Events
 import Plumbing
 
 #if canImport(Glibc)
@@ -95,4 +96,12 @@ public enum WrappedOutput {
       throw .cannotWrite(path: directory, reason: error.reason)
     }
   }
+}
+
+/// The names in `directory` (without `.` and `..`), sorted by bytes.
+func directoryEntries(_ directory: String) throws(TextFile.Failure) -> [String] {
+  guard let names = directoryNames(directory) else {
+    throw TextFile.Failure(reason: String(cString: strerror(errno)))
+  }
+  return names
 }

@@ -309,17 +309,23 @@ extension EventSeriesBuilder {
     }
   }
 
-  /// Series from an Avro history, streaming over the file once.
+  /// Series from an Avro history — a file, or a directory of `.avro` files (a consumer's
+  /// `--archive`) read as one history — streaming over each file once.
   /// - Throws: the reader's `AvroReadError` (naming the file and block) or `SeriesError`.
   public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
     let builder = EventSeriesBuilder(options: options)
-    let reader = try EventFileReader(
-      path: path, options: EventReadOptions(salvage: options.salvage, mapping: options.mapping))
-    try reader.forEachBatch { try builder.add($0) }
-    var collection = try builder.finish(source: path)
-    if let report = reader.salvageReport {
-      collection.notes.insert("--salvage: \(report)", at: 0)
+    var salvaged: [String] = []
+    let files = try HistoryFiles.list(path)
+    for file in files {
+      let reader = try EventFileReader(
+        path: file, options: EventReadOptions(salvage: options.salvage, mapping: options.mapping))
+      try reader.forEachBatch { try builder.add($0) }
+      if let report = reader.salvageReport {
+        salvaged.append("--salvage: " + (files.count > 1 ? "\(file): " : "") + "\(report)")
+      }
     }
+    var collection = try builder.finish(source: path)
+    collection.notes.insert(contentsOf: salvaged, at: 0)
     return collection
   }
 }
