@@ -127,7 +127,9 @@ let package = Package(
     .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "StreamingTests",
-      dependencies: ["Streaming", "Wrapped", "Events", "Simulation", "Plumbing", "TestSupport"]),
+      dependencies: [
+        "Streaming", "CKafka", "Wrapped", "Events", "Simulation", "Plumbing", "TestSupport",
+      ]),
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "Forecast", "TestSupport"],
       exclude: ["Fixtures"]),
