@@ -152,7 +152,9 @@ public final class WindowedAggregation {
   /// - Returns: the offset to commit for it.
   public func revoke(_ p: Int32) throws(StreamError) -> Int64? {
     guard let s = partitions[p] else { return nil }
-    try checkpoint(s)
+    try flushPending(s)
+    try barrier()
+    try writeCheckpoint(s)
     partitions[p] = nil
     return s.nextOffset
   }
@@ -270,7 +272,8 @@ public final class WindowedAggregation {
     try makeDirectory(directory)
     do {
       try WrappedOutput.writeDirectory(
-        tables.files, to: directory + "/" + scope, replaceable: WrappedTables.knownNames)
+        tables.files, to: directory + "/" + scope, replaceable: WrappedTables.knownNames,
+        durable: false)
     } catch {
       throw .cannotWrite(path: directory + "/" + scope, reason: error.description)
     }
@@ -297,6 +300,7 @@ public final class WindowedAggregation {
     do {
       let writer = try EventFileWriter(
         path: path, codec: .snappy, blockRecordCount: 4096, syncMarker: Self.syncMarker(0))
+      writer.deferDurability = true
       try records.bytes.withUnsafeBufferPointer { all throws(AvroWriteError) in
         var from = 0
         for end in records.ends {
@@ -316,8 +320,8 @@ public final class WindowedAggregation {
     Array("forecast".utf8) + (0..<8).map { UInt8(truncatingIfNeeded: n >> (8 * Int64($0))) }
   }
 
-  /// Flushes every pending event of `s` and writes its checkpoint.
-  private func checkpoint(_ s: PartitionState) throws(StreamError) {
+  /// Writes every pending event of `s` as segments (durable at the next barrier).
+  private func flushPending(_ s: PartitionState) throws(StreamError) {
     for w in s.open.keys.sorted() {
       if let window = s.open[w] { try flush(window, of: s) }
     }
@@ -327,16 +331,35 @@ public final class WindowedAggregation {
       s.lateSegments.append(name)
       s.latePending.removeAll()
     }
-    try writeCheckpoint(s)
-    s.sinceCheckpoint = 0
     if s.lateChanged || s.badChanged { lateDirty = true }
     s.lateChanged = false
     s.badChanged = false
   }
 
+  /// Writes the checkpoint of `s` (durably: everything it refers to must be durable already).
   private func writeCheckpoint(_ s: PartitionState) throws(StreamError) {
-    try write(s.checkpoint.description + "\n", to: checkpointPath(s.partition))
+    try write(s.checkpoint.description + "\n", to: checkpointPath(s.partition), durable: true)
+    s.sinceCheckpoint = 0
     CrashPoint.reach("checkpoint")
+  }
+
+  /// Makes every file written without its own fsync durable (window outputs, segments, world
+  /// outputs and markers, the archive, late and bad files): one `syncfs` per file system, so a
+  /// checkpoint never refers to, and an offset is never committed past, anything a power loss
+  /// could take back.
+  func barrier() throws(StreamError) {
+    var seen = Set<UInt64>()
+    for d in [options.stateDirectory, options.outDirectory]
+      + [options.archiveDirectory].compactMap({ $0 })
+    {
+      var info = stat()
+      guard stat(d, &info) == 0, seen.insert(UInt64(info.st_dev)).inserted else { continue }
+      do {
+        try AtomicOutput.barrier(d)
+      } catch {
+        throw .cannotWrite(path: d, reason: error.reason)
+      }
+    }
   }
 
   /// Makes every held partition durable, lets idle partitions follow the others, writes the
@@ -371,23 +394,26 @@ public final class WindowedAggregation {
       s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
     }
     for p in assigned {
-      if let s = partitions[p] { try checkpoint(s) }
+      if let s = partitions[p] { try flushPending(s) }
     }
     try closeWorldWindows(others: others)
-    // Segments of windows written world-wide are no longer needed.
-    for s in partitions.values {
-      var changed = false
-      for w in s.sealed.keys where worldDone(w) {
-        for name in s.sealed[w] ?? [] { unlink(segmentPath(s.partition, name)) }
-        s.sealed[w] = nil
-        changed = true
-      }
-      if changed { try writeCheckpoint(s) }
-    }
     if lateDirty {
       others = try otherPartitions()
       try writeLateAndBad(others: others)
       lateDirty = false
+    }
+    // Everything written so far becomes durable before a checkpoint refers to it or a segment
+    // it replaces is removed.
+    try barrier()
+    // Segments of windows written world-wide are no longer needed.
+    for s in partitions.values {
+      for w in s.sealed.keys where worldDone(w) {
+        for name in s.sealed[w] ?? [] { unlink(segmentPath(s.partition, name)) }
+        s.sealed[w] = nil
+      }
+    }
+    for p in assigned {
+      if let s = partitions[p] { try writeCheckpoint(s) }
     }
     return assigned.compactMap { p in partitions[p].map { (p, $0.nextOffset) } }
   }
@@ -440,7 +466,7 @@ public final class WindowedAggregation {
         accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"], partial: false)
       if let archive = options.archiveDirectory { try writeArchive(files, to: archive) }
       CrashPoint.reach("world")
-      try write("", to: worldMarker(w))
+      try write("", to: worldMarker(w), durable: false)
     }
   }
 
@@ -453,9 +479,11 @@ public final class WindowedAggregation {
         while let event = try reader.next() {
           let day = DayArithmetic.floorDivide(event.startTime, DayArithmetic.millisecondsPerDay)
           if writers[day] == nil {
-            writers[day] = try EventFileWriter(
+            let writer = try EventFileWriter(
               path: directory + "/" + WindowSize.name(of: day * DayArithmetic.millisecondsPerDay)
                 + ".avro", codec: .snappy, syncMarker: Self.syncMarker(day))
+            writer.deferDurability = true
+            writers[day] = writer
           }
           try writers[day]?.write(event)
         }
@@ -484,10 +512,11 @@ public final class WindowedAggregation {
         + "\(r.count.events),\(r.count.maxLatenessMs)\n"
     }
     let out = options.outDirectory
-    try write(csv, to: out + "/late.csv")
+    try write(csv, to: out + "/late.csv", durable: false)
     do {
       let writer = try EventFileWriter(
         path: out + "/late.avro", codec: .snappy, syncMarker: Self.syncMarker(-1))
+      writer.deferDurability = true
       do {
         for p in all.keys.sorted() {
           for name in all[p]?.lateSegments ?? [] {
@@ -507,7 +536,7 @@ public final class WindowedAggregation {
     for p in all.keys.sorted() {
       for r in all[p]?.badRecords ?? [] { bad += "\(p),\(r.offset),\(CSVField.quoted(r.reason))\n" }
     }
-    try write(bad, to: out + "/bad_records.csv")
+    try write(bad, to: out + "/bad_records.csv", durable: false)
     CrashPoint.reach("late")
   }
 
@@ -557,9 +586,9 @@ public final class WindowedAggregation {
     options.stateDirectory + "/world/" + WindowSize.name(of: w) + ".done"
   }
 
-  private func write(_ text: String, to path: String) throws(StreamError) {
+  private func write(_ text: String, to path: String, durable: Bool = true) throws(StreamError) {
     do {
-      try AtomicOutput.write(text, to: path)
+      try AtomicOutput.write(text, to: path, durable: durable)
     } catch {
       throw .cannotWrite(path: path, reason: error.reason)
     }
