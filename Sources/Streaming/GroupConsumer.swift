@@ -49,7 +49,7 @@ public final class GroupConsumer {
 
   public init(settings: Settings, options: StreamOptions) throws(StreamError) {
     self.settings = settings
-    engine = try WindowedAggregation(options: options)
+    engine = WindowedAggregation(options: options)
     decoder = try RecordDecoder(
       toolkitSchemaID: settings.toolkitSchemaID,
       registry: settings.registry.map { SchemaRegistry(url: $0) })
@@ -104,6 +104,8 @@ public final class GroupConsumer {
     } catch {
       throw .kafka(error)
     }
+    // Directories and the state's configuration, once the cluster has answered.
+    try engine.open()
     let list = makePartitionList(topic: topic, [(RD_KAFKA_PARTITION_UA, Int64(0))])
     let err = rd_kafka_subscribe(client, list)
     rd_kafka_topic_partition_list_destroy(list)

@@ -105,34 +105,30 @@ let quietLog:
     printError("librdkafka[\(level)] \(f): \(String(cString: message))")
   }
 
-/// A topic's partition count from the cluster's metadata.
+/// A topic's partition count from the cluster's metadata. Asks for every topic's metadata, so
+/// that asking never creates a mistyped topic on a broker that creates topics on request.
 ///
 /// - Throws: `.unreachable` when no broker answers within `timeoutMs`, `.noSuchTopic`.
 func partitionCount(
   client rk: OpaquePointer, topic: String, brokers: String, timeoutMs: Int32
 ) throws(KafkaError) -> Int {
-  guard let rkt = rd_kafka_topic_new(rk, topic, nil) else {
-    throw .failed(operation: "topic handle", reason: kafkaErrorText(rd_kafka_last_error()))
-  }
-  defer { rd_kafka_topic_destroy(rkt) }
   var metadata: UnsafePointer<rd_kafka_metadata>?
-  let err = rd_kafka_metadata(rk, 0, rkt, &metadata, timeoutMs)
+  let err = rd_kafka_metadata(rk, 1, nil, &metadata, timeoutMs)
   guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let md = metadata else {
     throw .unreachable(
       brokers: brokers, seconds: Int(timeoutMs / 1000), reason: kafkaErrorText(err))
   }
   defer { rd_kafka_metadata_destroy(md) }
-  guard md.pointee.topic_cnt >= 1 else { throw .noSuchTopic(topic: topic, brokers: brokers) }
-  let t = md.pointee.topics[0]
-  if t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || t.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC
-    || (t.err == RD_KAFKA_RESP_ERR_NO_ERROR && t.partition_cnt == 0)
-  {
-    throw .noSuchTopic(topic: topic, brokers: brokers)
+  for i in 0..<Int(md.pointee.topic_cnt) {
+    let t = md.pointee.topics[i]
+    guard String(cString: t.topic) == topic else { continue }
+    if t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || t.partition_cnt == 0 { break }
+    guard t.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+      throw .failed(operation: "metadata for \(topic)", reason: kafkaErrorText(t.err))
+    }
+    return Int(t.partition_cnt)
   }
-  guard t.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-    throw .failed(operation: "metadata for \(topic)", reason: kafkaErrorText(t.err))
-  }
-  return Int(t.partition_cnt)
+  throw .noSuchTopic(topic: topic, brokers: brokers)
 }
 
 /// A `rd_kafka_topic_partition_list_t` for one topic's partitions and offsets (librdkafka

@@ -48,21 +48,27 @@ public final class WindowedAggregation {
   private var lateDirty = true
   private let lockPath: String
 
-  /// Opens (or creates) the state directory, checking its configuration.
+  private var opened = false
+
+  /// An engine over `options`; nothing is read or written before `open()`.
+  public init(options: StreamOptions) {
+    self.options = options
+    lockPath = options.stateDirectory + "/lock"
+  }
+
+  /// Opens (or creates) the state, output and archive directories and checks the state's
+  /// configuration (done by `assign` too, once).
   ///
   /// - Throws: `StreamError.stateMismatch` for a state made with other options,
   ///   `.cannotWrite` for directories that cannot be created.
-  public init(options: StreamOptions) throws(StreamError) {
-    self.options = options
-    lockPath = options.stateDirectory + "/lock"
-    for d in [options.stateDirectory, options.outDirectory]
-      + [options.archiveDirectory].compactMap({ $0 })
-    {
-      try makeDirectory(d)
-    }
+  public func open() throws(StreamError) {
+    guard !opened else { return }
+    let archive = [options.archiveDirectory].compactMap { $0 }
+    for d in [options.stateDirectory, options.outDirectory] + archive { try makeDirectory(d) }
     try makeDirectory(options.stateDirectory + "/segments")
     try makeDirectory(options.stateDirectory + "/world")
     try checkConfiguration()
+    opened = true
   }
 
   // MARK: Configuration
@@ -105,6 +111,7 @@ public final class WindowedAggregation {
   ///
   /// - Returns: the offset to read from (-2, the beginning, for a partition never read).
   public func assign(_ p: Int32) throws(StreamError) -> Int64 {
+    try open()
     let path = checkpointPath(p)
     let state: PartitionState
     if let text = try readIfPresent(path) {

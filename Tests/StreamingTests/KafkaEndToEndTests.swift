@@ -176,6 +176,27 @@ final class KafkaEndToEndTests: XCTestCase {
     XCTAssertEqual(run.status, 1)
     XCTAssertTrue(run.stderr.contains("no Kafka broker answered at 127.0.0.1:1 within"), run.stderr)
     XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+    // Nothing was created.
+    XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/s"))
+    XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/o"))
+  }
+
+  /// A topic that does not exist is named, and asking does not create it.
+  func testConsume_missingTopic_isNamedNotCreated() throws {
+    let run = try consume("a", extra: ["-t", "nosuchtopic"])
+    XCTAssertEqual(run.status, 1)
+    XCTAssertTrue(run.stderr.contains("topic nosuchtopic does not exist at \(brokers)"), run.stderr)
+    let again = try consume("a", extra: ["-t", "nosuchtopic"])
+    XCTAssertTrue(again.stderr.contains("topic nosuchtopic does not exist"), again.stderr)
+  }
+
+  /// A librdkafka property it does not know is named, with where to look.
+  func testProduce_unknownProperty_isNamed() throws {
+    let bad = try ForecastProcess.run(
+      ["produce", Self.history, "-b", brokers, "-X", "no.such.property=1"], in: directory)
+    XCTAssertEqual(bad.status, 1)
+    XCTAssertTrue(
+      bad.stderr.contains("-X no.such.property: No such configuration property"), bad.stderr)
   }
 
   func testProduce_topicWithOtherPartitionCount_isRefused() throws {

@@ -45,7 +45,9 @@ final class WindowEngineTests: XCTestCase {
     options.graceMs = grace
     options.window = window
     options.archiveDirectory = directory + "/archive"
-    return try WindowedAggregation(options: options)
+    let engine = WindowedAggregation(options: options)
+    try engine.open()
+    return engine
   }
 
   func feed(_ engine: WindowedAggregation, _ p: Int32, _ offset: Int64, _ e: ListeningEvent) throws
