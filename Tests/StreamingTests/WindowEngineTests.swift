@@ -122,6 +122,26 @@ final class WindowEngineTests: XCTestCase {
     XCTAssertEqual(archived.map(\.userID), [1, 2])
   }
 
+  /// `--close-open`: windows event time has not closed are written marked partial, stay open,
+  /// and are replaced by their final files when they close.
+  func testCloseOpen_writesPartialThenFinal() throws {
+    let e = try engine()
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    try feed(e, 0, 0, event(user: 1, at: jan1 + hour))
+    _ = try e.checkpointRound(now: 0)
+    try e.writeOpenWindows()
+    let partial = try read("out/2024-01-01/africa/summary.json")
+    XCTAssertTrue(partial.contains("\"events_counted\":1,"), partial)
+    XCTAssertTrue(
+      partial.hasSuffix("\"partial\":true}\n") || partial.contains("\"partial\":true"), partial)
+    XCTAssertTrue(try read("out/2024-01-01/world/summary.json").contains("\"partial\":true"))
+    try feed(e, 0, 1, event(user: 2, at: jan1 + 2 * hour))
+    try feed(e, 0, 2, event(user: 3, at: jan1 + day + 2 * hour))
+    let final = try read("out/2024-01-01/africa/summary.json")
+    XCTAssertTrue(final.contains("\"events_counted\":2,"), final)
+    XCTAssertTrue(final.contains("\"partial\":false"), final)
+  }
+
   // MARK: State
 
   /// A member that restarts from the state reads on from the checkpoint and writes what one
