@@ -133,7 +133,7 @@ final class WindowEngineTests: XCTestCase {
     let partial = try read("out/2024-01-01/africa/summary.json")
     XCTAssertTrue(partial.contains("\"events_counted\":1,"), partial)
     XCTAssertTrue(
-      partial.hasSuffix("\"partial\":true}\n") || partial.contains("\"partial\":true"), partial)
+      partial.contains("\"partial\":true"), partial)
     XCTAssertTrue(try read("out/2024-01-01/world/summary.json").contains("\"partial\":true"))
     try feed(e, 0, 1, event(user: 2, at: jan1 + 2 * hour))
     try feed(e, 0, 2, event(user: 3, at: jan1 + day + 2 * hour))
