@@ -139,6 +139,7 @@ public final class WindowedAggregation {
         }
         s.open[w] = window
       }
+      s.earliestOpen = s.open.keys.min()
       state = s
     } else {
       state = PartitionState(partition: p)
@@ -208,6 +209,7 @@ public final class WindowedAggregation {
       } else {
         window = OpenWindow(start: w, size: size)
         s.open[w] = window
+        s.earliestOpen = min(s.earliestOpen ?? w, w)
       }
       window.accumulator.add(event)
       window.pending.append(record)
@@ -251,6 +253,14 @@ public final class WindowedAggregation {
 
   private func closeWindows(_ s: PartitionState) throws(StreamError) {
     let size = options.window
+    // Most events raise the stream time without closing anything: the earliest open window
+    // (kept up to date here) says so without sorting the windows.
+    if let earliest = s.earliestOpen,
+      earliest + size.milliseconds + options.graceMs > s.effectiveTime
+    {
+      return
+    }
+    defer { s.earliestOpen = s.open.keys.min() }
     for w in s.open.keys.sorted() where w + size.milliseconds + options.graceMs <= s.effectiveTime {
       guard let window = s.open[w] else { continue }
       try flush(window, of: s)
