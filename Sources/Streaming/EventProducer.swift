@@ -187,6 +187,9 @@ public final class EventProducer {
     }
     summary.delivered = reports.delivered
     summary.failed = summary.produced - reports.delivered
+    if stopRequested != 0 {
+      throw .interrupted(delivered: summary.delivered, produced: summary.produced)
+    }
     if summary.failed > 0 {
       let reason =
         reports.firstError

@@ -19,6 +19,8 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
   case registry(url: String, reason: String)
   /// An invalid option value.
   case invalidOption(flag: String, value: String, reason: String)
+  /// SIGINT/SIGTERM stopped the producer before the end of the history.
+  case interrupted(delivered: Int64, produced: Int64)
 
   public var description: String {
     switch self {
@@ -51,6 +53,10 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
       return "schema registry \(url): \(reason); check --registry (e.g. http://host:8081)"
     case .invalidOption(let flag, let value, let reason):
       return "\(flag) \(value): \(reason)"
+    case .interrupted(let delivered, let produced):
+      return
+        "interrupted: \(delivered) of the \(produced) events sent were delivered before the stop; "
+        + "the rest of the history was not sent"
     }
   }
 }
