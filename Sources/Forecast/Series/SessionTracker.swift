@@ -15,11 +15,19 @@ struct SessionList {
 
   var sessions: [Session] = []
 
+  /// `a + b`, held at `Int64.max` instead of overflowing (the builder's time window keeps
+  /// real sums far below it; this keeps a damaged value from trapping).
+  @inline(__always)
+  private static func reach(_ a: Int64, _ b: Int64) -> Int64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b > 0 ? .max : .min) : sum
+  }
+
   /// Adds one event `[start, end]` (Unix ms) in `zone`.
   mutating func add(start: Int64, end: Int64, zone: Int32, gap: Int64) {
     let end = max(start, end)
     if let last = sessions.last, start >= last.start {
-      if start <= last.end + gap {
+      if start <= Self.reach(last.end, gap) {
         sessions[sessions.count - 1].end = max(last.end, end)
       } else {
         sessions.append(Session(start: start, end: end, zone: zone))
@@ -33,8 +41,8 @@ struct SessionList {
     var j = sessions.count - 1
     while j >= 0 {
       let s = sessions[j]
-      if s.end + gap < start { break }  // ends are increasing: nothing earlier touches
-      if s.start <= end + gap {
+      if Self.reach(s.end, gap) < start { break }  // ends are increasing: nothing earlier touches
+      if s.start <= Self.reach(end, gap) {
         first = j
         if last < 0 { last = j }
       }
