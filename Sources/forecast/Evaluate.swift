@@ -49,6 +49,7 @@ extension ForecastCommand {
     }
 
     func run() throws {
+      try data.requireInput()
       if let savedModel { return try score(savedModel) }
       var source = data.source
       var base: TrainingOptions?

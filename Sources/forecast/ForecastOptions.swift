@@ -46,10 +46,16 @@ struct DataOptions: ParsableArguments {
   /// The `--map` items, parsed.
   var mapping: EventFieldMapping { fieldMap.mapping }
 
-  func validate() throws {
+  /// Checks that exactly one input is given. Called by `run()`, not `validate()`: the argument
+  /// parser validates before it reports an unknown option, and `train --frobnicate` must say
+  /// that the option is unknown, not that the history is missing.
+  func requireInput() throws {
     if (history == nil) == (csv == nil) {
       throw ValidationError("Please pass either an Avro HISTORY or --csv FILE (exactly one).")
     }
+  }
+
+  func validate() throws {
     if series == .csv { throw ValidationError("Please use --csv FILE for CSV series.") }
     if csv != nil
       && (series != nil || by != nil || calendar != nil || sessionGap != nil || salvage

@@ -49,6 +49,7 @@ extension ForecastCommand {
     }
 
     func run() throws {
+      try data.requireInput()
       try checkOutputs(out, plot)
       let loaded = try ModelFile.load(path: model, expectedKind: data.series)
       let source = try SeriesSource.matching(

@@ -17,6 +17,7 @@ extension ForecastCommand {
     var quiet = false
 
     func run() throws {
+      try data.requireInput()
       let source = data.source
       let path = out ?? "\(source.events.kind.rawValue).safetensors"
       try checkOutputs(path)
