@@ -10,26 +10,29 @@ package struct Quoted: CustomStringConvertible, Sendable {
   package static let limit = 80
   private let text: String
 
-  /// Quotes `value`.
-  package init(_ value: some StringProtocol) {
-    text = Quoted.render(value.utf8.count, value.unicodeScalars.prefix(Quoted.limit + 1))
+  /// Quotes `value` between `mark`s (a single quote by default).
+  package init(_ value: some StringProtocol, mark: Unicode.Scalar = "'") {
+    text = Quoted.render(
+      value.utf8.count, value.unicodeScalars.prefix(Quoted.limit + 1), mark: mark)
   }
 
   /// Quotes `bytes` read as UTF-8 (invalid bytes shown as U+FFFD).
-  package init(bytes: some Collection<UInt8>) {
+  package init(bytes: some Collection<UInt8>, mark: Unicode.Scalar = "'") {
     // Decode only the head: a long value costs nothing beyond it.
     let head = String(decoding: bytes.prefix(4 * (Quoted.limit + 1)), as: UTF8.self)
-    text = Quoted.render(bytes.count, head.unicodeScalars.prefix(Quoted.limit + 1))
+    text = Quoted.render(bytes.count, head.unicodeScalars.prefix(Quoted.limit + 1), mark: mark)
   }
 
-  private static func render(_ byteCount: Int, _ head: some Collection<Unicode.Scalar>) -> String {
-    var out = "'"
+  private static func render(
+    _ byteCount: Int, _ head: some Collection<Unicode.Scalar>, mark: Unicode.Scalar
+  ) -> String {
+    var out = String(mark)
     for scalar in head.prefix(limit) {
       switch scalar {
       case "\n": out += "\\n"
       case "\r": out += "\\r"
       case "\t": out += "\\t"
-      case "'": out += "\\'"
+      case mark: out += "\\" + String(mark)
       default:
         if scalar.value < 0x20 || scalar.value == 0x7F {
           out += "\\u{" + String(scalar.value, radix: 16) + "}"
@@ -38,7 +41,7 @@ package struct Quoted: CustomStringConvertible, Sendable {
         }
       }
     }
-    out += "'"
+    out.unicodeScalars.append(mark)
     if head.count > limit { out += "… (\(byteCount) bytes)" }
     return out
   }

@@ -174,6 +174,9 @@ public enum ModelFile {
     }
     do {
       try saveSafeTensors(tensors, metadata: all, to: path)
+    } catch SafeTensorsError.io(_, _, let reason) {
+      // The reason only: the error's own text repeats the path.
+      throw OutputFileError.cannotWrite(path: path, reason: reason)
     } catch {
       throw OutputFileError.cannotWrite(path: path, reason: "\(error)")
     }
