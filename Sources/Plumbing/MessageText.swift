@@ -41,8 +41,9 @@ package struct Quoted: CustomStringConvertible, Sendable {
         }
       }
     }
+    if head.count > limit { out += "…" }
     out.unicodeScalars.append(mark)
-    if head.count > limit { out += "… (\(byteCount) bytes)" }
+    if head.count > limit { out += " (\(byteCount) bytes)" }
     return out
   }
 

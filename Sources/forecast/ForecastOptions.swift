@@ -67,8 +67,7 @@ struct DataOptions: ParsableArguments {
     }
     if let sessionGap, !(0...EventSeriesOptions.sessionGapLimit).contains(sessionGap) {
       throw ValidationError(
-        "--session-gap \(sessionGap): expected between 0 and 10080 minutes (one week). Please "
-          + "pass a value in that range; the default is 30.")
+        "Please pass a --session-gap between 0 and 10080 minutes (one week); the default is 30.")
     }
     if let timeRange, EventTimeWindow(parsing: timeRange) == nil {
       throw ValidationError(
@@ -199,8 +198,9 @@ struct ModelOptions: ParsableArguments {
   func validate() throws {
     if !(0...1_024).contains(threads) {
       throw ValidationError(
-        "--threads \(threads): expected between 0 (one per core) and 1024. Please pass a "
-          + "count in that range.")
+        ForecastError.invalidOption(
+          name: "threads", value: "\(threads)", expected: "between 0 (one per core) and 1024"
+        ).description)
     }
     let given: [(String, Int?)] = [
       ("horizon", horizon), ("lookback", lookback), ("hidden-size", hiddenSize),
@@ -211,18 +211,24 @@ struct ModelOptions: ParsableArguments {
     for (flag, value) in given {
       if let value, let p = TrainingOptions.problem(flag: flag, value: value) {
         throw ValidationError(
-          "--\(flag) \(value): expected \(p.expected). Please pass a value in that range.")
+          ForecastError.invalidOption(name: flag, value: "\(value)", expected: p.expected)
+            .description)
       }
     }
     if let dropout, !(dropout >= 0 && dropout < 1) {
-      throw ValidationError("--dropout \(dropout): expected a value in [0, 1). Please pass one.")
+      throw ValidationError(
+        ForecastError.invalidOption(name: "dropout", value: "\(dropout)", expected: "a value in [0, 1)")
+          .description)
     }
     if let learningRate, !(learningRate > 0 && learningRate <= 1) {
       throw ValidationError(
-        "--learning-rate \(learningRate): expected a number in (0, 1], e.g. 0.003. Please pass "
-          + "one.")
+        ForecastError.invalidOption(
+          name: "learning-rate", value: "\(learningRate)", expected: "a number in (0, 1], e.g. 0.003"
+        ).description)
     }
-    if let quantiles, parsedQuantiles(quantiles) == nil {
+    if let quantiles,
+      parsedQuantiles(quantiles)?.allSatisfy({ $0 > 0 && $0 < 1 }) != true
+    {
       throw ValidationError(
         "--quantiles \(Quoted(quantiles)): expected numbers in (0, 1), e.g. 0.1,0.5,0.9. "
           + "Please pass such a list.")

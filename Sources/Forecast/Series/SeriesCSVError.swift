@@ -41,7 +41,7 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
     case .notText(let path, let reason):
       return "\(path): not a CSV the toolkit reads: \(reason)."
     case .outOfRange(let path, let line, let series, let timestamp, let column, let text):
-      return "\(path):\(line): series \(Quoted(series)) at \(Quoted(timestamp)): \(column) "
+      return "\(path):\(line): series \(Quoted(series)) at \(timestamp): \(column) "
         + "\(Quoted(text)) is out of range: values must lie within ±1e15. Fix the value."
     case .misnamedColumn(let path, let position, let found, let expected):
       return "\(path): column \(position) of the header is \(Quoted(found)), expected '\(expected)'. "
@@ -56,7 +56,7 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
       return "\(path):\(line): series \(Quoted(series)): timestamp \(Quoted(text)) is not ISO-8601. "
         + "Write dates as 2024-03-01 or date-times as 2024-03-01T13:00:00Z."
     case .notANumber(let path, let line, let series, let timestamp, let column, let text):
-      return "\(path):\(line): series \(Quoted(series)) at \(Quoted(timestamp)): \(column) "
+      return "\(path):\(line): series \(Quoted(series)) at \(timestamp): \(column) "
         + "\(Quoted(text)) is not a finite number. Fix the value (write 0 for a period with nothing in it)."
     case .duplicateTimestamp(let path, let series, let timestamp, let lines):
       return "\(path): series '\(series)' has timestamp \(timestamp) twice (lines \(lines.0) and "
