@@ -10,7 +10,8 @@ extension ForecastCommand.Evaluate {
     let source = try SeriesSource.matching(
       loaded.model.definition, history: data.history, csv: data.csv, model: path,
       splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
-      salvage: data.salvage).bounded(by: data)
+      salvage: data.salvage
+    ).bounded(by: data)
     let (collection, _) = try source.load()
     for note in collection.notes { printError("note: \(note)") }
     let ranges = try TrainingRange.ranges(metadata: loaded.metadata, path: path)

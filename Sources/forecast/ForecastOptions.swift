@@ -146,10 +146,13 @@ struct ModelOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Windows per training step (default 64 daily, 16 weekly).")
   var batchSize: Int?
 
-  @Option(parsing: .unconditional, help: "Most epochs; early stopping usually ends sooner (default 60).")
+  @Option(
+    parsing: .unconditional, help: "Most epochs; early stopping usually ends sooner (default 60).")
   var epochs: Int?
 
-  @Option(parsing: .unconditional, help: "Epochs without validation improvement before stopping (default 8).")
+  @Option(
+    parsing: .unconditional,
+    help: "Epochs without validation improvement before stopping (default 8).")
   var patience: Int?
 
   @Option(parsing: .unconditional, help: "Adam's initial learning rate (default 0.003).")
@@ -158,13 +161,16 @@ struct ModelOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Windows drawn per epoch (default 4096).")
   var windowsPerEpoch: Int?
 
-  @Option(parsing: .unconditional, help: "Validation points per series (default 56 daily, 13 weekly).")
+  @Option(
+    parsing: .unconditional, help: "Validation points per series (default 56 daily, 13 weekly).")
   var validation: Int?
 
   @Option(parsing: .unconditional, help: "Test points per series (default 56 daily, 13 weekly).")
   var test: Int?
 
-  @Option(parsing: .unconditional, help: "Trainings from successive seeds; the best on validation is kept (default 1).")
+  @Option(
+    parsing: .unconditional,
+    help: "Trainings from successive seeds; the best on validation is kept (default 1).")
   var restarts: Int?
 
   @Option(
@@ -217,13 +223,16 @@ struct ModelOptions: ParsableArguments {
     }
     if let dropout, !(dropout >= 0 && dropout < 1) {
       throw ValidationError(
-        ForecastError.invalidOption(name: "dropout", value: "\(dropout)", expected: "a value in [0, 1)")
-          .description)
+        ForecastError.invalidOption(
+          name: "dropout", value: "\(dropout)", expected: "a value in [0, 1)"
+        )
+        .description)
     }
     if let learningRate, !(learningRate > 0 && learningRate <= 1) {
       throw ValidationError(
         ForecastError.invalidOption(
-          name: "learning-rate", value: "\(learningRate)", expected: "a number in (0, 1], e.g. 0.003"
+          name: "learning-rate", value: "\(learningRate)",
+          expected: "a number in (0, 1], e.g. 0.003"
         ).description)
     }
     if let quantiles,

@@ -22,7 +22,9 @@ extension ForecastCommand {
     @Option(help: "The file to write (series_id,timestamp,horizon_step,p10,p50,p90).")
     var out: String
 
-    @Option(parsing: .unconditional, help: "Steps to forecast; at most the model's horizon (default: the model's).")
+    @Option(
+      parsing: .unconditional,
+      help: "Steps to forecast; at most the model's horizon (default: the model's).")
     var horizon: Int?
 
     @Option(help: "csv or json.")
@@ -55,7 +57,8 @@ extension ForecastCommand {
       let source = try SeriesSource.matching(
         loaded.model.definition, history: data.history, csv: data.csv, model: model,
         splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
-        salvage: data.salvage, mapping: data.mapping).bounded(by: data)
+        salvage: data.salvage, mapping: data.mapping
+      ).bounded(by: data)
       var (collection, _) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
       if let asOf, let date = Timestamp.parse(asOf) {

@@ -24,10 +24,14 @@ extension ForecastCommand {
         takes well under a minute in a release build; --users scales time and size linearly.
         """)
 
-    @Option(parsing: .unconditional, help: "Listeners active on the start date (more arrive as the base grows).")
+    @Option(
+      parsing: .unconditional,
+      help: "Listeners active on the start date (more arrive as the base grows).")
     var users: Int = 2000
 
-    @Option(parsing: .unconditional, help: "Days to simulate, from the start date 00:00 UTC (730: two years).")
+    @Option(
+      parsing: .unconditional,
+      help: "Days to simulate, from the start date 00:00 UTC (730: two years).")
     var days: Int = 730
 
     @Option(help: "First day, YYYY-MM-DD (UTC).")
@@ -71,13 +75,17 @@ extension ForecastCommand {
         """)
     var anomalyRate: Double = 0.12
 
-    @Option(parsing: .unconditional, help: "Sessions per listener per ordinary day, for a listener of mean activity.")
+    @Option(
+      parsing: .unconditional,
+      help: "Sessions per listener per ordinary day, for a listener of mean activity.")
     var sessionsPerDay: Double = 1.1
 
     @Option(parsing: .unconditional, help: "Songs per session, on average (geometric).")
     var songsPerSession: Double = 8
 
-    @Option(parsing: .unconditional, help: "Worker threads (0: one per core). The output does not depend on it.")
+    @Option(
+      parsing: .unconditional,
+      help: "Worker threads (0: one per core). The output does not depend on it.")
     var threads: Int = 0
 
     func validate() throws {

@@ -192,8 +192,10 @@ final class BadInputSweepTests: XCTestCase {
     ]
     for c in cases {
       let file = try hourly(c.name, bad: c.bad)
-      try check(Case(arguments: ["series", file, "--out", out], status: 1, message: c.message,
-        outputs: [out]))
+      try check(
+        Case(
+          arguments: ["series", file, "--out", out], status: 1, message: c.message,
+          outputs: [out]))
       try check(
         Case(
           arguments: ["train", file, "--out", path("m.safetensors")], status: 1,
@@ -264,13 +266,15 @@ final class BadInputSweepTests: XCTestCase {
     let options = "forecast.options"
     let cases: [(file: String, message: String)] = [
       (
-        try model("gap-max.safetensors", key: "forecast.series", field: "sessionGapMinutes",
+        try model(
+          "gap-max.safetensors", key: "forecast.series", field: "sessionGapMinutes",
           value: Int64.max),
         "gap-max.safetensors: forecast.series \"sessionGapMinutes\" is '9223372036854775807', "
           + "expected between 0 and 10080 minutes. The file is damaged or was edited; retrain"
       ),
       (
-        try model("gap-neg.safetensors", key: "forecast.series", field: "sessionGapMinutes",
+        try model(
+          "gap-neg.safetensors", key: "forecast.series", field: "sessionGapMinutes",
           value: -30),
         "forecast.series \"sessionGapMinutes\" is '-30'"
       ),
@@ -316,7 +320,8 @@ final class BadInputSweepTests: XCTestCase {
           let entry = try XCTUnwrap(header["lstm.weight_ih_l0"] as? [String: Any])
           header["unused"] = entry
           header["lstm.weight_ih_l0"] =
-            ["dtype": "F32", "shape": [0, 1_000_000_000_000], "data_offsets": [0, 0]] as [String: Any]
+            ["dtype": "F32", "shape": [0, 1_000_000_000_000], "data_offsets": [0, 0]]
+            as [String: Any]
         },
         "wide.safetensors: lstm.weight_ih_l0 has shape [0, 1000000000000], expected [4H, I]"
       ),
@@ -364,7 +369,8 @@ final class BadInputSweepTests: XCTestCase {
     ]
     for c in cases {
       try check(
-        Case(arguments: ["train", h, "--out", m] + c.arguments, status: 64, message: c.message,
+        Case(
+          arguments: ["train", h, "--out", m] + c.arguments, status: 64, message: c.message,
           outputs: [m]))
     }
     try check(
@@ -373,8 +379,10 @@ final class BadInputSweepTests: XCTestCase {
         message: "Please pass --top between 1 and 100000 (got -3).", outputs: [path("w")]))
     try check(
       Case(
-        arguments: ["predict", "--model", committedModel.path, h, "--horizon", "-1", "--out",
-          path("p.csv")], status: 64,
+        arguments: [
+          "predict", "--model", committedModel.path, h, "--horizon", "-1", "--out",
+          path("p.csv"),
+        ], status: 64,
         message: "--horizon -1: expected at least 1 (and at most the model's horizon).",
         outputs: [path("p.csv")]))
     // The argument parser names an unknown option, not a missing history.
@@ -404,13 +412,17 @@ final class BadInputSweepTests: XCTestCase {
         [path("missing")]
       ),
       (
-        ["predict", "--model", committedModel.path, h, "--out", path("p.csv"), "--plot",
-          path("missing/p.svg")], "the directory \(path("missing")) does not exist",
+        [
+          "predict", "--model", committedModel.path, h, "--out", path("p.csv"), "--plot",
+          path("missing/p.svg"),
+        ], "the directory \(path("missing")) does not exist",
         [path("p.csv")]
       ),
       (
-        ["simulate", "--users", "3", "--days", "2", "--write-catalog", path("C.csv"), "--out",
-          path("missing-dir/x.avro")],
+        [
+          "simulate", "--users", "3", "--days", "2", "--write-catalog", path("C.csv"), "--out",
+          path("missing-dir/x.avro"),
+        ],
         "the directory \(path("missing-dir")) does not exist", [path("C.csv")]
       ),
     ]
@@ -427,11 +439,12 @@ final class BadInputSweepTests: XCTestCase {
     }
     let header = "series_id,timestamp,value\n"
     let rows = (1...9).map { "a,2024-01-0\($0),5\n" }.joined()
-    // 10 MB of digits: strtod once took 7 s per 10 MB, and the message quoted all of it.
+    // 2 MB of digits: strtod once took 0.7 s per MB, and the message quoted all of it.
     let huge = try write(
-      "huge.csv", Array((header + "a,2024-01-01,").utf8) + [UInt8](repeating: 57, count: 10 << 20))
+      "huge.csv", Array((header + "a,2024-01-01,").utf8) + [UInt8](repeating: 57, count: 2 << 20))
     let hugeID = try write(
-      "huge-id.csv", Array(header.utf8) + [UInt8](repeating: 120, count: 10 << 20)
+      "huge-id.csv",
+      Array(header.utf8) + [UInt8](repeating: 120, count: 2 << 20)
         + Array(",2024-01-01,1\n".utf8))
     var utf16: [UInt8] = [0xFF, 0xFE]
     for unit in (header + rows).utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
@@ -449,25 +462,29 @@ final class BadInputSweepTests: XCTestCase {
         "cr.csv: not a CSV the toolkit reads: its lines end in CR alone"
       ),
       (
-        try write("latin1.csv", Array(header.utf8) + [99, 97, 102, 0xE9] + Array(",2024-01-01,1\n".utf8)),
+        try write(
+          "latin1.csv", Array(header.utf8) + [99, 97, 102, 0xE9] + Array(",2024-01-01,1\n".utf8)),
         "latin1.csv: not a CSV the toolkit reads: it is not UTF-8 text (line 2, byte offset 29"
       ),
       ("/dev/zero", "/dev/zero: cannot read the file (it is a device, not a file)"),
     ]
     for c in cases {
       try check(
-        Case(arguments: ["series", "--csv", c.file, "--out", out], status: 1, message: c.message,
+        Case(
+          arguments: ["series", "--csv", c.file, "--out", out], status: 1, message: c.message,
           outputs: [out]))
     }
-    // A catalogue field of 10 MB, refused before the simulation.
+    // A catalogue field of 2 MB, refused before the simulation.
     let catalog = try write(
       "catalog.csv",
       Array("Title,Artist,Top Genre,Year,Length (Duration),Popularity\n".utf8)
-        + [UInt8](repeating: 120, count: 10 << 20) + Array(",a,pop,2020,200,50\n".utf8))
+        + [UInt8](repeating: 120, count: 2 << 20) + Array(",a,pop,2020,200,50\n".utf8))
     try check(
       Case(
-        arguments: ["simulate", "--catalog", catalog, "--users", "3", "--days", "2", "--out",
-          path("x.avro")], status: 1,
+        arguments: [
+          "simulate", "--catalog", catalog, "--users", "3", "--days", "2", "--out",
+          path("x.avro"),
+        ], status: 1,
         message: "catalog.csv: not valid CSV (line 2: a field is longer than 65536 bytes",
         outputs: [path("x.avro")]))
   }

@@ -44,7 +44,8 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
       return "\(path):\(line): series \(Quoted(series)) at \(timestamp): \(column) "
         + "\(Quoted(text)) is out of range: values must lie within ±1e15. Fix the value."
     case .misnamedColumn(let path, let position, let found, let expected):
-      return "\(path): column \(position) of the header is \(Quoted(found)), expected '\(expected)'. "
+      return
+        "\(path): column \(position) of the header is \(Quoted(found)), expected '\(expected)'. "
         + "The columns must start 'series_id,timestamp,value' (or 'unique_id,ds,y', or "
         + "'item_id,timestamp,target'); rename it."
     case .unnamedCovariate(let path, let position):
@@ -53,7 +54,8 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
       return "\(path):\(line): \(found) fields, but the header has \(expected). "
         + "Give every row one value per column (quote fields that contain commas)."
     case .unparseableTimestamp(let path, let line, let series, let text):
-      return "\(path):\(line): series \(Quoted(series)): timestamp \(Quoted(text)) is not ISO-8601. "
+      return
+        "\(path):\(line): series \(Quoted(series)): timestamp \(Quoted(text)) is not ISO-8601. "
         + "Write dates as 2024-03-01 or date-times as 2024-03-01T13:00:00Z."
     case .notANumber(let path, let line, let series, let timestamp, let column, let text):
       return "\(path):\(line): series \(Quoted(series)) at \(timestamp): \(column) "
