@@ -1,6 +1,7 @@
 import ArgumentParser
 import Events
 import Forecast
+import Plumbing
 import Report
 
 extension ForecastCommand {
@@ -40,13 +41,15 @@ extension ForecastCommand {
     var plot: String?
 
     func validate() throws {
-      if let horizon, horizon < 1 {
+      // Bounded like train's --horizon, so no message advises retraining with a horizon
+      // training would refuse.
+      if let horizon, TrainingOptions.problem(flag: "horizon", value: horizon) != nil {
         throw ValidationError(
-          "--horizon \(horizon): expected at least 1 (and at most the model's horizon). Please "
-            + "pass a positive number of steps, or leave --horizon out for the model's.")
+          "--horizon \(horizon): expected between 1 and the model's horizon (at most 1000). "
+            + "Please pass a positive number of steps, or leave --horizon out for the model's.")
       }
       if let asOf, Timestamp.parse(asOf) == nil {
-        throw ValidationError("--as-of \(asOf) is not a date. Please write it as YYYY-MM-DD.")
+        throw ValidationError("--as-of \(Quoted(asOf)) is not a date. Please write it as YYYY-MM-DD.")
       }
     }
 

@@ -383,7 +383,7 @@ final class BadInputSweepTests: XCTestCase {
           "predict", "--model", committedModel.path, h, "--horizon", "-1", "--out",
           path("p.csv"),
         ], status: 64,
-        message: "--horizon -1: expected at least 1 (and at most the model's horizon).",
+        message: "--horizon -1: expected between 1 and the model's horizon (at most 1000).",
         outputs: [path("p.csv")]))
     // The argument parser names an unknown option, not a missing history.
     try check(

@@ -61,14 +61,14 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
       return "\(path):\(line): series \(Quoted(series)) at \(timestamp): \(column) "
         + "\(Quoted(text)) is not a finite number. Fix the value (write 0 for a period with nothing in it)."
     case .duplicateTimestamp(let path, let series, let timestamp, let lines):
-      return "\(path): series '\(series)' has timestamp \(timestamp) twice (lines \(lines.0) and "
+      return "\(path): series \(Quoted(series)) has timestamp \(timestamp) twice (lines \(lines.0) and "
         + "\(lines.1)). Keep one row per series and timestamp."
     case .irregularSpacing(let path, let series, let from, let to, let gap, let expected):
-      return "\(path): series '\(series)' jumps from \(from) to \(to) (\(gap)), but its points "
+      return "\(path): series \(Quoted(series)) jumps from \(from) to \(to) (\(gap)), but its points "
         + "are \(expected) apart elsewhere. Fill the missing periods (0 where nothing happened); "
         + "all series must share one spacing."
     case .calendarSpacing(let path, let series, let period):
-      return "\(path): series '\(series)' has one point per \(period); the toolkit forecasts "
+      return "\(path): series \(Quoted(series)) has one point per \(period); the toolkit forecasts "
         + "series with a fixed spacing (hourly, daily or weekly). Give daily or weekly values."
     case .wrongSeparator(let path, let separator):
       return "\(path): the header is one column holding '\(separator)'; series CSVs are "
