@@ -49,7 +49,8 @@ extension ForecastCommand {
             + "Please pass a positive number of steps, or leave --horizon out for the model's.")
       }
       if let asOf, Timestamp.parse(asOf) == nil {
-        throw ValidationError("--as-of \(Quoted(asOf)) is not a date. Please write it as YYYY-MM-DD.")
+        throw ValidationError(
+          "--as-of \(Quoted(asOf)) is not a date. Please write it as YYYY-MM-DD.")
       }
     }
 

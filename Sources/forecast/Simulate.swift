@@ -91,7 +91,8 @@ extension ForecastCommand {
 
     func validate() throws {
       guard CivilDate(parsing: start) != nil else {
-        throw ValidationError("--start \(Quoted(start)) is not a date. Please write it as YYYY-MM-DD.")
+        throw ValidationError(
+          "--start \(Quoted(start)) is not a date. Please write it as YYYY-MM-DD.")
       }
       guard users >= 1 else { throw ValidationError("Please pass --users 1 or more.") }
       guard days >= 1 else { throw ValidationError("Please pass --days 1 or more.") }

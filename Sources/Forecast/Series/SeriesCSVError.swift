@@ -59,13 +59,14 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
         + "Write dates as 2024-03-01 or date-times as 2024-03-01T13:00:00Z."
     case .notANumber(let path, let line, let series, let timestamp, let column, let text):
       return "\(path):\(line): series \(Quoted(series)) at \(timestamp): \(column) "
-        + "\(Quoted(text)) is not a finite number. Fix the value (write 0 for a period with nothing in it)."
+        + "\(Quoted(text)) is not a finite number. Fix the value (write 0 for a period with "
+        + "nothing in it)."
     case .duplicateTimestamp(let path, let series, let timestamp, let lines):
-      return "\(path): series \(Quoted(series)) has timestamp \(timestamp) twice (lines \(lines.0) and "
-        + "\(lines.1)). Keep one row per series and timestamp."
+      return "\(path): series \(Quoted(series)) has timestamp \(timestamp) twice (lines "
+        + "\(lines.0) and \(lines.1)). Keep one row per series and timestamp."
     case .irregularSpacing(let path, let series, let from, let to, let gap, let expected):
-      return "\(path): series \(Quoted(series)) jumps from \(from) to \(to) (\(gap)), but its points "
-        + "are \(expected) apart elsewhere. Fill the missing periods (0 where nothing happened); "
+      return "\(path): series \(Quoted(series)) jumps from \(from) to \(to) (\(gap)), but its "
+        + "points are \(expected) apart elsewhere. Fill the missing periods (0 where nothing happened); "
         + "all series must share one spacing."
     case .calendarSpacing(let path, let series, let period):
       return "\(path): series \(Quoted(series)) has one point per \(period); the toolkit forecasts "
