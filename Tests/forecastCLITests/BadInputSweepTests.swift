@@ -334,6 +334,12 @@ final class BadInputSweepTests: XCTestCase {
         "overflow.safetensors: tensor \"lstm.weight_ih_l0\" of shape [4611686018427387904, "
           + "4611686018427387904] and dtype F32 needs more than 9223372036854775807 bytes"
       ),
+      (
+        try model(
+          "lag.safetensors", key: "forecast.layout", field: "seasonalLag", value: Int64.max),
+        "lag.safetensors: forecast.layout \"seasonalLag\" is '9223372036854775807', expected "
+          + "between 0 and 10000"
+      ),
       ("/dev/zero", "/dev/zero: not a usable model file (it is a device, not a file)"),
       (directory, "not a usable model file (it is a directory, not a file)"),
     ]

@@ -308,6 +308,17 @@ public enum ModelFile {
     if !(1...(366 * 86_400)).contains(definition.step) {
       throw bad("forecast.series \"step\"", "\(definition.step)", "between 1 and 31622400 seconds")
     }
+    if !(0...10_000).contains(layout.seasonalLag) {
+      throw bad("forecast.layout \"seasonalLag\"", "\(layout.seasonalLag)", "between 0 and 10000")
+    }
+    if !(0...10_000).contains(layout.levelSpan) {
+      throw bad("forecast.layout \"levelSpan\"", "\(layout.levelSpan)", "between 0 and 10000")
+    }
+    if layout.keys.count > FeatureLayout.maxOneHotKeys {
+      throw bad(
+        "forecast.layout \"keys\"", "\(layout.keys.count) keys",
+        "at most \(FeatureLayout.maxOneHotKeys)")
+    }
     if layout.lookback != options.lookback {
       throw bad(
         "forecast.layout \"lookback\"", "\(layout.lookback)",
