@@ -48,6 +48,16 @@ package struct Quoted: CustomStringConvertible, Sendable {
   }
 
   package var description: String { text }
+
+  /// `value` as it is when it has at most `limit` characters, else its first `limit`, "…" and
+  /// its length: for messages that show a value without quotes (`--map user_id=uid: …`).
+  package static func clipped(_ value: some StringProtocol) -> String {
+    let head = value.unicodeScalars.prefix(limit + 1)
+    guard head.count > limit else { return String(value) }
+    var out = ""
+    out.unicodeScalars.append(contentsOf: head.prefix(limit))
+    return out + "… (\(value.utf8.count) bytes)"
+  }
 }
 
 /// What a path a user named as an input is, when it is not a readable regular file: the real
