@@ -24,6 +24,13 @@ final class MessageTextTests: XCTestCase {
       "'" + String(repeating: "x", count: 80) + "…' (81 bytes)")
   }
 
+  func testQuotedClipped_unquotedUpTo80() {
+    XCTAssertEqual(Quoted.clipped("user_id=uid"), "user_id=uid")
+    XCTAssertEqual(
+      Quoted.clipped(String(repeating: "x", count: 100)),
+      String(repeating: "x", count: 80) + "… (100 bytes)")
+  }
+
   func testInputPath_namesTheRealReason() throws {
     XCTAssertEqual(InputPath.problem("/dev/zero"), "it is a device, not a file")
     XCTAssertEqual(InputPath.problem(NSTemporaryDirectory()), "it is a directory, not a file")
