@@ -83,6 +83,26 @@ final class HardeningTests: XCTestCase {
     XCTAssertEqual(collection.series[0].covariates[2].reduce(0, +), 24 * 14)
   }
 
+  /// Events in reverse time order grow the counters towards earlier days by doubling, and the
+  /// series are those of the same events in order.
+  func testPeriodCounts_reverseTimeOrder() throws {
+    let days: Int64 = 20_000
+    func series(_ order: [Int64]) throws -> SeriesCollection {
+      let builder = EventSeriesBuilder(options: EventSeriesOptions(kind: .dailySessions))
+      for d in order {
+        // One user per day (a user's sessions are another matter); start 12:00 UTC.
+        let start = base + d * day + day / 2
+        try builder.add(userID: d, start: start, end: start + 60_000, timezone: "", key: "all")
+      }
+      return try builder.finish(source: "h.avro")
+    }
+    let forward = try series(Array(0..<days))
+    let backward = try series(Array((0..<days).reversed()))
+    XCTAssertEqual(backward.series, forward.series)
+    // The first and last days are covered only from and to noon: dropped.
+    XCTAssertEqual(forward.series[0].values, [Double](repeating: 1, count: Int(days) - 2))
+  }
+
   func testSessionList_extremeValuesDoNotOverflow() {
     var list = SessionList()
     list.add(start: .max - 10, end: .max, zone: 0, gap: 604_800_000)

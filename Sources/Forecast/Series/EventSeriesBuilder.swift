@@ -305,21 +305,30 @@ public final class EventSeriesBuilder {
   }
 }
 
-/// A counter per period index, dense over the range seen, growing in both directions.
+/// A counter per period index, dense over the range seen, growing in both directions (towards
+/// earlier periods by at least its own size at a time, so a file in reverse time order costs
+/// amortised O(1) per event, not a shift of every counter).
 struct PeriodCounts {
   private var base = 0
   private var values: [Double] = []
+  private var low = 0
+  private var high = 0
 
-  var firstPeriod: Int? { values.isEmpty ? nil : base }
-  var lastPeriod: Int? { values.isEmpty ? nil : base + values.count - 1 }
+  var firstPeriod: Int? { values.isEmpty ? nil : low }
+  var lastPeriod: Int? { values.isEmpty ? nil : high }
 
   mutating func add(_ period: Int, _ amount: Double) {
     if values.isEmpty {
       base = period
       values = [0]
-    } else if period < base {
-      values.insert(contentsOf: repeatElement(0, count: base - period), at: 0)
-      base = period
+      (low, high) = (period, period)
+    }
+    low = min(low, period)
+    high = max(high, period)
+    if period < base {
+      let grow = max(base - period, values.count)
+      values.insert(contentsOf: repeatElement(0, count: grow), at: 0)
+      base -= grow
     } else if period >= base + values.count {
       values.append(contentsOf: repeatElement(0, count: period - base - values.count + 1))
     }
