@@ -103,6 +103,24 @@ final class HardeningTests: XCTestCase {
     XCTAssertEqual(forward.series[0].values, [Double](repeating: 1, count: Int(days) - 2))
   }
 
+  /// One user's events in reverse time order: the same sessions as in order, with no shift of
+  /// every session per event (once quadratic: 10^10 moves for 10^5 sessions).
+  func testSessionList_reverseTimeOrder() {
+    let hour: Int64 = 3_600_000
+    let gap: Int64 = 1_800_000
+    var forward = SessionList()
+    var backward = SessionList()
+    let n: Int64 = 100_000
+    // Events an hour apart, each a session of its own (gap 30 minutes).
+    for i in 0..<n { forward.add(start: i * hour, end: i * hour + 60_000, zone: 0, gap: gap) }
+    for i in (0..<n).reversed() {
+      backward.add(start: i * hour, end: i * hour + 60_000, zone: Int32(i % 2), gap: gap)
+    }
+    XCTAssertEqual(backward.sessions.count, Int(n))
+    XCTAssertEqual(backward.sessions.map(\.start), forward.sessions.map(\.start))
+    XCTAssertEqual(backward.sessions.last?.zone, Int32((n - 1) % 2))
+  }
+
   func testSessionList_extremeValuesDoNotOverflow() {
     var list = SessionList()
     list.add(start: .max - 10, end: .max, zone: 0, gap: 604_800_000)

@@ -54,9 +54,11 @@ public struct EventSeriesOptions: Sendable, Equatable {
 
 /// Builds daily-session or weekly-engagement series from events streamed once, in any order.
 ///
-/// Memory: one running session list per (key, user), the sessions themselves (24 bytes each),
-/// and per key one counter per period. Per event: one dictionary lookup and O(1) work when a
-/// user's events arrive in time order; a late event merges the sessions it bridges.
+/// Memory: one running session list per (key, user), the sessions themselves (24 bytes each,
+/// late events too until they are merged), and per key one counter per period between the
+/// first and last period seen (never more than the event-time window allows). Per event: one
+/// dictionary lookup and O(1) work when a user's events arrive in time order; late events are
+/// merged in sorted sweeps (amortised O(log n) each, whatever the order of the file).
 ///
 /// - A session belongs to the day (week) in which its first event starts, in UTC or in that
 ///   event's timezone.
