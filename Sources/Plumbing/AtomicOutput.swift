@@ -261,6 +261,34 @@ package enum AtomicOutput {
     }
   }
 
+  /// Checks, before any work, that `path` can be written: not empty, not a directory, in a
+  /// directory that exists and is writable. A command calls it for every output it will write
+  /// before it reads, trains or simulates for minutes.
+  ///
+  /// - Throws: `AtomicOutputError` with the real reason.
+  package static func checkWritable(_ path: String) throws(AtomicOutputError) {
+    func fail(_ reason: String) -> AtomicOutputError {
+      AtomicOutputError(path: path.isEmpty ? "''" : path, reason: reason)
+    }
+    guard !path.isEmpty else { throw fail("the path is empty; pass a file name") }
+    guard !path.hasSuffix("/") else { throw fail("the path names a directory, not a file") }
+    var info = stat()
+    if stat(path, &info) == 0 {
+      if (info.st_mode & S_IFMT) == S_IFDIR { throw fail("it is a directory, not a file") }
+      if (info.st_mode & S_IFMT) != S_IFREG { throw fail("it exists and is not a regular file") }
+    }
+    let directory = directoryPath(of: path)
+    guard stat(directory, &info) == 0 else {
+      throw fail("the directory \(directory) does not exist")
+    }
+    guard (info.st_mode & S_IFMT) == S_IFDIR else {
+      throw fail("\(directory) is not a directory")
+    }
+    guard access(directory, W_OK | X_OK) == 0 else {
+      throw fail("the directory \(directory) is not writable")
+    }
+  }
+
   /// A fresh temporary name beside `path`: `path.tmp-<8 random base-36 digits>`.
   package static func temporaryPath(for path: String) -> String {
     var suffix = ""

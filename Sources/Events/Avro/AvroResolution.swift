@@ -361,6 +361,11 @@ extension ResolvedNode {
       while true {
         let n = try c.readBlockCount(minimumItemSize: minimumItemSize)
         if n == 0 { break }
+        // Items of no byte are all alike; materialising billions of them would exhaust memory,
+        // so a decoded array holds at most `zeroSizeItemLimit` of them.
+        if minimumItemSize == 0 && out.count + n > zeroSizeItemLimit {
+          throw .itemCount(Int64(out.count + n))
+        }
         for _ in 0..<n { out.append(try item.decode(&c, depth: depth + 1)) }
       }
       return .array(out)
@@ -404,6 +409,10 @@ extension ResolvedNode {
   }
 }
 
+/// The most items of zero encoded size (nulls) one decoded array may hold; skipping such an
+/// array counts its items without any limit or walk.
+let zeroSizeItemLimit = 1 << 24
+
 /// The deepest nesting of records, arrays, maps and unions the decoders follow.
 let maximumNestingDepth = 1000
 
@@ -425,9 +434,13 @@ func skipValue(_ schema: AvroSchema, _ c: inout AvroCursor, depth: Int = 0)
     while true {
       let n = try c.readBlockCount(minimumItemSize: m)
       if n == 0 { break }
+      // Items that encode in no byte (null, fixed(0), records of those): counted, not walked
+      // (a 6-byte array<null> may declare two billion of them).
+      if m == 0 { continue }
       for _ in 0..<n { try skipValue(items, &c, depth: depth + 1) }
     }
   case .map(let values):
+    // Never zero: each key takes at least its length byte.
     let m = 1 + minimumEncodedSize(values)
     while true {
       let n = try c.readBlockCount(minimumItemSize: m)
