@@ -84,23 +84,26 @@ public final class EventProducer {
     props.set("linger.ms", "5")
     props.set("client.id", "forecast-produce")
     for (k, v) in settings.properties { props.set(k, v) }
-    let conf: OpaquePointer
-    do { conf = try props.makeConf() } catch { throw .kafka(error) }
-    rd_kafka_conf_set_log_cb(conf, quietLog)
-    rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(reports).toOpaque())
-    rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
-      guard let message, let opaque else { return }
-      let reports = Unmanaged<Reports>.fromOpaque(opaque).takeUnretainedValue()
-      if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-        reports.delivered += 1
-      } else {
-        reports.failed += 1
-        if reports.firstError == nil { reports.firstError = kafkaErrorText(message.pointee.err) }
+    let reports = self.reports
+    let rk: OpaquePointer
+    do {
+      rk = try props.makeClient(RD_KAFKA_PRODUCER) { conf in
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(reports).toOpaque())
+        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
+          guard let message, let opaque else { return }
+          let reports = Unmanaged<Reports>.fromOpaque(opaque).takeUnretainedValue()
+          if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            reports.delivered += 1
+          } else {
+            reports.failed += 1
+            if reports.firstError == nil {
+              reports.firstError = kafkaErrorText(message.pointee.err)
+            }
+          }
+        }
       }
-    }
-    var errstr = [CChar](repeating: 0, count: 512)
-    guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
-      throw .kafka(.cannotCreateClient(reason: String(cString: errstr)))
+    } catch {
+      throw .kafka(error)
     }
     defer { rd_kafka_destroy(rk) }
     do throws(KafkaError) {

@@ -77,18 +77,18 @@ public final class GroupConsumer {
     props.set("partition.assignment.strategy", "cooperative-sticky")
     props.set("client.id", "forecast-consume")
     for (k, v) in settings.properties { props.set(k, v) }
-    let conf: OpaquePointer
-    do { conf = try props.makeConf() } catch { throw .kafka(error) }
-    rd_kafka_conf_set_log_cb(conf, quietLog)
-    rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
-    rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
-      guard let opaque, let rk, let partitions else { return }
-      let me = Unmanaged<GroupConsumer>.fromOpaque(opaque).takeUnretainedValue()
-      me.rebalance(rk, err, partitions)
-    }
-    var errstr = [CChar](repeating: 0, count: 512)
-    guard let client = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errstr, errstr.count) else {
-      throw .kafka(.cannotCreateClient(reason: String(cString: errstr)))
+    let client: OpaquePointer
+    do {
+      client = try props.makeClient(RD_KAFKA_CONSUMER) { conf in
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
+        rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
+          guard let opaque, let rk, let partitions else { return }
+          let me = Unmanaged<GroupConsumer>.fromOpaque(opaque).takeUnretainedValue()
+          me.rebalance(rk, err, partitions)
+        }
+      }
+    } catch {
+      throw .kafka(error)
     }
     rk = client
     rd_kafka_poll_set_consumer(client)

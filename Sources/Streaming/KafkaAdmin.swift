@@ -71,12 +71,7 @@ public enum ConsumerLag {
     props.set("group.id", group)
     props.set("enable.auto.commit", "false")
     for (k, v) in properties { props.set(k, v) }
-    let conf = try props.makeConf()
-    rd_kafka_conf_set_log_cb(conf, quietLog)
-    var errstr = [CChar](repeating: 0, count: 512)
-    guard let rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errstr, errstr.count) else {
-      throw .cannotCreateClient(reason: String(cString: errstr))
-    }
+    let rk = try props.makeClient(RD_KAFKA_CONSUMER)
     defer { rd_kafka_destroy(rk) }
     let timeout = Int32(timeoutSeconds * 1000)
     let count = try partitionCount(client: rk, topic: topic, brokers: brokers, timeoutMs: timeout)

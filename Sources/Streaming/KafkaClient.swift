@@ -95,6 +95,25 @@ public struct KafkaProperties: Sendable {
   }
 }
 
+extension KafkaProperties {
+  /// A librdkafka client of `type` with these properties, its log kept quiet; `configure` sets
+  /// callbacks and the opaque pointer on the configuration first.
+  func makeClient(_ type: rd_kafka_type_t, configure: (OpaquePointer) -> Void = { _ in })
+    throws(KafkaError) -> OpaquePointer
+  {
+    let conf = try makeConf()
+    rd_kafka_conf_set_log_cb(conf, quietLog)
+    configure(conf)
+    var errstr = [CChar](repeating: 0, count: 512)
+    // rd_kafka_new takes the configuration over when it succeeds, and not when it fails.
+    guard let client = rd_kafka_new(type, conf, &errstr, errstr.count) else {
+      rd_kafka_conf_destroy(conf)
+      throw .cannotCreateClient(reason: String(cString: errstr))
+    }
+    return client
+  }
+}
+
 /// Log lines of librdkafka are kept out of the user's terminal (the toolkit reports failures
 /// itself) unless `FORECAST_KAFKA_LOG=1`.
 let quietLog:

@@ -83,13 +83,7 @@ public final class WindowedAggregation {
 
   private func checkConfiguration() throws(StreamError) {
     let path = options.stateDirectory + "/config.json"
-    if let text = try readIfPresent(path) {
-      let json: JSONValue
-      do {
-        json = try JSONValue.parse(text)
-      } catch {
-        throw .damagedState(path: path, reason: error.description)
-      }
+    if let json = try readJSONIfPresent(path) {
       for (key, flag, value) in configuration {
         let stored = json[key]?.stringValue ?? "(none)"
         if stored != value {
@@ -114,13 +108,7 @@ public final class WindowedAggregation {
     try open()
     let path = checkpointPath(p)
     let state: PartitionState
-    if let text = try readIfPresent(path) {
-      let json: JSONValue
-      do {
-        json = try JSONValue.parse(text)
-      } catch {
-        throw .damagedState(path: path, reason: error.description)
-      }
+    if let json = try readJSONIfPresent(path) {
       let (s, open) = try PartitionState.read(json, path: path)
       guard s.partition == p else {
         throw .damagedState(path: path, reason: "it holds partition \(s.partition)")
@@ -440,14 +428,8 @@ public final class WindowedAggregation {
     var out: [Int32: PartitionState] = [:]
     for p in 0..<Int32(TopicLayout.partitionCount) where partitions[p] == nil {
       let path = checkpointPath(p)
-      guard let text = try readIfPresent(path) else { continue }
-      do {
-        out[p] = try PartitionState.read(try JSONValue.parse(text), path: path).state
-      } catch let error as StreamError {
-        throw error
-      } catch {
-        throw .damagedState(path: path, reason: "\(error)")
-      }
+      guard let json = try readJSONIfPresent(path) else { continue }
+      out[p] = try PartitionState.read(json, path: path).state
     }
     return out
   }
@@ -608,6 +590,16 @@ public final class WindowedAggregation {
       try AtomicOutput.write(text, to: path, durable: durable)
     } catch {
       throw .cannotWrite(path: path, reason: error.reason)
+    }
+  }
+
+  /// The JSON of a state file, or nil when there is none.
+  private func readJSONIfPresent(_ path: String) throws(StreamError) -> JSONValue? {
+    guard let text = try readIfPresent(path) else { return nil }
+    do {
+      return try JSONValue.parse(text)
+    } catch {
+      throw .damagedState(path: path, reason: error.description)
     }
   }
 
