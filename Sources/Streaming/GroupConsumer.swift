@@ -243,6 +243,18 @@ public final class GroupConsumer {
     }
   }
 
+  /// Read from the beginning, a partition whose log no longer starts at offset 0 has lost
+  /// records to retention: its first windows lack them, which the user should know.
+  private func noteLostRecords(_ rk: OpaquePointer, topic: String, partition p: Int32) {
+    var low: Int64 = 0
+    var high: Int64 = 0
+    let err = rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high, 2000)
+    guard err == RD_KAFKA_RESP_ERR_NO_ERROR, low > 0 else { return }
+    printError(
+      "note: partition \(p) (\(TopicLayout.directoryName(of: p))) starts at offset \(low), not 0: "
+        + "the records before it are gone (the topic's retention), so its first windows lack them")
+  }
+
   private func rebalance(
     _ rk: OpaquePointer, _ err: rd_kafka_resp_err_t,
     _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
@@ -254,7 +266,11 @@ public final class GroupConsumer {
       var assignment: [(partition: Int32, offset: Int64)] = []
       for p in given {
         do {
-          assignment.append((p, try engine.assign(p)))
+          let offset = try engine.assign(p)
+          assignment.append((p, offset))
+          if offset == Int64(RD_KAFKA_OFFSET_BEGINNING) {
+            noteLostRecords(rk, topic: topic, partition: p)
+          }
         } catch {
           failure = failure ?? error
           assignment.append((p, Int64(RD_KAFKA_OFFSET_INVALID)))
