@@ -5,6 +5,7 @@
 //             the Wrapped aggregates per day and continent, the window outputs written, state
 //             and offsets committed; events/s from its first record to its exit (the mock's
 //             ~3 s group join excluded), and with the join
+//   (and without --close-open: the day stays open in the state, no window outputs written)
 //   kcat      `kcat -C -b B -t T -o beginning -e -q` to /dev/null: the C client's own ceiling
 //   python    `scripts/kafka_peer.py aggregate`: confluent-kafka + fastavro, per day and
 //             continent streams, minutes, listeners and top-10 counts (the seed's stack);
@@ -16,7 +17,11 @@
 // window); a rate is a round's events over its summed seconds. Checked first: every client sees
 // every event, nothing was dropped by the mock's retention. One JSON object per line: the median
 // of KAFKA_BENCH_REPEATS rounds (default 3) with the spread (min, max), the ratios ours/kcat and
-// ours/python, the load average. The histories are written once to KAFKA_BENCH_DIR (default /tmp).
+// ours/python, the load average. The histories are written once to KAFKA_BENCH_DIR (default /tmp),
+// and ours writes its state and outputs there too (fsynced: a disk costs what tmpfs does not).
+// Every client fetches with fetch.wait.max.ms=KAFKA_BENCH_FETCH_WAIT_MS (default 10): the mock
+// holds an empty fetch for that long, so librdkafka's 500 ms default would add half a second to
+// each client's end-of-partition detection and measure that, not throughput.
 import Events
 import Foundation
 import Simulation
@@ -101,11 +106,19 @@ enum KafkaBench {
         // Ours.
         let ours = try consume(
           topic: topic, bootstrap: cluster.bootstrap, fetchWait: fetchWait,
-          work: work + "/\(topic)")
+          closeOpen: true, work: work + "/\(topic)")
         check(
           ours.events == history.events, "consume read \(ours.events) of \(history.events) events")
         r.ours += ours.fromFirst
         r.oursTotal += ours.total
+        // Ours without --close-open: the day stays open in the state, no window is written (the
+        // Python peer writes nothing either); what the window outputs cost is the difference.
+        let open = try consume(
+          topic: topic, bootstrap: cluster.bootstrap, fetchWait: fetchWait,
+          closeOpen: false, work: work + "/\(topic)-open")
+        check(
+          open.events == history.events, "consume read \(open.events) of \(history.events) events")
+        r.oursOpen += open.fromFirst
         // kcat.
         if round == 0 {
           let counted = try spawn(
@@ -158,7 +171,8 @@ enum KafkaBench {
     let load = loadAverage()
     let lines: [(String, KeyPath<Round, Double>)] = [
       ("produce", \.produce), ("consume_aggregate", \.ours),
-      ("consume_aggregate_with_join", \.oursTotal), ("kcat_to_dev_null", \.kcat),
+      ("consume_aggregate_with_join", \.oursTotal),
+      ("consume_aggregate_no_window_outputs", \.oursOpen), ("kcat_to_dev_null", \.kcat),
       ("python_aggregate", \.python), ("python_aggregate_with_join", \.pythonTotal),
     ]
     for (what, key) in lines {
@@ -183,6 +197,7 @@ enum KafkaBench {
     var produce = 0.0
     var ours = 0.0
     var oursTotal = 0.0
+    var oursOpen = 0.0
     var kcat = 0.0
     var python = 0.0
     var pythonTotal = 0.0
@@ -197,9 +212,11 @@ enum KafkaBench {
     precondition(condition, "kafka bench: " + message())
   }
 
-  /// `forecast consume -e --close-open` in process, fresh group, state and output: events read,
+  /// `forecast consume -e [--close-open]` in process, fresh group, state and output: events read,
   /// seconds from the first record to the end, and in all.
-  static func consume(topic: String, bootstrap: String, fetchWait: String, work: String) throws
+  static func consume(
+    topic: String, bootstrap: String, fetchWait: String, closeOpen: Bool, work: String
+  ) throws
     -> (events: Int, fromFirst: Double, total: Double)
   {
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -208,7 +225,7 @@ enum KafkaBench {
     var settings = GroupConsumer.Settings(brokers: bootstrap, group: "ours-" + topic)
     settings.properties = [("session.timeout.ms", "6000"), ("fetch.wait.max.ms", fetchWait)]
     settings.exitAtEnd = true
-    settings.closeOpen = true
+    settings.closeOpen = closeOpen
     let consumer = try GroupConsumer(settings: settings, options: options)
     // The first progress report comes with the first record read a second or more after the
     // start: the group join (~3 s on the mock) is over by then.
