@@ -65,6 +65,9 @@ final class PartitionState {
   var earliestOpen: Int64?
   /// Windows closed here: their segment files, kept until the world-wide window is written.
   var sealed: [Int64: [String]] = [:]
+  /// The aggregates of the windows closed here since this member took the partition over (the
+  /// world-wide window merges them instead of reading the segments again).
+  var sealedAccumulators: [Int64: WrappedAccumulator] = [:]
   var late: [Int64: LateCount] = [:]
   var lateSegments: [String] = []
   var latePending = PendingRecords()

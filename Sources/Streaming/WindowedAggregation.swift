@@ -257,6 +257,7 @@ public final class WindowedAggregation {
         sources: ["kafka:\(options.topic)/\(s.partition)"], partial: false)
       CrashPoint.reach("window")
       s.sealed[w] = window.segments
+      s.sealedAccumulators[w] = window.accumulator
       s.open[w] = nil
       s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
     }
@@ -303,8 +304,9 @@ public final class WindowedAggregation {
 
   private func writeSegment(_ records: PendingRecords, to path: String) throws(StreamError) {
     do {
+      // Uncompressed: segments live only until their world-wide window is written.
       let writer = try EventFileWriter(
-        path: path, codec: .snappy, blockRecordCount: 4096, syncMarker: Self.syncMarker(0))
+        path: path, codec: .null, blockRecordCount: 4096, syncMarker: Self.syncMarker(0))
       writer.deferDurability = true
       try records.bytes.withUnsafeBufferPointer { all throws(AvroWriteError) in
         var from = 0
@@ -415,6 +417,7 @@ public final class WindowedAggregation {
       for w in s.sealed.keys where worldDone(w) {
         for name in s.sealed[w] ?? [] { unlink(segmentPath(s.partition, name)) }
         s.sealed[w] = nil
+        s.sealedAccumulators[w] = nil
       }
     }
     for p in assigned {
@@ -452,13 +455,20 @@ public final class WindowedAggregation {
         period: WrappedPeriod(from: w, to: w + size.milliseconds))
       var files: [String] = []
       for p in all.keys.sorted() {
-        for name in all[p]?.sealed[w] ?? [] { files.append(segmentPath(p, name)) }
-      }
-      for file in files {
-        do {
-          try accumulator.add(file: try EventFileReader(path: file))
-        } catch {
-          throw .damagedState(path: file, reason: "\(error)")
+        let names = all[p]?.sealed[w] ?? []
+        files += names.map { segmentPath(p, $0) }
+        // A piece this member closed is merged from memory (merges are exact); another
+        // member's, or one closed before a restart, is read from its segments.
+        if let piece = partitions[p]?.sealedAccumulators[w] {
+          accumulator.merge(piece)
+          continue
+        }
+        for file in names.map({ segmentPath(p, $0) }) {
+          do {
+            try accumulator.add(file: try EventFileReader(path: file))
+          } catch {
+            throw .damagedState(path: file, reason: "\(error)")
+          }
         }
       }
       try writeWindow(
