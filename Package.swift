@@ -4,6 +4,7 @@
 //   CBLAS <- Tensor <- LSTM <- Forecast -> Events -> CZlib, CSnappy, CZstd
 //                        LSTM -> CLSTMKernels (the hot Float kernels, one copy per CPU path)
 //                                 Simulation -> Events;  Wrapped -> Events
+//                                 Streaming -> Events, Wrapped, CKafka (librdkafka)
 //                                 Report -> Forecast (reads the Wrapped files, not the module)
 //   Plumbing (JSON, CSV rows, atomic output; package access) <- LSTM, Events, Simulation, Forecast,
 //     Report
@@ -34,6 +35,7 @@ let package = Package(
     .library(name: "Forecast", targets: ["Forecast"]),
     .library(name: "Wrapped", targets: ["Wrapped"]),
     .library(name: "Report", targets: ["Report"]),
+    .library(name: "Streaming", targets: ["Streaming"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -78,6 +80,11 @@ let package = Package(
     .target(
       name: "Wrapped", dependencies: ["Events", "Plumbing"], exclude: ["README.md"],
       swiftSettings: numericSettings),
+    /// The Kafka side: producer, group consumer, event-time windows, checkpoints, the archive;
+    /// the only module that links librdkafka.
+    .target(
+      name: "Streaming", dependencies: ["CKafka", "Events", "Wrapped", "Plumbing"],
+      exclude: ["README.md"]),
     // Reads the Wrapped outputs by their documented file layouts (CSV/JSON), not the module.
     .target(
       name: "Report", dependencies: ["Forecast", "Events", "Plumbing"], exclude: ["README.md"]),
@@ -88,14 +95,14 @@ let package = Package(
       name: "forecast",
       dependencies: [
         "Forecast", "Simulation", "Wrapped", "Events", "Tensor", "LSTM", "Plumbing", "Report",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Streaming", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Benchmarks
 
     .executableTarget(
       name: "forecast-bench",
-      dependencies: ["Tensor", "LSTM", "Events", "Simulation", "Forecast", "Wrapped"],
+      dependencies: ["Tensor", "LSTM", "Events", "Simulation", "Forecast", "Wrapped", "Streaming"],
       path: "Benchmarks/forecast-bench",
       swiftSettings: numericSettings),
 
@@ -118,6 +125,11 @@ let package = Package(
       name: "WrappedTests",
       dependencies: ["Wrapped", "Events", "Plumbing", "Simulation", "TestSupport"]),
     .testTarget(name: "forecastCLITests", dependencies: ["TestSupport"]),
+    .testTarget(
+      name: "StreamingTests",
+      dependencies: [
+        "Streaming", "CKafka", "Wrapped", "Events", "Simulation", "Plumbing", "TestSupport",
+      ]),
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "Forecast", "TestSupport"],
       exclude: ["Fixtures"]),

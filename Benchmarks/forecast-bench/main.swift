@@ -25,6 +25,7 @@ let suites: [(name: String, run: () throws -> Void)] = [
   ("simulate", SimulateBench.run),
   ("forecast", ForecastBench.run),
   ("wrapped", WrappedBench.run),
+  ("kafka", KafkaBench.run),
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -367,8 +367,13 @@ final class EventBlockDecoder: @unchecked Sendable {
 extension Continent {
   /// The continent a file names: the raw value, any case, with `_`, `-` or no space
   /// (`north_america`, `NorthAmerica`); anything else is `.unknown`.
+  /// Antarctica is Oceania (the seven partitions merge them).
   public init(parsing text: String) {
     let key = text.lowercased().filter { $0.isLetter }
+    if key == "antarctica" {
+      self = .oceania
+      return
+    }
     self =
       Continent.allCases.first { $0.rawValue.lowercased().filter { $0.isLetter } == key }
       ?? .unknown

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// How the fields of a foreign schema stand for the toolkit's event fields, so a file written
 /// with other names (or with a duration instead of an end time) reads as listening events.
 ///
@@ -145,21 +147,22 @@ public enum EventFieldMappingError: Error, CustomStringConvertible, Sendable, Eq
     let fields = EventFieldMapping.toolkitFields.joined(separator: ", ")
     switch self {
     case .malformed(let item):
-      return "--map \(item): expected TOOLKIT_FIELD=FILE_FIELD, e.g. --map user_id=uid."
+      return "--map \(Quoted.clipped(item)): expected TOOLKIT_FIELD=FILE_FIELD, e.g. --map "
+        + "user_id=uid."
     case .unknownField(let item, let field):
-      return "--map \(item): \"\(field)\" is not a field of the toolkit's events; map one of: "
-        + "\(fields)."
+      return "--map \(Quoted.clipped(item)): \(Quoted(field, mark: "\"")) is not a field of the "
+        + "toolkit's events; map one of: \(fields)."
     case .badFileField(let item):
-      return "--map \(item): the right side must be a field name of the file "
+      return "--map \(Quoted.clipped(item)): the right side must be a field name of the file "
         + "([A-Za-z_][A-Za-z0-9_]*), or START+DURATION for listening_time.end_time."
     case .mappedTwice(let field):
       return "--map: \(field) is mapped twice; keep one --map for it."
     case .sumNotForEnd(let item):
-      return "--map \(item): only listening_time.end_time can be a sum "
+      return "--map \(Quoted.clipped(item)): only listening_time.end_time can be a sum "
         + "(listening_time.end_time=START+DURATION); map this field to one field of the file."
     case .sumStartDiffers(let item, let start):
-      return "--map \(item): the start of the sum must be the field mapped to "
-        + "listening_time.start_time (\(start)); write listening_time.end_time=\(start)+DURATION."
+      return "--map \(Quoted.clipped(item)): the start of the sum must be the field mapped to "
+        + "listening_time.start_time (\(Quoted.clipped(start))); write listening_time.end_time=\(Quoted.clipped(start))+DURATION."
     }
   }
 }

@@ -35,6 +35,12 @@ public final class EventFileWriter {
   private var closed = false
   /// Records written so far.
   public private(set) var recordCount = 0
+  /// Leave the fsyncs of `finish()` to a later `AtomicOutput.barrier` (the consumer's batched
+  /// durability).
+  package var deferDurability: Bool {
+    get { container.output.deferSync }
+    set { container.output.deferSync = newValue }
+  }
 
   /// Creates the temporary file and writes the header.
   ///
@@ -131,6 +137,16 @@ public final class EventFileWriter {
       b.writeString(event.continent.rawValue)
       b.writeLong(EventFileWriter.subscriptionIndex(event.subscription))
     }
+    pending += 1
+    recordCount += 1
+    if pending >= blockRecordCount { try flush() }
+  }
+
+  /// Appends one record already encoded with this writer's schema (a Kafka message's Avro body
+  /// whose writer's schema is the toolkit's): copied, not decoded.
+  package func writeEncoded(_ record: UnsafeBufferPointer<UInt8>) throws(AvroWriteError) {
+    guard !closed else { throw .closed(path: path) }
+    buffer.writeRaw(record)
     pending += 1
     recordCount += 1
     if pending >= blockRecordCount { try flush() }
@@ -237,5 +253,54 @@ public final class EventFileWriter {
     inFlight = nil
     closed = true
     container.abandon()
+  }
+}
+
+extension EventFileWriter {
+  /// Appends the Avro binary encoding of `event` under the toolkit's schema to `out` (the
+  /// Kafka path: one message value at a time, no allocation beyond `out`'s growth). The bytes
+  /// equal `EventEncoding.encode(event)`.
+  package static func appendEncoded(_ event: ListeningEvent, to out: inout [UInt8]) {
+    func long(_ v: Int64) {
+      var z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
+      while z >= 0x80 {
+        out.append(UInt8(truncatingIfNeeded: z) | 0x80)
+        z >>= 7
+      }
+      out.append(UInt8(z))
+    }
+    func float(_ v: Float) {
+      let b = v.bitPattern
+      for s in stride(from: 0, to: 32, by: 8) {
+        out.append(UInt8(truncatingIfNeeded: b >> UInt32(s)))
+      }
+    }
+    func string(_ s: String) {
+      var s = s
+      s.withUTF8 { u in
+        long(Int64(u.count))
+        out.append(contentsOf: u)
+      }
+    }
+    long(event.userID)
+    float(event.location.latitude)
+    float(event.location.longitude)
+    string(event.location.country)
+    string(event.location.city)
+    string(event.location.timezone)
+    string(event.interaction.rawValue)
+    string(event.song.name)
+    string(event.song.artist)
+    string(event.song.genre)
+    long(Int64(event.song.year))
+    long(Int64(event.song.popularity))
+    float(event.song.danceability)
+    float(event.song.energy)
+    long(Int64(event.song.lengthSeconds))
+    long(event.startTime)
+    long(event.endTime)
+    string(event.personality)
+    string(event.continent.rawValue)
+    long(subscriptionIndex(event.subscription))
   }
 }

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// Why training, evaluation or forecasting cannot run on the given data: each message names the
 /// file or series, what does not fit, and what to do.
 public enum ForecastError: Error, CustomStringConvertible, Equatable {
@@ -50,10 +52,10 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
       return "\(model): the model was trained with covariates \(list(trained)), the history "
         + "has \(list(given)). Give the same columns, or retrain."
     case .unknownSeries(let series, let known, let model):
-      return "\(model): the model has never seen series '\(series)'; it knows "
+      return "\(model): the model has never seen series \(Quoted(series)); it knows "
         + "\(known.joined(separator: ", ")). Forecast those series, or retrain including it."
     case .seriesTooShortToForecast(let series, let count, let lookback):
-      return "series '\(series)' has \(count) points, fewer than the model's lookback of "
+      return "series \(Quoted(series)) has \(count) points, fewer than the model's lookback of "
         + "\(lookback). Pass a history with at least \(lookback) points per series."
     case .definitionMismatch(let model, let option, let trained, let given):
       return "\(model): the model was trained with --\(option) \(trained), not \(given). Leave "

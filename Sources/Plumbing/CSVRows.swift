@@ -8,9 +8,16 @@ package struct CSVRows {
   /// The 1-based line on which the row last returned starts.
   package private(set) var line = 0
   private var nextLine = 1
+  private let maximumFieldBytes: Int
 
-  /// Rows of `bytes` (the whole file).
-  package init(bytes: [UInt8]) {
+  /// The longest field accepted by default: 64 KiB. No name, id, date or number comes near
+  /// it; a longer field is damage (a lost quote, a binary file) and is refused as soon as the
+  /// limit is passed, so a 100 MB field costs a fraction of a second and no memory beyond it.
+  package static let defaultMaximumFieldBytes = 65_536
+
+  /// Rows of `bytes` (the whole file); a field longer than `maximumFieldBytes` is refused.
+  package init(bytes: [UInt8], maximumFieldBytes: Int = CSVRows.defaultMaximumFieldBytes) {
+    self.maximumFieldBytes = maximumFieldBytes
     self.bytes = bytes
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
   }
@@ -39,6 +46,9 @@ package struct CSVRows {
         } else {
           if b == 10 { nextLine += 1 }
           field.append(b)
+          if field.count > maximumFieldBytes {
+            throw CSVRowsError.fieldTooLong(line: line, limit: maximumFieldBytes)
+          }
         }
         continue
       }
@@ -56,6 +66,9 @@ package struct CSVRows {
         return fields
       default:
         field.append(b)
+        if field.count > maximumFieldBytes {
+          throw CSVRowsError.fieldTooLong(line: line, limit: maximumFieldBytes)
+        }
       }
     }
     if quoted { throw CSVRowsError.unclosedQuote(line: quoteLine) }
@@ -66,9 +79,59 @@ package struct CSVRows {
 }
 
 /// Why CSV text is not RFC 4180 rows.
-package enum CSVRowsError: Error, Equatable {
+package enum CSVRowsError: Error, Equatable, CustomStringConvertible {
   /// A quoted field opened on `line` never closes.
   case unclosedQuote(line: Int)
+  /// A field in the row starting on `line` is longer than `limit` bytes.
+  case fieldTooLong(line: Int, limit: Int)
+
+  /// The problem, for a message that names the file first.
+  package var description: String {
+    switch self {
+    case .unclosedQuote(let line):
+      return "line \(line): a quoted field opened here is never closed. Close the quote (write "
+        + "a quote inside a quoted field as two quotes)"
+    case .fieldTooLong(let line, let limit):
+      return "line \(line): a field is longer than \(limit) bytes, which no CSV value of the "
+        + "toolkit needs (a lost quote or a binary file?). Fix the line"
+    }
+  }
+}
+
+extension CSVRows {
+  /// Why `bytes` are not CSV text the toolkit reads, or nil: UTF-16 or UTF-32 (a byte-order mark
+  /// or NUL bytes), line ends of CR alone (classic Mac OS), or bytes that are not UTF-8 (with
+  /// the line and byte offset of the first). Checked before any row is parsed, so the message
+  /// says the real reason rather than "column 1 is '��s e r i e s'".
+  package static func encodingProblem(_ bytes: [UInt8]) -> String? {
+    if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+      return "it is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+    }
+    if let nul = bytes.firstIndex(of: 0) {
+      return "it holds a NUL byte at offset \(nul): UTF-16 or binary data, not UTF-8 text; save "
+        + "it as UTF-8"
+    }
+    if bytes.contains(13) && !bytes.contains(10) {
+      return "its lines end in CR alone (classic Mac OS line endings), so it reads as one line; "
+        + "save it with LF or CRLF line endings"
+    }
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    var line = 1
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let scalar):
+        if scalar.count == 1 && scalar.first == 10 { line += 1 }
+        offset += scalar.count
+      case .emptyInput:
+        return nil
+      case .error:
+        return "it is not UTF-8 text (line \(line), byte offset \(offset): an invalid byte, "
+          + "e.g. Latin-1 or Windows-1252); save it as UTF-8"
+      }
+    }
+  }
 }
 
 /// CSV fields as text: the one CSV writer's quoting rule of the package.

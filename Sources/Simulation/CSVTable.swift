@@ -11,12 +11,17 @@ struct CSVTable {
 
   /// Reads the file at `path`.
   init(contentsOf path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      let exists = FileManager.default.fileExists(atPath: path)
-      throw SimulationError.unreadableFile(
-        path: path, reason: exists ? "permission denied" : "no such file")
+    if let problem = InputPath.problem(path) {
+      throw SimulationError.unreadableFile(path: path, reason: problem)
     }
-    guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw SimulationError.unreadableFile(path: path, reason: "permission denied")
+    }
+    let bytes = [UInt8](data)
+    if let problem = CSVRows.encodingProblem(bytes) {
+      throw SimulationError.malformedCSV(path: path, reason: problem)
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
       throw SimulationError.malformedCSV(path: path, reason: "the file is not UTF-8 text")
     }
     try self.init(text: text, path: path)
@@ -32,6 +37,8 @@ struct CSVTable {
       } catch .unclosedQuote(let line) {
         throw SimulationError.malformedCSV(
           path: path, reason: "the quoted field opened on line \(line) never closes")
+      } catch {
+        throw SimulationError.malformedCSV(path: path, reason: error.description)
       }
     }
     func isBlank(_ fields: [String]) -> Bool {

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// Everything a user can get wrong when simulating: flags, catalogue and gazetteer files, output.
 /// Each message names the file or flag, the place, and what to do.
 public enum SimulationError: Error, CustomStringConvertible, Equatable {
@@ -33,7 +35,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
       return "\(path), line \(line): \(found) fields where the header has \(expected). "
         + "Quote fields that contain commas (\"Earth, Wind & Fire\") and check the line."
     case .badValue(let path, let line, let column, let value, let expected):
-      return "\(path), line \(line), column \(column): \"\(value)\" is not \(expected). "
+      return
+        "\(path), line \(line), column \(column): \(Quoted(value, mark: "\"")) is not \(expected). "
         + "Fix the value or remove the line."
     case .malformedCSV(let path, let reason):
       return "\(path): not valid CSV (\(reason)). Save the file as UTF-8 CSV with a header line."

@@ -45,12 +45,20 @@ extension WrappedAccumulator {
     let layout = makeLayout()
     let scopeResult = PassResult<WrappedReport>()
     let listenerResult = PassResult<(rows: [ListenerRow], model: PersonalityModel, scored: Int)>()
-    DispatchQueue.concurrentPerform(iterations: 2) { k in
+    let pass: @Sendable (Int) -> Void = { k in
       if k == 0 {
         scopeResult.value = scopeTables(layout, top: top, denseCells: denseCells)
       } else {
         listenerResult.value = listenerTables(layout)
       }
+    }
+    // Small reports (a streaming window's) run the passes one after the other: handing them to
+    // other threads costs more than it saves, and idle workers spin on a busy machine.
+    if entries.count < Self.parallelReportEntries {
+      pass(0)
+      pass(1)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: 2, execute: pass)
     }
     guard var report = scopeResult.value, let listeners = listenerResult.value else {
       preconditionFailure("WrappedAccumulator.report: both passes fill their result")
@@ -61,6 +69,9 @@ extension WrappedAccumulator {
     report.totals.usersWithoutPersonality = listeners.rows.count - listeners.scored
     return report
   }
+
+  /// Distinct entries from which the two passes of a report run side by side.
+  static let parallelReportEntries = 200_000
 
   func makeLayout() -> ReportLayout {
     var l = ReportLayout()

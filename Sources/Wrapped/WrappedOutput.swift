@@ -1,3 +1,4 @@
+import Events
 import Plumbing
 
 #if canImport(Glibc)
@@ -22,10 +23,21 @@ public enum WrappedOutput {
   public static func writeDirectory(
     _ files: [(name: String, text: String)], to path: String, replaceable: Set<String>
   ) throws(WrappedError) {
+    try writeDirectory(files, to: path, replaceable: replaceable, durable: true)
+  }
+
+  /// `writeDirectory` whose fsyncs, with `durable: false`, are left to a later
+  /// `AtomicOutput.barrier` (callers that batch durability, such as the Kafka consumer).
+  package static func writeDirectory(
+    _ files: [(name: String, text: String)], to path: String, replaceable: Set<String>,
+    durable: Bool
+  ) throws(WrappedError) {
     try checkDirectory(path, replaceable: replaceable)
     do {
-      try AtomicOutput.writeDirectory(at: trimmed(path)) { temporary in
-        for file in files { try AtomicOutput.write(file.text, to: temporary + "/" + file.name) }
+      try AtomicOutput.writeDirectory(at: trimmed(path), durable: durable) { temporary in
+        for file in files {
+          try AtomicOutput.write(file.text, to: temporary + "/" + file.name, durable: durable)
+        }
       }
     } catch let error as AtomicOutputError {
       throw .cannotWrite(path: path, reason: error.reason)
@@ -95,4 +107,12 @@ public enum WrappedOutput {
       throw .cannotWrite(path: directory, reason: error.reason)
     }
   }
+}
+
+/// The names in `directory` (without `.` and `..`), sorted by bytes.
+func directoryEntries(_ directory: String) throws(TextFile.Failure) -> [String] {
+  guard let names = directoryNames(directory) else {
+    throw TextFile.Failure(reason: String(cString: strerror(errno)))
+  }
+  return names
 }

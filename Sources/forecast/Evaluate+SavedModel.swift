@@ -5,11 +5,13 @@ extension ForecastCommand.Evaluate {
   /// `forecast evaluate --model M HISTORY`: the saved model scored on the points after its
   /// training range, beside the baselines (declaration only; Forecast computes it).
   func score(_ path: String) throws {
+    try checkOutputs(out)
     let loaded = try ModelFile.load(path: path, expectedKind: data.series)
     let source = try SeriesSource.matching(
       loaded.model.definition, history: data.history, csv: data.csv, model: path,
       splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
-      salvage: data.salvage)
+      salvage: data.salvage
+    ).bounded(by: data)
     let (collection, _) = try source.load()
     for note in collection.notes { printError("note: \(note)") }
     let ranges = try TrainingRange.ranges(metadata: loaded.metadata, path: path)

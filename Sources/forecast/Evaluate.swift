@@ -17,7 +17,9 @@ extension ForecastCommand {
     @Option(help: "Take the series definition and hyper-parameters from this model file.")
     var modelFile: String?
 
-    @Option(help: "Backtest folds: the test period is split into this many blocks.")
+    @Option(
+      parsing: .unconditional,
+      help: "Backtest folds: the test period is split into this many blocks.")
     var folds: Int = 3
 
     @Flag(help: "Print the metrics as JSON.")
@@ -49,6 +51,7 @@ extension ForecastCommand {
     }
 
     func run() throws {
+      try data.requireInput()
       if let savedModel { return try score(savedModel) }
       var source = data.source
       var base: TrainingOptions?
@@ -57,7 +60,8 @@ extension ForecastCommand {
         source = try SeriesSource.matching(
           loaded.model.definition, history: data.history, csv: data.csv, model: modelFile,
           splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
-          salvage: data.salvage, mapping: data.mapping)
+          salvage: data.salvage, mapping: data.mapping
+        ).bounded(by: data)
         base = loaded.model.options
       }
       let (collection, definition) = try source.load()

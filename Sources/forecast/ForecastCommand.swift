@@ -1,5 +1,6 @@
 import ArgumentParser
 import LSTM
+import Plumbing
 import Tensor
 
 /// The `forecast` command line: declaration only; every subcommand calls into the modules.
@@ -12,7 +13,8 @@ struct ForecastCommand: AsyncParsableCommand {
       + BLASRuntime.coreName,
     subcommands: [
       Simulate.self, Inspect.self, Series.self, Train.self, Evaluate.self, Predict.self,
-      WrappedCommand.self, Anomalies.self, Report.self,
+      WrappedCommand.self, Anomalies.self, Report.self, Produce.self, Consume.self,
+      Kafka.self,
     ])
 
   static func main() async {
@@ -20,6 +22,7 @@ struct ForecastCommand: AsyncParsableCommand {
     do {
       // A FORECAST_CPU the CPU cannot honour is refused before any work starts.
       _ = try KernelPath.resolve(environmentValue: KernelPath.environmentValue)
+      try checkArgumentLengths()
       var command = try parseAsRoot()
       if var asyncCommand = command as? AsyncParsableCommand {
         try await asyncCommand.run()
@@ -28,6 +31,21 @@ struct ForecastCommand: AsyncParsableCommand {
       }
     } catch {
       exit(withError: error)
+    }
+  }
+
+  /// The longest command-line argument accepted: PATH_MAX. No path, date, number or `--map`
+  /// item is longer; a longer one is refused before the argument parser quotes it whole.
+  static let maximumArgumentBytes = 4_096
+
+  /// Refuses an argument longer than `maximumArgumentBytes`, naming its position, its first 80
+  /// characters and its length.
+  static func checkArgumentLengths() throws {
+    for (i, argument) in CommandLine.arguments.enumerated().dropFirst()
+    where argument.utf8.count > maximumArgumentBytes {
+      throw ValidationError(
+        "argument \(i) \(Quoted(argument)) is longer than \(maximumArgumentBytes) bytes, which no "
+          + "path or value needs. Please check the command line.")
     }
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Events
 import Forecast
 import Foundation
+import Plumbing
 
 extension SeriesKind: ExpressibleByArgument {}
 extension SeriesCalendar: ExpressibleByArgument {}
@@ -24,33 +25,55 @@ struct DataOptions: ParsableArguments {
   @Option(help: "Assign events to days and weeks in utc or in each event's local timezone.")
   var calendar: SeriesCalendar?
 
-  @Option(help: "Largest gap inside a session, in minutes.")
+  @Option(parsing: .unconditional, help: "Largest gap inside a session, in minutes.")
   var sessionGap: Int?
 
   @Flag(help: "Keep the intact records before damage in the history, and report what was dropped.")
   var salvage = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Plausible event times: FROM..TO, dates, TO excluded (default 1970-01-01..2200-01-01).",
+      valueName: "from..to"))
+  var timeRange: String?
+
+  @Option(
+    help: "An event outside --time-range: refuse the file (default) or skip the event (noted).")
+  var outOfRange: OutOfRangeEvents?
 
   @OptionGroup var fieldMap: FieldMapOptions
 
   /// The `--map` items, parsed.
   var mapping: EventFieldMapping { fieldMap.mapping }
 
-  func validate() throws {
+  /// Checks that exactly one input is given. Called by `run()`, not `validate()`: the argument
+  /// parser validates before it reports an unknown option, and `train --frobnicate` must say
+  /// that the option is unknown, not that the history is missing.
+  func requireInput() throws {
     if (history == nil) == (csv == nil) {
       throw ValidationError("Please pass either an Avro HISTORY or --csv FILE (exactly one).")
     }
+  }
+
+  func validate() throws {
     if series == .csv { throw ValidationError("Please use --csv FILE for CSV series.") }
     if csv != nil
       && (series != nil || by != nil || calendar != nil || sessionGap != nil || salvage
-        || !fieldMap.map.isEmpty)
+        || !fieldMap.map.isEmpty || timeRange != nil || outOfRange != nil)
     {
       throw ValidationError(
-        "Please leave out --series, --by, --calendar, --session-gap, --salvage and --map with "
-          + "--csv: they concern series from events.")
+        "Please leave out --series, --by, --calendar, --session-gap, --salvage, --map, "
+          + "--time-range and --out-of-range with --csv: they concern series from events.")
     }
-    if let sessionGap, !(0...10_080).contains(sessionGap) {
+    if let sessionGap, !(0...EventSeriesOptions.sessionGapLimit).contains(sessionGap) {
       throw ValidationError(
         "Please pass a --session-gap between 0 and 10080 minutes (one week); the default is 30.")
+    }
+    if let timeRange, EventTimeWindow(parsing: timeRange) == nil {
+      throw ValidationError(
+        "--time-range \(Quoted(timeRange)): expected FROM..TO, two dates YYYY-MM-DD with FROM "
+          + "before TO, between 1900-01-01 and 3000-01-01. Please pass e.g. "
+          + "--time-range 2015-01-01..2030-01-01.")
     }
   }
 
@@ -58,7 +81,23 @@ struct DataOptions: ParsableArguments {
   var source: SeriesSource {
     SeriesSource(
       history: history, csv: csv, kind: series ?? .dailySessions, calendar: calendar ?? .utc,
-      splitKey: by, sessionGapMinutes: sessionGap ?? 30, salvage: salvage, mapping: mapping)
+      splitKey: by, sessionGapMinutes: sessionGap ?? 30, salvage: salvage, mapping: mapping
+    ).bounded(by: self)
+  }
+}
+
+extension OutOfRangeEvents: ExpressibleByArgument {}
+
+extension SeriesSource {
+  /// The source with the event-time window and policy of `data` (`--time-range`,
+  /// `--out-of-range`).
+  func bounded(by data: DataOptions) -> SeriesSource {
+    var s = self
+    if let text = data.timeRange, let window = EventTimeWindow(parsing: text) {
+      s.events.timeWindow = window
+    }
+    if let policy = data.outOfRange { s.events.outOfRange = policy }
+    return s
   }
 }
 
@@ -86,49 +125,56 @@ struct FieldMapOptions: ParsableArguments {
 
 /// Hyper-parameters; every one defaults by the series' spacing (TrainingOptions.defaults).
 struct ModelOptions: ParsableArguments {
-  @Option(help: "Lookback T, in steps (default: twice the horizon).")
+  @Option(parsing: .unconditional, help: "Lookback T, in steps (default: twice the horizon).")
   var lookback: Int?
 
-  @Option(help: "Horizon K, in steps (default: 14 daily, 4 weekly).")
+  @Option(parsing: .unconditional, help: "Horizon K, in steps (default: 14 daily, 4 weekly).")
   var horizon: Int?
 
   @Option(help: "Quantile levels, comma-separated (default 0.1,0.5,0.9).")
   var quantiles: String?
 
-  @Option(help: "LSTM hidden units H (default 32).")
+  @Option(parsing: .unconditional, help: "LSTM hidden units H (default 32).")
   var hiddenSize: Int?
 
-  @Option(help: "Stacked LSTM layers N (default 1).")
+  @Option(parsing: .unconditional, help: "Stacked LSTM layers N (default 1).")
   var layers: Int?
 
-  @Option(help: "Dropout between LSTM layers (default 0).")
+  @Option(parsing: .unconditional, help: "Dropout between LSTM layers (default 0).")
   var dropout: Double?
 
-  @Option(help: "Windows per training step (default 64 daily, 16 weekly).")
+  @Option(parsing: .unconditional, help: "Windows per training step (default 64 daily, 16 weekly).")
   var batchSize: Int?
 
-  @Option(help: "Most epochs; early stopping usually ends sooner (default 60).")
+  @Option(
+    parsing: .unconditional, help: "Most epochs; early stopping usually ends sooner (default 60).")
   var epochs: Int?
 
-  @Option(help: "Epochs without validation improvement before stopping (default 8).")
+  @Option(
+    parsing: .unconditional,
+    help: "Epochs without validation improvement before stopping (default 8).")
   var patience: Int?
 
-  @Option(help: "Adam's initial learning rate (default 0.003).")
+  @Option(parsing: .unconditional, help: "Adam's initial learning rate (default 0.003).")
   var learningRate: Double?
 
-  @Option(help: "Windows drawn per epoch (default 4096).")
+  @Option(parsing: .unconditional, help: "Windows drawn per epoch (default 4096).")
   var windowsPerEpoch: Int?
 
-  @Option(help: "Validation points per series (default 56 daily, 13 weekly).")
+  @Option(
+    parsing: .unconditional, help: "Validation points per series (default 56 daily, 13 weekly).")
   var validation: Int?
 
-  @Option(help: "Test points per series (default 56 daily, 13 weekly).")
+  @Option(parsing: .unconditional, help: "Test points per series (default 56 daily, 13 weekly).")
   var test: Int?
 
-  @Option(help: "Trainings from successive seeds; the best on validation is kept (default 1).")
+  @Option(
+    parsing: .unconditional,
+    help: "Trainings from successive seeds; the best on validation is kept (default 1).")
   var restarts: Int?
 
   @Option(
+    parsing: .unconditional,
     help: """
       Networks in the deep ensemble (seeds derived from --seed); forecasts average their \
       quantiles (default 3).
@@ -136,16 +182,18 @@ struct ModelOptions: ParsableArguments {
   var ensemble: Int?
 
   @Option(
+    parsing: .unconditional,
     help: """
       Blocks of the training part for the cross-fitted interval calibration, one extra \
       network each (default 4; 0: calibrate on the validation part only).
       """)
   var calibrationFolds: Int?
 
-  @Option(help: "Seed of initialisation, shuffles and dropout.")
+  @Option(parsing: .unconditional, help: "Seed of initialisation, shuffles and dropout.")
   var seed: UInt64 = 42
 
   @Option(
+    parsing: .unconditional,
     help: """
       Threads (0: one per core). Ensemble members and calibration networks train side by \
       side, one per thread, so the model does not depend on it; a lone network \
@@ -154,11 +202,45 @@ struct ModelOptions: ParsableArguments {
   var threads: Int = 0
 
   func validate() throws {
-    if threads < 0 {
-      throw ValidationError("Please pass --threads as 0 (one per core) or a positive count.")
+    if !(0...1_024).contains(threads) {
+      throw ValidationError(
+        ForecastError.invalidOption(
+          name: "threads", value: "\(threads)", expected: "between 0 (one per core) and 1024"
+        ).description)
     }
-    if let quantiles, parsedQuantiles(quantiles) == nil {
-      throw ValidationError("Please pass --quantiles as numbers in (0, 1), e.g. 0.1,0.5,0.9.")
+    let given: [(String, Int?)] = [
+      ("horizon", horizon), ("lookback", lookback), ("hidden-size", hiddenSize),
+      ("layers", layers), ("batch-size", batchSize), ("epochs", epochs), ("patience", patience),
+      ("windows-per-epoch", windowsPerEpoch), ("validation", validation), ("test", test),
+      ("restarts", restarts), ("ensemble", ensemble), ("calibration-folds", calibrationFolds),
+    ]
+    for (flag, value) in given {
+      if let value, let p = TrainingOptions.problem(flag: flag, value: value) {
+        throw ValidationError(
+          ForecastError.invalidOption(name: flag, value: "\(value)", expected: p.expected)
+            .description)
+      }
+    }
+    if let dropout, !(dropout >= 0 && dropout < 1) {
+      throw ValidationError(
+        ForecastError.invalidOption(
+          name: "dropout", value: "\(dropout)", expected: "a value in [0, 1)"
+        )
+        .description)
+    }
+    if let learningRate, !(learningRate > 0 && learningRate <= 1) {
+      throw ValidationError(
+        ForecastError.invalidOption(
+          name: "learning-rate", value: "\(learningRate)",
+          expected: "a number in (0, 1], e.g. 0.003"
+        ).description)
+    }
+    if let quantiles,
+      parsedQuantiles(quantiles)?.allSatisfy({ $0 > 0 && $0 < 1 }) != true
+    {
+      throw ValidationError(
+        "--quantiles \(Quoted(quantiles)): expected numbers in (0, 1), e.g. 0.1,0.5,0.9. "
+          + "Please pass such a list.")
     }
   }
 
@@ -190,6 +272,21 @@ struct ModelOptions: ParsableArguments {
     o.seed = seed
     o.threads = threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
     return o
+  }
+}
+
+/// Checks, before any reading, training or simulating, that every output given can be written
+/// (not empty, not a directory, in an existing writable directory), so a bad `--out` fails at
+/// once rather than after minutes of work.
+///
+/// - Throws: `OutputFileError.cannotWrite` with the real reason.
+func checkOutputs(_ paths: String?...) throws {
+  for case let path? in paths {
+    do {
+      try AtomicOutput.checkWritable(path)
+    } catch {
+      throw OutputFileError.cannotWrite(path: error.path, reason: error.reason)
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Events
 import Forecast
+import Plumbing
 import Report
 
 extension ForecastCommand {
@@ -22,7 +23,9 @@ extension ForecastCommand {
     @Option(help: "The file to write (series_id,timestamp,horizon_step,p10,p50,p90).")
     var out: String
 
-    @Option(help: "Steps to forecast; at most the model's horizon (default: the model's).")
+    @Option(
+      parsing: .unconditional,
+      help: "Steps to forecast; at most the model's horizon (default: the model's).")
     var horizon: Int?
 
     @Option(help: "csv or json.")
@@ -38,17 +41,28 @@ extension ForecastCommand {
     var plot: String?
 
     func validate() throws {
+      // Bounded like train's --horizon, so no message advises retraining with a horizon
+      // training would refuse.
+      if let horizon, TrainingOptions.problem(flag: "horizon", value: horizon) != nil {
+        throw ValidationError(
+          "--horizon \(horizon): expected between 1 and the model's horizon (at most 1000). "
+            + "Please pass a positive number of steps, or leave --horizon out for the model's.")
+      }
       if let asOf, Timestamp.parse(asOf) == nil {
-        throw ValidationError("--as-of \(asOf) is not a date. Please write it as YYYY-MM-DD.")
+        throw ValidationError(
+          "--as-of \(Quoted(asOf)) is not a date. Please write it as YYYY-MM-DD.")
       }
     }
 
     func run() throws {
+      try data.requireInput()
+      try checkOutputs(out, plot)
       let loaded = try ModelFile.load(path: model, expectedKind: data.series)
       let source = try SeriesSource.matching(
         loaded.model.definition, history: data.history, csv: data.csv, model: model,
         splitKey: data.by, calendar: data.calendar, sessionGapMinutes: data.sessionGap,
-        salvage: data.salvage, mapping: data.mapping)
+        salvage: data.salvage, mapping: data.mapping
+      ).bounded(by: data)
       var (collection, _) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
       if let asOf, let date = Timestamp.parse(asOf) {

@@ -41,6 +41,7 @@ extension ForecastCommand {
     }
 
     func run() throws {
+      try checkOutputs(out)
       if let first = model.first, history == nil && csv == nil {
         throw ReportError.modelWithoutHistory(model: first)
       }

@@ -13,6 +13,8 @@ extension ForecastCommand {
     var out: String
 
     func run() throws {
+      try data.requireInput()
+      try checkOutputs(out)
       let (collection, _) = try data.source.load()
       for note in collection.notes { printError("note: \(note)") }
       try SeriesCSV.write(collection, to: out)

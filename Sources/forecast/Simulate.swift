@@ -1,6 +1,7 @@
 import ArgumentParser
 import Events
 import Foundation
+import Plumbing
 import Simulation
 
 // Declared here, for the first subcommand that needs them; other subcommands share them.
@@ -24,16 +25,20 @@ extension ForecastCommand {
         takes well under a minute in a release build; --users scales time and size linearly.
         """)
 
-    @Option(help: "Listeners active on the start date (more arrive as the base grows).")
+    @Option(
+      parsing: .unconditional,
+      help: "Listeners active on the start date (more arrive as the base grows).")
     var users: Int = 2000
 
-    @Option(help: "Days to simulate, from the start date 00:00 UTC (730: two years).")
+    @Option(
+      parsing: .unconditional,
+      help: "Days to simulate, from the start date 00:00 UTC (730: two years).")
     var days: Int = 730
 
     @Option(help: "First day, YYYY-MM-DD (UTC).")
     var start: String = "2024-01-01"
 
-    @Option(help: "Seed of every random choice.")
+    @Option(parsing: .unconditional, help: "Seed of every random choice.")
     var seed: UInt64 = 42
 
     @Option(help: "The Avro file to write (replaced atomically).")
@@ -71,24 +76,30 @@ extension ForecastCommand {
         """)
     var anomalyRate: Double = 0.12
 
-    @Option(help: "Sessions per listener per ordinary day, for a listener of mean activity.")
+    @Option(
+      parsing: .unconditional,
+      help: "Sessions per listener per ordinary day, for a listener of mean activity.")
     var sessionsPerDay: Double = 1.1
 
-    @Option(help: "Songs per session, on average (geometric).")
+    @Option(parsing: .unconditional, help: "Songs per session, on average (geometric).")
     var songsPerSession: Double = 8
 
-    @Option(help: "Worker threads (0: one per core). The output does not depend on it.")
+    @Option(
+      parsing: .unconditional,
+      help: "Worker threads (0: one per core). The output does not depend on it.")
     var threads: Int = 0
 
     func validate() throws {
       guard CivilDate(parsing: start) != nil else {
-        throw ValidationError("--start \(start) is not a date. Please write it as YYYY-MM-DD.")
+        throw ValidationError(
+          "--start \(Quoted(start)) is not a date. Please write it as YYYY-MM-DD.")
       }
       guard users >= 1 else { throw ValidationError("Please pass --users 1 or more.") }
       guard days >= 1 else { throw ValidationError("Please pass --days 1 or more.") }
     }
 
     func run() throws {
+      try checkOutputs(out, Simulator.groundTruthPath(forOutput: out), writeCatalog)
       let startDate = CivilDate(parsing: start) ?? CivilDate(year: 1970, month: 1, day: 1)
       let configuration = SimulationConfiguration(
         users: users, days: days, start: startDate, seed: seed, travel: travel,

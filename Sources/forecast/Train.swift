@@ -17,7 +17,10 @@ extension ForecastCommand {
     var quiet = false
 
     func run() throws {
+      try data.requireInput()
       let source = data.source
+      let path = out ?? "\(source.events.kind.rawValue).safetensors"
+      try checkOutputs(path)
       let (collection, definition) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
       let options = model.options(step: collection.step)
@@ -26,7 +29,6 @@ extension ForecastCommand {
         collection, definition: definition, options: options, source: source.name,
         callbacks: display.callbacks)
       for note in result.notes { printError("note: \(note)") }
-      let path = out ?? "\(collection.kind.rawValue).safetensors"
       try ModelFile.save(result, to: path, toolkitVersion: ToolkitVersion.string)
       print(TrainingSummary.text(result, collection: collection))
       print("model written to \(path)")

@@ -29,7 +29,7 @@ extension ForecastCommand {
     @Option(help: "First day not counted (YYYY-MM-DD, UTC, exclusive).")
     var to: String?
 
-    @Option(help: "Items in each top list (1…100000).")
+    @Option(parsing: .unconditional, help: "Items in each top list (1…100000).")
     var top: Int = 10
 
     @Flag(help: "Write the outputs whose fields the history has, skipping the others.")

@@ -71,16 +71,7 @@ func temporaryDirectory(_ test: XCTestCase, file: StaticString = #filePath, line
 
 /// Names of the entries of `directory`.
 func directoryEntries(_ directory: String) -> [String] {
-  guard let dir = opendir(directory) else { return [] }
-  defer { closedir(dir) }
-  var names: [String] = []
-  while let entry = readdir(dir) {
-    let name = withUnsafePointer(to: entry.pointee.d_name) {
-      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-    }
-    if name != "." && name != ".." { names.append(name) }
-  }
-  return names.sorted()
+  directoryNames(directory) ?? []
 }
 
 func readBytes(_ path: String) -> [UInt8] {

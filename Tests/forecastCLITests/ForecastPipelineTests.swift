@@ -279,7 +279,7 @@ final class ForecastPipelineTests: XCTestCase {
       ("--ensemble", "100000000", "between 1 and 64"),
       ("--calibration-folds", "1000000000", "between 0 and 64"),
       ("--learning-rate", "1e308", "a number in (0, 1], e.g. 0.003"),
-      ("--patience", "0", "at least 1"),
+      ("--patience", "0", "between 1 and 100000"),
     ] {
       let message =
         "--\(option.dropFirst(2)) \(value == "1e308" ? "1e+308" : value): expected "

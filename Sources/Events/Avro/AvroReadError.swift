@@ -1,3 +1,5 @@
+import Plumbing
+
 /// Why an Avro container file could not be read: the file, the block (0-based) or record where it
 /// went wrong, and what to do. Blocks and records are counted from 0; offsets are in bytes.
 public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -108,8 +110,10 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
     case .incompatibleSchema(let path, let error):
       return "\(path): the file's schema does not resolve against the toolkit's schema: \(error)"
     case .missingFields(let path, let fields, let found):
-      let has = found.isEmpty ? "no fields" : found.joined(separator: ", ")
-      return "\(path): the records lack the field(s) \(fields.joined(separator: ", ")), which the "
+      // Names come from --map and from the file: each clipped to 80 characters.
+      let has = found.isEmpty ? "no fields" : found.map(Quoted.clipped).joined(separator: ", ")
+      let lacking = fields.map(Quoted.clipped).joined(separator: ", ")
+      return "\(path): the records lack the field(s) \(lacking), which the "
         + "toolkit needs; the file has \(has). Map the file's fields onto them with --map "
         + "TOOLKIT_FIELD=FILE_FIELD (e.g. --map user_id=uid, "
         + "--map listening_time.end_time=start+duration_ms), or write them (or aliases the "

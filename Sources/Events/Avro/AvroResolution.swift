@@ -434,9 +434,13 @@ func skipValue(_ schema: AvroSchema, _ c: inout AvroCursor, depth: Int = 0)
     while true {
       let n = try c.readBlockCount(minimumItemSize: m)
       if n == 0 { break }
+      // Items that encode in no byte (null, fixed(0), records of those): counted, not walked
+      // (a 6-byte array<null> may declare two billion of them).
+      if m == 0 { continue }
       for _ in 0..<n { try skipValue(items, &c, depth: depth + 1) }
     }
   case .map(let values):
+    // Never zero: each key takes at least its length byte.
     let m = 1 + minimumEncodedSize(values)
     while true {
       let n = try c.readBlockCount(minimumItemSize: m)

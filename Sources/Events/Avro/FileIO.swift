@@ -22,6 +22,15 @@ final class ReadableFile: @unchecked Sendable {
       close(fd)
       throw .cannotRead(path: path, reason: "it is a directory")
     }
+    // A device (/dev/zero: "empty" by its size, endless by its reads), pipe or socket has no
+    // size to read blocks by.
+    if (info.st_mode & S_IFMT) != S_IFREG {
+      close(fd)
+      let kind = (info.st_mode & S_IFMT) == S_IFCHR || (info.st_mode & S_IFMT) == S_IFBLK
+      throw .cannotRead(
+        path: path,
+        reason: kind ? "it is a device, not a file" : "it is a pipe or socket, not a file")
+    }
     descriptor = fd
     size = Int(info.st_size)
     #if os(Linux)

@@ -66,8 +66,9 @@ public enum Timestamp {
   /// `YYYY-MM-DD` when the instant (Unix seconds) is a UTC midnight, else
   /// `YYYY-MM-DDTHH:MM:SSZ`.
   public static func format(_ seconds: Int64) -> String {
+    // The remainder first: `day * 86_400` overflows for the extreme Int64 values.
     let day = DayArithmetic.floorDivide(seconds, 86_400)
-    let rest = Int(seconds - day * 86_400)
+    let rest = Int((seconds % 86_400 + 86_400) % 86_400)
     let date = CivilDate(daysSinceEpoch: Int(day)).description
     if rest == 0 { return date }
     return "\(date)T\(timeOfDay(rest))Z"
@@ -76,8 +77,10 @@ public enum Timestamp {
   /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for Unix epoch milliseconds (always with the time and the
   /// milliseconds: event times).
   public static func format(milliseconds: Int64) -> String {
-    let day = DayArithmetic.floorDivide(milliseconds, DayArithmetic.millisecondsPerDay)
-    let rest = milliseconds - day * DayArithmetic.millisecondsPerDay
+    // The remainder first: `day * millisecondsPerDay` overflows for the extreme Int64 values.
+    let perDay = DayArithmetic.millisecondsPerDay
+    let day = DayArithmetic.floorDivide(milliseconds, perDay)
+    let rest = (milliseconds % perDay + perDay) % perDay
     let ms = Int(rest % 1000)
     let date = CivilDate(daysSinceEpoch: Int(day)).description
     let fraction = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"

@@ -121,7 +121,7 @@ public enum ModelEvaluationError: Error, CustomStringConvertible, Equatable {
         + "\(known.sorted().joined(separator: ", ")). Pass the history the model was trained on, "
         + "extended with new data."
     case .trainingRangeNotCovered(let history, let model, let series):
-      return "\(history): series '\(series)' does not cover the training range of \(model). "
+      return "\(history): series \(Quoted(series)) does not cover the training range of \(model). "
         + "Pass the history the model was trained on (or one extending it)."
     case .asOfOutOfRange(let date, let first, let last):
       return "--as-of \(date): the history's forecastable origins run from \(first) to \(last). "

@@ -15,13 +15,23 @@ public struct EventSeriesOptions: Sendable, Equatable {
   public var salvage: Bool
   /// How a foreign schema's fields stand for the event fields (`--map`).
   public var mapping: EventFieldMapping
+  /// The plausible event times (`--time-range`); start and end must lie inside.
+  public var timeWindow: EventTimeWindow
+  /// What to do with an event outside `timeWindow` (`--out-of-range`).
+  public var outOfRange: OutOfRangeEvents
+
+  /// The largest `sessionGapMinutes`: one week.
+  public static let sessionGapLimit = 10_080
 
   /// Options with the defaults of docs/series.md.
   public init(
     kind: SeriesKind, calendar: SeriesCalendar = .utc, splitKey: SeriesSplitKey? = nil,
     sessionGapMinutes: Int = 30, salvage: Bool = false,
-    mapping: EventFieldMapping = EventFieldMapping()
+    mapping: EventFieldMapping = EventFieldMapping(),
+    timeWindow: EventTimeWindow = .standard, outOfRange: OutOfRangeEvents = .refuse
   ) {
+    self.timeWindow = timeWindow
+    self.outOfRange = outOfRange
     self.kind = kind
     self.calendar = calendar
     self.splitKey = splitKey
@@ -44,9 +54,11 @@ public struct EventSeriesOptions: Sendable, Equatable {
 
 /// Builds daily-session or weekly-engagement series from events streamed once, in any order.
 ///
-/// Memory: one running session list per (key, user), the sessions themselves (24 bytes each),
-/// and per key one counter per period. Per event: one dictionary lookup and O(1) work when a
-/// user's events arrive in time order; a late event merges the sessions it bridges.
+/// Memory: one running session list per (key, user), the sessions themselves (24 bytes each,
+/// late events too until they are merged), and per key one counter per period between the
+/// first and last period seen (never more than the event-time window allows). Per event: one
+/// dictionary lookup and O(1) work when a user's events arrive in time order; late events are
+/// merged in sorted sweeps (amortised O(log n) each, whatever the order of the file).
 ///
 /// - A session belongs to the day (week) in which its first event starts, in UTC or in that
 ///   event's timezone.
@@ -80,11 +92,20 @@ public final class EventSeriesBuilder {
   private var firstStart = Int64.max
   private var lastStart = Int64.min
   private var eventCount = 0
+  private var skipped = 0
+  private var firstSkipped: (record: Int, start: Int64, end: Int64)?
+  /// The history's name for messages (its path), set by `read(path:options:)`.
+  public var source = "history"
 
   /// A builder for `options`.
-  /// - Precondition: `options.kind` is `.dailySessions` or `.weeklyEngagement`.
+  /// - Precondition: `options.kind` is `.dailySessions` or `.weeklyEngagement`, and
+  ///   `options.sessionGapMinutes` is in `0...EventSeriesOptions.sessionGapLimit` (the
+  ///   command line and the model loader check it first).
   public init(options: EventSeriesOptions) {
     precondition(options.kind != .csv, "EventSeriesBuilder: kind .csv has no event definition")
+    precondition(
+      (0...EventSeriesOptions.sessionGapLimit).contains(options.sessionGapMinutes),
+      "EventSeriesBuilder: session gap \(options.sessionGapMinutes) outside 0...10080")
     self.options = options
     self.gapMillis = Int64(options.sessionGapMinutes) * 60_000
   }
@@ -122,7 +143,23 @@ public final class EventSeriesBuilder {
   }
 
   /// Adds one event with interned zone and key indices.
+  /// - Throws: `SeriesError.eventTimeOutOfRange` for a start or end outside the window (unless
+  ///   `options.outOfRange` is `.skip`: the event is then counted and left out).
   public func add(userID: Int64, start: Int64, end: Int64, zone: Int32, key: Int32) throws {
+    // The window bounds every later product and sum (period indices, `end - start`,
+    // `end + gap`) and the span any counter array covers.
+    let window = options.timeWindow
+    guard window.contains(start), window.contains(end) else {
+      let record = eventCount + skipped + 1
+      guard options.outOfRange == .skip else {
+        throw SeriesError.eventTimeOutOfRange(
+          path: source, record: record, field: window.contains(start) ? "end_time" : "start_time",
+          value: window.contains(start) ? end : start, window: window.description)
+      }
+      if firstSkipped == nil { firstSkipped = (record, start, end) }
+      skipped += 1
+      return
+    }
     let offset = try offsetSeconds(zone: zone, at: start)
     let day = DayArithmetic.dayNumber(millis: start, offsetSeconds: offset)
     let period = options.kind == .dailySessions ? day : DayArithmetic.weekIndex(dayNumber: day)
@@ -147,7 +184,7 @@ public final class EventSeriesBuilder {
   private func offsetSeconds(zone: Int32, at millis: Int64) throws -> Int32 {
     guard options.calendar == .local else { return 0 }
     guard let offset = zones.offset(zone, atMillis: millis) else {
-      throw SeriesError.unknownTimeZone(name: zones.name(zone))
+      throw SeriesError.unknownTimeZone(path: source, name: zones.name(zone))
     }
     return offset
   }
@@ -157,7 +194,14 @@ public final class EventSeriesBuilder {
   /// - Returns: one series per key, sorted by key, with notes for the user.
   /// - Throws: `SeriesError.emptyHistory`, `.noCompletePeriod`, `.splitKeyAbsent`.
   public func finish(source: String) throws -> SeriesCollection {
-    guard eventCount > 0 else { throw SeriesError.emptyHistory(path: source) }
+    guard eventCount > 0 else {
+      if let first = firstSkipped {
+        throw SeriesError.everyEventOutOfRange(
+          path: source, skipped: skipped, record: first.record,
+          window: options.timeWindow.description)
+      }
+      throw SeriesError.emptyHistory(path: source)
+    }
     if let split = options.splitKey {
       let known = keyNames.filter { !SeriesError.isUnknownKey($0) }
       if known.isEmpty { throw SeriesError.splitKeyAbsent(path: source, key: split) }
@@ -202,6 +246,12 @@ public final class EventSeriesBuilder {
         to: Timestamp.format(coverTo / 1000))
     }
     var notes: [String] = []
+    if let first = firstSkipped {
+      notes.append(
+        "--out-of-range skip: skipped \(skipped) event\(skipped == 1 ? "" : "s") with a start or "
+          + "end outside \(options.timeWindow) (the first is record \(first.record), start_time "
+          + "\(first.start), end_time \(first.end))")
+    }
     if !dropped.isEmpty {
       let names = dropped.sorted().map { periodName(firstDay($0), weekly: weekly) }
       notes.append(
@@ -257,21 +307,30 @@ public final class EventSeriesBuilder {
   }
 }
 
-/// A counter per period index, dense over the range seen, growing in both directions.
+/// A counter per period index, dense over the range seen, growing in both directions (towards
+/// earlier periods by at least its own size at a time, so a file in reverse time order costs
+/// amortised O(1) per event, not a shift of every counter).
 struct PeriodCounts {
   private var base = 0
   private var values: [Double] = []
+  private var low = 0
+  private var high = 0
 
-  var firstPeriod: Int? { values.isEmpty ? nil : base }
-  var lastPeriod: Int? { values.isEmpty ? nil : base + values.count - 1 }
+  var firstPeriod: Int? { values.isEmpty ? nil : low }
+  var lastPeriod: Int? { values.isEmpty ? nil : high }
 
   mutating func add(_ period: Int, _ amount: Double) {
     if values.isEmpty {
       base = period
       values = [0]
-    } else if period < base {
-      values.insert(contentsOf: repeatElement(0, count: base - period), at: 0)
-      base = period
+      (low, high) = (period, period)
+    }
+    low = min(low, period)
+    high = max(high, period)
+    if period < base {
+      let grow = max(base - period, values.count)
+      values.insert(contentsOf: repeatElement(0, count: grow), at: 0)
+      base -= grow
     } else if period >= base + values.count {
       values.append(contentsOf: repeatElement(0, count: period - base - values.count + 1))
     }
@@ -309,17 +368,24 @@ extension EventSeriesBuilder {
     }
   }
 
-  /// Series from an Avro history, streaming over the file once.
+  /// Series from an Avro history — a file, or a directory of `.avro` files (a consumer's
+  /// `--archive`) read as one history — streaming over each file once.
   /// - Throws: the reader's `AvroReadError` (naming the file and block) or `SeriesError`.
   public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
     let builder = EventSeriesBuilder(options: options)
-    let reader = try EventFileReader(
-      path: path, options: EventReadOptions(salvage: options.salvage, mapping: options.mapping))
-    try reader.forEachBatch { try builder.add($0) }
-    var collection = try builder.finish(source: path)
-    if let report = reader.salvageReport {
-      collection.notes.insert("--salvage: \(report)", at: 0)
+    var salvaged: [String] = []
+    let files = try HistoryFiles.list(path)
+    for file in files {
+      builder.source = file
+      let reader = try EventFileReader(
+        path: file, options: EventReadOptions(salvage: options.salvage, mapping: options.mapping))
+      try reader.forEachBatch { try builder.add($0) }
+      if let report = reader.salvageReport {
+        salvaged.append("--salvage: " + (files.count > 1 ? "\(file): " : "") + "\(report)")
+      }
     }
+    var collection = try builder.finish(source: path)
+    collection.notes.insert(contentsOf: salvaged, at: 0)
     return collection
   }
 }

@@ -13,6 +13,11 @@ public enum SeriesCSV {
     ["series_id", "unique_id", "item_id"], ["timestamp", "ds"], ["value", "y", "target"],
   ]
 
+  /// The largest magnitude of a value or covariate: 1e15, beyond any count or duration of
+  /// listening and still exact in the CSV this toolkit writes. Larger values (1e308) would make
+  /// the scalers and the loss infinite.
+  public static let maximumMagnitude = 1e15
+
   /// Reads and checks a series CSV.
   ///
   /// Every series must be regularly spaced, and all with the same spacing (the smallest gap
@@ -21,17 +26,25 @@ public enum SeriesCSV {
   /// - Returns: a `.csv` collection; the target is the `value` column.
   /// - Throws: `SeriesCSVError` naming the line, series and timestamp of the first problem.
   public static func read(path: String) throws -> SeriesCollection {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      let exists = FileManager.default.fileExists(atPath: path)
-      throw SeriesCSVError.cannotRead(
-        path: path, reason: exists ? "permission denied" : "no such file")
+    // A directory, device or pipe is refused before any read (/dev/zero never ends).
+    if let problem = InputPath.problem(path) {
+      throw SeriesCSVError.cannotRead(path: path, reason: problem)
     }
-    var reader = CSVRows(bytes: [UInt8](data))
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw SeriesCSVError.cannotRead(path: path, reason: "permission denied")
+    }
+    let bytes = [UInt8](data)
+    if let problem = CSVRows.encodingProblem(bytes) {
+      throw SeriesCSVError.notText(path: path, reason: problem)
+    }
+    var reader = CSVRows(bytes: bytes)
     func nextRow() throws -> [String]? {
       do {
         return try reader.next()
-      } catch CSVRowsError.unclosedQuote(let line) {
+      } catch .unclosedQuote(let line) {
         throw SeriesCSVError.malformed(path: path, line: line)
+      } catch {
+        throw SeriesCSVError.notText(path: path, reason: error.description)
       }
     }
     guard var header = try nextRow() else { throw SeriesCSVError.empty(path: path) }
@@ -85,8 +98,14 @@ public enum SeriesCSV {
       }
       for c in 2..<columns {
         let text = trimmedSpaces(fields[c])
-        guard let v = Double(text), v.isFinite else {
+        // No number needs 64 characters; a longer field is not parsed (strtod on 100 MB of
+        // digits takes a minute).
+        guard text.utf8.count <= 64, let v = Double(text), v.isFinite else {
           throw SeriesCSVError.notANumber(
+            path: path, line: line, series: id, timestamp: stamp, column: header[c], text: text)
+        }
+        guard abs(v) <= maximumMagnitude else {
+          throw SeriesCSVError.outOfRange(
             path: path, line: line, series: id, timestamp: stamp, column: header[c], text: text)
         }
         current.numbers.append(v)

@@ -1,3 +1,5 @@
+import Plumbing
+
 /// Why a series CSV (`series_id,timestamp,value[,covariates...]`) was refused; each message
 /// names the file, the line or series, and the fix.
 public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
@@ -20,6 +22,11 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
   case calendarSpacing(path: String, series: String, period: String)
   /// A header of one column holding another separator.
   case wrongSeparator(path: String, separator: String)
+  /// Not UTF-8 CSV text (UTF-16, CR line ends, invalid bytes, an overlong field).
+  case notText(path: String, reason: String)
+  /// A finite number beyond `SeriesCSV.maximumMagnitude`.
+  case outOfRange(
+    path: String, line: Int, series: String, timestamp: String, column: String, text: String)
 
   public var description: String {
     switch self {
@@ -31,8 +38,14 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
     case .missingColumn(let path, let expected, let position):
       return "\(path): the header has no column '\(expected)' (column \(position) of "
         + "'series_id,timestamp,value[,covariates...]'). Add it to the first line."
+    case .notText(let path, let reason):
+      return "\(path): not a CSV the toolkit reads: \(reason)."
+    case .outOfRange(let path, let line, let series, let timestamp, let column, let text):
+      return "\(path):\(line): series \(Quoted(series)) at \(timestamp): \(column) "
+        + "\(Quoted(text)) is out of range: values must lie within ±1e15. Fix the value."
     case .misnamedColumn(let path, let position, let found, let expected):
-      return "\(path): column \(position) of the header is '\(found)', expected '\(expected)'. "
+      return
+        "\(path): column \(position) of the header is \(Quoted(found)), expected '\(expected)'. "
         + "The columns must start 'series_id,timestamp,value' (or 'unique_id,ds,y', or "
         + "'item_id,timestamp,target'); rename it."
     case .unnamedCovariate(let path, let position):
@@ -41,20 +54,22 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
       return "\(path):\(line): \(found) fields, but the header has \(expected). "
         + "Give every row one value per column (quote fields that contain commas)."
     case .unparseableTimestamp(let path, let line, let series, let text):
-      return "\(path):\(line): series '\(series)': timestamp '\(text)' is not ISO-8601. "
+      return
+        "\(path):\(line): series \(Quoted(series)): timestamp \(Quoted(text)) is not ISO-8601. "
         + "Write dates as 2024-03-01 or date-times as 2024-03-01T13:00:00Z."
     case .notANumber(let path, let line, let series, let timestamp, let column, let text):
-      return "\(path):\(line): series '\(series)' at \(timestamp): \(column) '\(text)' is not a "
-        + "finite number. Fix the value (write 0 for a period with nothing in it)."
+      return "\(path):\(line): series \(Quoted(series)) at \(timestamp): \(column) "
+        + "\(Quoted(text)) is not a finite number. Fix the value (write 0 for a period with "
+        + "nothing in it)."
     case .duplicateTimestamp(let path, let series, let timestamp, let lines):
-      return "\(path): series '\(series)' has timestamp \(timestamp) twice (lines \(lines.0) and "
-        + "\(lines.1)). Keep one row per series and timestamp."
+      return "\(path): series \(Quoted(series)) has timestamp \(timestamp) twice (lines "
+        + "\(lines.0) and \(lines.1)). Keep one row per series and timestamp."
     case .irregularSpacing(let path, let series, let from, let to, let gap, let expected):
-      return "\(path): series '\(series)' jumps from \(from) to \(to) (\(gap)), but its points "
-        + "are \(expected) apart elsewhere. Fill the missing periods (0 where nothing happened); "
+      return "\(path): series \(Quoted(series)) jumps from \(from) to \(to) (\(gap)), but its "
+        + "points are \(expected) apart elsewhere. Fill the missing periods (0 where nothing happened); "
         + "all series must share one spacing."
     case .calendarSpacing(let path, let series, let period):
-      return "\(path): series '\(series)' has one point per \(period); the toolkit forecasts "
+      return "\(path): series \(Quoted(series)) has one point per \(period); the toolkit forecasts "
         + "series with a fixed spacing (hourly, daily or weekly). Give daily or weekly values."
     case .wrongSeparator(let path, let separator):
       return "\(path): the header is one column holding '\(separator)'; series CSVs are "

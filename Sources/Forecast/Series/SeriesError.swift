@@ -1,3 +1,6 @@
+import Events
+import Plumbing
+
 /// Why events could not become series: each message names the file, the place and the fix.
 public enum SeriesError: Error, CustomStringConvertible, Equatable {
   /// The history holds no event.
@@ -9,7 +12,11 @@ public enum SeriesError: Error, CustomStringConvertible, Equatable {
   /// `--by KEY` but no event carries a value for it.
   case splitKeyAbsent(path: String, key: SeriesSplitKey)
   /// An event's timezone is not an IANA name (local calendar only).
-  case unknownTimeZone(name: String)
+  case unknownTimeZone(path: String, name: String)
+  /// An event's start or end lies outside the plausible window (`--time-range`).
+  case eventTimeOutOfRange(path: String, record: Int, field: String, value: Int64, window: String)
+  /// `--out-of-range skip` left no event.
+  case everyEventOutOfRange(path: String, skipped: Int, record: Int, window: String)
 
   /// Values that mean "not recorded" for a split key.
   static func isUnknownKey(_ value: String) -> Bool {
@@ -31,9 +38,18 @@ public enum SeriesError: Error, CustomStringConvertible, Equatable {
       return "\(path): no event carries a \(key.rawValue) (every value is unknown or empty; "
         + "files written with the Milestone-1 schema have no continent or subscription). "
         + "Choose another --by key or omit --by."
-    case .unknownTimeZone(let name):
-      return "timezone '\(name)' of an event is not an IANA timezone name, so its local "
-        + "calendar is unknown. Use --calendar utc, or fix the events' timezone field."
+    case .unknownTimeZone(let path, let name):
+      return "\(path): timezone \(Quoted(name)) of an event is not an IANA timezone name, so its "
+        + "local calendar is unknown. Use --calendar utc, or fix the events' timezone field."
+    case .eventTimeOutOfRange(let path, let record, let field, let value, let window):
+      return "\(path): record \(record): listening_time.\(field) \(value) "
+        + "(\(Timestamp.format(milliseconds: value))) is outside the plausible event times "
+        + "\(window). Fix the file, pass --out-of-range skip to leave such events out, or widen "
+        + "--time-range FROM..TO (dates YYYY-MM-DD)."
+    case .everyEventOutOfRange(let path, let skipped, let record, let window):
+      return "\(path): all \(skipped) events lie outside the plausible event times \(window) "
+        + "(the first is record \(record)), so no series is left. Check the file's time unit "
+        + "(Unix milliseconds) or widen --time-range FROM..TO."
     }
   }
 }

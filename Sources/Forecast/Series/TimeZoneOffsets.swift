@@ -1,18 +1,21 @@
 import Events
 import Foundation
 
-/// UTC offsets of IANA timezones at given instants, cached per zone and UTC hour.
+/// UTC offsets of IANA timezones at given instants, cached per zone and UTC half hour.
 ///
 /// Foundation's `TimeZone.secondsFromGMT(for:)` costs about a microsecond; a history has millions
-/// of events in a few dozen zones, so each zone keeps a dense array of offsets per UTC hour over
-/// the hours seen so far (offsets only change on whole hours or half hours in every zone the
-/// tz database knows since 1970; a change at a half hour is caught by caching per half hour).
+/// of events in a few dozen zones, so each zone caches offsets per half-hour slot (offsets only
+/// change on whole hours or half hours in every zone the tz database knows since 1970). The cache
+/// is sparse: chunks of 1024 slots (about 21 days) created where events fall, so its memory follows
+/// the days that hold events, never the span between the earliest and the latest.
 final class TimeZoneOffsets {
   private var zones: [TimeZone?] = []
   private var names: [String] = []
   private var index: [String: Int32] = [:]
-  /// Per zone: the first cached half-hour slot and the offsets from it (Int32.min = not yet).
-  private var caches: [(base: Int64, offsets: [Int32])] = []
+  /// Slots per chunk.
+  private static let chunkSlots: Int64 = 1024
+  /// Per zone: chunk number → the offsets of its slots (Int32.min = not yet).
+  private var caches: [[Int64: [Int32]]] = []
 
   /// The index of a zone name; unknown names get an index too and fail in `offset`.
   func intern(_ name: String) -> Int32 {
@@ -20,7 +23,7 @@ final class TimeZoneOffsets {
     let i = Int32(names.count)
     names.append(name)
     zones.append(TimeZone(identifier: name))
-    caches.append((0, []))
+    caches.append([:])
     index[name] = i
     return i
   }
@@ -39,26 +42,13 @@ final class TimeZoneOffsets {
     let z = Int(zone)
     guard let timeZone = zones[z] else { return nil }
     let slot = DayArithmetic.floorDivide(millis, 1_800_000)
-    var cache = caches[z]
-    if cache.offsets.isEmpty {
-      cache.base = slot
-      cache.offsets = [Int32.min]
-    }
-    if slot < cache.base {
-      let grow = Int(cache.base - slot)
-      cache.offsets.insert(contentsOf: repeatElement(Int32.min, count: grow), at: 0)
-      cache.base = slot
-    } else if slot >= cache.base + Int64(cache.offsets.count) {
-      let grow = Int(slot - cache.base) + 1 - cache.offsets.count
-      cache.offsets.append(contentsOf: repeatElement(Int32.min, count: grow))
-    }
-    let i = Int(slot - cache.base)
-    if cache.offsets[i] == Int32.min {
-      let date = Date(timeIntervalSince1970: Double(slot) * 1800)
-      cache.offsets[i] = Int32(timeZone.secondsFromGMT(for: date))
-    }
-    let result = cache.offsets[i]
-    caches[z] = cache
-    return result
+    let chunk = DayArithmetic.floorDivide(slot, Self.chunkSlots)
+    let i = Int(slot - chunk * Self.chunkSlots)
+    if let cached = caches[z][chunk]?[i], cached != Int32.min { return cached }
+    let date = Date(timeIntervalSince1970: Double(slot) * 1800)
+    let value = Int32(clamping: timeZone.secondsFromGMT(for: date))
+    caches[z][chunk, default: [Int32](repeating: Int32.min, count: Int(Self.chunkSlots))][i] =
+      value
+    return value
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LSTM
+import Plumbing
 import Tensor
 
 /// Why a model file cannot be used: each message names the file, what does not fit, and what
@@ -20,6 +21,9 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
   case shapeMismatch(path: String, detail: String)
   /// The model forecasts another series kind than asked for.
   case wrongSeriesKind(path: String, trained: String, requested: String)
+  /// A stored value outside the range the toolkit accepts: the metadata key (and field inside
+  /// its JSON), the value and what it must be.
+  case valueOutOfRange(path: String, key: String, value: String, expected: String)
 
   public var description: String {
     switch self {
@@ -41,6 +45,9 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case .shapeMismatch(let path, let detail):
       return "\(path): \(detail). The tensors do not fit the metadata; the file is damaged or "
         + "was edited: retrain the model."
+    case .valueOutOfRange(let path, let key, let value, let expected):
+      return "\(path): \(key) is \(Quoted(value)), expected \(expected). The file is damaged or "
+        + "was edited; retrain the model (forecast train)."
     case .wrongSeriesKind(let path, let trained, let requested):
       return "\(path): the model forecasts \(trained) series, not \(requested). Pass --series "
         + "\(trained), or train a model for \(requested)."
@@ -167,6 +174,9 @@ public enum ModelFile {
     }
     do {
       try saveSafeTensors(tensors, metadata: all, to: path)
+    } catch SafeTensorsError.io(_, _, let reason) {
+      // The reason only: the error's own text repeats the path.
+      throw OutputFileError.cannotWrite(path: path, reason: reason)
     } catch {
       throw OutputFileError.cannotWrite(path: path, reason: "\(error)")
     }
@@ -179,8 +189,9 @@ public enum ModelFile {
   public static func load(path: String, expectedKind: SeriesKind? = nil) throws -> (
     model: ForecastModel, metadata: [String: String]
   ) {
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw ModelFileError.unreadable(path: path, reason: "no such file")
+    // A directory, device (/dev/zero reads forever) or pipe is refused before any read.
+    if let problem = InputPath.problem(path) {
+      throw ModelFileError.unreadable(path: path, reason: problem)
     }
     let tensors: [String: Tensor<Float>]
     let meta: [String: String]
@@ -221,6 +232,8 @@ public enum ModelFile {
     let quantiles = try decode([Double].self, "forecast.quantiles", "a list of quantile levels")
     let intervalShifts = try decode(
       [Double].self, "forecast.interval_shifts", "one interval shift per horizon step and quantile")
+    try checkRanges(
+      path: path, options: options, definition: definition, layout: layout, scalers: scalers)
     guard meta["forecast.lookback"] == String(layout.lookback) else {
       throw ModelFileError.badMetadata(
         path: path, key: "forecast.lookback", expected: "\(layout.lookback), as in the layout")
@@ -272,6 +285,55 @@ public enum ModelFile {
     return (model, meta)
   }
 
+  /// Checks the stored options, series definition, layout and scalers against the limits the
+  /// command line enforces, before anything is computed from them: the same ranges
+  /// (`TrainingOptions.integerLimits`), a session gap of 0…10080 minutes, a positive step,
+  /// finite scalers with a positive scale.
+  /// - Throws: `ModelFileError.valueOutOfRange` naming the key (and field).
+  static func checkRanges(
+    path: String, options: TrainingOptions, definition: SeriesDefinition, layout: FeatureLayout,
+    scalers: [String: SeriesScalers]
+  ) throws {
+    func bad(_ key: String, _ value: String, _ expected: String) -> ModelFileError {
+      .valueOutOfRange(path: path, key: key, value: value, expected: expected)
+    }
+    if let p = options.problem {
+      throw bad("forecast.options \"\(p.field)\"", p.value, p.expected)
+    }
+    if let gap = definition.sessionGapMinutes,
+      !(0...EventSeriesOptions.sessionGapLimit).contains(gap)
+    {
+      throw bad("forecast.series \"sessionGapMinutes\"", "\(gap)", "between 0 and 10080 minutes")
+    }
+    if !(1...(366 * 86_400)).contains(definition.step) {
+      throw bad("forecast.series \"step\"", "\(definition.step)", "between 1 and 31622400 seconds")
+    }
+    if !(0...10_000).contains(layout.seasonalLag) {
+      throw bad("forecast.layout \"seasonalLag\"", "\(layout.seasonalLag)", "between 0 and 10000")
+    }
+    if !(0...10_000).contains(layout.levelSpan) {
+      throw bad("forecast.layout \"levelSpan\"", "\(layout.levelSpan)", "between 0 and 10000")
+    }
+    if layout.keys.count > FeatureLayout.maxOneHotKeys {
+      throw bad(
+        "forecast.layout \"keys\"", "\(layout.keys.count) keys",
+        "at most \(FeatureLayout.maxOneHotKeys)")
+    }
+    if layout.lookback != options.lookback {
+      throw bad(
+        "forecast.layout \"lookback\"", "\(layout.lookback)",
+        "\(options.lookback), as in forecast.options")
+    }
+    for (key, s) in scalers.sorted(by: { $0.key < $1.key }) {
+      for scaler in [s.target] + s.covariates
+      where !(scaler.mean.isFinite && scaler.scale.isFinite && scaler.scale > 0) {
+        throw bad(
+          "forecast.scalers \"\(key)\"", "mean \(scaler.mean), scale \(scaler.scale)",
+          "a finite mean and a finite positive scale")
+      }
+    }
+  }
+
   /// The ensemble member whose tensors are named `prefix` + the PyTorch names; the sizes come
   /// from member 0's shapes and `lstm.*` metadata, and every member must have them.
   static func member(
@@ -287,10 +349,39 @@ public enum ModelFile {
     let hh = try dimensions("lstm.weight_hh_l0")
     let hw = try dimensions("head.weight")
     var layers = 0
-    while tensors["lstm.weight_ih_l\(layers)"] != nil { layers += 1 }
-    guard hh[1] > 0, hh[0] == 4 * hh[1], ih[1] > 0, hw[0] > 0 else {
-      throw ModelFileError.unreadable(
-        path: path, reason: "lstm.weight_hh_l0 has shape \(hh), expected [4H, H] with H > 0")
+    while layers <= 16, tensors["lstm.weight_ih_l\(layers)"] != nil { layers += 1 }
+    // Bounds first (the command line's), so 4H and every parameter count below are small, and
+    // nothing is allocated for sizes the shapes do not justify.
+    guard (1...4_096).contains(hh[1]), hh[0] == 4 * hh[1] else {
+      throw ModelFileError.shapeMismatch(
+        path: path,
+        detail: "lstm.weight_hh_l0 has shape \(hh), expected [4H, H] with H between 1 and 4096")
+    }
+    let h = hh[1]
+    guard ih[0] == 4 * h, (1...100_000).contains(ih[1]) else {
+      throw ModelFileError.shapeMismatch(
+        path: path,
+        detail: "lstm.weight_ih_l0 has shape \(ih), expected [4H, I] = [\(4 * h), I] with I "
+          + "between 1 and 100000")
+    }
+    guard (1...99_000).contains(hw[0]), hw[1] == h else {
+      throw ModelFileError.shapeMismatch(
+        path: path,
+        detail: "head.weight has shape \(hw), expected [K·Q, H] = [K·Q, \(h)] with K·Q between 1 "
+          + "and 99000")
+    }
+    guard (1...16).contains(layers) else {
+      throw ModelFileError.shapeMismatch(
+        path: path, detail: "the model has \(layers) LSTM layers, expected between 1 and 16")
+    }
+    for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) where name.hasPrefix(prefix) {
+      let finite = tensor.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) }
+      guard finite else {
+        throw ModelFileError.shapeMismatch(
+          path: path,
+          detail: "tensor \"\(name)\" holds a NaN or infinite weight, which gives no usable "
+            + "forecast")
+      }
     }
     var c = LSTMForecasterConfiguration(
       inputSize: ih[1], hiddenSize: hh[1], layerCount: layers, outputSize: hw[0])

@@ -8,40 +8,8 @@ import Tensor
 public enum Trainer {
   /// Checks options a user controls.
   static func validate(_ o: TrainingOptions) throws {
-    func bad(_ name: String, _ value: Any, _ expected: String) -> ForecastError {
-      .invalidOption(name: name, value: "\(value)", expected: expected)
-    }
-    if o.lookback < 1 { throw bad("lookback", o.lookback, "at least 1") }
-    if o.horizon < 1 { throw bad("horizon", o.horizon, "at least 1") }
-    if o.quantiles.isEmpty || o.quantiles.contains(where: { !($0 > 0 && $0 < 1) })
-      || o.quantiles != o.quantiles.sorted() || Set(o.quantiles).count != o.quantiles.count
-    {
-      throw bad(
-        "quantiles", o.quantiles.map { "\($0)" }.joined(separator: ","),
-        "distinct ascending levels in (0, 1), e.g. 0.1,0.5,0.9")
-    }
-    if !(1...4096).contains(o.hiddenSize) {
-      throw bad("hidden-size", o.hiddenSize, "between 1 and 4096")
-    }
-    if !(1...16).contains(o.layerCount) { throw bad("layers", o.layerCount, "between 1 and 16") }
-    if !(o.dropout >= 0 && o.dropout < 1) { throw bad("dropout", o.dropout, "a value in [0, 1)") }
-    if o.batchSize < 1 { throw bad("batch-size", o.batchSize, "at least 1") }
-    if o.maxEpochs < 1 { throw bad("epochs", o.maxEpochs, "at least 1") }
-    if !(o.learningRate > 0 && o.learningRate <= 1) {
-      throw bad("learning-rate", o.learningRate, "a number in (0, 1], e.g. 0.003")
-    }
-    if o.earlyStoppingPatience < 1 {
-      throw bad("patience", o.earlyStoppingPatience, "at least 1")
-    }
-    if o.validationLength < o.horizon {
-      throw bad("validation", o.validationLength, "at least the horizon (\(o.horizon))")
-    }
-    if o.testLength < 0 { throw bad("test", o.testLength, "0 or more") }
-    if o.threads < 1 { throw bad("threads", o.threads, "at least 1") }
-    if !(1...64).contains(o.restarts) { throw bad("restarts", o.restarts, "between 1 and 64") }
-    if !(1...64).contains(o.ensemble) { throw bad("ensemble", o.ensemble, "between 1 and 64") }
-    if !(0...64).contains(o.calibrationFolds) {
-      throw bad("calibration-folds", o.calibrationFolds, "between 0 and 64")
+    if let p = o.problem {
+      throw ForecastError.invalidOption(name: p.flag, value: p.value, expected: p.expected)
     }
   }
 

@@ -107,7 +107,9 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     }
     if let horizon {
       o.horizon = horizon
-      o.lookback = 2 * horizon
+      // Held at Int.max for a horizon no check has bounded yet (validation then refuses it).
+      let (twice, overflow) = horizon.multipliedReportingOverflow(by: 2)
+      o.lookback = overflow ? .max : twice
       o.validationLength = max(o.validationLength, horizon)
       o.testLength = max(o.testLength, horizon)
     }
@@ -119,10 +121,115 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var networkThreads: Int { ensemble > 1 ? 1 : threads }
 
   /// A series needs this many points to give one training window: T + K + validation + test.
-  public var minimumLength: Int { lookback + horizon + validationLength + testLength }
+  public var minimumLength: Int {
+    // Checked: options not yet validated may hold any Int (held at Int.max on overflow).
+    var total = 0
+    for part in [lookback, horizon, validationLength, testLength] {
+      let (sum, overflow) = total.addingReportingOverflow(max(0, part))
+      total = overflow ? .max : sum
+    }
+    return total
+  }
 
   /// The time split.
   public var split: TimeSplit {
     TimeSplit(validationLength: validationLength, testLength: testLength)
+  }
+}
+
+/// An option outside its documented range: the command-line flag (without dashes), the
+/// `TrainingOptions` field it sets (the key in a model file's `forecast.options`), the value
+/// and what it must be.
+public struct OptionProblem: Sendable, Equatable {
+  /// The flag, e.g. `windows-per-epoch`.
+  public var flag: String
+  /// The field, e.g. `windowsPerEpoch`.
+  public var field: String
+  /// The value given, as text.
+  public var value: String
+  /// What it must be, e.g. "between 1 and 100000000".
+  public var expected: String
+}
+
+extension TrainingOptions {
+  /// The documented range of every integer option (README, "Limits"): wide enough for any real
+  /// history, narrow enough that sums such as `minimumLength` and products such as `4 × H` or
+  /// windows × lookback never overflow and no allocation follows from a typo.
+  public static let integerLimits: [(flag: String, field: String, range: ClosedRange<Int>)] = [
+    ("horizon", "horizon", 1...1_000),
+    ("lookback", "lookback", 1...10_000),
+    ("hidden-size", "hiddenSize", 1...4_096),
+    ("layers", "layerCount", 1...16),
+    ("batch-size", "batchSize", 1...65_536),
+    ("epochs", "maxEpochs", 1...100_000),
+    ("patience", "earlyStoppingPatience", 1...100_000),
+    ("windows-per-epoch", "windowsPerEpoch", 1...100_000_000),
+    ("validation", "validationLength", 1...1_000_000),
+    ("test", "testLength", 0...1_000_000),
+    ("restarts", "restarts", 1...64),
+    ("ensemble", "ensemble", 1...64),
+    ("calibration-folds", "calibrationFolds", 0...64),
+    ("threads", "threads", 1...1_024),
+  ]
+
+  /// The problem with `value` for `flag` alone (its range), nil when it is in range or the flag
+  /// has no integer range.
+  public static func problem(flag: String, value: Int) -> OptionProblem? {
+    guard let limit = integerLimits.first(where: { $0.flag == flag }),
+      !limit.range.contains(value)
+    else { return nil }
+    return OptionProblem(
+      flag: flag, field: limit.field, value: String(value),
+      expected: "between \(limit.range.lowerBound) and \(limit.range.upperBound)")
+  }
+
+  /// The first field outside its range or breaking a rule between fields (validation at least
+  /// the horizon, ascending distinct quantiles in (0, 1), ...); nil when all are valid.
+  public var problem: OptionProblem? {
+    let values: [String: Int] = [
+      "horizon": horizon, "lookback": lookback, "hidden-size": hiddenSize, "layers": layerCount,
+      "batch-size": batchSize, "epochs": maxEpochs, "patience": earlyStoppingPatience,
+      "windows-per-epoch": windowsPerEpoch, "validation": validationLength, "test": testLength,
+      "restarts": restarts, "ensemble": ensemble, "calibration-folds": calibrationFolds,
+      "threads": threads,
+    ]
+    for limit in Self.integerLimits {
+      if let value = values[limit.flag], let p = Self.problem(flag: limit.flag, value: value) {
+        return p
+      }
+    }
+    func bad(_ flag: String, _ field: String, _ value: String, _ expected: String)
+      -> OptionProblem
+    { OptionProblem(flag: flag, field: field, value: value, expected: expected) }
+    if quantiles.isEmpty || quantiles.count > 99
+      || quantiles.contains(where: { !($0 > 0 && $0 < 1) })
+      || quantiles != quantiles.sorted() || Set(quantiles).count != quantiles.count
+    {
+      return bad(
+        "quantiles", "quantiles", quantiles.map { "\($0)" }.joined(separator: ","),
+        "distinct ascending levels in (0, 1), e.g. 0.1,0.5,0.9")
+    }
+    if !(dropout >= 0 && dropout < 1) {
+      return bad("dropout", "dropout", "\(dropout)", "a value in [0, 1)")
+    }
+    if !(learningRate > 0 && learningRate <= 1) {
+      return bad(
+        "learning-rate", "learningRate", "\(learningRate)", "a number in (0, 1], e.g. 0.003")
+    }
+    if validationLength < horizon {
+      return bad(
+        "validation", "validationLength", "\(validationLength)",
+        "at least the horizon (\(horizon))")
+    }
+    if !(clipNorm > 0 && clipNorm.isFinite) {
+      return bad("clip-norm", "clipNorm", "\(clipNorm)", "a positive number")
+    }
+    if !(weightAveraging >= 0 && weightAveraging < 1) {
+      return bad("weight-averaging", "weightAveraging", "\(weightAveraging)", "a value in [0, 1)")
+    }
+    if !(plateauFactor > 0 && plateauFactor <= 1) || plateauPatience < 1 {
+      return bad("plateau", "plateauFactor", "\(plateauFactor)", "a factor in (0, 1]")
+    }
+    return nil
   }
 }

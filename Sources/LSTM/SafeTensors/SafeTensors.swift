@@ -149,7 +149,8 @@ func readSafeTensorsFile<Scalar: BLASScalar>(path: String) throws -> SafeTensors
       let (p, o) = acc.0.multipliedReportingOverflow(by: d)
       return (p, acc.1 || o)
     }
-    if overflow || info.end - info.begin != count * width {
+    let (byteCount, tooMany) = count.multipliedReportingOverflow(by: width)
+    if overflow || tooMany || info.end - info.begin != byteCount {
       throw SafeTensorsError.sizeMismatch(
         path: path, tensor: name, shape: info.shape, dtype: info.dtype, bytes: info.end - info.begin
       )

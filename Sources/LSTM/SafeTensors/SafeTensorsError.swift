@@ -43,7 +43,14 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
       return
         "\(path): tensor \"\(tensor)\" has dtype \(dtype); this toolkit reads only F32 and F64. Convert the tensor to float32 or float64 before saving."
     case .sizeMismatch(let path, let tensor, let shape, let dtype, let bytes):
-      let need = shape.reduce(1, *) * (dtype == "F64" ? 8 : 4)
+      // Checked: a damaged shape's product may overflow.
+      var product: Int? = dtype == "F64" ? 8 : 4
+      for d in shape {
+        guard let p = product else { break }
+        let (next, overflow) = p.multipliedReportingOverflow(by: d)
+        product = overflow ? nil : next
+      }
+      let need = product.map(String.init) ?? "more than \(Int.max)"
       return
         "\(path): tensor \"\(tensor)\" of shape \(shape) and dtype \(dtype) needs \(need) bytes, but its data_offsets span \(bytes) bytes. \(hint)"
     case .offsetsPastEnd(let path, let tensor, let end, let dataSize):

@@ -16,8 +16,11 @@ struct CSVTable {
   /// - Throws: `ReportError` naming the file and what does not fit.
   init(path: String, expected: [String], exact: Bool = true) throws {
     self.path = path
+    if let problem = InputPath.problem(path) {
+      throw ReportError.unreadable(path: path, reason: problem)
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw ReportError.unreadable(path: path, reason: "no such file, or no permission")
+      throw ReportError.unreadable(path: path, reason: "permission denied")
     }
     var reader = CSVRows(bytes: [UInt8](data))
     var records: [(line: Int, fields: [String])] = []

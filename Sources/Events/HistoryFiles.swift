@@ -1,5 +1,3 @@
-import Events
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,19 +5,16 @@ import Glibc
 /// The Avro files of a history: the path itself, or every `*.avro` file of a directory (such as
 /// a consumer's `--archive`), sorted by name.
 public enum HistoryFiles {
-  /// - Throws: `AvroReadError.cannotRead` for a missing path or a directory without Avro files.
+  /// - Throws: `AvroReadError.cannotRead` for a directory that cannot be listed or holds no
+  ///   Avro files (a missing path is returned as is: the reader reports it).
   public static func list(_ path: String) throws(AvroReadError) -> [String] {
     var info = stat()
-    guard stat(path, &info) == 0 else {
-      return [path]  // the reader reports the missing file with its own message
-    }
+    guard stat(path, &info) == 0 else { return [path] }
     guard info.st_mode & S_IFMT == S_IFDIR else { return [path] }
-    let names: [String]
-    do {
-      names = try directoryEntries(path).filter { $0.hasSuffix(".avro") && !$0.hasPrefix(".") }
-    } catch {
-      throw .cannotRead(path: path, reason: error.reason)
+    guard let all = directoryNames(path) else {
+      throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
     }
+    let names = all.filter { $0.hasSuffix(".avro") && !$0.hasPrefix(".") }
     guard !names.isEmpty else {
       throw .cannotRead(
         path: path,
@@ -30,11 +25,10 @@ public enum HistoryFiles {
   }
 }
 
-/// The names in `directory` (without `.` and `..`), sorted by bytes.
-func directoryEntries(_ directory: String) throws(TextFile.Failure) -> [String] {
-  guard let dir = opendir(directory) else {
-    throw TextFile.Failure(reason: String(cString: strerror(errno)))
-  }
+/// The names in `directory` (without `.` and `..`), sorted by bytes; nil if it cannot be
+/// listed (`errno` says why).
+package func directoryNames(_ directory: String) -> [String]? {
+  guard let dir = opendir(directory) else { return nil }
   defer { closedir(dir) }
   var names: [String] = []
   while let entry = readdir(dir) {

@@ -1,0 +1,708 @@
+import Events
+import Plumbing
+import Wrapped
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a consumer aggregates: the options its state must keep across runs, and where it writes.
+public struct StreamOptions: Sendable {
+  public var topic = TopicLayout.defaultTopic
+  public var window = WindowSize.day
+  /// How long after a window's end (in stream time) it stays open, milliseconds.
+  public var graceMs: Int64 = 2 * 3_600_000
+  public var top = 10
+  /// A partition at the end of its log for this long (wall clock) no longer holds back the
+  /// world-wide windows, milliseconds.
+  public var idleMs: Int64 = 60_000
+  public var stateDirectory: String
+  public var outDirectory: String
+  public var archiveDirectory: String?
+  /// Bad records tolerated before the consumer stops.
+  public var maxBad = 0
+  /// Events between checkpoints of a partition (also every few seconds).
+  public var checkpointEvents = 200_000
+
+  public init(stateDirectory: String, outDirectory: String) {
+    self.stateDirectory = stateDirectory
+    self.outDirectory = outDirectory
+  }
+}
+
+/// The event-time window engine of `forecast consume`, without Kafka: records of the assigned
+/// partitions come in (`accept`), windows close on each partition's stream time, world-wide
+/// windows on the minimum over partitions, and `checkpointRound` makes everything durable before
+/// the caller commits the offsets it returns.
+///
+/// The state directory (shared by the members of a group, one file per partition):
+///
+///     config.json               the options that must not change (topic, window, grace, top)
+///     lock                      flock'ed while a member checkpoints or writes world-wide files
+///     partition-P.json          partition P's checkpoint: offset, stream time, windows, late counts
+///     segments/P/*.avro         the events of P's open and closed windows, and its late events
+///     world/YYYY-MM-DD.done     world-wide window written
+public final class WindowedAggregation {
+  public let options: StreamOptions
+  var partitions: [Int32: PartitionState] = [:]
+  private var lateDirty = true
+  private let lockPath: String
+
+  private var opened = false
+
+  /// An engine over `options`; nothing is read or written before `open()`.
+  public init(options: StreamOptions) {
+    self.options = options
+    lockPath = options.stateDirectory + "/lock"
+  }
+
+  /// Opens (or creates) the state, output and archive directories and checks the state's
+  /// configuration (done by `assign` too, once).
+  ///
+  /// - Throws: `StreamError.stateMismatch` for a state made with other options,
+  ///   `.cannotWrite` for directories that cannot be created.
+  public func open() throws(StreamError) {
+    guard !opened else { return }
+    let archive = [options.archiveDirectory].compactMap { $0 }
+    for d in [options.stateDirectory, options.outDirectory] + archive { try makeDirectory(d) }
+    try makeDirectory(options.stateDirectory + "/segments")
+    try makeDirectory(options.stateDirectory + "/world")
+    try checkConfiguration()
+    opened = true
+  }
+
+  // MARK: Configuration
+
+  private var configuration: [(key: String, flag: String, value: String)] {
+    [
+      ("topic", "-t", options.topic), ("window", "--window", options.window.rawValue),
+      ("grace", "--grace", StreamDuration.format(options.graceMs)),
+      ("top", "--top", String(options.top)),
+    ]
+  }
+
+  private func checkConfiguration() throws(StreamError) {
+    let path = options.stateDirectory + "/config.json"
+    if let json = try readJSONIfPresent(path) {
+      for (key, flag, value) in configuration {
+        let stored = json[key]?.stringValue ?? "(none)"
+        if stored != value {
+          throw .stateMismatch(
+            path: options.stateDirectory, key: "\(flag) \(stored)", stored: "",
+            given: "\(flag) \(value)")
+        }
+      }
+      return
+    }
+    let json = JSONValue.object(configuration.map { ($0.key, .string($0.value)) })
+    try write(json.description + "\n", to: path)
+  }
+
+  // MARK: Partitions
+
+  /// Takes partition `p` over: its checkpoint (if any) is read, its open windows rebuilt from
+  /// their segments, stale files of a crashed run removed.
+  ///
+  /// - Returns: the offset to read from (-2, the beginning, for a partition never read).
+  public func assign(_ p: Int32) throws(StreamError) -> Int64 {
+    try open()
+    let path = checkpointPath(p)
+    let state: PartitionState
+    if let json = try readJSONIfPresent(path) {
+      let (s, open) = try PartitionState.read(json, path: path)
+      guard s.partition == p else {
+        throw .damagedState(path: path, reason: "it holds partition \(s.partition)")
+      }
+      for (w, segments) in open {
+        let window = OpenWindow(start: w, size: options.window)
+        window.segments = segments
+        for segment in segments {
+          let file = segmentPath(p, segment)
+          do {
+            let reader = try EventFileReader(path: file)
+            try window.accumulator.add(file: reader)
+          } catch {
+            throw .damagedState(path: file, reason: "\(error)")
+          }
+        }
+        s.open[w] = window
+      }
+      s.earliestOpen = s.open.keys.min()
+      state = s
+    } else {
+      state = PartitionState(partition: p)
+    }
+    try makeDirectory(segmentDirectory(p))
+    let keep = state.referencedFiles
+    for name in (try? listDirectory(segmentDirectory(p))) ?? [] where !keep.contains(name) {
+      unlink(segmentPath(p, name))
+    }
+    removeTemporaries(in: options.outDirectory, scope: TopicLayout.directoryName(of: p))
+    partitions[p] = state
+    if try readIfPresent(path) == nil { try writeCheckpoint(state) }
+    return state.nextOffset
+  }
+
+  /// Gives partition `p` up: made durable, then forgotten.
+  ///
+  /// - Returns: the offset to commit for it.
+  public func revoke(_ p: Int32) throws(StreamError) -> Int64? {
+    guard let s = partitions[p] else { return nil }
+    try flushPending(s)
+    try barrier()
+    try writeCheckpoint(s)
+    partitions[p] = nil
+    return s.nextOffset
+  }
+
+  /// The partitions held.
+  public var assigned: [Int32] { partitions.keys.sorted() }
+
+  // MARK: Records
+
+  /// Events before 1970 or from 2200 on are refused as bad records (their windows would make
+  /// no sense and their arithmetic could overflow).
+  static let earliestStart: Int64 = 0
+  static let latestStart: Int64 = 7_258_118_400_000  // 2200-01-01T00:00:00Z
+
+  /// One event read from partition `p` at `offset`; `record` is its Avro encoding with the
+  /// toolkit's schema (kept in the state segments, the archive and late.avro).
+  public func accept(
+    partition p: Int32, offset: Int64, event: ListeningEvent, record: UnsafeBufferPointer<UInt8>
+  ) throws(StreamError) {
+    guard let s = partitions[p] else { return }
+    let start = event.startTime
+    guard start >= Self.earliestStart && start < Self.latestStart else {
+      try bad(
+        partition: p, offset: offset,
+        reason:
+          "the event starts at \(start) ms, outside 1970-01-01 … 2200-01-01 (Unix milliseconds)")
+      return
+    }
+    let size = options.window
+    let w = size.start(of: start)
+    s.atEndSince = nil
+    s.idle = false
+    if w + size.milliseconds + options.graceMs <= s.effectiveTime {
+      var count = s.late[w] ?? LateCount()
+      count.events += 1
+      count.maxLatenessMs = max(count.maxLatenessMs, s.effectiveTime - start)
+      s.late[w] = count
+      s.latePending.append(record)
+      s.lateChanged = true
+    } else {
+      let window: OpenWindow
+      if let existing = s.open[w] {
+        window = existing
+      } else {
+        window = OpenWindow(start: w, size: size)
+        s.open[w] = window
+        s.earliestOpen = min(s.earliestOpen ?? w, w)
+      }
+      window.accumulator.add(event)
+      window.pending.append(record)
+    }
+    s.nextOffset = offset + 1
+    s.sinceCheckpoint += 1
+    if start > s.streamTime { s.streamTime = start }
+    if s.streamTime > s.effectiveTime {
+      s.effectiveTime = s.streamTime
+      try closeWindows(s)
+    }
+  }
+
+  /// A record that is not a usable event: counted and listed; past `maxBad`, the consumer
+  /// stops before it (its offset is not committed).
+  public func bad(partition p: Int32, offset: Int64, reason: String) throws(StreamError) {
+    guard let s = partitions[p] else { return }
+    let record = BadRecord(partition: p, offset: offset, reason: reason)
+    if totalBad() + 1 > Int64(options.maxBad) { throw .badRecord(record, maxBad: options.maxBad) }
+    s.badCount += 1
+    if s.badRecords.count < PartitionState.keptBadRecords { s.badRecords.append(record) }
+    s.badChanged = true
+    s.nextOffset = offset + 1
+    s.sinceCheckpoint += 1
+  }
+
+  private func totalBad() -> Int64 { partitions.values.reduce(0) { $0 + $1.badCount } }
+
+  /// Partition `p` reached the end of its log (or, with nil, records flow again).
+  public func atEnd(_ p: Int32, since now: Int64?) {
+    guard let s = partitions[p] else { return }
+    if now == nil || s.atEndSince == nil { s.atEndSince = now }
+  }
+
+  /// Whether a partition has read `checkpointEvents` events since its last checkpoint.
+  public var wantsCheckpoint: Bool {
+    partitions.values.contains { $0.sinceCheckpoint >= options.checkpointEvents }
+  }
+
+  // MARK: Closing windows
+
+  private func closeWindows(_ s: PartitionState) throws(StreamError) {
+    let size = options.window
+    // Most events raise the stream time without closing anything: the earliest open window
+    // (kept up to date here) says so without sorting the windows.
+    if let earliest = s.earliestOpen,
+      earliest + size.milliseconds + options.graceMs > s.effectiveTime
+    {
+      return
+    }
+    defer { s.earliestOpen = s.open.keys.min() }
+    for w in s.open.keys.sorted() where w + size.milliseconds + options.graceMs <= s.effectiveTime {
+      guard let window = s.open[w] else { continue }
+      try flush(window, of: s)
+      try writeWindow(
+        window.accumulator, start: w, scope: TopicLayout.directoryName(of: s.partition),
+        sources: ["kafka:\(options.topic)/\(s.partition)"], partial: false)
+      CrashPoint.reach("window")
+      s.sealed[w] = window.segments
+      s.sealedAccumulators[w] = window.accumulator
+      s.open[w] = nil
+      s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
+    }
+  }
+
+  private func writeWindow(
+    _ accumulator: WrappedAccumulator, start: Int64, scope: String, sources: [String],
+    partial: Bool
+  ) throws(StreamError) {
+    guard accumulator.eventsCounted > 0 else { return }
+    let report = accumulator.report(top: options.top)
+    var provenance = WrappedTables.Provenance(
+      sources: sources, period: accumulator.period, top: options.top)
+    provenance.partial = partial
+    let tables = WrappedTables(
+      report, provenance: provenance, evaluation: PersonalityEvaluation(report.listeners))
+    let directory = options.outDirectory + "/" + WindowSize.name(of: start)
+    try makeDirectory(directory)
+    do {
+      try WrappedOutput.writeDirectory(
+        tables.files, to: directory + "/" + scope, replaceable: WrappedTables.knownNames,
+        durable: false)
+    } catch {
+      throw .cannotWrite(path: directory + "/" + scope, reason: error.description)
+    }
+  }
+
+  // MARK: Durability
+
+  /// Writes a window's pending events as a new segment file.
+  private func flush(_ window: OpenWindow, of s: PartitionState) throws(StreamError) {
+    guard !window.pending.isEmpty else { return }
+    let name = nextSegmentName(s, prefix: "w" + WindowSize.name(of: window.start))
+    try writeSegment(window.pending, to: segmentPath(s.partition, name))
+    window.segments.append(name)
+    window.pending.removeAll()
+  }
+
+  private func nextSegmentName(_ s: PartitionState, prefix: String) -> String {
+    s.segmentSequence += 1
+    let n = String(s.segmentSequence)
+    return prefix + "-" + String(repeating: "0", count: max(0, 8 - n.count)) + n + ".avro"
+  }
+
+  private func writeSegment(_ records: PendingRecords, to path: String) throws(StreamError) {
+    do {
+      // Uncompressed: segments live only until their world-wide window is written.
+      let writer = try EventFileWriter(
+        path: path, codec: .null, blockRecordCount: 4096, syncMarker: Self.syncMarker(0))
+      writer.deferDurability = true
+      try records.bytes.withUnsafeBufferPointer { all throws(AvroWriteError) in
+        var from = 0
+        for end in records.ends {
+          try writer.writeEncoded(UnsafeBufferPointer(rebasing: all[from..<end]))
+          from = end
+        }
+      }
+      try writer.finish()
+    } catch {
+      throw .cannotWrite(path: path, reason: error.description)
+    }
+    CrashPoint.reach("segment")
+  }
+
+  /// A fixed sync marker (state and archive files are then the same bytes in every run).
+  static func syncMarker(_ n: Int64) -> [UInt8] {
+    Array("forecast".utf8) + (0..<8).map { UInt8(truncatingIfNeeded: n >> (8 * Int64($0))) }
+  }
+
+  /// Writes every pending event of `s` as segments (durable at the next barrier).
+  private func flushPending(_ s: PartitionState) throws(StreamError) {
+    for w in s.open.keys.sorted() {
+      if let window = s.open[w] { try flush(window, of: s) }
+    }
+    if !s.latePending.isEmpty {
+      let name = nextSegmentName(s, prefix: "late")
+      try writeSegment(s.latePending, to: segmentPath(s.partition, name))
+      s.lateSegments.append(name)
+      s.latePending.removeAll()
+    }
+    if s.lateChanged || s.badChanged { lateDirty = true }
+    s.lateChanged = false
+    s.badChanged = false
+  }
+
+  /// Writes the checkpoint of `s` (durably: everything it refers to must be durable already).
+  private func writeCheckpoint(_ s: PartitionState) throws(StreamError) {
+    try write(s.checkpoint.description + "\n", to: checkpointPath(s.partition), durable: true)
+    s.sinceCheckpoint = 0
+    CrashPoint.reach("checkpoint")
+  }
+
+  /// Makes every file written without its own fsync durable (window outputs, segments, world
+  /// outputs and markers, the archive, late and bad files): one `syncfs` per file system, so a
+  /// checkpoint never refers to, and an offset is never committed past, anything a power loss
+  /// could take back.
+  func barrier() throws(StreamError) {
+    var seen = Set<UInt64>()
+    for d in [options.stateDirectory, options.outDirectory]
+      + [options.archiveDirectory].compactMap({ $0 })
+    {
+      var info = stat()
+      guard stat(d, &info) == 0, seen.insert(UInt64(info.st_dev)).inserted else { continue }
+      do {
+        try AtomicOutput.barrier(d)
+      } catch {
+        throw .cannotWrite(path: d, reason: error.reason)
+      }
+    }
+  }
+
+  /// Makes every held partition durable, lets idle partitions follow the others, writes the
+  /// world-wide windows every partition has closed, and rebuilds late.csv, late.avro and
+  /// bad_records.csv; under the state directory's lock (members of a group take turns).
+  ///
+  /// - Parameters:
+  ///   - now: wall-clock milliseconds (for the idle timeout).
+  ///   - allIdle: every held partition counts as idle (`-e` at the end of the logs).
+  /// - Returns: the offsets to commit, now that what they cover is durable.
+  /// - Throws: `StreamError` when a state, output or archive file cannot be written or read.
+  public func checkpointRound(now: Int64, allIdle: Bool = false) throws(StreamError) -> [(
+    partition: Int32, offset: Int64
+  )] {
+    let lock = try Lock(path: lockPath)
+    defer { lock.release() }
+    var others = try otherPartitions()
+    // Idle partitions follow the rest: the minimum stream time of the active partitions, or,
+    // when every partition is idle, the largest.
+    for s in partitions.values {
+      s.idle = allIdle ? true : (s.atEndSince.map { now - $0 >= options.idleMs } ?? false)
+    }
+    var times: [(stream: Int64, idle: Bool)] = partitions.values.map { ($0.streamTime, $0.idle) }
+    times += others.values.map { ($0.streamTime, $0.idle) }
+    let missing = TopicLayout.partitionCount - times.count
+    let active =
+      times.filter { !$0.idle }.map(\.stream) + Array(repeating: .min, count: max(0, missing))
+    let follow = active.isEmpty ? (times.map(\.stream).max() ?? .min) : (active.min() ?? .min)
+    for s in partitions.values where s.idle && follow > s.effectiveTime {
+      s.effectiveTime = follow
+      try closeWindows(s)
+      s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
+    }
+    for p in assigned {
+      if let s = partitions[p] { try flushPending(s) }
+    }
+    try closeWorldWindows(others: others)
+    if lateDirty {
+      others = try otherPartitions()
+      try writeLateAndBad(others: others)
+      lateDirty = false
+    }
+    // Everything written so far becomes durable before a checkpoint refers to it or a segment
+    // it replaces is removed.
+    try barrier()
+    // Segments of windows written world-wide are no longer needed.
+    for s in partitions.values {
+      for w in s.sealed.keys where worldDone(w) {
+        for name in s.sealed[w] ?? [] { unlink(segmentPath(s.partition, name)) }
+        s.sealed[w] = nil
+        s.sealedAccumulators[w] = nil
+      }
+    }
+    for p in assigned {
+      if let s = partitions[p] { try writeCheckpoint(s) }
+    }
+    return assigned.compactMap { p in partitions[p].map { (p, $0.nextOffset) } }
+  }
+
+  /// The checkpoints of the partitions this member does not hold.
+  private func otherPartitions() throws(StreamError) -> [Int32: PartitionState] {
+    var out: [Int32: PartitionState] = [:]
+    for p in 0..<Int32(TopicLayout.partitionCount) where partitions[p] == nil {
+      let path = checkpointPath(p)
+      guard let json = try readJSONIfPresent(path) else { continue }
+      out[p] = try PartitionState.read(json, path: path).state
+    }
+    return out
+  }
+
+  private func worldDone(_ w: Int64) -> Bool {
+    access(worldMarker(w), F_OK) == 0
+  }
+
+  /// World-wide windows close when every partition's (effective) stream time has passed their
+  /// end plus the grace: their events are the closed windows' segments of every partition.
+  private func closeWorldWindows(others: [Int32: PartitionState]) throws(StreamError) {
+    var all: [Int32: PartitionState] = others
+    for (p, s) in partitions { all[p] = s }
+    guard all.count == TopicLayout.partitionCount else { return }
+    let mark = all.values.map(\.effectiveTime).min() ?? .min
+    let size = options.window
+    let candidates = Set(all.values.flatMap { $0.sealed.keys }).sorted()
+    for w in candidates where w + size.milliseconds + options.graceMs <= mark && !worldDone(w) {
+      var accumulator = WrappedAccumulator(
+        period: WrappedPeriod(from: w, to: w + size.milliseconds))
+      var files: [String] = []
+      for p in all.keys.sorted() {
+        let names = all[p]?.sealed[w] ?? []
+        files += names.map { segmentPath(p, $0) }
+        // A piece this member closed is merged from memory (merges are exact); another
+        // member's, or one closed before a restart, is read from its segments.
+        if let piece = partitions[p]?.sealedAccumulators[w] {
+          accumulator.merge(piece)
+          continue
+        }
+        for file in names.map({ segmentPath(p, $0) }) {
+          do {
+            try accumulator.add(file: try EventFileReader(path: file))
+          } catch {
+            throw .damagedState(path: file, reason: "\(error)")
+          }
+        }
+      }
+      try writeWindow(
+        accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"], partial: false)
+      if let archive = options.archiveDirectory { try writeArchive(files, to: archive) }
+      CrashPoint.reach("world")
+      try write("", to: worldMarker(w), durable: false)
+    }
+  }
+
+  /// One Avro container file per UTC day of the events in `files`, in their order.
+  private func writeArchive(_ files: [String], to directory: String) throws(StreamError) {
+    var writers: [Int64: EventFileWriter] = [:]
+    do {
+      for file in files {
+        let reader = try EventFileReader(path: file)
+        while let event = try reader.next() {
+          let day = DayArithmetic.floorDivide(event.startTime, DayArithmetic.millisecondsPerDay)
+          if writers[day] == nil {
+            let writer = try EventFileWriter(
+              path: directory + "/" + WindowSize.name(of: day * DayArithmetic.millisecondsPerDay)
+                + ".avro", codec: .snappy, syncMarker: Self.syncMarker(day))
+            writer.deferDurability = true
+            writers[day] = writer
+          }
+          try writers[day]?.write(event)
+        }
+      }
+      for day in writers.keys.sorted() { try writers[day]?.finish() }
+    } catch {
+      for w in writers.values { w.abandon() }
+      throw .cannotWrite(path: directory, reason: "\(error)")
+    }
+  }
+
+  /// `late.csv` (`window,partition,continent,late_events,max_lateness_ms`), `late.avro` (the late
+  /// events, partition by partition in offset order) and `bad_records.csv`.
+  private func writeLateAndBad(others: [Int32: PartitionState]) throws(StreamError) {
+    var all: [Int32: PartitionState] = others
+    for (p, s) in partitions { all[p] = s }
+    var rows: [(w: Int64, p: Int32, count: LateCount)] = []
+    for (p, s) in all {
+      for (w, c) in s.late { rows.append((w, p, c)) }
+    }
+    rows.sort { ($0.w, $0.p) < ($1.w, $1.p) }
+    var csv = "window,partition,continent,late_events,max_lateness_ms\n"
+    for r in rows {
+      csv +=
+        "\(WindowSize.name(of: r.w)),\(r.p),\(TopicLayout.directoryName(of: r.p)),"
+        + "\(r.count.events),\(r.count.maxLatenessMs)\n"
+    }
+    let out = options.outDirectory
+    try write(csv, to: out + "/late.csv", durable: false)
+    do {
+      let writer = try EventFileWriter(
+        path: out + "/late.avro", codec: .snappy, syncMarker: Self.syncMarker(-1))
+      writer.deferDurability = true
+      do {
+        for p in all.keys.sorted() {
+          for name in all[p]?.lateSegments ?? [] {
+            let reader = try EventFileReader(path: segmentPath(p, name))
+            while let event = try reader.next() { try writer.write(event) }
+          }
+        }
+        try writer.finish()
+      } catch {
+        writer.abandon()
+        throw error
+      }
+    } catch {
+      throw .cannotWrite(path: out + "/late.avro", reason: "\(error)")
+    }
+    var bad = "partition,offset,reason\n"
+    for p in all.keys.sorted() {
+      for r in all[p]?.badRecords ?? [] { bad += "\(p),\(r.offset),\(CSVField.quoted(r.reason))\n" }
+    }
+    try write(bad, to: out + "/bad_records.csv", durable: false)
+    CrashPoint.reach("late")
+  }
+
+  /// Writes every open window of the held partitions marked partial (`--close-open`); they
+  /// stay open in the state, and their final output replaces these when they close. The
+  /// world-wide partial windows are written only by a member holding every partition.
+  public func writeOpenWindows() throws(StreamError) {
+    for s in partitions.values {
+      for (w, window) in s.open {
+        try writeWindow(
+          window.accumulator, start: w, scope: TopicLayout.directoryName(of: s.partition),
+          sources: ["kafka:\(options.topic)/\(s.partition)"], partial: true)
+      }
+    }
+    guard partitions.count == TopicLayout.partitionCount else { return }
+    let size = options.window
+    var windows = Set<Int64>()
+    for s in partitions.values {
+      windows.formUnion(s.open.keys)
+      windows.formUnion(s.sealed.keys)
+    }
+    for w in windows.sorted() where !worldDone(w) {
+      var accumulator = WrappedAccumulator(
+        period: WrappedPeriod(from: w, to: w + size.milliseconds))
+      for p in assigned {
+        guard let s = partitions[p] else { continue }
+        for name in s.sealed[w] ?? [] {
+          do {
+            try accumulator.add(file: try EventFileReader(path: segmentPath(p, name)))
+          } catch {
+            throw .damagedState(path: segmentPath(p, name), reason: "\(error)")
+          }
+        }
+        if let window = s.open[w] { accumulator.merge(window.accumulator) }
+      }
+      try writeWindow(
+        accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"], partial: true)
+    }
+  }
+
+  // MARK: Paths and files
+
+  func checkpointPath(_ p: Int32) -> String { options.stateDirectory + "/partition-\(p).json" }
+  func segmentDirectory(_ p: Int32) -> String { options.stateDirectory + "/segments/\(p)" }
+  func segmentPath(_ p: Int32, _ name: String) -> String { segmentDirectory(p) + "/" + name }
+  func worldMarker(_ w: Int64) -> String {
+    options.stateDirectory + "/world/" + WindowSize.name(of: w) + ".done"
+  }
+
+  private func write(_ text: String, to path: String, durable: Bool = true) throws(StreamError) {
+    do {
+      try AtomicOutput.write(text, to: path, durable: durable)
+    } catch {
+      throw .cannotWrite(path: path, reason: error.reason)
+    }
+  }
+
+  /// The JSON of a state file, or nil when there is none.
+  private func readJSONIfPresent(_ path: String) throws(StreamError) -> JSONValue? {
+    guard let text = try readIfPresent(path) else { return nil }
+    do {
+      return try JSONValue.parse(text)
+    } catch {
+      throw .damagedState(path: path, reason: error.description)
+    }
+  }
+
+  private func readIfPresent(_ path: String) throws(StreamError) -> String? {
+    guard let f = fopen(path, "rb") else {
+      if errno == ENOENT { return nil }
+      throw .damagedState(path: path, reason: String(cString: strerror(errno)))
+    }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let n = fread(&chunk, 1, chunk.count, f)
+      if n <= 0 { break }
+      bytes += chunk[0..<n]
+      if bytes.count > 64 << 20 { throw .damagedState(path: path, reason: "larger than 64 MB") }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Removes temporaries a crashed run left for `scope` (`OUT/*/scope.tmp-*`).
+  private func removeTemporaries(in out: String, scope: String) {
+    for w in (try? listDirectory(out)) ?? [] {
+      let directory = out + "/" + w
+      for name in (try? listDirectory(directory)) ?? [] where name.hasPrefix(scope + ".tmp-") {
+        removeTree(directory + "/" + name)
+      }
+    }
+  }
+}
+
+/// `mkdir -p`, fsync'ing each parent it creates a directory in.
+func makeDirectory(_ path: String) throws(StreamError) {
+  var info = stat()
+  let parentPath = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+    .joined(separator: "/")
+  if !parentPath.isEmpty && stat(parentPath, &info) != 0 { try makeDirectory(parentPath) }
+  if stat(path, &info) == 0 {
+    guard info.st_mode & S_IFMT == S_IFDIR else {
+      throw .cannotWrite(path: path, reason: "it exists and is not a directory")
+    }
+    return
+  }
+  guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+    throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+  }
+  let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+    .joined(separator: "/")
+  let fd = open(parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent, O_RDONLY | O_DIRECTORY)
+  if fd >= 0 {
+    _ = fsync(fd)
+    close(fd)
+  }
+}
+
+/// The names in a directory (without `.` and `..`), sorted.
+func listDirectory(_ path: String) throws(StreamError) -> [String] {
+  guard let names = directoryNames(path) else {
+    throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+  }
+  return names
+}
+
+/// `rm -r`.
+func removeTree(_ path: String) {
+  var info = stat()
+  guard lstat(path, &info) == 0 else { return }
+  if info.st_mode & S_IFMT == S_IFDIR {
+    for name in (try? listDirectory(path)) ?? [] { removeTree(path + "/" + name) }
+    rmdir(path)
+  } else {
+    unlink(path)
+  }
+}
+
+/// An exclusive `flock` on a file, held until `release`.
+struct Lock {
+  let fd: Int32
+  init(path: String) throws(StreamError) {
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+    }
+    while flock(fd, LOCK_EX) != 0 {
+      guard errno == EINTR else {
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        throw .cannotWrite(path: path, reason: "flock: " + reason)
+      }
+    }
+  }
+  func release() {
+    _ = flock(fd, LOCK_UN)
+    close(fd)
+  }
+}

@@ -1,0 +1,219 @@
+import Events
+import Foundation
+import Plumbing
+import Wrapped
+import XCTest
+
+@testable import Streaming
+
+/// The event-time window engine without Kafka: hand-made events with known times.
+final class WindowEngineTests: XCTestCase {
+  let hour: Int64 = 3_600_000
+  let day: Int64 = 86_400_000
+  /// 2024-01-01T00:00:00Z.
+  let jan1: Int64 = 1_704_067_200_000
+
+  var directory = ""
+
+  override func setUpWithError() throws {
+    directory = NSTemporaryDirectory() + "window-engine-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+
+  func event(user: Int64, at start: Int64, seconds: Int64 = 60, continent: Continent = .africa)
+    -> ListeningEvent
+  {
+    ListeningEvent(
+      userID: user,
+      location: Location(
+        latitude: 1, longitude: 2, country: "Kenya", city: "Nairobi", timezone: "Africa/Nairobi"),
+      continent: continent, subscription: .free, interaction: .played,
+      song: Song(
+        name: "Song \(user)", artist: "Artist \(user % 3)", genre: "pop", year: 2020,
+        popularity: 50, danceability: 0.5, energy: 0.5, lengthSeconds: 200),
+      startTime: start, endTime: start + seconds * 1000, personality: "FLTC")
+  }
+
+  func engine(grace: Int64 = 2 * 3_600_000, window: WindowSize = .day) throws -> WindowedAggregation
+  {
+    var options = StreamOptions(
+      stateDirectory: directory + "/state", outDirectory: directory + "/out")
+    options.graceMs = grace
+    options.window = window
+    options.archiveDirectory = directory + "/archive"
+    let engine = WindowedAggregation(options: options)
+    try engine.open()
+    return engine
+  }
+
+  func feed(_ engine: WindowedAggregation, _ p: Int32, _ offset: Int64, _ e: ListeningEvent) throws
+  {
+    var bytes: [UInt8] = []
+    EventFileWriter.appendEncoded(e, to: &bytes)
+    try bytes.withUnsafeBufferPointer { b in
+      try engine.accept(partition: p, offset: offset, event: e, record: b)
+    }
+  }
+
+  func read(_ path: String) throws -> String {
+    try String(contentsOfFile: directory + "/" + path, encoding: .utf8)
+  }
+
+  func exists(_ path: String) -> Bool {
+    FileManager.default.fileExists(atPath: directory + "/" + path)
+  }
+
+  // MARK: Closing and lateness
+
+  /// A window closes when the stream time reaches its end plus the grace, not a millisecond
+  /// before; an event for it afterwards is late by (stream time − its start).
+  func testLateness_boundaryIsExact() throws {
+    let e = try engine()
+    for p in Int32(0)..<7 { XCTAssertEqual(try e.assign(p), -2) }
+    try feed(e, 0, 0, event(user: 1, at: jan1 + 10 * hour))
+    // Stream time one millisecond short of the end plus the grace: the window stays open.
+    try feed(e, 0, 1, event(user: 2, at: jan1 + day + 2 * hour - 1))
+    try feed(e, 0, 2, event(user: 3, at: jan1 + 23 * hour))
+    XCTAssertFalse(exists("out/2024-01-01/africa"))
+    // Exactly the end plus the grace: it closes, with three... two events of that day.
+    try feed(e, 0, 3, event(user: 4, at: jan1 + day + 2 * hour))
+    XCTAssertTrue(exists("out/2024-01-01/africa/summary.json"))
+    let summary = try read("out/2024-01-01/africa/summary.json")
+    XCTAssertTrue(summary.contains("\"events_counted\":2,"), summary)
+    // Late by 14 h and, at the boundary, by exactly the grace plus the window's last ms.
+    try feed(e, 0, 4, event(user: 5, at: jan1 + 12 * hour))
+    try feed(e, 0, 5, event(user: 6, at: jan1 + day - 1))
+    _ = try e.checkpointRound(now: 0)
+    XCTAssertEqual(
+      try read("out/late.csv"),
+      "window,partition,continent,late_events,max_lateness_ms\n"
+        + "2024-01-01,0,africa,2,\(day + 2 * hour - 12 * hour)\n")
+    let late = try EventFileReader(path: directory + "/out/late.avro").readAll()
+    XCTAssertEqual(late.map(\.userID), [5, 6])
+  }
+
+  /// World-wide windows wait for every partition; an idle one (at its end for the idle timeout)
+  /// follows the others, so it does not hold them back.
+  func testWorldWindow_waitsForEveryPartitionUnlessIdle() throws {
+    let e = try engine()
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    try feed(e, 0, 0, event(user: 1, at: jan1 + hour))
+    try feed(e, 1, 0, event(user: 2, at: jan1 + 2 * hour, continent: .asia))
+    try feed(e, 0, 1, event(user: 3, at: jan1 + 3 * day))
+    _ = try e.checkpointRound(now: 0)
+    XCTAssertTrue(exists("out/2024-01-01/africa/summary.json"))
+    XCTAssertFalse(exists("out/2024-01-01/asia"))
+    XCTAssertFalse(exists("out/2024-01-01/world"))
+    // Partitions 1…6 reach their ends; after the idle timeout they follow partition 0.
+    for p in Int32(1)..<7 { e.atEnd(p, since: 1000) }
+    _ = try e.checkpointRound(now: 1000 + e.options.idleMs - 1)
+    XCTAssertFalse(exists("out/2024-01-01/world"))
+    _ = try e.checkpointRound(now: 1000 + e.options.idleMs)
+    XCTAssertTrue(exists("out/2024-01-01/asia/summary.json"))
+    let world = try read("out/2024-01-01/world/summary.json")
+    XCTAssertTrue(world.contains("\"events_counted\":2,"), world)
+    XCTAssertTrue(world.contains("\"sources\":[\"kafka:SpotifyWrapped\"]"), world)
+    // The archive holds the day's events of every partition, partition by partition.
+    let archived = try EventFileReader(path: directory + "/archive/2024-01-01.avro").readAll()
+    XCTAssertEqual(archived.map(\.userID), [1, 2])
+  }
+
+  /// `--close-open`: windows event time has not closed are written marked partial, stay open,
+  /// and are replaced by their final files when they close.
+  func testCloseOpen_writesPartialThenFinal() throws {
+    let e = try engine()
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    try feed(e, 0, 0, event(user: 1, at: jan1 + hour))
+    _ = try e.checkpointRound(now: 0)
+    try e.writeOpenWindows()
+    let partial = try read("out/2024-01-01/africa/summary.json")
+    XCTAssertTrue(partial.contains("\"events_counted\":1,"), partial)
+    XCTAssertTrue(
+      partial.contains("\"partial\":true"), partial)
+    XCTAssertTrue(try read("out/2024-01-01/world/summary.json").contains("\"partial\":true"))
+    try feed(e, 0, 1, event(user: 2, at: jan1 + 2 * hour))
+    try feed(e, 0, 2, event(user: 3, at: jan1 + day + 2 * hour))
+    let final = try read("out/2024-01-01/africa/summary.json")
+    XCTAssertTrue(final.contains("\"events_counted\":2,"), final)
+    XCTAssertTrue(final.contains("\"partial\":false"), final)
+  }
+
+  // MARK: State
+
+  /// A member that restarts from the state reads on from the checkpoint and writes what one
+  /// uninterrupted run writes.
+  func testRestart_continuesFromTheCheckpoint() throws {
+    let events = (0..<40).map { i in event(user: Int64(i % 7), at: jan1 + Int64(i) * 2 * hour) }
+    var e = try engine()
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    for (i, ev) in events.prefix(25).enumerated() { try feed(e, 0, Int64(i), ev) }
+    _ = try e.checkpointRound(now: 0)
+    // Events read after the checkpoint are lost with the process…
+    for (i, ev) in events[25..<30].enumerated() { try feed(e, 0, Int64(25 + i), ev) }
+    e = try engine()
+    XCTAssertEqual(try e.assign(0), 25)
+    for p in Int32(1)..<7 { _ = try e.assign(p) }
+    // … and read again.
+    for (i, ev) in events[25...].enumerated() { try feed(e, 0, Int64(25 + i), ev) }
+    _ = try e.checkpointRound(now: 0, allIdle: true)
+    let resumed = try read("out/2024-01-02/africa/top_songs.csv")
+
+    try FileManager.default.removeItem(atPath: directory)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    e = try engine()
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    for (i, ev) in events.enumerated() { try feed(e, 0, Int64(i), ev) }
+    _ = try e.checkpointRound(now: 0, allIdle: true)
+    XCTAssertEqual(try read("out/2024-01-02/africa/top_songs.csv"), resumed)
+    XCTAssertTrue(resumed.contains("Song 1"), resumed)
+  }
+
+  /// State made with other options is refused with both values and the fix.
+  func testState_fromAnotherConfigurationIsRefused() throws {
+    _ = try engine()
+    XCTAssertThrowsError(try engine(window: .week)) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "state directory \(directory)/state was made with --window day ; this run asks "
+          + "--window week: use the same options, or another --state directory for the new "
+          + "configuration")
+    }
+  }
+
+  /// Events outside 1970…2200 are bad records, never windows (their arithmetic would overflow).
+  func testBadRecord_extremeEventTimeStopsAtMaxBad() throws {
+    let e = try engine()
+    _ = try e.assign(0)
+    var extreme = event(user: 1, at: jan1)
+    (extreme.startTime, extreme.endTime) = (Int64.max - 10, Int64.max)
+    XCTAssertThrowsError(try feed(e, 0, 7, extreme)) { error in
+      XCTAssertTrue(
+        "\(error)".hasPrefix(
+          "partition 0 offset 7: the event starts at \(Int64.max - 10) ms, outside 1970-01-01"),
+        "\(error)")
+    }
+  }
+
+  func testDuration_parsesAndFormats() {
+    XCTAssertEqual(StreamDuration.parse("2h"), 7_200_000)
+    XCTAssertEqual(StreamDuration.parse("1500ms"), 1500)
+    XCTAssertEqual(StreamDuration.parse("90s"), 90_000)
+    XCTAssertEqual(StreamDuration.parse("0"), 0)
+    XCTAssertNil(StreamDuration.parse("-1h"))
+    XCTAssertNil(StreamDuration.parse("9999999999d"))
+    XCTAssertEqual(StreamDuration.format(7_200_000), "2h")
+    XCTAssertEqual(StreamDuration.format(1500), "1500ms")
+  }
+
+  func testLayout_continentPartitions() {
+    XCTAssertEqual(
+      Continent.allCases.map { TopicLayout.partition(of: $0) }, [0, 1, 2, 3, 4, 5, 6])
+    XCTAssertEqual(TopicLayout.partition(of: Continent(parsing: "Antarctica")), 5)
+    XCTAssertEqual(TopicLayout.directoryName(of: 3), "north-america")
+    XCTAssertEqual(WindowSize.week.start(of: jan1 + 3 * day), jan1)  // 2024-01-01 is a Monday
+  }
+}
