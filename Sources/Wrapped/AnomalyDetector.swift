@@ -30,6 +30,10 @@ public struct AnomalyDetector {
   var cityKeys = PairTable()
   var eventsRead: Int64 = 0
   var eventsSkipped: Int64 = 0
+  /// Plausible event times: events outside are skipped and counted.
+  public var timeWindow = EventTimeWindow.standard
+  var outsideTimeWindow: Int64 = 0
+  var firstOutsideTimeWindow: (event: Int64, start: Int64, end: Int64)?
 
   public init() {}
 
@@ -86,6 +90,12 @@ public struct AnomalyDetector {
     song: Int32, lengthSeconds: Int32, humanAction: Bool
   ) {
     eventsRead += 1
+    guard timeWindow.contains(start) && timeWindow.contains(end) else {
+      eventsSkipped += 1
+      outsideTimeWindow += 1
+      if firstOutsideTimeWindow == nil { firstOutsideTimeWindow = (eventsRead, start, end) }
+      return
+    }
     let (duration, overflow) = end.subtractingReportingOverflow(start)
     guard !overflow, duration >= 0, start > Int64.min / 2, end < Int64.max / 2 else {
       eventsSkipped += 1

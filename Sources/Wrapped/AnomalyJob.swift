@@ -9,6 +9,9 @@ public struct AnomalyJob: Sendable {
   public var mapping = EventFieldMapping()
   /// A ground-truth CSV (`user_id,kind,detail`) to evaluate the ranking against.
   public var truthPath: String?
+  /// Plausible event times (`--time-range`) and what to do with an event outside them.
+  public var timeWindow = EventTimeWindow.standard
+  public var outOfRange = OutOfRangeEvents.refuse
 
   public init(history: String) {
     self.history = history
@@ -40,6 +43,7 @@ public struct AnomalyJob: Sendable {
     }
     let files = try HistoryFiles.list(history)
     var detector = AnomalyDetector()
+    detector.timeWindow = timeWindow
     var notes: [String] = []
     for (k, path) in files.enumerated() {
       let reader = try EventFileReader(
@@ -49,6 +53,17 @@ public struct AnomalyJob: Sendable {
     }
     guard detector.eventsRead > 0 else {
       throw WrappedError.noEvents(path: history)
+    }
+    if let first = detector.firstOutsideTimeWindow {
+      let count = detector.outsideTimeWindow
+      guard outOfRange == .skip else {
+        throw WrappedError.eventTimeOutOfRange(
+          path: history, count: count, event: first.event, start: first.start, end: first.end,
+          window: timeWindow.description)
+      }
+      notes.append(
+        "--out-of-range skip: \(count) event\(count == 1 ? "" : "s") outside \(timeWindow.description) "
+          + "left out, the first event \(first.event)")
     }
     let accounts = detector.scores()
     return Result(

@@ -73,6 +73,8 @@ public struct WrappedSkips: Sendable, Equatable {
   public var outsidePeriod: Int64 = 0
   /// Events that end before they start (or whose duration overflows).
   public var endBeforeStart: Int64 = 0
+  /// Events starting or ending outside the plausible event times (`EventTimeWindow`).
+  public var outsideTimeWindow: Int64 = 0
 }
 
 /// The mergeable state of every Wrapped analysis: one entry per (listener, song variant, place)
@@ -85,6 +87,11 @@ public struct WrappedSkips: Sendable, Equatable {
 public struct WrappedAccumulator: Sendable {
   /// The period counted.
   public let period: WrappedPeriod
+  /// Plausible event times: an event starting or ending outside is not counted
+  /// (`skipped.outsideTimeWindow`; the jobs refuse the history or note it, `--out-of-range`).
+  public let timeWindow: EventTimeWindow
+  /// The first event outside `timeWindow`: its number among the events read, start and end.
+  public private(set) var firstOutsideTimeWindow: (event: Int64, start: Int64, end: Int64)?
 
   // Names.
   var artists = StringTable()
@@ -124,9 +131,10 @@ public struct WrappedAccumulator: Sendable {
   public private(set) var firstStart: Int64 = .max
   public private(set) var lastStart: Int64 = .min
 
-  /// An empty accumulator for `period`.
-  public init(period: WrappedPeriod = .all) {
+  /// An empty accumulator for `period`, counting events within `timeWindow`.
+  public init(period: WrappedPeriod = .all, timeWindow: EventTimeWindow = .standard) {
     self.period = period
+    self.timeWindow = timeWindow
     emptyPersonality = personalities.id("")
   }
 
@@ -253,6 +261,11 @@ public struct WrappedAccumulator: Sendable {
   @inline(__always)
   private mutating func admit(start: Int64, end: Int64) -> Bool {
     eventsRead += 1
+    guard timeWindow.contains(start) && timeWindow.contains(end) else {
+      skipped.outsideTimeWindow += 1
+      if firstOutsideTimeWindow == nil { firstOutsideTimeWindow = (eventsRead, start, end) }
+      return false
+    }
     guard period.contains(start) else {
       skipped.outsidePeriod += 1
       return false
@@ -394,6 +407,8 @@ public struct WrappedAccumulator: Sendable {
     eventsCounted += other.eventsCounted
     skipped.outsidePeriod += other.skipped.outsidePeriod
     skipped.endBeforeStart += other.skipped.endBeforeStart
+    skipped.outsideTimeWindow += other.skipped.outsideTimeWindow
+    if firstOutsideTimeWindow == nil { firstOutsideTimeWindow = other.firstOutsideTimeWindow }
     firstStart = min(firstStart, other.firstStart)
     lastStart = max(lastStart, other.lastStart)
   }

@@ -1,3 +1,5 @@
+import Events
+
 /// Why an analysis could not run or write its output; each message names the file and the fix.
 public enum WrappedError: Error, CustomStringConvertible, Equatable {
   /// The history lacks fields some outputs need.
@@ -14,6 +16,9 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
   case emptyPeriod(path: String, read: Int64)
   /// The history holds no event at all.
   case noEvents(path: String)
+  /// Events outside the plausible event times, with `--out-of-range refuse`.
+  case eventTimeOutOfRange(
+    path: String, count: Int64, event: Int64, start: Int64, end: Int64, window: String)
 
   public var description: String {
     switch self {
@@ -39,6 +44,11 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
     case .noEvents(let path):
       return "\(path): the history holds no event. Pass a history with events (forecast "
         + "inspect shows what a file holds)."
+    case .eventTimeOutOfRange(let path, let count, let event, let start, let end, let window):
+      return "\(path): \(count) event\(count == 1 ? "" : "s") outside the plausible event times "
+        + "\(window), the first event \(event) (start \(Timestamp.format(milliseconds: start)), end "
+        + "\(Timestamp.format(milliseconds: end))). Widen --time-range if the times are real, or pass "
+        + "--out-of-range skip to leave such events out."
     }
   }
 }

@@ -13,6 +13,9 @@ public struct WrappedJob: Sendable {
   public var salvage = false
   /// How a foreign schema's fields map onto the event model (`--map`).
   public var mapping = EventFieldMapping()
+  /// Plausible event times (`--time-range`) and what to do with an event outside them.
+  public var timeWindow = EventTimeWindow.standard
+  public var outOfRange = OutOfRangeEvents.refuse
 
   public init(history: String) {
     self.history = history
@@ -51,7 +54,7 @@ public struct WrappedJob: Sendable {
     progress: ((_ file: Int, _ files: Int, _ bytes: Int, _ total: Int) -> Void)? = nil
   ) throws -> Result {
     let files = try HistoryFiles.list(history)
-    var accumulator = WrappedAccumulator(period: period)
+    var accumulator = WrappedAccumulator(period: period, timeWindow: timeWindow)
     var present: Set<String>?
     var notes: [String] = []
     for (k, path) in files.enumerated() {
@@ -60,6 +63,17 @@ public struct WrappedJob: Sendable {
       present = present.map { $0.intersection(reader.fieldsPresent) } ?? reader.fieldsPresent
       try accumulator.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
+    }
+    if let first = accumulator.firstOutsideTimeWindow {
+      let count = accumulator.skipped.outsideTimeWindow
+      guard outOfRange == .skip else {
+        throw WrappedError.eventTimeOutOfRange(
+          path: history, count: count, event: first.event, start: first.start, end: first.end,
+          window: timeWindow.description)
+      }
+      notes.append(
+        "--out-of-range skip: \(count) event\(count == 1 ? "" : "s") outside \(timeWindow.description) "
+          + "left out, the first event \(first.event)")
     }
     var missing = Set(
       (present.map { p in Self.allFields.filter { !p.contains($0) } } ?? []))

@@ -133,6 +133,7 @@ public struct WrappedTables: Sendable {
         .object([
           ("outside_period", int(t.skipped.outsidePeriod)),
           ("end_before_start", int(t.skipped.endBeforeStart)),
+          ("outside_time_window", int(t.skipped.outsideTimeWindow)),
         ])
       ),
       ("streams", int(t.streams)), ("minutes", ratio(Ratio.minutes(t.milliseconds))),

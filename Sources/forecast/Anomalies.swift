@@ -31,6 +31,8 @@ extension ForecastCommand {
     @Flag(help: "Print a JSON summary (and the evaluation with --truth) to standard output.")
     var json = false
 
+    @OptionGroup var eventTimes: EventTimeOptions
+
     @OptionGroup var fieldMap: FieldMapOptions
 
     func run() throws {
@@ -39,6 +41,8 @@ extension ForecastCommand {
       job.salvage = salvage
       job.mapping = fieldMap.mapping
       job.truthPath = truth
+      job.timeWindow = eventTimes.window
+      job.outOfRange = eventTimes.policy
       var bar = ReadProgress()
       let result = try job.run(progress: bar.isEnabled ? { bar.update($0, $1, $2, $3) } : nil)
       bar.finish()

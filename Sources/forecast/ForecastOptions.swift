@@ -31,15 +31,7 @@ struct DataOptions: ParsableArguments {
   @Flag(help: "Keep the intact records before damage in the history, and report what was dropped.")
   var salvage = false
 
-  @Option(
-    help: ArgumentHelp(
-      "Plausible event times: FROM..TO, dates, TO excluded (default 1970-01-01..2200-01-01).",
-      valueName: "from..to"))
-  var timeRange: String?
-
-  @Option(
-    help: "An event outside --time-range: refuse the file (default) or skip the event (noted).")
-  var outOfRange: OutOfRangeEvents?
+  @OptionGroup var eventTimes: EventTimeOptions
 
   @OptionGroup var fieldMap: FieldMapOptions
 
@@ -59,7 +51,7 @@ struct DataOptions: ParsableArguments {
     if series == .csv { throw ValidationError("Please use --csv FILE for CSV series.") }
     if csv != nil
       && (series != nil || by != nil || calendar != nil || sessionGap != nil || salvage
-        || !fieldMap.map.isEmpty || timeRange != nil || outOfRange != nil)
+        || !fieldMap.map.isEmpty || eventTimes.timeRange != nil || eventTimes.outOfRange != nil)
     {
       throw ValidationError(
         "Please leave out --series, --by, --calendar, --session-gap, --salvage, --map, "
@@ -68,12 +60,6 @@ struct DataOptions: ParsableArguments {
     if let sessionGap, !(0...EventSeriesOptions.sessionGapLimit).contains(sessionGap) {
       throw ValidationError(
         "Please pass a --session-gap between 0 and 10080 minutes (one week); the default is 30.")
-    }
-    if let timeRange, EventTimeWindow(parsing: timeRange) == nil {
-      throw ValidationError(
-        "--time-range \(Quoted(timeRange)): expected FROM..TO, two dates YYYY-MM-DD with FROM "
-          + "before TO, between 1900-01-01 and 3000-01-01. Please pass e.g. "
-          + "--time-range 2015-01-01..2030-01-01.")
     }
   }
 
@@ -88,15 +74,44 @@ struct DataOptions: ParsableArguments {
 
 extension OutOfRangeEvents: ExpressibleByArgument {}
 
+/// `--time-range` and `--out-of-range`: which event times are plausible, and what becomes of an
+/// event outside them (every command that reads events).
+struct EventTimeOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "Plausible event times: FROM..TO, dates, TO excluded (default 1970-01-01..2200-01-01).",
+      valueName: "from..to"))
+  var timeRange: String?
+
+  @Option(
+    help: "An event outside --time-range: refuse the file (default) or skip the event (noted).")
+  var outOfRange: OutOfRangeEvents?
+
+  func validate() throws {
+    if let timeRange, EventTimeWindow(parsing: timeRange) == nil {
+      throw ValidationError(
+        "--time-range \(Quoted(timeRange)): expected FROM..TO, two dates YYYY-MM-DD with FROM "
+          + "before TO, between 1900-01-01 and 3000-01-01. Please pass e.g. "
+          + "--time-range 2015-01-01..2030-01-01.")
+    }
+  }
+
+  /// The window given, or the standard one.
+  var window: EventTimeWindow {
+    timeRange.flatMap { EventTimeWindow(parsing: $0) } ?? .standard
+  }
+
+  /// The policy given, or refuse.
+  var policy: OutOfRangeEvents { outOfRange ?? .refuse }
+}
+
 extension SeriesSource {
   /// The source with the event-time window and policy of `data` (`--time-range`,
   /// `--out-of-range`).
   func bounded(by data: DataOptions) -> SeriesSource {
     var s = self
-    if let text = data.timeRange, let window = EventTimeWindow(parsing: text) {
-      s.events.timeWindow = window
-    }
-    if let policy = data.outOfRange { s.events.outOfRange = policy }
+    s.events.timeWindow = data.eventTimes.window
+    s.events.outOfRange = data.eventTimes.policy
     return s
   }
 }

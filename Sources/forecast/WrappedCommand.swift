@@ -41,6 +41,8 @@ extension ForecastCommand {
     @Flag(help: "Also print summary.json to standard output.")
     var json = false
 
+    @OptionGroup var eventTimes: EventTimeOptions
+
     @OptionGroup var fieldMap: FieldMapOptions
 
     func validate() throws {
@@ -78,6 +80,8 @@ extension ForecastCommand {
       job.skipMissing = skipMissing
       job.salvage = salvage
       job.mapping = fieldMap.mapping
+      job.timeWindow = eventTimes.window
+      job.outOfRange = eventTimes.policy
       var bar = ReadProgress()
       let result = try job.run(progress: bar.isEnabled ? { bar.update($0, $1, $2, $3) } : nil)
       bar.finish()

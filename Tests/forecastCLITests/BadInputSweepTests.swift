@@ -204,6 +204,16 @@ final class BadInputSweepTests: XCTestCase {
         Case(
           arguments: ["predict", "--model", committedModel.path, file, "--out", out], status: 1,
           message: c.message, outputs: [out]))
+      // wrapped and anomalies refuse them too, naming the first and the way out.
+      let refusal = "outside the plausible event times 1970-01-01..2200-01-01, the first event 2 "
+      try check(
+        Case(
+          arguments: ["wrapped", file, "--out", path("w")], status: 1, message: refusal,
+          outputs: [path("w")]))
+      try check(
+        Case(
+          arguments: ["anomalies", file, "--out", path("a.csv")], status: 1, message: refusal,
+          outputs: [path("a.csv")]))
       // inspect reports any value, Int64.min included, without trapping.
       for json in [[], ["--json"]] {
         let run = try runForecast(["inspect", file] + json, in: directory)
@@ -220,6 +230,19 @@ final class BadInputSweepTests: XCTestCase {
         "note: --out-of-range skip: skipped 1 event with a start or end outside "
           + "1970-01-01..2200-01-01 (the first is record 2"), run.stderr)
     try FileManager.default.removeItem(atPath: out)
+    // (The hand-made file has no song or place fields: wrapped writes what it can.)
+    let commands = [
+      ["wrapped", file, "--out", path("w"), "--skip-missing"],
+      ["anomalies", file, "--out", path("a.csv")],
+    ]
+    for command in commands {
+      let skipped = try runForecast(command + ["--out-of-range", "skip"], in: directory)
+      XCTAssertEqual(skipped.status, 0, skipped.stderr)
+      XCTAssertTrue(
+        skipped.stderr.contains(
+          "--out-of-range skip: 1 event outside 1970-01-01..2200-01-01 left out, the first event 2"),
+        skipped.stderr)
+    }
     try check(
       Case(
         arguments: ["series", file, "--time-range", "2024-01-02..2030-01-01", "--out", out],
