@@ -51,9 +51,17 @@ extension LSTMForecaster {
     while tensors["lstm.weight_ih_l\(layers)"] != nil { layers += 1 }
     var c = LSTMForecasterConfiguration(
       inputSize: ih[1], hiddenSize: hh[1], layerCount: layers, outputSize: hw[0])
-    guard c.hiddenSize > 0, c.inputSize > 0, c.outputSize > 0, hh[0] == 4 * c.hiddenSize else {
+    // A zero dimension holds no data, so its partner could claim any size: check `4H` without
+    // overflowing before anything is sized from H.
+    let (gates, overflow) = c.hiddenSize.multipliedReportingOverflow(by: 4)
+    guard c.hiddenSize > 0, c.inputSize > 0, c.outputSize > 0, !overflow, hh[0] == gates,
+      ih[0] == gates, hw[1] == c.hiddenSize
+    else {
       throw LSTMModelError.notAnLSTMModel(
-        source: path, detail: "lstm.weight_hh_l0 has shape \(hh), expected [4H, H] with H > 0")
+        source: path,
+        detail:
+          "lstm.weight_hh_l0 has shape \(hh), lstm.weight_ih_l0 \(ih), head.weight \(hw); "
+          + "expected [4H, H], [4H, I] and [K, H] with H, I, K > 0")
     }
     let expected = [
       "lstm.input_size": c.inputSize, "lstm.hidden_size": c.hiddenSize,

@@ -43,6 +43,23 @@ final class SafeTensorsTests: XCTestCase {
   func testRoundTrip_Float() throws { try checkRoundTrip(Float.self) }
   func testRoundTrip_Double() throws { try checkRoundTrip(Double.self) }
 
+  /// Empty tensors hold no data, so their other dimension could claim any size: a hidden size
+  /// of 2^62 (4H overflows) is refused with a message, not a trap.
+  func testLoad_emptyTensorsClaimingHugeSizes_refused() throws {
+    let huge = "4611686018427387904"
+    let header =
+      #"{"lstm.weight_ih_l0":{"dtype":"F32","shape":[0,1],"data_offsets":[0,0]},"#
+      + #""lstm.weight_hh_l0":{"dtype":"F32","shape":[0,"# + huge + #"],"data_offsets":[0,0]},"#
+      + #""head.weight":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]}}"#
+    var bytes: [UInt8] = (0..<8).map { UInt8(truncatingIfNeeded: header.utf8.count >> (8 * $0)) }
+    bytes += Array(header.utf8) + [0, 0, 0, 0]
+    let path = directory + "/huge.safetensors"
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    XCTAssertThrowsError(try LSTMForecaster<Float>.load(from: path)) { error in
+      XCTAssertTrue("\(error)".contains("expected [4H, H], [4H, I] and [K, H]"), "\(error)")
+    }
+  }
+
   func testNames_followPyTorch() {
     XCTAssertEqual(
       model(Float.self).parameters.names,
