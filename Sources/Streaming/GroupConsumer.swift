@@ -187,8 +187,9 @@ public final class GroupConsumer {
         try checkpoint(now: Self.now())
       } else if result == nil {
         let allAtEnd = settings.exitAtEnd && engine.assigned.allSatisfy { atEnd.contains($0) }
+        // One round: idle partitions follow first, so the world-wide windows they release close
+        // in the same round.
         try checkpoint(now: Self.now(), allIdle: allAtEnd)
-        if allAtEnd { try checkpoint(now: Self.now(), allIdle: true) }
         if settings.closeOpen { try engine.writeOpenWindows() }
       }
     } catch {
