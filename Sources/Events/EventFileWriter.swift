@@ -35,7 +35,7 @@ public final class EventFileWriter {
   private var closed = false
   /// Records written so far.
   public private(set) var recordCount = 0
-  /// Leave the fsyncs of `finish()` to a later `AtomicOutput.barrier` (the consumer's batched
+  /// Leave the fsyncs of `finish()` to a later `AtomicOutput.sync(paths:)` (the consumer's batched
   /// durability).
   package var deferDurability: Bool {
     get { container.output.deferSync }

@@ -39,8 +39,8 @@ package final class AtomicFile {
   private var descriptor: Int32
   private var synced = false
   private var finished = false
-  /// Skip the fsyncs: the caller makes the file durable later with `AtomicOutput.barrier`
-  /// (one `syncfs` for many files), before anything relies on it surviving a power loss. The
+  /// Skip the fsyncs: the caller makes the file durable later with `AtomicOutput.sync(paths:)`
+  /// (many files back to back), before anything relies on it surviving a power loss. The
   /// temporary name and the rename stay, so no reader ever sees a partial file.
   package var deferSync = false
   /// Bytes written so far.
@@ -158,7 +158,7 @@ package enum AtomicOutput {
   /// the directory).
   ///
   /// - Throws: `AtomicOutputError`; `path` then keeps what it held.
-  /// With `durable: false` the fsyncs are left to a later `barrier`.
+  /// With `durable: false` the fsyncs are left to a later `sync(paths:)`.
   package static func write(_ bytes: [UInt8], to path: String, durable: Bool = true)
     throws(AtomicOutputError)
   {
@@ -169,34 +169,29 @@ package enum AtomicOutput {
   }
 
   /// Writes `text` (UTF-8) to `path` atomically and durably (or, with `durable: false`, durable
-  /// at the next `barrier`).
+  /// at a later `sync(paths:)`).
   package static func write(_ text: String, to path: String, durable: Bool = true)
     throws(AtomicOutputError)
   {
     try write(Array(text.utf8), to: path, durable: durable)
   }
 
-  /// Makes every file written so far on the file system holding `path` durable: one
-  /// `syncfs(2)`, the batched form of the fsyncs that `durable: false` writes skipped.
-  package static func barrier(_ path: String) throws(AtomicOutputError) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw AtomicOutputError(path: path, reason: "open: " + systemError()) }
-    defer { close(fd) }
-    // glibc declares syncfs only for _GNU_SOURCE, which Swift's Glibc module does not set:
-    // look it up once; without it, sync(2) flushes every file system.
-    guard let syncfs = AtomicOutput.syncfs else {
-      sync()
-      return
-    }
-    guard syncfs(fd) == 0 else {
-      throw AtomicOutputError(path: path, reason: "syncfs: " + systemError())
+  /// fsync of each path (files or directories), in order: the batched form of the fsyncs
+  /// that `durable: false` writes skipped (a path that no longer exists is skipped).
+  package static func sync(paths: [String]) throws(AtomicOutputError) {
+    for path in paths {
+      let fd = open(path, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else {
+        if errno == ENOENT { continue }
+        throw AtomicOutputError(path: path, reason: "open: " + systemError())
+      }
+      defer { close(fd) }
+      // Some file systems refuse fsync on a directory (EINVAL).
+      if fsync(fd) != 0 && errno != EINVAL {
+        throw AtomicOutputError(path: path, reason: "fsync: " + systemError())
+      }
     }
   }
-
-  private static let syncfs: (@convention(c) (Int32) -> Int32)? = {
-    guard let symbol = dlsym(nil, "syncfs") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
-  }()
 
   /// Commits files that belong together: every one is flushed to disk first, then all are
   /// renamed into place in order, then their directories are synced. If any fails before the

@@ -49,6 +49,15 @@ public final class WindowedAggregation {
   private let lockPath: String
 
   private var opened = false
+  /// Files and directories written since the last barrier, without their own fsync.
+  private var unsynced = Set<String>()
+  private var unsyncedDirectories = Set<String>()
+
+  /// Notes a file written without its fsync (and its directory, for the rename).
+  private func written(_ path: String) {
+    unsynced.insert(path)
+    unsyncedDirectories.insert(parentDirectory(of: path))
+  }
 
   /// An engine over `options`; nothing is read or written before `open()`.
   public init(options: StreamOptions) {
@@ -283,6 +292,9 @@ public final class WindowedAggregation {
     } catch {
       throw .cannotWrite(path: directory + "/" + scope, reason: error.description)
     }
+    for file in tables.files { written(directory + "/" + scope + "/" + file.name) }
+    unsyncedDirectories.insert(directory)
+    unsyncedDirectories.insert(options.outDirectory)
   }
 
   // MARK: Durability
@@ -319,6 +331,7 @@ public final class WindowedAggregation {
     } catch {
       throw .cannotWrite(path: path, reason: error.description)
     }
+    written(path)
     CrashPoint.reach("segment")
   }
 
@@ -351,22 +364,19 @@ public final class WindowedAggregation {
   }
 
   /// Makes every file written without its own fsync durable (window outputs, segments, world
-  /// outputs and markers, the archive, late and bad files): one `syncfs` per file system, so a
-  /// checkpoint never refers to, and an offset is never committed past, anything a power loss
-  /// could take back.
+  /// outputs and markers, the archive, late and bad files, checkpoints): their fsyncs back to
+  /// back, then their directories', so a checkpoint never refers to, and an offset is never
+  /// committed past, anything a power loss could take back. (Only our files: a `syncfs` would
+  /// also wait for every other writer's data on the file system.)
   func barrier() throws(StreamError) {
-    var seen = Set<UInt64>()
-    for d in [options.stateDirectory, options.outDirectory]
-      + [options.archiveDirectory].compactMap({ $0 })
-    {
-      var info = stat()
-      guard stat(d, &info) == 0, seen.insert(UInt64(info.st_dev)).inserted else { continue }
-      do {
-        try AtomicOutput.barrier(d)
-      } catch {
-        throw .cannotWrite(path: d, reason: error.reason)
-      }
+    do {
+      try AtomicOutput.sync(paths: unsynced.sorted())
+      try AtomicOutput.sync(paths: unsyncedDirectories.sorted(by: { $0.count > $1.count }))
+    } catch {
+      throw .cannotWrite(path: error.path, reason: error.reason)
     }
+    unsynced.removeAll()
+    unsyncedDirectories.removeAll()
   }
 
   /// Makes every held partition durable, lets idle partitions follow the others, writes the
@@ -478,6 +488,7 @@ public final class WindowedAggregation {
       if let archive = options.archiveDirectory { try writeArchive(files, to: archive) }
       CrashPoint.reach("world")
       try write("", to: worldMarker(w), durable: false)
+      written(worldMarker(w))
     }
   }
 
@@ -499,7 +510,10 @@ public final class WindowedAggregation {
           try writers[day]?.write(event)
         }
       }
-      for day in writers.keys.sorted() { try writers[day]?.finish() }
+      for day in writers.keys.sorted() {
+        try writers[day]?.finish()
+        if let path = writers[day]?.path { written(path) }
+      }
     } catch {
       for w in writers.values { w.abandon() }
       throw .cannotWrite(path: directory, reason: "\(error)")
@@ -536,6 +550,7 @@ public final class WindowedAggregation {
           }
         }
         try writer.finish()
+        written(writer.path)
       } catch {
         writer.abandon()
         throw error
@@ -603,6 +618,7 @@ public final class WindowedAggregation {
     } catch {
       throw .cannotWrite(path: path, reason: error.reason)
     }
+    if !durable { written(path) }
   }
 
   /// The JSON of a state file, or nil when there is none.
@@ -673,6 +689,12 @@ func listDirectory(_ path: String) throws(StreamError) -> [String] {
     throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
   }
   return names
+}
+
+/// The directory holding `path` ("." for a bare name).
+func parentDirectory(of path: String) -> String {
+  guard let slash = path.lastIndex(of: "/") else { return "." }
+  return slash == path.startIndex ? "/" : String(path[..<slash])
 }
 
 /// `rm -r`.

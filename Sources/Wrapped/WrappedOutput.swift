@@ -27,7 +27,7 @@ public enum WrappedOutput {
   }
 
   /// `writeDirectory` whose fsyncs, with `durable: false`, are left to a later
-  /// `AtomicOutput.barrier` (callers that batch durability, such as the Kafka consumer).
+  /// `AtomicOutput.sync(paths:)` (callers that batch durability, such as the Kafka consumer).
   package static func writeDirectory(
     _ files: [(name: String, text: String)], to path: String, replaceable: Set<String>,
     durable: Bool
