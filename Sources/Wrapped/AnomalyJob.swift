@@ -54,16 +54,11 @@ public struct AnomalyJob: Sendable {
     guard detector.eventsRead > 0 else {
       throw WrappedError.noEvents(path: history)
     }
-    if let first = detector.firstOutsideTimeWindow {
-      let count = detector.outsideTimeWindow
-      guard outOfRange == .skip else {
-        throw WrappedError.eventTimeOutOfRange(
-          path: history, count: count, event: first.event, start: first.start, end: first.end,
-          window: timeWindow.description)
-      }
-      notes.append(
-        "--out-of-range skip: \(count) event\(count == 1 ? "" : "s") outside \(timeWindow.description) "
-          + "left out, the first event \(first.event)")
+    if let note = try WrappedError.outsideTimeWindow(
+      path: history, count: detector.outsideTimeWindow, first: detector.firstOutsideTimeWindow,
+      window: timeWindow, policy: outOfRange)
+    {
+      notes.append(note)
     }
     let accounts = detector.scores()
     return Result(

@@ -52,3 +52,21 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
     }
   }
 }
+
+extension WrappedError {
+  /// What becomes of the events a pass left out for their times (`--out-of-range`): nothing
+  /// when there were none, a note with `.skip`, else `.eventTimeOutOfRange`.
+  static func outsideTimeWindow(
+    path: String, count: Int64, first: (event: Int64, start: Int64, end: Int64)?,
+    window: EventTimeWindow, policy: OutOfRangeEvents
+  ) throws(WrappedError) -> String? {
+    guard let first else { return nil }
+    guard policy == .skip else {
+      throw .eventTimeOutOfRange(
+        path: path, count: count, event: first.event, start: first.start, end: first.end,
+        window: window.description)
+    }
+    return "--out-of-range skip: \(count) event\(count == 1 ? "" : "s") outside "
+      + "\(window.description) left out, the first event \(first.event)"
+  }
+}

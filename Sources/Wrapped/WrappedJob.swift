@@ -64,16 +64,11 @@ public struct WrappedJob: Sendable {
       try accumulator.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
     }
-    if let first = accumulator.firstOutsideTimeWindow {
-      let count = accumulator.skipped.outsideTimeWindow
-      guard outOfRange == .skip else {
-        throw WrappedError.eventTimeOutOfRange(
-          path: history, count: count, event: first.event, start: first.start, end: first.end,
-          window: timeWindow.description)
-      }
-      notes.append(
-        "--out-of-range skip: \(count) event\(count == 1 ? "" : "s") outside \(timeWindow.description) "
-          + "left out, the first event \(first.event)")
+    if let note = try WrappedError.outsideTimeWindow(
+      path: history, count: accumulator.skipped.outsideTimeWindow,
+      first: accumulator.firstOutsideTimeWindow, window: timeWindow, policy: outOfRange)
+    {
+      notes.append(note)
     }
     var missing = Set(
       (present.map { p in Self.allFields.filter { !p.contains($0) } } ?? []))

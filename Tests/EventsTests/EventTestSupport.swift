@@ -123,3 +123,14 @@ func packageRoot(file: String = #filePath) -> String {
   parts.removeLast(3)
   return parts.joined(separator: "/")
 }
+
+/// The Avro zig-zag varint of `v` (hand-made encodings).
+func avroLong(_ v: Int64) -> [UInt8] {
+  var z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
+  var out: [UInt8] = []
+  while z >= 0x80 {
+    out.append(UInt8(z & 0x7F) | 0x80)
+    z >>= 7
+  }
+  return out + [UInt8(z)]
+}

@@ -4,20 +4,9 @@ import XCTest
 /// Arrays of items that take no byte (`array<null>`): a few bytes may declare billions of them
 /// (issue 14: 19 s to skip one at a time).
 final class ZeroSizeItemsTests: XCTestCase {
-  /// The zig-zag varint of `v`.
-  private func long(_ v: Int64) -> [UInt8] {
-    var z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
-    var out: [UInt8] = []
-    while z >= 0x80 {
-      out.append(UInt8(z & 0x7F) | 0x80)
-      z >>= 7
-    }
-    return out + [UInt8(z)]
-  }
-
   func testZeroSizeItems_fewDecodeAsNulls() throws {
     let schema = try AvroSchema(json: #"{"type":"array","items":"null"}"#)
-    let value = try AvroValue.decode(long(3) + long(0), writerSchema: schema)
+    let value = try AvroValue.decode(avroLong(3) + avroLong(0), writerSchema: schema)
     XCTAssertEqual(value, .array([.null, .null, .null]))
   }
 
@@ -26,7 +15,7 @@ final class ZeroSizeItemsTests: XCTestCase {
   func testZeroSizeItems_twoBillionRefusedWhenDecoded() throws {
     let schema = try AvroSchema(json: #"{"type":"array","items":"null"}"#)
     XCTAssertThrowsError(
-      try AvroValue.decode(long(2_000_000_000) + long(0), writerSchema: schema)
+      try AvroValue.decode(avroLong(2_000_000_000) + avroLong(0), writerSchema: schema)
     ) {
       XCTAssertEqual(
         $0 as? AvroDecodingError,
