@@ -10,11 +10,13 @@
 //   python    `scripts/kafka_peer.py aggregate`: confluent-kafka + fastavro, per day and
 //             continent streams, minutes, listeners and top-10 counts (the seed's stack);
 //             events/s from its first record to its exit, and with the join
-// The mock keeps about 5 MB per partition, and Asia holds about half the events: the data is
-// KAFKA_BENCH_CHUNKS (default 8) simulated days of 2,000 listeners (about 38k events each, under
-// 4 MB in the largest partition), one topic per day and round. Each round produces every day to
-// a fresh topic and consumes it with ours, kcat and Python in turn (alternating in one time
-// window); a rate is a round's events over its summed seconds. Checked first: every client sees
+// The mock keeps about 5 MB (compressed) per partition, and Asia holds over half the events:
+// the data is KAFKA_BENCH_CHUNKS (default 2) simulations of KAFKA_BENCH_DAYS (default 4) days of
+// 2,000 listeners (about 38k events a day), produced zstd-compressed (`-X compression.type=zstd`,
+// as production topics usually are: about 3 MB in the largest partition), one topic per chunk
+// and round. Each round produces every chunk to a fresh topic and consumes it with ours, kcat
+// and Python in turn (alternating in one time window); a rate is a round's events over its
+// summed seconds. Checked first: every client sees
 // every event, nothing was dropped by the mock's retention. One JSON object per line: the median
 // of KAFKA_BENCH_REPEATS rounds (default 3) with the spread (min, max), the ratios ours/kcat and
 // ours/python, the load average. The histories are written once to KAFKA_BENCH_DIR (default /tmp),
@@ -34,7 +36,8 @@ enum KafkaBench {
     let env = ProcessInfo.processInfo.environment
     let directory = env["KAFKA_BENCH_DIR"] ?? "/tmp"
     let repeats = max(1, Int(env["KAFKA_BENCH_REPEATS"] ?? "") ?? 3)
-    let chunks = max(1, Int(env["KAFKA_BENCH_CHUNKS"] ?? "") ?? 8)
+    let chunks = max(1, Int(env["KAFKA_BENCH_CHUNKS"] ?? "") ?? 2)
+    let days = max(1, Int(env["KAFKA_BENCH_DAYS"] ?? "") ?? 4)
     let fetchWait = env["KAFKA_BENCH_FETCH_WAIT_MS"] ?? "10"
     let peer =
       env["KAFKA_BENCH_PEER"]
@@ -50,15 +53,16 @@ enum KafkaBench {
         "python3 cannot import confluent_kafka and fastavro; run scripts/install-deps")
     }
 
-    // The days, simulated once.
+    // The chunks, simulated once.
     var histories: [(path: String, events: Int)] = []
     let first = CivilDate(year: 2024, month: 6, day: 3).daysSinceEpoch
     for k in 0..<chunks {
-      let path = "\(directory)/forecast-bench-kafka-\(users)-day\(k)-seed\(42 + k).avro"
+      let path =
+        "\(directory)/forecast-bench-kafka-\(users)x\(days)-chunk\(k)-seed\(42 + k).avro"
       if access(path, R_OK) != 0 {
-        FileHandleStderr.write("kafka: simulating day \(k) into \(path) (once)\n")
+        FileHandleStderr.write("kafka: simulating chunk \(k) into \(path) (once)\n")
         let configuration = SimulationConfiguration(
-          users: users, days: 1, start: CivilDate(daysSinceEpoch: first + k),
+          users: users, days: days, start: CivilDate(daysSinceEpoch: first + k * days),
           seed: UInt64(42 + k))
         let simulator = try Simulator(
           configuration: configuration, catalog: .synthetic(seed: 42, latestYear: 2024))
@@ -85,6 +89,7 @@ enum KafkaBench {
         // Produce.
         var settings = EventProducer.Settings(brokers: cluster.bootstrap)
         settings.topic = topic
+        settings.properties = [("compression.type", "zstd")]
         var delivered: Int64 = -1
         r.produce += try seconds {
           delivered = try EventProducer(settings: settings).run(history: history.path).delivered

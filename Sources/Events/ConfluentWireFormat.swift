@@ -148,3 +148,62 @@ public final class EventMessageDecoder {
     return event
   }
 }
+
+/// Decodes many single events of one writer's schema at once, as columns: the Kafka consumer's
+/// fast path for a run of messages (their Avro bodies laid end to end decode like one block of
+/// a container file, strings interned once per run instead of once per event).
+public final class EventRecordsDecoder {
+  private let decoder: EventBlockDecoder
+
+  /// Compiles the plan for `writerSchema`, delivering every column
+  /// (`EventFileReader.forEachBatch(extended: true)`'s).
+  ///
+  /// - Throws: `AvroReadError.missingFields` or `.incompatibleSchema`.
+  public init(writerSchema: AvroSchema) throws(AvroReadError) {
+    let program = try EventProgram(writer: writerSchema, path: "message")
+    decoder = EventBlockDecoder(
+      mode: .columns, program: program, codec: .null, path: "message", extended: true)
+  }
+
+  /// Decodes `count` events whose Avro binary encodings (no framing) are `bytes`, end to end.
+  /// String columns index this run's own dictionaries.
+  ///
+  /// - Throws: `AvroDecodingError` if the bytes are not exactly `count` events (one bad record
+  ///   fails the run: decode its messages one by one to find it).
+  public func decode(_ bytes: [UInt8], count: Int) throws(AvroDecodingError) -> EventBatch {
+    decoder.raw.data = bytes
+    decoder.raw.size = bytes.count
+    decoder.raw.count = count
+    decoder.decode()
+    if let error = decoder.error {
+      switch error {
+      case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
+        throw .corrupt(reason)
+      default:
+        throw .corrupt(error.description)
+      }
+    }
+    guard decoder.userID.count == count else {
+      throw .corrupt("\(decoder.userID.count) events decoded of \(count)")
+    }
+    var columns: [DictionaryColumn] = []
+    for slot in EventBlockDecoder.extendedSlots {
+      let table = decoder.dictionaries + slot
+      let values = (0..<Int32(table.pointee.count)).map { table.pointee.string($0) }
+      columns.append(DictionaryColumn(indices: decoder.stringIDs[slot], values: values))
+    }
+    var batch = EventBatch(
+      count: count, blockIndex: 0, userID: decoder.userID, startTime: decoder.startTime,
+      endTime: decoder.endTime, timezone: columns[0], continent: columns[1], country: columns[2],
+      subscription: columns[3], genre: columns[4], artist: columns[5], interaction: columns[6])
+    batch.songName = columns[7]
+    batch.city = columns[8]
+    batch.personality = columns[9]
+    batch.latitude = decoder.latitude
+    batch.longitude = decoder.longitude
+    batch.year = decoder.year
+    batch.popularity = decoder.popularity
+    batch.lengthSeconds = decoder.lengthSeconds
+    return batch
+  }
+}

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,18 +10,21 @@ import Glibc
 /// (a partition's checkpoint written, offsets not yet committed), `world` (a world-wide window
 /// written, not yet marked done), `late` (late.csv rewritten), `commit` (offsets committed).
 enum CrashPoint {
-  nonisolated(unsafe) private static var target: (name: String, count: Int)? = {
+  private static let target: (name: String, count: Int)? = {
     guard let raw = getenv("FORECAST_CRASH_AT") else { return nil }
     let parts = String(cString: raw).split(separator: ":")
     guard parts.count == 2, let n = Int(parts[1]), n > 0 else { return nil }
     return (String(parts[0]), n)
   }()
-  nonisolated(unsafe) private static var reached: [String: Int] = [:]
+  /// Times each point was reached (window outputs are written on other threads).
+  private static let reached = Mutex<[String: Int]>([:])
 
   static func reach(_ name: String) {
     guard let target, target.name == name else { return }
-    let n = (reached[name] ?? 0) + 1
-    reached[name] = n
+    let n = reached.withLock { counts in
+      counts[name, default: 0] += 1
+      return counts[name, default: 0]
+    }
     if n == target.count { kill(getpid(), SIGKILL) }
   }
 }

@@ -42,6 +42,7 @@ public final class GroupConsumer {
   let settings: Settings
   let engine: WindowedAggregation
   private var rk: OpaquePointer?
+  private var topicHandle: OpaquePointer?
   private var failure: StreamError?
   private var decoder: RecordDecoder
   private(set) var summary = Summary()
@@ -56,6 +57,7 @@ public final class GroupConsumer {
   }
 
   deinit {
+    if let topicHandle { rd_kafka_topic_destroy(topicHandle) }
     if let rk { rd_kafka_destroy(rk) }
   }
 
@@ -104,6 +106,16 @@ public final class GroupConsumer {
     } catch {
       throw .kafka(error)
     }
+    // The topic's partitions and their leaders known before the group assigns any: else
+    // librdkafka may start an assigned partition before it knows its leader, and then retries
+    // its first offset lookup only after a fixed 500 ms.
+    topicHandle = rd_kafka_topic_new(client, topic, nil)
+    if let rkt = topicHandle {
+      var metadata: UnsafePointer<rd_kafka_metadata>?
+      let err = rd_kafka_metadata(
+        client, 0, rkt, &metadata, Int32(settings.connectTimeoutSeconds * 1000))
+      if err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata { rd_kafka_metadata_destroy(metadata) }
+    }
     // Directories and the state's configuration, once the cluster has answered.
     try engine.open()
     let list = makePartitionList(topic: topic, [(RD_KAFKA_PARTITION_UA, Int64(0))])
@@ -117,12 +129,27 @@ public final class GroupConsumer {
     var lastCheckpoint = Self.now()
     var lastProgress = lastCheckpoint
     var result: StreamError?
+    // Messages come in batches; a batch's consecutive messages of one partition decode at once.
+    let queue = rd_kafka_queue_get_consumer(client)
+    defer { if let queue { rd_kafka_queue_destroy(queue) } }
+    var messages = [UnsafeMutablePointer<rd_kafka_message_t>?](
+      repeating: nil, count: Self.batchSize)
     loop: while stopRequested == 0 {
       if let failure {
         result = failure
         break
       }
-      guard let message = rd_kafka_consumer_poll(client, 100) else {
+      // What is there now (a batch call with a timeout waits for a full batch); else wait
+      // for the next message.
+      var n = messages.withUnsafeMutableBufferPointer { buffer in
+        Int(rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress, buffer.count))
+      }
+      if n == 0 {
+        n = messages.withUnsafeMutableBufferPointer { buffer in
+          Int(rd_kafka_consume_batch_queue(queue, 100, buffer.baseAddress, 1))
+        }
+      }
+      guard n > 0 else {
         let now = Self.now()
         if now - lastCheckpoint >= Int64(settings.checkpointSeconds) * 1000 {
           do { try checkpoint(now: now) } catch {
@@ -133,38 +160,59 @@ public final class GroupConsumer {
         }
         continue
       }
-      defer { rd_kafka_message_destroy(message) }
-      let m = message.pointee
-      if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-        atEnd.insert(m.partition)
-        engine.atEnd(m.partition, since: Self.now())
-        if settings.exitAtEnd && !engine.assigned.isEmpty
-          && engine.assigned.allSatisfy({ atEnd.contains($0) })
+      defer {
+        for i in 0..<n { rd_kafka_message_destroy(messages[i]) }
+      }
+      var i = 0
+      while i < n {
+        guard let m = messages[i]?.pointee else {
+          i += 1
+          continue
+        }
+        if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+          atEnd.insert(m.partition)
+          engine.atEnd(m.partition, since: Self.now())
+          if settings.exitAtEnd && !engine.assigned.isEmpty
+            && engine.assigned.allSatisfy({ atEnd.contains($0) })
+          {
+            break loop
+          }
+          i += 1
+          continue
+        }
+        if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+          let text =
+            m.payload.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
+          let reason = kafkaErrorText(m.err) + (text.isEmpty ? "" : " (\(text))")
+          if m.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC
+            || m.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+            || m.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+            || m.err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED
+          {
+            result = .kafka(.failed(operation: "consume from \(topic)", reason: reason))
+            break loop
+          }
+          i += 1
+          continue  // transient: librdkafka retries
+        }
+        // The run of this partition's records that follows.
+        var run = [m]
+        var j = i + 1
+        while j < n, let next = messages[j]?.pointee, next.err == RD_KAFKA_RESP_ERR_NO_ERROR,
+          next.partition == m.partition
         {
+          run.append(next)
+          j += 1
+        }
+        i = j
+        atEnd.remove(m.partition)
+        engine.atEnd(m.partition, since: nil)
+        do {
+          try handle(run: run)
+        } catch {
+          result = error
           break loop
         }
-        continue
-      }
-      if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-        let text = m.payload.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
-        let reason = kafkaErrorText(m.err) + (text.isEmpty ? "" : " (\(text))")
-        if m.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC
-          || m.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
-          || m.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
-          || m.err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED
-        {
-          result = .kafka(.failed(operation: "consume from \(topic)", reason: reason))
-          break
-        }
-        continue  // transient: librdkafka retries
-      }
-      atEnd.remove(m.partition)
-      engine.atEnd(m.partition, since: nil)
-      do {
-        try handle(partition: m.partition, offset: m.offset, message: m)
-      } catch {
-        result = error
-        break
       }
       let now = Self.now()
       if engine.wantsCheckpoint {
@@ -189,8 +237,7 @@ public final class GroupConsumer {
         let allAtEnd = settings.exitAtEnd && engine.assigned.allSatisfy { atEnd.contains($0) }
         // One round: idle partitions follow first, so the world-wide windows they release close
         // in the same round.
-        try checkpoint(now: Self.now(), allIdle: allAtEnd)
-        if settings.closeOpen { try engine.writeOpenWindows() }
+        try checkpoint(now: Self.now(), allIdle: allAtEnd, closeOpen: settings.closeOpen)
       }
     } catch {
       closing = error
@@ -198,6 +245,29 @@ public final class GroupConsumer {
     rd_kafka_consumer_close(client)
     if let error = result ?? closing ?? failure { throw error }
     return summary
+  }
+
+  /// Messages taken from librdkafka at once.
+  static let batchSize = 1024
+
+  /// Consecutive records of one partition: decoded at once when they all carry the toolkit's
+  /// schema and decode, else one by one (which finds and reports a bad one exactly).
+  private func handle(run: [rd_kafka_message_t]) throws(StreamError) {
+    if run.count > 1 {
+      let values = run.map { m in
+        UnsafeBufferPointer(
+          start: m.payload?.assumingMemoryBound(to: UInt8.self), count: m.payload == nil ? 0 : m.len
+        )
+      }
+      if let (batch, records) = decoder.decodeRun(values) {
+        summary.records += Int64(run.count)
+        summary.events += Int64(run.count)
+        try engine.accept(
+          partition: run[0].partition, offsets: run.map(\.offset), batch: batch, records: records)
+        return
+      }
+    }
+    for m in run { try handle(partition: m.partition, offset: m.offset, message: m) }
   }
 
   private func handle(partition p: Int32, offset: Int64, message m: rd_kafka_message_t)
@@ -221,8 +291,10 @@ public final class GroupConsumer {
   }
 
   /// Makes the state durable, then stores and commits the offsets it covers.
-  private func checkpoint(now: Int64, allIdle: Bool = false) throws(StreamError) {
-    let offsets = try engine.checkpointRound(now: now, allIdle: allIdle)
+  private func checkpoint(now: Int64, allIdle: Bool = false, closeOpen: Bool = false)
+    throws(StreamError)
+  {
+    let offsets = try engine.checkpointRound(now: now, allIdle: allIdle, closeOpen: closeOpen)
     try commit(offsets)
   }
 

@@ -37,6 +37,8 @@ final class OpenWindow {
   var accumulator: WrappedAccumulator
   var segments: [String] = []
   var pending = PendingRecords()
+  /// Rows of the batch being accepted that belong here, not yet added to `accumulator`.
+  var rows: [Int] = []
 
   init(start: Int64, size: WindowSize) {
     self.start = start

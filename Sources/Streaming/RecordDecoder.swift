@@ -12,10 +12,14 @@ final class RecordDecoder {
   private var scratch: [UInt8] = []
   /// The toolkit's encoding of the last event decoded from another schema.
   private var reencoded: [UInt8] = []
+  /// Runs of messages with the toolkit's schema, decoded at once.
+  private let runDecoder: EventRecordsDecoder?
+  private var runRecords = PendingRecords()
 
   init(toolkitSchemaID: UInt32?, registry: SchemaRegistry?) throws(StreamError) {
     toolkitID = toolkitSchemaID
     self.registry = registry
+    runDecoder = try? EventRecordsDecoder(writerSchema: EventSchema.toolkit.schema)
     if let id = toolkitSchemaID {
       do {
         decoders[id] = (try EventMessageDecoder(writerSchema: EventSchema.toolkit.schema), true)
@@ -66,6 +70,32 @@ final class RecordDecoder {
       try reencoded.withUnsafeBufferPointer { p throws(StreamError) in try body(p) }
     }
     return .event(event)
+  }
+
+  /// The fast path for a run of one partition's messages: when each is framed with a schema id
+  /// known to be the toolkit's, their bodies decode at once, as columns.
+  ///
+  /// - Returns: the events and their toolkit encodings end to end, or nil when the run takes
+  ///   the message-by-message path (another or a new schema id, a framing problem, a body that
+  ///   does not decode: that path finds and reports it).
+  func decodeRun(_ values: [UnsafeBufferPointer<UInt8>]) -> (EventBatch, PendingRecords)? {
+    guard let runDecoder, !values.isEmpty else { return nil }
+    runRecords.removeAll()
+    var known: UInt32?
+    for value in values {
+      guard value.count >= 5, value[0] == 0 else { return nil }
+      let id = value[1..<5].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+      if id != known {
+        guard decoders[id]?.isToolkit == true else { return nil }
+        known = id
+      }
+      runRecords.append(UnsafeBufferPointer(rebasing: value[5...]))
+    }
+    do {
+      return (try runDecoder.decode(runRecords.bytes, count: values.count), runRecords)
+    } catch {
+      return nil
+    }
   }
 
   private func decoder(for id: UInt32) throws(StreamError) -> (EventMessageDecoder, Bool)? {

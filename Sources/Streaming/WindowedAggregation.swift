@@ -49,6 +49,8 @@ public final class WindowedAggregation {
   private let lockPath: String
 
   private var opened = false
+  /// Closed windows' outputs, written on other cores while records keep coming.
+  private let writer = WindowWriter()
   /// Files and directories written since the last barrier, without their own fsync.
   private var unsynced = Set<String>()
   private var unsyncedDirectories = Set<String>()
@@ -180,13 +182,67 @@ public final class WindowedAggregation {
     partition p: Int32, offset: Int64, event: ListeningEvent, record: UnsafeBufferPointer<UInt8>
   ) throws(StreamError) {
     guard let s = partitions[p] else { return }
-    let start = event.startTime
+    switch try route(s, offset: offset, start: event.startTime, record: record) {
+    case .window(let window): window.accumulator.add(event)
+    case .late, .bad: break
+    }
+    try advance(s, offset: offset, start: event.startTime) {}
+  }
+
+  /// Events read from partition `p`, in offset order, decoded as columns
+  /// (`EventRecordsDecoder`): `offsets[i]` and `records` (the toolkit encodings end to end,
+  /// record i ending at `records.ends[i]`) belong to row i. The same as `accept` for each in
+  /// turn, with each window's rows added to its aggregates at once.
+  func accept(
+    partition p: Int32, offsets: [Int64], batch: EventBatch, records: PendingRecords
+  ) throws(StreamError) {
+    guard let s = partitions[p] else { return }
+    // Windows holding rows of this batch not yet added; added before a window closes, and at
+    // the end (also when a bad record stops the run: what came before it counts).
+    var touched: [OpenWindow] = []
+    func addRows() {
+      for window in touched {
+        window.accumulator.add(batch, rows: window.rows)
+        window.rows.removeAll(keepingCapacity: true)
+      }
+      touched.removeAll(keepingCapacity: true)
+    }
+    defer { addRows() }
+    try records.bytes.withUnsafeBufferPointer { all throws(StreamError) in
+      var from = 0
+      for i in 0..<batch.count {
+        let record = UnsafeBufferPointer(rebasing: all[from..<records.ends[i]])
+        from = records.ends[i]
+        let start = batch.startTime[i]
+        switch try route(s, offset: offsets[i], start: start, record: record) {
+        case .window(let window):
+          if window.rows.isEmpty { touched.append(window) }
+          window.rows.append(i)
+        case .late: break
+        case .bad: continue
+        }
+        try advance(s, offset: offsets[i], start: start, beforeClosing: addRows)
+      }
+    }
+  }
+
+  private enum Route {
+    case window(OpenWindow)
+    case late
+    case bad
+  }
+
+  /// Where an event starting at `start` goes: its open window (its record kept pending), the
+  /// late events (counted, kept), or the bad records (a start outside 1970…2200).
+  private func route(
+    _ s: PartitionState, offset: Int64, start: Int64, record: UnsafeBufferPointer<UInt8>
+  ) throws(StreamError) -> Route {
     guard start >= Self.earliestStart && start < Self.latestStart else {
       try bad(
-        partition: p, offset: offset,
+        partition: s.partition, offset: offset,
         reason:
           "the event starts at \(start) ms, outside 1970-01-01 … 2200-01-01 (Unix milliseconds)")
-      return
+      return .bad
     }
     let size = options.window
     let w = size.start(of: start)
@@ -199,23 +255,35 @@ public final class WindowedAggregation {
       s.late[w] = count
       s.latePending.append(record)
       s.lateChanged = true
-    } else {
-      let window: OpenWindow
-      if let existing = s.open[w] {
-        window = existing
-      } else {
-        window = OpenWindow(start: w, size: size)
-        s.open[w] = window
-        s.earliestOpen = min(s.earliestOpen ?? w, w)
-      }
-      window.accumulator.add(event)
-      window.pending.append(record)
+      return .late
     }
+    let window: OpenWindow
+    if let existing = s.open[w] {
+      window = existing
+    } else {
+      window = OpenWindow(start: w, size: size)
+      s.open[w] = window
+      s.earliestOpen = min(s.earliestOpen ?? w, w)
+    }
+    window.pending.append(record)
+    return .window(window)
+  }
+
+  /// After an event at `offset` starting at `start`: the partition's position and stream time,
+  /// and the windows that closes (`beforeClosing` runs first when any will).
+  private func advance(
+    _ s: PartitionState, offset: Int64, start: Int64, beforeClosing: () -> Void
+  ) throws(StreamError) {
     s.nextOffset = offset + 1
     s.sinceCheckpoint += 1
     if start > s.streamTime { s.streamTime = start }
     if s.streamTime > s.effectiveTime {
       s.effectiveTime = s.streamTime
+      if let earliest = s.earliestOpen,
+        earliest + options.window.milliseconds + options.graceMs <= s.effectiveTime
+      {
+        beforeClosing()
+      }
       try closeWindows(s)
     }
   }
@@ -261,40 +329,21 @@ public final class WindowedAggregation {
     for w in s.open.keys.sorted() where w + size.milliseconds + options.graceMs <= s.effectiveTime {
       guard let window = s.open[w] else { continue }
       try flush(window, of: s)
-      try writeWindow(
-        window.accumulator, start: w, scope: TopicLayout.directoryName(of: s.partition),
-        sources: ["kafka:\(options.topic)/\(s.partition)"], partial: false)
-      CrashPoint.reach("window")
+      let (accumulator, options) = (window.accumulator, options)
+      let (scope, sources) = (
+        TopicLayout.directoryName(of: s.partition), ["kafka:\(options.topic)/\(s.partition)"]
+      )
+      writer.submit { () throws(StreamError) in
+        let written = try WindowWriter.writeWindow(
+          accumulator, start: w, scope: scope, sources: sources, partial: false, options: options)
+        CrashPoint.reach("window")
+        return written
+      }
       s.sealed[w] = window.segments
       s.sealedAccumulators[w] = window.accumulator
       s.open[w] = nil
       s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
     }
-  }
-
-  private func writeWindow(
-    _ accumulator: WrappedAccumulator, start: Int64, scope: String, sources: [String],
-    partial: Bool
-  ) throws(StreamError) {
-    guard accumulator.eventsCounted > 0 else { return }
-    let report = accumulator.report(top: options.top)
-    var provenance = WrappedTables.Provenance(
-      sources: sources, period: accumulator.period, top: options.top)
-    provenance.partial = partial
-    let tables = WrappedTables(
-      report, provenance: provenance, evaluation: PersonalityEvaluation(report.listeners))
-    let directory = options.outDirectory + "/" + WindowSize.name(of: start)
-    try makeDirectory(directory)
-    do {
-      try WrappedOutput.writeDirectory(
-        tables.files, to: directory + "/" + scope, replaceable: WrappedTables.knownNames,
-        durable: false)
-    } catch {
-      throw .cannotWrite(path: directory + "/" + scope, reason: error.description)
-    }
-    for file in tables.files { written(directory + "/" + scope + "/" + file.name) }
-    unsyncedDirectories.insert(directory)
-    unsyncedDirectories.insert(options.outDirectory)
   }
 
   // MARK: Durability
@@ -363,12 +412,21 @@ public final class WindowedAggregation {
     CrashPoint.reach("checkpoint")
   }
 
+  /// Waits for the closed windows' outputs being written on other threads (the next barrier
+  /// makes them durable).
+  package func waitForOutputs() throws(StreamError) {
+    let jobs = try writer.drain()
+    unsynced.formUnion(jobs.files)
+    unsyncedDirectories.formUnion(jobs.directories)
+  }
+
   /// Makes every file written without its own fsync durable (window outputs, segments, world
   /// outputs and markers, the archive, late and bad files, checkpoints): their fsyncs back to
   /// back, then their directories', so a checkpoint never refers to, and an offset is never
   /// committed past, anything a power loss could take back. (Only our files: a `syncfs` would
   /// also wait for every other writer's data on the file system.)
   func barrier() throws(StreamError) {
+    try waitForOutputs()
     do {
       try AtomicOutput.sync(paths: unsynced.sorted())
       try AtomicOutput.sync(paths: unsyncedDirectories.sorted(by: { $0.count > $1.count }))
@@ -386,13 +444,18 @@ public final class WindowedAggregation {
   /// - Parameters:
   ///   - now: wall-clock milliseconds (for the idle timeout).
   ///   - allIdle: every held partition counts as idle (`-e` at the end of the logs).
+  ///   - closeOpen: also write the windows still open, marked partial (`writeOpenWindows`),
+  ///     made durable by the same barriers.
   /// - Returns: the offsets to commit, now that what they cover is durable.
   /// - Throws: `StreamError` when a state, output or archive file cannot be written or read.
-  public func checkpointRound(now: Int64, allIdle: Bool = false) throws(StreamError) -> [(
-    partition: Int32, offset: Int64
-  )] {
+  public func checkpointRound(now: Int64, allIdle: Bool = false, closeOpen: Bool = false)
+    throws(StreamError) -> [(
+      partition: Int32, offset: Int64
+    )]
+  {
     let lock = try Lock(path: lockPath)
     defer { lock.release() }
+    removeSharedTemporaries()
     var others = try otherPartitions()
     // Idle partitions follow the rest: the minimum stream time of the active partitions, or,
     // when every partition is idle, the largest.
@@ -413,7 +476,8 @@ public final class WindowedAggregation {
     for p in assigned {
       if let s = partitions[p] { try flushPending(s) }
     }
-    try closeWorldWindows(others: others)
+    let closing = try closeWorldWindows(others: others)
+    if closeOpen { submitOpenWindows(excluding: closing) }
     if lateDirty {
       others = try otherPartitions()
       try writeLateAndBad(others: others)
@@ -455,46 +519,78 @@ public final class WindowedAggregation {
 
   /// World-wide windows close when every partition's (effective) stream time has passed their
   /// end plus the grace: their events are the closed windows' segments of every partition.
-  private func closeWorldWindows(others: [Int32: PartitionState]) throws(StreamError) {
+  ///
+  /// - Returns: the windows whose world-wide files are being written.
+  @discardableResult
+  private func closeWorldWindows(others: [Int32: PartitionState]) throws(StreamError) -> Set<
+    Int64
+  > {
     var all: [Int32: PartitionState] = others
     for (p, s) in partitions { all[p] = s }
-    guard all.count == TopicLayout.partitionCount else { return }
+    guard all.count == TopicLayout.partitionCount else { return [] }
+    var closing = Set<Int64>()
     let mark = all.values.map(\.effectiveTime).min() ?? .min
     let size = options.window
     let candidates = Set(all.values.flatMap { $0.sealed.keys }).sorted()
     for w in candidates where w + size.milliseconds + options.graceMs <= mark && !worldDone(w) {
-      var accumulator = WrappedAccumulator(
-        period: WrappedPeriod(from: w, to: w + size.milliseconds))
+      closing.insert(w)
+      // A piece this member closed is merged from memory (merges are exact); another
+      // member's, or one closed before a restart, is read from its segments.
+      var pieces: [WrappedAccumulator] = []
+      var fromFiles: [String] = []
       var files: [String] = []
       for p in all.keys.sorted() {
-        let names = all[p]?.sealed[w] ?? []
-        files += names.map { segmentPath(p, $0) }
-        // A piece this member closed is merged from memory (merges are exact); another
-        // member's, or one closed before a restart, is read from its segments.
+        let names = (all[p]?.sealed[w] ?? []).map { segmentPath(p, $0) }
+        files += names
         if let piece = partitions[p]?.sealedAccumulators[w] {
-          accumulator.merge(piece)
-          continue
+          pieces.append(piece)
+        } else {
+          fromFiles += names
         }
-        for file in names.map({ segmentPath(p, $0) }) {
+      }
+      let (options, marker) = (options, worldMarker(w))
+      let (closed, segmentFiles, allFiles) = (pieces, fromFiles, files)
+      writer.submit { () throws(StreamError) in
+        var accumulator = WrappedAccumulator(
+          period: WrappedPeriod(from: w, to: w + size.milliseconds))
+        for piece in closed { accumulator.merge(piece) }
+        for file in segmentFiles {
           do {
             try accumulator.add(file: try EventFileReader(path: file))
           } catch {
             throw .damagedState(path: file, reason: "\(error)")
           }
         }
+        var written = try WindowWriter.writeWindow(
+          accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"],
+          partial: false, options: options)
+        if let archive = options.archiveDirectory {
+          let days = try Self.writeArchive(allFiles, to: archive)
+          written.files += days
+          written.directories.append(archive)
+        }
+        CrashPoint.reach("world")
+        do throws(AtomicOutputError) {
+          try AtomicOutput.write("", to: marker, durable: false)
+        } catch {
+          throw .cannotWrite(path: marker, reason: error.reason)
+        }
+        written.files.append(marker)
+        written.directories.append(parentDirectory(of: marker))
+        return written
       }
-      try writeWindow(
-        accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"], partial: false)
-      if let archive = options.archiveDirectory { try writeArchive(files, to: archive) }
-      CrashPoint.reach("world")
-      try write("", to: worldMarker(w), durable: false)
-      written(worldMarker(w))
     }
+    return closing
   }
 
   /// One Avro container file per UTC day of the events in `files`, in their order.
-  private func writeArchive(_ files: [String], to directory: String) throws(StreamError) {
+  ///
+  /// - Returns: the files written (without fsync).
+  private static func writeArchive(_ files: [String], to directory: String) throws(StreamError)
+    -> [String]
+  {
     var writers: [Int64: EventFileWriter] = [:]
+    var written: [String] = []
     do {
       for file in files {
         let reader = try EventFileReader(path: file)
@@ -512,12 +608,13 @@ public final class WindowedAggregation {
       }
       for day in writers.keys.sorted() {
         try writers[day]?.finish()
-        if let path = writers[day]?.path { written(path) }
+        if let path = writers[day]?.path { written.append(path) }
       }
     } catch {
       for w in writers.values { w.abandon() }
       throw .cannotWrite(path: directory, reason: "\(error)")
     }
+    return written
   }
 
   /// `late.csv` (`window,partition,continent,late_events,max_lateness_ms`), `late.avro` (the late
@@ -570,36 +667,62 @@ public final class WindowedAggregation {
   /// stay open in the state, and their final output replaces these when they close. The
   /// world-wide partial windows are written only by a member holding every partition.
   public func writeOpenWindows() throws(StreamError) {
+    submitOpenWindows(excluding: [])
+    try barrier()
+  }
+
+  /// `writeOpenWindows` without the barrier; world-wide windows in `closing` (their final files
+  /// being written) are left alone.
+  private func submitOpenWindows(excluding closing: Set<Int64>) {
+    let options = options
     for s in partitions.values {
       for (w, window) in s.open {
-        try writeWindow(
-          window.accumulator, start: w, scope: TopicLayout.directoryName(of: s.partition),
-          sources: ["kafka:\(options.topic)/\(s.partition)"], partial: true)
-      }
-    }
-    guard partitions.count == TopicLayout.partitionCount else { return }
-    let size = options.window
-    var windows = Set<Int64>()
-    for s in partitions.values {
-      windows.formUnion(s.open.keys)
-      windows.formUnion(s.sealed.keys)
-    }
-    for w in windows.sorted() where !worldDone(w) {
-      var accumulator = WrappedAccumulator(
-        period: WrappedPeriod(from: w, to: w + size.milliseconds))
-      for p in assigned {
-        guard let s = partitions[p] else { continue }
-        for name in s.sealed[w] ?? [] {
-          do {
-            try accumulator.add(file: try EventFileReader(path: segmentPath(p, name)))
-          } catch {
-            throw .damagedState(path: segmentPath(p, name), reason: "\(error)")
-          }
+        let accumulator = window.accumulator
+        let (scope, sources) = (
+          TopicLayout.directoryName(of: s.partition), ["kafka:\(options.topic)/\(s.partition)"]
+        )
+        writer.submit { () throws(StreamError) in
+          try WindowWriter.writeWindow(
+            accumulator, start: w, scope: scope, sources: sources, partial: true, options: options)
         }
-        if let window = s.open[w] { accumulator.merge(window.accumulator) }
       }
-      try writeWindow(
-        accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"], partial: true)
+    }
+    if partitions.count == TopicLayout.partitionCount {
+      let size = options.window
+      var windows = Set<Int64>()
+      for s in partitions.values {
+        windows.formUnion(s.open.keys)
+        windows.formUnion(s.sealed.keys)
+      }
+      for w in windows.sorted() where !worldDone(w) && !closing.contains(w) {
+        var pieces: [WrappedAccumulator] = []
+        var fromFiles: [String] = []
+        for p in assigned {
+          guard let s = partitions[p] else { continue }
+          if let piece = s.sealedAccumulators[w] {
+            pieces.append(piece)
+          } else {
+            fromFiles += (s.sealed[w] ?? []).map { segmentPath(p, $0) }
+          }
+          if let window = s.open[w] { pieces.append(window.accumulator) }
+        }
+        let (files, closed) = (fromFiles, pieces)
+        writer.submit { () throws(StreamError) in
+          var accumulator = WrappedAccumulator(
+            period: WrappedPeriod(from: w, to: w + size.milliseconds))
+          for file in files {
+            do {
+              try accumulator.add(file: try EventFileReader(path: file))
+            } catch {
+              throw .damagedState(path: file, reason: "\(error)")
+            }
+          }
+          for piece in closed { accumulator.merge(piece) }
+          return try WindowWriter.writeWindow(
+            accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"],
+            partial: true, options: options)
+        }
+      }
     }
   }
 
@@ -646,6 +769,21 @@ public final class WindowedAggregation {
       if bytes.count > 64 << 20 { throw .damagedState(path: path, reason: "larger than 64 MB") }
     }
     return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Removes the temporaries a member killed while writing left of the files written under the
+  /// state's lock (world-wide windows and their markers, the archive, late and bad files): called
+  /// holding the lock, when no other member writes them.
+  private func removeSharedTemporaries() {
+    let out = options.outDirectory
+    removeTemporaries(in: out, scope: "world")
+    var directories = [out, options.stateDirectory + "/world"]
+    if let archive = options.archiveDirectory { directories.append(archive) }
+    for directory in directories {
+      for name in (try? listDirectory(directory)) ?? [] where name.contains(".tmp-") {
+        removeTree(directory + "/" + name)
+      }
+    }
   }
 
   /// Removes temporaries a crashed run left for `scope` (`OUT/*/scope.tmp-*`).

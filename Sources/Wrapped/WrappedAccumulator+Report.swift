@@ -35,7 +35,10 @@ extension WrappedAccumulator {
   /// - Returns: every table, sorted as the files are.
   /// - Complexity: O(E log E) in the distinct (listener, song, place) entries E.
   public func report(top: Int) -> WrappedReport {
-    report(top: top, denseCells: 1 << 22)
+    // Dense cells pay for zeroing and scanning the whole matrix: worth it only when the entries
+    // (each updating up to nine cells) fill it many times over, not for a streaming window's
+    // few thousand entries.
+    report(top: top, denseCells: min(1 << 22, 9 * entries.count))
   }
 
   /// `report(top:)` with the most dense (scope, item) cells allowed (tests use 0 and a budget
@@ -150,7 +153,7 @@ extension WrappedAccumulator {
     // after the pass.
     let (songCount, artistCount) = (layout.songCount, artists.count)
     let items = songCount + artistCount + genres.count
-    // Countries are dense too when the cells fit in about 100 MB.
+    // Countries are dense too when the cells fit in the budget (about 100 MB at most).
     let continentSlots = 1 + continents.count
     let denseCountries = (continentSlots + countries.count) * items <= budget
     let dense = denseCountries || continentSlots * items <= budget

@@ -216,6 +216,29 @@ public struct WrappedAccumulator: Sendable {
     while m.interaction.count < b.interaction.values.count {
       m.interaction.append(Interaction(parsing: b.interaction.values[m.interaction.count]))
     }
+    growCaches(&m, b)
+    add(b, rows: 0..<b.count, map: &m)
+  }
+
+  /// Adds the events `rows` of a batch whose string columns index the batch's own values (an
+  /// `EventRecordsDecoder` run of Kafka messages); a name is interned when an event counted
+  /// first uses it.
+  public mutating func add(_ b: EventBatch, rows: some Sequence<Int>) {
+    var m = ColumnMap()
+    m.artist = Array(repeating: -1, count: b.artist.values.count)
+    m.song = Array(repeating: -1, count: b.songName.values.count)
+    m.genre = Array(repeating: -1, count: b.genre.values.count)
+    m.continent = Array(repeating: -1, count: b.continent.values.count)
+    m.country = Array(repeating: -1, count: b.country.values.count)
+    m.city = Array(repeating: -1, count: b.city.values.count)
+    m.personality = Array(repeating: -1, count: b.personality.values.count)
+    m.interaction = b.interaction.values.map { Interaction(parsing: $0) }
+    growCaches(&m, b)
+    add(b, rows: rows, map: &m)
+  }
+
+  /// Sizes the per-column-id track and place caches to the batch's dictionaries.
+  private func growCaches(_ m: inout ColumnMap, _ b: EventBatch) {
     while m.track.count < b.songName.values.count {
       m.trackArtist.append(-1)
       m.trackGenre.append(-1)
@@ -226,7 +249,19 @@ public struct WrappedAccumulator: Sendable {
       m.placeCountry.append(-1)
       m.place.append(-1)
     }
-    for i in 0..<b.count {
+  }
+
+  /// The rows of `b`, its column ids mapped through `m` (a map entry of -1 is interned here).
+  private mutating func add(_ b: EventBatch, rows: some Sequence<Int>, map m: inout ColumnMap) {
+    @inline(__always)
+    func id(
+      _ map: inout [Int32], _ local: Int32, _ values: [String], _ table: inout StringTable
+    ) -> Int32 {
+      let k = Int(local)
+      if map[k] < 0 { map[k] = table.id(values[k]) }
+      return map[k]
+    }
+    for i in rows {
       let start = b.startTime[i]
       let end = b.endTime[i]
       guard admit(start: start, end: end) else { continue }
@@ -237,7 +272,9 @@ public struct WrappedAccumulator: Sendable {
         noteAttributes(of: track, year: b.year[i], popularity: b.popularity[i])
       } else {
         track = self.track(
-          artist: m.artist[Int(a)], song: m.song[s], genre: m.genre[Int(g)], year: b.year[i],
+          artist: id(&m.artist, a, b.artist.values, &artists),
+          song: id(&m.song, Int32(s), b.songName.values, &songNames),
+          genre: id(&m.genre, g, b.genre.values, &genres), year: b.year[i],
           popularity: b.popularity[i])
         (m.trackArtist[s], m.trackGenre[s], m.track[s]) = (a, g, track)
       }
@@ -246,14 +283,21 @@ public struct WrappedAccumulator: Sendable {
       if m.placeContinent[c] == k && m.placeCountry[c] == n {
         place = m.place[c]
       } else {
+        if m.continent[Int(k)] < 0 {
+          m.continent[Int(k)] = continents.id(
+            Continent(parsing: b.continent.values[Int(k)]).rawValue)
+        }
         place = self.place(
-          continent: m.continent[Int(k)], country: m.country[Int(n)], city: m.city[c])
+          continent: m.continent[Int(k)], country: id(&m.country, n, b.country.values, &countries),
+          city: id(&m.city, Int32(c), b.city.values, &cities))
         (m.placeContinent[c], m.placeCountry[c], m.place[c]) = (k, n, place)
       }
       record(
         user: b.userID[i], start: start, duration: end - start, track: track, place: place,
         interaction: m.interaction[Int(b.interaction.indices[i])],
-        personality: m.personality[Int(b.personality.indices[i])])
+        personality: id(
+          &m.personality, b.personality.indices[i], b.personality.values,
+          &personalities))
     }
   }
 

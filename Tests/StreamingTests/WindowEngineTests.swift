@@ -81,6 +81,7 @@ final class WindowEngineTests: XCTestCase {
     XCTAssertFalse(exists("out/2024-01-01/africa"))
     // Exactly the end plus the grace: it closes, with three... two events of that day.
     try feed(e, 0, 3, event(user: 4, at: jan1 + day + 2 * hour))
+    try e.waitForOutputs()  // (written on another thread)
     XCTAssertTrue(exists("out/2024-01-01/africa/summary.json"))
     let summary = try read("out/2024-01-01/africa/summary.json")
     XCTAssertTrue(summary.contains("\"events_counted\":2,"), summary)
@@ -137,6 +138,7 @@ final class WindowEngineTests: XCTestCase {
     XCTAssertTrue(try read("out/2024-01-01/world/summary.json").contains("\"partial\":true"))
     try feed(e, 0, 1, event(user: 2, at: jan1 + 2 * hour))
     try feed(e, 0, 2, event(user: 3, at: jan1 + day + 2 * hour))
+    try e.waitForOutputs()
     let final = try read("out/2024-01-01/africa/summary.json")
     XCTAssertTrue(final.contains("\"events_counted\":2,"), final)
     XCTAssertTrue(final.contains("\"partial\":false"), final)

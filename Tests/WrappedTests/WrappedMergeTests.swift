@@ -74,12 +74,12 @@ final class WrappedMergeTests: XCTestCase {
     XCTAssertEqual(render(merged), expected)
 
     // The hashed (scope, item) cells give the dense ones' tables: none dense, then only the
-    // world and continents.
+    // world and continents, then every scope.
     // (Tracks are at least the songs: that budget holds the world and continent cells, not the
     // countries'.)
     let continentOnly =
       (1 + whole.continents.count) * (whole.tracks.count + whole.artists.count + whole.genres.count)
-    for budget in [0, continentOnly] {
+    for budget in [0, continentOnly, Int.max] {
       let provenance = WrappedTables.Provenance(sources: ["test"], period: .all, top: 5)
       let report = whole.report(top: 5, denseCells: budget)
       let files = WrappedTables(

@@ -1,0 +1,90 @@
+import Dispatch
+import Events
+import Plumbing
+import Synchronization
+import Wrapped
+
+/// Writes the outputs of closed windows on other cores while the consumer keeps reading: a
+/// window's report, tables and files depend only on its (closed, immutable) accumulator.
+/// `drain` waits for every job and hands over the files and directories they wrote, which the
+/// engine's next barrier makes durable before any checkpoint refers to them.
+final class WindowWriter: Sendable {
+  private let queue = DispatchQueue(
+    label: "forecast.consume.window-writer", qos: .userInitiated, attributes: .concurrent)
+  private let group = DispatchGroup()
+  private struct Done {
+    var files: [String] = []
+    var directories: [String] = []
+    var failure: StreamError?
+  }
+  private let done = Mutex(Done())
+
+  /// What a job wrote (without fsync): files, and the directories whose entries changed.
+  struct Written: Sendable {
+    var files: [String] = []
+    var directories: [String] = []
+  }
+
+  /// Runs `job` on another thread.
+  func submit(_ job: @escaping @Sendable () throws(StreamError) -> Written) {
+    queue.async(group: group) { [self] in
+      let outcome: Result<Written, StreamError>
+      do throws(StreamError) {
+        outcome = .success(try job())
+      } catch {
+        outcome = .failure(error)
+      }
+      done.withLock { d in
+        switch outcome {
+        case .success(let w):
+          d.files += w.files
+          d.directories += w.directories
+        case .failure(let e):
+          if d.failure == nil { d.failure = e }
+        }
+      }
+    }
+  }
+
+  /// Waits for every job submitted so far.
+  ///
+  /// - Returns: the files and directories they wrote.
+  /// - Throws: the first job's error (the others' files are still returned by the next drain).
+  func drain() throws(StreamError) -> Written {
+    group.wait()
+    let (written, failure) = done.withLock { d in
+      let w = Written(files: d.files, directories: d.directories)
+      let f = d.failure
+      d = Done()
+      return (w, f)
+    }
+    if let failure { throw failure }
+    return written
+  }
+
+  /// A window's Wrapped files under `OUT/<window start>/<scope>/` (atomic, not yet fsynced).
+  static func writeWindow(
+    _ accumulator: WrappedAccumulator, start: Int64, scope: String, sources: [String],
+    partial: Bool, options: StreamOptions
+  ) throws(StreamError) -> Written {
+    guard accumulator.eventsCounted > 0 else { return Written() }
+    let report = accumulator.report(top: options.top)
+    var provenance = WrappedTables.Provenance(
+      sources: sources, period: accumulator.period, top: options.top)
+    provenance.partial = partial
+    let tables = WrappedTables(
+      report, provenance: provenance, evaluation: PersonalityEvaluation(report.listeners))
+    let directory = options.outDirectory + "/" + WindowSize.name(of: start)
+    try makeDirectory(directory)
+    do {
+      try WrappedOutput.writeDirectory(
+        tables.files, to: directory + "/" + scope, replaceable: WrappedTables.knownNames,
+        durable: false)
+    } catch {
+      throw .cannotWrite(path: directory + "/" + scope, reason: error.description)
+    }
+    return Written(
+      files: tables.files.map { directory + "/" + scope + "/" + $0.name },
+      directories: [directory + "/" + scope, directory, options.outDirectory])
+  }
+}
