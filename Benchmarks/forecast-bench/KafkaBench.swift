@@ -190,11 +190,16 @@ enum KafkaBench {
         ("min", .int(Int(r.min))), ("max", .int(Int(r.max))), ("load", .number(load, 2)),
       ])
     }
+    // With every window's Wrapped files written, and without (windows kept open in the state,
+    // as the Python peer writes nothing).
     let ours = rates(\.ours).median
+    let oursOpen = rates(\.oursOpen).median
     printJSON([
       ("suite", .string("kafka")), ("what", .string("ratios")),
       ("ours_to_kcat", .number(ours / rates(\.kcat).median, 3)),
       ("ours_to_python", .number(ours / rates(\.python).median, 2)),
+      ("ours_no_window_outputs_to_kcat", .number(oursOpen / rates(\.kcat).median, 3)),
+      ("ours_no_window_outputs_to_python", .number(oursOpen / rates(\.python).median, 2)),
       ("target_kcat", .number(0.5, 1)), ("target_python", .int(10)), ("load", .number(load, 2)),
     ])
   }

@@ -25,6 +25,7 @@ let suites: [(name: String, run: () throws -> Void)] = [
   ("simulate", SimulateBench.run),
   ("forecast", ForecastBench.run),
   ("wrapped", WrappedBench.run),
+  ("wrapped-window", WrappedWindowBench.run),
   ("kafka", KafkaBench.run),
 ]
 

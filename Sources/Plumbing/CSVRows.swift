@@ -139,17 +139,75 @@ package enum CSVField {
   /// `s` as a CSV field: quoted (with `""` for a quote) when it holds a comma, a quote or a line
   /// break, or always when `always` is set; else as it is.
   package static func quoted(_ s: String, always: Bool = false) -> String {
-    guard always || s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 })
-    else { return s }
-    var out = "\""
-    for c in s {
-      if c == "\"" { out += "\"\"" } else { out.append(c) }
-    }
-    return out + "\""
+    guard always || needsQuotes(s.utf8) else { return s }
+    var text = CSVText()
+    text.appendQuoted(s)
+    return text.string
+  }
+
+  /// Whether a field holds a comma, a quote or a line break.
+  @inline(__always)
+  static func needsQuotes(_ bytes: some Sequence<UInt8>) -> Bool {
+    bytes.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
   }
 
   /// One CSV line (no line end) of `fields`, each quoted as `quoted(_:)` says.
   package static func line(_ fields: [String]) -> String {
     fields.map { quoted($0) }.joined(separator: ",")
+  }
+}
+
+/// A CSV file's text built as UTF-8 bytes, field by field (`CSVField`'s quoting rule): for
+/// large tables, without an array and a string per line.
+package struct CSVText {
+  package private(set) var bytes: [UInt8] = []
+  private var atLineStart = true
+
+  /// An empty text, or one starting with `header` (its own line end included).
+  package init(header: String = "") {
+    bytes.reserveCapacity(1 << 16)
+    bytes.append(contentsOf: header.utf8)
+  }
+
+  /// The next field of the line.
+  package mutating func field(_ s: String) {
+    if !atLineStart { bytes.append(44) }
+    atLineStart = false
+    var s = s
+    s.withUTF8 { u in
+      if CSVField.needsQuotes(u) {
+        appendQuoted(u)
+      } else {
+        bytes.append(contentsOf: u)
+      }
+    }
+  }
+
+  /// The next field: an integer.
+  package mutating func field(_ n: Int64) { field(String(n)) }
+  package mutating func field(_ n: Int) { field(String(n)) }
+
+  /// Ends the line (`\n`).
+  package mutating func endLine() {
+    bytes.append(10)
+    atLineStart = true
+  }
+
+  /// The text.
+  package var string: String { String(decoding: bytes, as: UTF8.self) }
+
+  mutating func appendQuoted(_ s: String) {
+    var s = s
+    s.withUTF8 { appendQuoted($0) }
+  }
+
+  /// `u` in quotes, each quote doubled.
+  private mutating func appendQuoted(_ u: UnsafeBufferPointer<UInt8>) {
+    bytes.append(34)
+    for b in u {
+      if b == 34 { bytes.append(34) }
+      bytes.append(b)
+    }
+    bytes.append(34)
   }
 }

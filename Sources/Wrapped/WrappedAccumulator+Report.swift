@@ -270,14 +270,31 @@ extension WrappedAccumulator {
       default: return (genres[Int32(id)], "")
       }
     }
-    for (group, members) in groups {
+    // Names in byte order, as integers: every table below is emitted in its order, not sorted.
+    let artistRank = nameRanks(artists)
+    let continentRank = nameRanks(continents)
+    let countryRank = nameRanks(countries)
+    func scopeOrder(_ scope: UInt64) -> (Int, Int32) {
+      let id = Int(scope & 0xFF_FFFF_FFFF)
+      switch scope >> 40 {
+      case 1: return (1, continentRank[id])
+      case 2: return (2, countryRank[id])
+      default: return (0, 0)
+      }
+    }
+    let (counts, keys) = (cellCounts, cells.keys)
+    // Each kind's rows by scope type, scope name and rank.
+    let orderedGroups = groups.keys.sorted {
+      let (a, b) = (scopeOrder($0.scope), scopeOrder($1.scope))
+      return a != b ? a < b : $0.kind < $1.kind
+    }
+    for group in orderedGroups {
+      let members = groups[group] ?? []
       let (scopeType, scope) = scopeName(group.scope)
       let total = scopeTotal(group.scope).streams
-      let named = members.map { ($0, names(cells.keys[$0].b)) }
-      let ranked = named.sorted {
-        ranksBefore(cellCounts[$0.0], $0.1.0, $0.1.1, cellCounts[$1.0], $1.1.0, $1.1.1)
-      }
-      for (r, (i, name)) in ranked.prefix(top).enumerated() {
+      let ranked = firstRanked(members.map { ($0, counts[$0]) }, top) { names(keys[$0].b) }
+      for (r, i) in ranked.enumerated() {
+        let name = names(keys[i].b)
         let row = TopRow(
           scopeType: scopeType, scope: scope, rank: r + 1, item: name.0, artist: name.1,
           streams: cellCounts[i].streams, listeners: Int(cellListeners[i]),
@@ -290,25 +307,30 @@ extension WrappedAccumulator {
         }
       }
     }
-    func topOrder(_ a: TopRow, _ b: TopRow) -> Bool {
-      if a.scopeType != b.scopeType { return a.scopeType < b.scopeType }
-      if a.scope != b.scope { return a.scope.utf8.lexicographicallyPrecedes(b.scope.utf8) }
-      return a.rank < b.rank
-    }
-    report.topSongs.sort(by: topOrder)
-    report.topArtists.sort(by: topOrder)
-    report.topGenres.sort(by: topOrder)
 
     // Artists' geography: every (artist, continent/country) with streams; top 10 cities.
     let world = scopeTotal(scopeKey(0, 0))
     var cityRows: [Int32: [Int]] = [:]
-    for (i, key) in cells.keys.enumerated()
-    where key.b >> 40 == 1 && cellCounts[i].streams > 0 && key.a >> 40 != 0 {
+    // (artist name, scope type, streams descending, scope name) → cell, as integers.
+    var placeOrder: [(artist: Int32, scope: (Int, Int32), streams: Int64, cell: Int)] = []
+    for (i, key) in keys.enumerated()
+    where key.b >> 40 == 1 && counts[i].streams > 0 && key.a >> 40 != 0 {
       let a = Int32(key.b & 0xFF_FFFF_FFFF)
       if key.a >> 40 == 3 {
         cityRows[a, default: []].append(i)
         continue
       }
+      placeOrder.append((artistRank[Int(a)], scopeOrder(key.a), -counts[i].streams, i))
+    }
+    placeOrder.sort {
+      ($0.artist, $0.scope.0, $0.streams, $0.scope.1) < (
+        $1.artist, $1.scope.0, $1.streams, $1.scope.1
+      )
+    }
+    report.artistPlaces.reserveCapacity(placeOrder.count)
+    for (_, _, _, i) in placeOrder {
+      let key = keys[i]
+      let a = Int32(key.b & 0xFF_FFFF_FFFF)
       let (artistTotal, _) = cell(scopeKey(0, 0), artist | UInt64(UInt32(bitPattern: a)))
       let there = scopeTotal(key.a)
       let (scopeType, scope) = scopeName(key.a)
@@ -321,22 +343,16 @@ extension WrappedAccumulator {
           locationQuotient: Ratio(
             streams * Int128(world.streams), Int128(artistTotal.streams) * Int128(there.streams))))
     }
-    report.artistPlaces.sort {
-      if $0.artist != $1.artist { return $0.artist.utf8.lexicographicallyPrecedes($1.artist.utf8) }
-      if $0.scopeType != $1.scopeType { return $0.scopeType < $1.scopeType }
-      if $0.streams != $1.streams { return $0.streams > $1.streams }
-      return $0.scope.utf8.lexicographicallyPrecedes($1.scope.utf8)
-    }
-    for (a, members) in cityRows {
+    for a in cityRows.keys.sorted(by: { artistRank[Int($0)] < artistRank[Int($1)] }) {
+      let members = cityRows[a] ?? []
       let (artistTotal, _) = cell(scopeKey(0, 0), artist | UInt64(UInt32(bitPattern: a)))
-      let named = members.map { i -> (Int, String, String) in
-        let key = cityKeys.keys[Int(cells.keys[i].a & 0xFF_FFFF_FFFF)]
-        return (i, cities[Int32(key.b)], countries[Int32(key.a)])
+      func place(_ i: Int) -> (String, String) {
+        let key = cityKeys.keys[Int(keys[i].a & 0xFF_FFFF_FFFF)]
+        return (cities[Int32(key.b)], countries[Int32(key.a)])
       }
-      let ranked = named.sorted {
-        ranksBefore(cellCounts[$0.0], $0.1, $0.2, cellCounts[$1.0], $1.1, $1.2)
-      }
-      for (r, (i, city, country)) in ranked.prefix(10).enumerated() {
+      let ranked = firstRanked(members.map { ($0, counts[$0]) }, 10, names: place)
+      for (r, i) in ranked.enumerated() {
+        let (city, country) = place(i)
         report.artistCities.append(
           ArtistCityRow(
             artist: artists[a], rank: r + 1, city: city, country: country,
@@ -344,10 +360,6 @@ extension WrappedAccumulator {
             milliseconds: cellCounts[i].milliseconds,
             shareOfArtist: Ratio(Int128(cellCounts[i].streams), Int128(artistTotal.streams))))
       }
-    }
-    report.artistCities.sort {
-      if $0.artist != $1.artist { return $0.artist.utf8.lexicographicallyPrecedes($1.artist.utf8) }
-      return $0.rank < $1.rank
     }
 
     report.totals = WrappedTotals(
@@ -423,23 +435,27 @@ extension WrappedAccumulator {
           commonSum += common * Double(c.streams)
         }
       }
-      let songsRanked = songTouched.filter { songScratch[Int($0)].streams > 0 }.sorted {
-        ranksBefore(
-          songScratch[Int($0)], songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]],
-          songScratch[Int($1)], songNames[songTitle[Int($1)]], artists[songArtist[Int($1)]])
+      // Only the first few of each ranking are shown; the counts need no order.
+      let songsStreamed = songTouched.filter { songScratch[Int($0)].streams > 0 }
+      let artistsStreamed = artistTouched.filter { artistScratch[Int($0)].streams > 0 }
+      let songsRanked = firstRanked(songsStreamed.map { ($0, songScratch[Int($0)]) }, 5) {
+        (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]])
       }
-      let artistsRanked = artistTouched.filter { artistScratch[Int($0)].streams > 0 }.sorted {
-        ranksBefore(
-          artistScratch[Int($0)], artists[$0], "", artistScratch[Int($1)], artists[$1], "")
+      let artistsRanked = firstRanked(artistsStreamed.map { ($0, artistScratch[Int($0)]) }, 5) {
+        (artists[$0], "")
       }
-      let genresRanked = genreTouched.filter { genreScratch[Int($0)].streams > 0 }.sorted {
-        ranksBefore(genreScratch[Int($0)], genres[$0], "", genreScratch[Int($1)], genres[$1], "")
+      let genresRanked = firstRanked(
+        genreTouched.filter { genreScratch[Int($0)].streams > 0 }.map {
+          ($0, genreScratch[Int($0)])
+        }, 1
+      ) { (genres[$0], "") }
+      for a in artistsStreamed {
+        artistListenerStreams[Int(a)].append(artistScratch[Int(a)].streams)
       }
-      for a in artistsRanked { artistListenerStreams[Int(a)].append(artistScratch[Int(a)].streams) }
       var row = ListenerRow(
         userID: Int64(bitPattern: listeners.keys[u].a), milliseconds: totals.milliseconds,
-        streams: totals.streams, distinctArtists: artistsRanked.count,
-        distinctSongs: songsRanked.count, topGenre: genresRanked.first.map { genres[$0] } ?? "",
+        streams: totals.streams, distinctArtists: artistsStreamed.count,
+        distinctSongs: songsStreamed.count, topGenre: genresRanked.first.map { genres[$0] } ?? "",
         topArtists: artistsRanked.prefix(5).map { artists[$0] },
         topSongs: songsRanked.prefix(5).map {
           (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]])
@@ -452,7 +468,7 @@ extension WrappedAccumulator {
           Double(top5) / streams,
           hasRepeats
             ? Double(totals.repeated) / Double(totals.events)
-            : 1 - Double(songsRanked.count) / streams,
+            : 1 - Double(songsStreamed.count) / streams,
           yearStreams > 0 ? yearSum / yearStreams : 0,
           commonSum / streams,
         ])
@@ -488,6 +504,15 @@ extension WrappedAccumulator {
     return (rows, model, scored.count)
   }
 
+  /// Per id of `table`, the rank of its name in UTF-8 byte order.
+  func nameRanks(_ table: StringTable) -> [Int32] {
+    let names = table.strings
+    let order = names.indices.sorted { compareUTF8(names[$0], names[$1]) < 0 }
+    var rank = [Int32](repeating: 0, count: names.count)
+    for (r, id) in order.enumerated() { rank[id] = Int32(r) }
+    return rank
+  }
+
   /// Per song, its listeners in the world (distinct listeners with a stream of it).
   func songListenerCounts(_ layout: ReportLayout) -> [Double] {
     var count = [Double](repeating: 0, count: layout.songCount)
@@ -512,7 +537,7 @@ extension WrappedAccumulator {
       let name = personalities[Int32(key.b)]
       let count = recordedPersonalityCount[k]
       if count > best[u].count
-        || (count == best[u].count && name.utf8.lexicographicallyPrecedes(best[u].name.utf8))
+        || (count == best[u].count && compareUTF8(name, best[u].name) < 0)
       {
         best[u] = (name, count)
       }

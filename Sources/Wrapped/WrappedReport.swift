@@ -1,9 +1,19 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where a row's numbers were counted.
 public enum WrappedScopeType: String, Sendable, CaseIterable, Comparable {
   case world, continent, country
 
-  public static func < (a: Self, b: Self) -> Bool {
-    allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
+  public static func < (a: Self, b: Self) -> Bool { a.order < b.order }
+
+  private var order: Int {
+    switch self {
+    case .world: 0
+    case .continent: 1
+    case .country: 2
+    }
   }
 }
 
@@ -132,6 +142,46 @@ func ranksBefore(
 ) -> Bool {
   if a.streams != b.streams { return a.streams > b.streams }
   if a.milliseconds != b.milliseconds { return a.milliseconds > b.milliseconds }
-  if aName != bName { return aName.utf8.lexicographicallyPrecedes(bName.utf8) }
-  return aArtist.utf8.lexicographicallyPrecedes(bArtist.utf8)
+  let names = compareUTF8(aName, bName)
+  if names != 0 { return names < 0 }
+  return compareUTF8(aArtist, bArtist) < 0
+}
+
+/// The order of two strings by their UTF-8 bytes (as Python and SQL's binary collation
+/// compare): negative, zero or positive.
+@inline(__always)
+func compareUTF8(_ a: String, _ b: String) -> Int32 {
+  var (a, b) = (a, b)
+  return a.withUTF8 { x in
+    b.withUTF8 { y in
+      let n = min(x.count, y.count)
+      if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+        let c = memcmp(p, q, n)
+        if c != 0 { return c }
+      }
+      return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+    }
+  }
+}
+
+/// The first `k` of `items` by `ranksBefore`: the items are ordered by their counts alone
+/// (integers), and only those that can make the first `k` (every item whose counts tie the
+/// k-th's) are named and compared in full.
+func firstRanked<T>(
+  _ items: [(T, ListenCounts)], _ k: Int, names: (T) -> (String, String)
+) -> [T] {
+  var candidates = items
+  if items.count > k {
+    candidates.sort {
+      $0.1.streams != $1.1.streams
+        ? $0.1.streams > $1.1.streams : $0.1.milliseconds > $1.1.milliseconds
+    }
+    let last = candidates[k - 1].1
+    var end = k
+    while end < candidates.count && candidates[end].1 == last { end += 1 }
+    candidates.removeSubrange(end...)
+  }
+  let named = candidates.map { ($0.0, $0.1, names($0.0)) }
+  return named.sorted { ranksBefore($0.1, $0.2.0, $0.2.1, $1.1, $1.2.0, $1.2.1) }.prefix(k).map(
+    \.0)
 }

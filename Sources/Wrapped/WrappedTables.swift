@@ -37,16 +37,52 @@ public struct WrappedTables: Sendable {
     _ report: WrappedReport, provenance: Provenance,
     outputs: Set<String> = WrappedTables.knownNames, evaluation: PersonalityEvaluation? = nil
   ) {
-    let topHeader = "scope_type,scope,rank,item,artist,streams,listeners,minutes,share\n"
     func topText(_ rows: [TopRow]) -> String {
-      var s = topHeader
+      var t = CSVText(header: "scope_type,scope,rank,item,artist,streams,listeners,minutes,share\n")
       for r in rows {
-        s += csvLine([
-          r.scopeType.rawValue, r.scope, String(r.rank), r.item, r.artist, String(r.streams),
-          String(r.listeners), Ratio.minutes(r.milliseconds).description, r.share.description,
-        ])
+        t.field(r.scopeType.rawValue)
+        t.field(r.scope)
+        t.field(r.rank)
+        t.field(r.item)
+        t.field(r.artist)
+        t.field(r.streams)
+        t.field(r.listeners)
+        t.field(Ratio.minutes(r.milliseconds).description)
+        t.field(r.share.description)
+        t.endLine()
       }
-      return s
+      return t.string
+    }
+    func artistsText(_ rows: [ArtistPlaceRow]) -> String {
+      var t = CSVText(
+        header: "artist,scope_type,scope,streams,listeners,share_of_artist,location_quotient\n")
+      for r in rows {
+        t.field(r.artist)
+        t.field(r.scopeType.rawValue)
+        t.field(r.scope)
+        t.field(r.streams)
+        t.field(r.listeners)
+        t.field(r.shareOfArtist.description)
+        t.field(r.locationQuotient.description)
+        t.endLine()
+      }
+      return t.string
+    }
+    func artistCitiesText(_ rows: [ArtistCityRow]) -> String {
+      var t = CSVText(
+        header: "artist,rank,city,country,streams,listeners,minutes,share_of_artist\n")
+      for r in rows {
+        t.field(r.artist)
+        t.field(r.rank)
+        t.field(r.city)
+        t.field(r.country)
+        t.field(r.streams)
+        t.field(r.listeners)
+        t.field(Ratio.minutes(r.milliseconds).description)
+        t.field(r.shareOfArtist.description)
+        t.endLine()
+      }
+      return t.string
     }
     func add(_ name: String, _ text: @autoclosure () -> String) {
       if outputs.contains(name) { files.append((name, text())) }
@@ -55,49 +91,33 @@ public struct WrappedTables: Sendable {
     add("top_artists.csv", topText(report.topArtists))
     add("top_genres.csv", topText(report.topGenres))
     add("users.csv", Self.usersText(report.listeners))
-    add(
-      "artists.csv",
-      report.artistPlaces.reduce(
-        into: "artist,scope_type,scope,streams,listeners,share_of_artist,location_quotient\n"
-      ) { s, r in
-        s += csvLine([
-          r.artist, r.scopeType.rawValue, r.scope, String(r.streams), String(r.listeners),
-          r.shareOfArtist.description, r.locationQuotient.description,
-        ])
-      })
-    add(
-      "artist_cities.csv",
-      report.artistCities.reduce(
-        into: "artist,rank,city,country,streams,listeners,minutes,share_of_artist\n"
-      ) { s, r in
-        s += csvLine([
-          r.artist, String(r.rank), r.city, r.country, String(r.streams), String(r.listeners),
-          Ratio.minutes(r.milliseconds).description, r.shareOfArtist.description,
-        ])
-      })
+    add("artists.csv", artistsText(report.artistPlaces))
+    add("artist_cities.csv", artistCitiesText(report.artistCities))
     files.append(("summary.json", Self.summary(report, provenance) + "\n"))
     if let evaluation { files.append(("personality_eval.json", evaluation.json + "\n")) }
   }
 
   static func usersText(_ rows: [ListenerRow]) -> String {
-    var s =
-      "user_id,minutes,streams,distinct_artists,distinct_songs,top_genre,"
-      + (1...5).map { "top_artist_\($0)," }.joined()
-      + (1...5).map { "top_song_\($0)," }.joined() + "top_artist_percentile,personality\n"
+    var t = CSVText(
+      header: "user_id,minutes,streams,distinct_artists,distinct_songs,top_genre,"
+        + (1...5).map { "top_artist_\($0)," }.joined()
+        + (1...5).map { "top_song_\($0)," }.joined() + "top_artist_percentile,personality\n")
     for r in rows {
-      var fields = [
-        String(r.userID), Ratio.minutes(r.milliseconds).description, String(r.streams),
-        String(r.distinctArtists), String(r.distinctSongs), r.topGenre,
-      ]
-      for k in 0..<5 { fields.append(k < r.topArtists.count ? r.topArtists[k] : "") }
+      t.field(r.userID)
+      t.field(Ratio.minutes(r.milliseconds).description)
+      t.field(r.streams)
+      t.field(r.distinctArtists)
+      t.field(r.distinctSongs)
+      t.field(r.topGenre)
+      for k in 0..<5 { t.field(k < r.topArtists.count ? r.topArtists[k] : "") }
       for k in 0..<5 {
-        fields.append(k < r.topSongs.count ? "\(r.topSongs[k].artist) - \(r.topSongs[k].song)" : "")
+        t.field(k < r.topSongs.count ? "\(r.topSongs[k].artist) - \(r.topSongs[k].song)" : "")
       }
-      fields.append(r.topArtistPercentile?.description ?? "")
-      fields.append(r.personality)
-      s += csvLine(fields)
+      t.field(r.topArtistPercentile?.description ?? "")
+      t.field(r.personality)
+      t.endLine()
     }
-    return s
+    return t.string
   }
 
   static func summary(_ report: WrappedReport, _ p: Provenance) -> String {
