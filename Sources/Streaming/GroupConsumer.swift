@@ -78,6 +78,11 @@ public final class GroupConsumer {
     props.set("enable.partition.eof", "true")
     props.set("partition.assignment.strategy", "cooperative-sticky")
     props.set("client.id", "forecast-consume")
+    // A consumer faster than the fetcher's 100,000-message threshold: once the queue holds that
+    // many, librdkafka 2.0 stops fetching the partition and looks again only about a second
+    // later (its later `fetch.queue.backoff.ms`), a stall a fast reader hits at every burst.
+    // The prefetch stays bounded by `queued.max.messages.kbytes` (64 MB).
+    props.set("queued.min.messages", "1000000")
     for (k, v) in settings.properties { props.set(k, v) }
     let client: OpaquePointer
     do {
