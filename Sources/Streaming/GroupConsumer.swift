@@ -135,8 +135,11 @@ public final class GroupConsumer {
     var lastProgress = lastCheckpoint
     var result: StreamError?
     // Messages come in batches; a batch's consecutive messages of one partition decode at once.
-    let queue = rd_kafka_queue_get_consumer(client)
-    defer { if let queue { rd_kafka_queue_destroy(queue) } }
+    guard let queue = rd_kafka_queue_get_consumer(client) else {
+      rd_kafka_consumer_close(client)
+      throw .kafka(.failed(operation: "consume from \(topic)", reason: "no consumer queue"))
+    }
+    defer { rd_kafka_queue_destroy(queue) }
     var messages = [UnsafeMutablePointer<rd_kafka_message_t>?](
       repeating: nil, count: Self.batchSize)
     loop: while stopRequested == 0 {
@@ -153,6 +156,11 @@ public final class GroupConsumer {
         n = messages.withUnsafeMutableBufferPointer { buffer in
           Int(rd_kafka_consume_batch_queue(queue, 100, buffer.baseAddress, 1))
         }
+      }
+      if n < 0 {
+        let reason = String(cString: strerror(errno))
+        result = .kafka(.failed(operation: "consume from \(topic)", reason: reason))
+        break
       }
       guard n > 0 else {
         let now = Self.now()

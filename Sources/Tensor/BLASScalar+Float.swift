@@ -17,8 +17,3 @@ extension Double: BLASScalar {
   @inlinable public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
   public static var safetensorsDType: String { "F64" }
 }
-
-extension Double {
-  /// `cos(x)` from the C library.
-  @usableFromInline static func cosine(_ x: Double) -> Double { Glibc.cos(x) }
-}

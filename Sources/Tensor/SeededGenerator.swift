@@ -58,11 +58,11 @@ extension RandomNumberGenerator {
   public mutating func nextStandardNormal() -> Double {
     let u1 = 1 - nextUnitDouble()  // (0, 1]: log is finite
     let u2 = nextUnitDouble()
-    return (-2 * Double.log(u1)).squareRoot() * cosTwoPi(u2)
+    return (-2 * PortableMath.log(u1)).squareRoot() * cosTwoPi(u2)
   }
 }
 
 @usableFromInline
 func cosTwoPi(_ u: Double) -> Double {
-  Double.cosine(2 * Double.pi * u)
+  PortableMath.cos(2 * Double.pi * u)
 }

@@ -4,7 +4,13 @@ import XCTest
 
 final class RandomTests: XCTestCase {
   // The golden values come from an independent Python implementation of SplitMix64 seeding,
-  // xoshiro256** and the Box–Muller transform (Python's math.log/cos are glibc's, as here).
+  // xoshiro256** and the Box–Muller transform. Python's math.log/cos are glibc's, whose last bit
+  // depends on the CPU; ours are `PortableMath`'s (the same bits on every machine), within 2 ulp
+  // of Python's: the normals are checked against both.
+  let pythonNormals = [
+    -0.303263064678738, 1.3438117634372806, 0.3834617912676943, 0.9369624250258953,
+  ]
+  let normals = [-0.303263064678738, 1.3438117634372808, 0.3834617912676943, 0.9369624250258951]
 
   func testSeededGenerator_firstValuesForSeed42() {
     var rng = SeededGenerator(seed: 42)
@@ -21,15 +27,17 @@ final class RandomTests: XCTestCase {
       (0..<3).map { _ in rng.nextUnitDouble() },
       [0.08386297105988216, 0.3789802506626686, 0.6800434110281394])
     var normals = SeededGenerator(seed: 42)
-    XCTAssertEqual(
-      (0..<4).map { _ in normals.nextStandardNormal() },
-      [-0.303263064678738, 1.3438117634372806, 0.3834617912676943, 0.9369624250258953])
+    let drawn = (0..<4).map { _ in normals.nextStandardNormal() }
+    XCTAssertEqual(drawn, self.normals)
+    for (ours, python) in zip(drawn, pythonNormals) {
+      XCTAssertLessThanOrEqual(abs(ours - python), 2 * python.ulp)
+    }
   }
 
   func testRandomNormal_usesOneNormalDrawPerElement() {
     var rng = SeededGenerator(seed: 42)
     let x = Tensor<Double>.randomNormal(shape: [2, 2], mean: 1, standardDeviation: 2, using: &rng)
-    let z = [-0.303263064678738, 1.3438117634372806, 0.3834617912676943, 0.9369624250258953]
+    let z = normals
     XCTAssertEqual(x.scalars, z.map { 1 + 2 * $0 })
     var floats = SeededGenerator(seed: 42)
     let f = Tensor<Float>.randomNormal(shape: [4], using: &floats)

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Tensor
 
 /// Calendar features known in advance for any timestamp, chosen by the series' spacing:
 ///
@@ -66,15 +67,19 @@ public enum CalendarFeatures {
       let isHoliday = (holidays + national).contains { $0 == (date.month, date.day) }
       let holiday: Float = isHoliday ? 1 : 0
       out += [
-        Float(sin(dowAngle)), Float(cos(dowAngle)), Float(sin(w)), Float(cos(w)), holiday,
+        Float(PortableMath.sin(dowAngle)), Float(PortableMath.cos(dowAngle)),
+        Float(PortableMath.sin(w)), Float(PortableMath.cos(w)), holiday,
       ]
     case .weekly:
       let w = weekAngle()
-      out += [Float(sin(w)), Float(cos(w))]
+      out += [Float(PortableMath.sin(w)), Float(PortableMath.cos(w))]
     case .hourly:
       let hour = Double(timestamp - Int64(day) * 86_400) / 3600
       let h = 2 * Double.pi * hour / 24
-      out += [Float(sin(h)), Float(cos(h)), Float(sin(dowAngle)), Float(cos(dowAngle))]
+      out += [
+        Float(PortableMath.sin(h)), Float(PortableMath.cos(h)), Float(PortableMath.sin(dowAngle)),
+        Float(PortableMath.cos(dowAngle)),
+      ]
     case .other:
       break
     }

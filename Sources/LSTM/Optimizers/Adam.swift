@@ -114,9 +114,10 @@ struct AdamRule {
     _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
     _ v: UnsafeMutablePointer<T>, _ n: Int
   ) {
-    let t = Double(step)
-    let correction1 = 1 - pow(beta1, t)
-    let correction2 = 1 - pow(beta2, t)
+    // β^t by repeated squaring: the same bits on every machine (the C library's pow picks FMA
+    // or SSE2 code by CPU and can differ in the last bit).
+    let correction1 = 1 - PortableMath.pow(beta1, max(step, 0))
+    let correction2 = 1 - PortableMath.pow(beta2, max(step, 0))
     let stepSize = T(learningRate / correction1)
     let correction2Root = T(correction2.squareRoot())
     let weight = T(1 - beta1)
@@ -136,11 +137,4 @@ struct AdamRule {
       p[k] = p[k] + (-stepSize * mk) / denominator
     }
   }
-}
-
-@inline(__always)
-func pow(_ base: Double, _ exponent: Double) -> Double {
-  // Repeated squaring is exact for the integer exponents Adam uses only up to rounding; use the
-  // C library so the value matches Python's `beta ** t` (also the C library's pow).
-  powLibm(base, exponent)
 }

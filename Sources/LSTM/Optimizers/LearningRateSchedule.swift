@@ -1,3 +1,5 @@
+import Tensor
+
 /// A learning rate per epoch, possibly reacting to the validation loss.
 public protocol LearningRateSchedule {
   /// The learning rate for `epoch` (0-based), told the last validation loss if there is one.
@@ -32,7 +34,8 @@ public struct CosineSchedule: LearningRateSchedule, Sendable {
 
   public func learningRate(epoch: Int, validationLoss: Double?) -> Double {
     let e = Double(Swift.min(Swift.max(epoch, 0), epochs))
-    return minimum + (initial - minimum) * (1 + cosLibm(Double.pi * e / Double(epochs))) / 2
+    return minimum + (initial - minimum) * (1 + PortableMath.cos(Double.pi * e / Double(epochs)))
+      / 2
   }
 }
 
