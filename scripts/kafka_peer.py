@@ -20,12 +20,15 @@ what a Python consumer does in the same time. Four commands:
       What fastavro reads from an Avro history (resolved to the toolkit's schema), one JSON
       value per line, in file order: the reference `read`'s values are compared with.
 
-  aggregate --bootstrap B --topic T --group G
+  aggregate --bootstrap B --topic T --group G [--full OUT]
       A consumer-group member doing the Wrapped aggregation a Python user would write: per
       event-time UTC day and continent, streams (end - start >= 30 s), minutes, distinct
       listeners, streams per song, artist and genre for the top 10s. Exits when every assigned
       partition is at its end and prints, as JSON, the events consumed and the events per
-      second from the first record to the end (and including the group join).
+      second from the first record to the end (and including the group join). With --full, the
+      same windows as `forecast consume` writes instead: per day and partition, and per day
+      world-wide, every Wrapped CSV file (scripts/wrapped_reference.py's computation) under
+      OUT/<day>/<partition>/ and OUT/<day>/world/, written after the last record.
 
 Floats of the Avro records (float32) are written to JSON as Python floats, which hold them
 exactly. Exit status 1 with a message on standard error for any failure.
@@ -295,6 +298,12 @@ class Window:
 def aggregate(args):
     schema = load_schema(args.schema)
     windows = defaultdict(Window)
+    full = None
+    if args.full:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from wrapped_reference import Accumulator
+
+        full = defaultdict(Accumulator)
     assigned = set()
     at_end = set()
 
@@ -352,6 +361,12 @@ def aggregate(args):
                 if end < start:
                     continue
                 duration = end - start
+                if full is not None:
+                    day = start // DAY_MS
+                    full[(day, str(message.partition()))].add(event)
+                    full[(day, "world")].add(event)
+                    events += 1
+                    continue
                 window = windows[(start // DAY_MS, event["continent"])]
                 window.milliseconds += duration
                 events += 1
@@ -375,6 +390,14 @@ def aggregate(args):
             "top_artists": w.artists.most_common(10),
             "top_genres": w.genres.most_common(10),
         }
+    if full is not None:
+        for (day, scope), accumulator in sorted(full.items()):
+            name = time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
+            directory = os.path.join(args.full, name, scope)
+            os.makedirs(directory, exist_ok=True)
+            for file, text in accumulator.tables(10).items():
+                with open(os.path.join(directory, file), "w", encoding="utf-8", newline="") as f:
+                    f.write(text)
     done = time.monotonic()
     measured = (done - first) if first is not None else 0.0
     print(
@@ -436,6 +459,8 @@ def main(argv=None):
     p = commands.add_parser("aggregate", help="consume as a group member and aggregate per day")
     kafka_options(p, group=True)
     schema_option(p)
+    p.add_argument("--full", metavar="OUT",
+                   help="write every window's Wrapped CSV files under OUT, as consume does")
     p.set_defaults(run=aggregate)
 
     args = parser.parse_args(argv)

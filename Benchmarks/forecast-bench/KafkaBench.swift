@@ -10,6 +10,9 @@
 //   python    `scripts/kafka_peer.py aggregate`: confluent-kafka + fastavro, per day and
 //             continent streams, minutes, listeners and top-10 counts (the seed's stack);
 //             events/s from its first record to its exit, and with the join
+//   python full  `aggregate --full`: the same aggregation as ours, every window's Wrapped CSV
+//             files (scripts/wrapped_reference.py's computation, per day and partition and per
+//             day world-wide), written after the last record
 // The mock keeps about 5 MB (compressed) per partition, and Asia holds over half the events:
 // the data is KAFKA_BENCH_CHUNKS (default 2) simulations of KAFKA_BENCH_DAYS (default 4) days of
 // 2,000 listeners (about 38k events a day), produced zstd-compressed (`-X compression.type=zstd`,
@@ -167,6 +170,23 @@ enum KafkaBench {
           "python read \(pyEvents ?? -1) of \(history.events) events")
         r.python += number("seconds", in: report) ?? .nan
         r.pythonTotal += number("seconds_total", in: report) ?? .nan
+        // Python doing ours's aggregation: every window's Wrapped files.
+        let pyFull = try spawn(
+          "/usr/bin/env",
+          [
+            "python3", peer, "aggregate", "-b", cluster.bootstrap, "-t", topic, "-G",
+            "pyfull-\(topic)", "--full", work + "/python-full", "-X", "session.timeout.ms=6000",
+            "-X", "fetch.wait.max.ms=" + fetchWait,
+          ],
+          output: work + "/python-full.json")
+        check(pyFull.status == 0, "kafka_peer.py aggregate --full failed: \(pyFull.stderr)")
+        let fullReport = try String(contentsOfFile: work + "/python-full.json", encoding: .utf8)
+        check(
+          number("events", in: fullReport) == Double(history.events),
+          "python --full read \(number("events", in: fullReport) ?? -1) of \(history.events) events"
+        )
+        r.pythonFull += number("seconds", in: fullReport) ?? .nan
+        try? FileManager.default.removeItem(atPath: work + "/python-full")
       }
       if round > 0 { rounds.append(r) }
     }
@@ -181,6 +201,7 @@ enum KafkaBench {
       ("consume_aggregate_with_join", \.oursTotal),
       ("consume_aggregate_no_window_outputs", \.oursOpen), ("kcat_to_dev_null", \.kcat),
       ("python_aggregate", \.python), ("python_aggregate_with_join", \.pythonTotal),
+      ("python_full_wrapped", \.pythonFull),
     ]
     for (what, key) in lines {
       let r = rates(key)
@@ -200,6 +221,7 @@ enum KafkaBench {
       ("ours_to_python", .number(ours / rates(\.python).median, 2)),
       ("ours_no_window_outputs_to_kcat", .number(oursOpen / rates(\.kcat).median, 3)),
       ("ours_no_window_outputs_to_python", .number(oursOpen / rates(\.python).median, 2)),
+      ("ours_to_python_full_wrapped", .number(ours / rates(\.pythonFull).median, 2)),
       ("target_kcat", .number(0.5, 1)), ("target_python", .int(10)), ("load", .number(load, 2)),
     ])
   }
@@ -213,6 +235,7 @@ enum KafkaBench {
     var kcat = 0.0
     var python = 0.0
     var pythonTotal = 0.0
+    var pythonFull = 0.0
   }
 
   struct BenchFailure: Error, CustomStringConvertible {
