@@ -163,10 +163,10 @@ public struct LSTMLayer: Sendable, Equatable {
       let scratchHH: UnsafeMutablePointer<Float> = rebound(cache.weightHHTransposed)  // [H, 4H]
       VectorKernels.zero(scratchIH, count: I * G)
       VectorKernels.zero(scratchHH, count: H * G)
-      SmallGemm.parallelMultiplyAdd(
+      SmallGemm.columnParallelMultiplyAdd(
         m: I, n: G, k: rows, a: rebound(input), rowStride: 1, kStride: I, b: dZ, ldb: G,
         c: scratchIH, ldc: G)
-      SmallGemm.parallelMultiplyAdd(
+      SmallGemm.columnParallelMultiplyAdd(
         m: H, n: G, k: rows, a: rebound(UnsafePointer(cache.hidden)), rowStride: 1, kStride: H,
         b: dZ, ldb: G, c: scratchHH, ldc: G)
       SmallGemm.addTransposed(

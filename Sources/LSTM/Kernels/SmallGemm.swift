@@ -66,6 +66,35 @@ extension SmallGemm {
     }
   }
 
+  /// `multiplyAdd` with the columns of C split into chunks run on this thread and the helper,
+  /// for the weight gradients (m = H or I rows, k = T·B): split by rows, every chunk would read
+  /// all of B (`[T·B, 4H]`, megabytes) once per row tile; split by columns, each chunk reads
+  /// only its own columns of B and they stay in cache across its row tiles. Each element's
+  /// chain of multiply-adds is the same whichever chunk or thread computes it.
+  static func columnParallelMultiplyAdd(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
+    b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let chunks = RowParallel.chunkCount(rows: n / 4, threads: BLASRuntime.threads)
+    RowParallel.shared.run(chunks: chunks) { chunk in
+      let columns = columnRange(chunk: chunk, of: chunks, count: n)
+      if columns.isEmpty { return }
+      multiplyAdd(
+        m: m, n: columns.count, k: k, a: a, rowStride: rowStride, kStride: kStride,
+        b: b + columns.lowerBound, ldb: ldb, c: c + columns.lowerBound, ldc: ldc)
+    }
+  }
+
+  /// The columns of chunk `c` of `chunks` out of `count`: equal shares rounded up to a multiple
+  /// of 32 (a whole number of register tiles on every path), the last chunk taking the rest.
+  static func columnRange(chunk c: Int, of chunks: Int, count: Int) -> Range<Int> {
+    if chunks < 2 { return 0..<count }
+    let size = ((count / chunks) + 31) & ~31
+    let lower = min(count, c * size)
+    let upper = c == chunks - 1 ? count : min(count, lower + size)
+    return lower..<upper
+  }
+
   /// `dst[c, r] += src[r, c]` for `src` `[rows, columns]`, `dst` `[columns, rows]`.
   static func addTransposed(
     _ src: UnsafePointer<Float>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<Float>
