@@ -160,6 +160,92 @@ void KERNEL(clk_gemm)(long m, long n, long k, const float *a, long rowStride, lo
   }
 }
 
+// MARK: - The forward step's pre-activations
+
+/// Columns per panel of the packed weights: one register tile's width.
+enum { panelWidth = NV * LANES };
+
+void KERNEL(clk_lstm_pack)(long n, long kx, long kh, const float *wih, const float *whh,
+                           float *packed) {
+  const long k = kx + kh;
+  for (long j0 = 0; j0 < n; j0 += panelWidth) {
+    float *panel = packed + j0 * k;
+    for (long l = 0; l < panelWidth; l++) {
+      const float *rowIH = wih + (j0 + l) * kx;
+      const float *rowHH = whh + (j0 + l) * kh;
+      for (long p = 0; p < kx; p++) panel[p * panelWidth + l] = rowIH[p];
+      for (long p = 0; p < kh; p++) panel[(kx + p) * panelWidth + l] = rowHH[p];
+    }
+  }
+}
+
+/// R rows × one panel of z: the bias, then the chain over x's kx columns, then over h's kh
+/// columns (when h is given), in registers throughout.
+INLINE void stepTile(const int R, long kx, long kh, const float *bias, const float *x, long ldx,
+                     const float *h, long ldh, const float *panel, float *z, long ldz) {
+  vfloat acc[MR][NV];
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; v++) {
+    vfloat b0 = load(bias + v * LANES);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) acc[r][v] = b0;
+  }
+  const float *bp = panel;
+  for (long p = 0; p < kx; p++) {
+    vfloat bv[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) bv[v] = load(bp + v * LANES);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+      vfloat xv = splat(x[r * ldx + p]);
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; v++) acc[r][v] = vfma(xv, bv[v], acc[r][v]);
+    }
+    bp += panelWidth;
+  }
+  if (h) {
+    for (long p = 0; p < kh; p++) {
+      vfloat bv[NV];
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; v++) bv[v] = load(bp + v * LANES);
+#pragma clang loop unroll(full)
+      for (int r = 0; r < R; r++) {
+        vfloat hv = splat(h[r * ldh + p]);
+#pragma clang loop unroll(full)
+        for (int v = 0; v < NV; v++) acc[r][v] = vfma(hv, bv[v], acc[r][v]);
+      }
+      bp += panelWidth;
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) store(acc[r][v], z + r * ldz + v * LANES);
+  }
+}
+
+INLINE void stepRows(const int R, long i, long n, long kx, long kh, const float *bias,
+                     const float *x, long ldx, const float *h, long ldh, const float *packed,
+                     float *z, long ldz) {
+  const long k = kx + kh;
+  const float *hi = h ? h + i * ldh : 0;
+  for (long j = 0; j < n; j += panelWidth)
+    stepTile(R, kx, kh, bias + j, x + i * ldx, ldx, hi, ldh, packed + j * k, z + i * ldz + j,
+             ldz);
+}
+
+void KERNEL(clk_lstm_preactivations)(long rows, long n, long kx, long kh, const float *bias,
+                                     const float *x, long ldx, const float *h, long ldh,
+                                     const float *packed, float *z, long ldz) {
+  long i = 0;
+  for (; i + MR <= rows; i += MR) stepRows(MR, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
+#if MR > 4
+  for (; i + 4 <= rows; i += 4) stepRows(4, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
+#endif
+  for (; i + 2 <= rows; i += 2) stepRows(2, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
+  for (; i < rows; i++) stepRows(1, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
+}
+
 // MARK: - Gate math
 
 /// e^x as 2^n · 2^f (Cody–Waite split, |f| ≤ 0.5, a degree-7 polynomial for 2^f by fused

@@ -104,3 +104,57 @@ extension SmallGemm {
     }
   }
 }
+
+/// One forward step's pre-activations `z = b_ih + b_hh + x_t · W_ihᵀ + h_{t-1} · W_hhᵀ` for a
+/// chunk of rows in one pass of the active path's kernel (`clk_lstm_preactivations`), from a copy
+/// of `[W_ih | W_hh]` packed once per layer and pass into contiguous column panels.
+///
+/// It replaces the batched input projection (which wrote all T·B rows of z, megabytes, before
+/// the time loop read them back one step at a time) and the per-step recurrent product over a
+/// W_hhᵀ whose rows lie two kilobytes apart. The bits are the same: each z element starts from
+/// the same rounded bias sum and runs one chain of fused multiply-adds over x's columns then
+/// h's, ascending, as the projection followed by the recurrent product did.
+struct StepPreactivations {
+  let packed: UnsafePointer<Float>  // [4H / panel][I + H][panel]
+  let bias: UnsafePointer<Float>  // [4H] b_ih + b_hh
+  let inputSize: Int
+  let hiddenSize: Int
+
+  /// The floats `init` needs in `scratch`: 4H·(I + H) for the weights and 4H for the bias.
+  static func scratchCount(inputSize: Int, hiddenSize: Int) -> Int {
+    4 * hiddenSize * (inputSize + hiddenSize + 1)
+  }
+
+  /// Whether the active path packs 4H columns into whole panels (the kernel has no partial
+  /// panel); otherwise the layer uses the projection and the recurrent product.
+  static func applies(hiddenSize: Int) -> Bool {
+    (4 * hiddenSize) % KernelTable.current.panelWidth == 0
+  }
+
+  /// Packs W_ih `[4H, I]` and W_hh `[4H, H]` and sums the biases into `scratch`.
+  init(
+    weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>, biasIH: UnsafePointer<Float>,
+    biasHH: UnsafePointer<Float>, inputSize: Int, hiddenSize: Int,
+    scratch: UnsafeMutablePointer<Float>
+  ) {
+    let columns = 4 * hiddenSize
+    KernelTable.current.pack(columns, inputSize, hiddenSize, weightIH, weightHH, scratch)
+    let bias = scratch + columns * (inputSize + hiddenSize)
+    VectorKernels.broadcastSum(biasIH, biasHH, into: bias, rows: 1, columns: columns)
+    self.packed = UnsafePointer(scratch)
+    self.bias = UnsafePointer(bias)
+    self.inputSize = inputSize
+    self.hiddenSize = hiddenSize
+  }
+
+  /// `z[rows, 4H] = bias + x[rows, I] · W_ihᵀ + h[rows, H] · W_hhᵀ` (no h term when h is nil).
+  func callAsFunction(
+    x: UnsafePointer<Float>, h: UnsafePointer<Float>?, into z: UnsafeMutablePointer<Float>,
+    rows: Int
+  ) {
+    if rows == 0 { return }
+    let columns = 4 * hiddenSize
+    KernelTable.current.preactivations(
+      rows, columns, inputSize, hiddenSize, bias, x, inputSize, h, hiddenSize, packed, z, columns)
+  }
+}
