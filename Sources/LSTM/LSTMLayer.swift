@@ -97,7 +97,8 @@ public struct LSTMLayer: Sendable, Equatable {
           t > 0 || h0 != nil ? UnsafePointer(hidden + (t * B + r) * H) : nil
         if let step {
           // z = b_ih + b_hh + x_t · W_ihᵀ + h_{t-1} · W_hhᵀ in one pass
-          step(x: rebound(input + (t * B + r) * I), h: hPrev.map(rebound), into: rebound(z), rows: n)
+          step(
+            x: rebound(input + (t * B + r) * I), h: hPrev.map(rebound), into: rebound(z), rows: n)
         } else if let hPrev {
           // z += h_{t-1} · W_hhᵀ (nothing to add at t = 0 from a zero state)
           recurrent.forward(hPrev, into: z, rows: n)
@@ -274,7 +275,8 @@ public struct LSTMLayer: Sendable, Equatable {
       StepPreactivations.applies(hiddenSize: hiddenSize)
     else { return nil }
     return StepPreactivations(
-      weightIH: rebound(parameters + weightIHOffset), weightHH: rebound(parameters + weightHHOffset),
+      weightIH: rebound(parameters + weightIHOffset),
+      weightHH: rebound(parameters + weightHHOffset),
       biasIH: rebound(parameters + biasIHOffset), biasHH: rebound(parameters + biasHHOffset),
       inputSize: inputSize, hiddenSize: hiddenSize, scratch: rebound(scratch))
   }
