@@ -57,10 +57,15 @@ final class KernelPathTests: XCTestCase {
   /// The fused forward step (`StepPreactivations`) gives, on every path, the bits of its
   /// definition: the rounded bias sum, then one fused multiply-add chain over x's columns and
   /// h's, ascending (what the input projection followed by the recurrent product computes),
-  /// with and without the h term, for 7 rows (full and short row tiles).
+  /// with and without the h term, for 7 and 8 rows (full and short row tiles; 8 rows as 4 + 4
+  /// on the AVX2 path).
   func testStepPreactivations_sameBitsOnEveryPath_asBiasThenOneFMAChain() {
+    for rows in [7, 8] { checkStepPreactivations(rows: rows) }
+  }
+
+  private func checkStepPreactivations(rows: Int) {
     var rng = SeededGenerator(seed: 15)
-    let (rows, input, hidden) = (7, 3, 8)
+    let (input, hidden) = (3, 8)
     let columns = 4 * hidden
     let x = randomFloats(rows * input, &rng, scale: 1)
     let h = randomFloats(rows * hidden, &rng, scale: 1)
@@ -99,7 +104,7 @@ final class KernelPathTests: XCTestCase {
           }
         }
         XCTAssertEqual(
-          z.map(\.bitPattern), expected.map(\.bitPattern), "\(path) with h \(withH)")
+          z.map(\.bitPattern), expected.map(\.bitPattern), "\(path) with h \(withH), \(rows) rows")
       }
     }
   }
