@@ -7,9 +7,10 @@
 // Per time step the LSTM multiplies a [B, H] state by a [H, 4H] matrix (forward) or a [B, 4H]
 // gradient by a [4H, H] matrix (backward). For H ≤ 128 these take a few microseconds, and
 // OpenBLAS spends a large share of that packing both operands and deciding on threads, every
-// step. This kernel packs nothing: B is read in place (the forward pass transposes W_hh once
-// per call), and a tile of C (6 × 16 with AVX2, 8 × 32 with AVX-512) stays in registers while
-// k runs.
+// step. These kernels pack once per call at most: the forward step (`StepPreactivations`)
+// reads `[W_ih | W_hh]` packed once per layer and pass, the backward product reads W_hh in
+// place, the long weight-gradient products (k = T·B) pack blocks on the AVX2 path; a tile of C
+// (6 × 16 with AVX2, 8 × 32 with AVX-512) stays in registers while k runs.
 //
 // Every element of C is one chain of fused multiply-adds in ascending k, whichever path, tile or
 // thread computes it, so these products give the same bits on every x86-64 CPU (OpenBLAS's sums
