@@ -53,6 +53,15 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
   var inferenceWeightIHTransposed: UnsafeMutablePointer<Scalar>?  // [max(I, H), 4H]
   var inferenceStepWeights: UnsafeMutablePointer<Scalar>?  // packed weights, bias sum
 
+  /// `count` scalars starting on a cache line: the two threads of the time loop write rows of
+  /// the same buffers, and a chunk's first row must not share a line with the previous chunk's
+  /// last (each line written by both threads every step would move between the cores).
+  static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Scalar> {
+    UnsafeMutableRawPointer.allocate(
+      byteCount: count * MemoryLayout<Scalar>.stride, alignment: 64
+    ).bindMemory(to: Scalar.self, capacity: count)
+  }
+
   /// An empty workspace; buffers appear on first use.
   public init() {}
 
@@ -80,7 +89,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
         $0 + $1.inputSize * G
           + StepPreactivations.scratchCount(inputSize: $1.inputSize, hiddenSize: H)
       }
-    let memory = UnsafeMutablePointer<Scalar>.allocate(capacity: max(1, total))
+    let memory = Self.allocateAligned(max(1, total))
     memory.initialize(repeating: 0, count: max(1, total))
     var cursor = memory
     func take(_ n: Int) -> UnsafeMutablePointer<Scalar> {
@@ -113,7 +122,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     let widest = max(stack.inputSize, H)
     let step = StepPreactivations.scratchCount(inputSize: widest, hiddenSize: H)
     let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H + 4 * H * H + widest * 4 * H + step
-    let memory = UnsafeMutablePointer<Scalar>.allocate(capacity: total)
+    let memory = Self.allocateAligned(total)
     memory.initialize(repeating: 0, count: total)
     inferenceGates = memory
     inferenceOutputs = [memory + T * B * 4 * H, memory + T * B * 4 * H + T * B * H]
