@@ -5,6 +5,7 @@
 #define LANES 8
 #define MR 6
 #define NV 2
+#define PACK_LONG_K 1
 #define KERNEL(name) name##_avx2
 #include "kernels_body.h"
 #if defined(__x86_64__)

@@ -7,6 +7,7 @@
 // code computes for that element, so the vector width changes the speed, never the bits.
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "CLSTMKernels.h"
@@ -132,8 +133,8 @@ INLINE void panelRows(const int V, long i0, long i1, long j, long k, const float
 /// stores and reloads C between passes: each element's chain of multiply-adds is unchanged.
 enum { kBlock = 256, mBlock = 128 };
 
-void KERNEL(clk_gemm)(long m, long n, long k, const float *a, long rowStride, long kStride,
-                      const float *b, long ldb, float *c, long ldc) {
+static void KERNEL(gemmInPlace)(long m, long n, long k, const float *a, long rowStride,
+                                long kStride, const float *b, long ldb, float *c, long ldc) {
   const long tileWidth = NV * LANES;
   const long fullColumns = n - n % tileWidth;
   const long vectorColumns = n - n % LANES;
@@ -158,6 +159,186 @@ void KERNEL(clk_gemm)(long m, long n, long k, const float *a, long rowStride, lo
       if (j < n) edge(i0, i1, j, n, kc, ak, rowStride, kStride, bk, ldb, c, ldc);
     }
   }
+}
+
+/// Long reductions (the weight gradients, k = T·B) with both operands first copied into
+/// contiguous blocks, as BLAS libraries do. In place, each k step of a tile reads a new row of
+/// A and of B, lines kilobytes apart that alias in L1 and come from L2 every time; packed, a
+/// column panel of B (kPack rows) stays in L1 while every row tile of the block passes over it,
+/// and each row tile of A is one contiguous run. Copying moves values without rounding them, and
+/// each element of C is still one chain of fused multiply-adds in ascending k (stored and
+/// reloaded between k blocks), so the bits are those of the in-place product.
+///
+/// Only where it pays (PACK_LONG_K: the AVX2 path, for m ≥ 4·MR rows). Its 6 × 16 tile reads
+/// a line of A and one of B every six cycles, so L2 limits it in place (dW at T·B = 12288: 72
+/// → 79 GFLOP/s on one Zen 4 core); the AVX-512 tile reads them half as often and loses to the
+/// copying (91 → 81), as do products of a few rows.
+#if PACK_LONG_K
+enum {
+  packWidth = NV * LANES,
+  kPack = packWidth >= 32 ? 128 : 256,
+  mPack = 96,
+  packFromK = 2048
+};
+
+/// R rows × one packed panel: A `[k][R]`, B `[k][packWidth]`, both contiguous.
+INLINE void packedTile(const int R, long k, const float *a, const float *b, float *c, long ldc) {
+  tile(R, NV, 0, 0, k, a, 1, R, b, packWidth, c, ldc);
+}
+
+static void KERNEL(gemmPacked)(long m, long n, long k, const float *a, long rowStride,
+                               long kStride, const float *b, long ldb, float *c, long ldc) {
+  // On the heap (112 KB): the caller may be a thread with a small stack.
+  float *aPack = aligned_alloc(64, sizeof(float) * (mPack * kPack + kPack * packWidth));
+  if (!aPack) {
+    KERNEL(gemmInPlace)(m, n, k, a, rowStride, kStride, b, ldb, c, ldc);
+    return;
+  }
+  float *bPack = aPack + mPack * kPack;
+  const long fullColumns = n - n % packWidth;
+  for (long p0 = 0; p0 < k; p0 += kPack) {
+    const long kc = k - p0 < kPack ? k - p0 : kPack;
+    for (long i0 = 0; i0 < m; i0 += mPack) {
+      const long mc = m - i0 < mPack ? m - i0 : mPack;
+      // A's rows i0..<i0+mc as tiles of MR rows, each [kc][MR] (a short last tile [kc][rest]).
+      for (long t = 0; t < mc; t += MR) {
+        const long rows = mc - t < MR ? mc - t : MR;
+        float *dst = aPack + t * kc;
+        const float *src = a + (i0 + t) * rowStride + p0 * kStride;
+        for (long p = 0; p < kc; p++)
+          for (long r = 0; r < rows; r++) dst[p * rows + r] = src[r * rowStride + p * kStride];
+      }
+      for (long j = 0; j < fullColumns; j += packWidth) {
+        for (long p = 0; p < kc; p++)
+          memcpy(bPack + p * packWidth, b + (p0 + p) * ldb + j, sizeof(float) * packWidth);
+        long t = 0;
+        for (; t + MR <= mc; t += MR)
+          packedTile(MR, kc, aPack + t * kc, bPack, c + (i0 + t) * ldc + j, ldc);
+        const float *at = aPack + t * kc;
+        float *ct = c + (i0 + t) * ldc + j;
+        switch (mc - t) {
+#if MR > 7
+        case 7: packedTile(7, kc, at, bPack, ct, ldc); break;
+        case 6: packedTile(6, kc, at, bPack, ct, ldc); break;
+#endif
+#if MR > 5
+        case 5: packedTile(5, kc, at, bPack, ct, ldc); break;
+        case 4: packedTile(4, kc, at, bPack, ct, ldc); break;
+#endif
+        case 3: packedTile(3, kc, at, bPack, ct, ldc); break;
+        case 2: packedTile(2, kc, at, bPack, ct, ldc); break;
+        case 1: packedTile(1, kc, at, bPack, ct, ldc); break;
+        default: break;
+        }
+      }
+    }
+  }
+  free(aPack);
+  if (fullColumns < n)
+    KERNEL(gemmInPlace)(m, n - fullColumns, k, a, rowStride, kStride, b + fullColumns, ldb,
+                        c + fullColumns, ldc);
+}
+#endif
+
+void KERNEL(clk_gemm)(long m, long n, long k, const float *a, long rowStride, long kStride,
+                      const float *b, long ldb, float *c, long ldc) {
+#if PACK_LONG_K
+  if (k >= packFromK && n >= packWidth && m >= 4 * MR) {
+    KERNEL(gemmPacked)(m, n, k, a, rowStride, kStride, b, ldb, c, ldc);
+    return;
+  }
+#endif
+  KERNEL(gemmInPlace)(m, n, k, a, rowStride, kStride, b, ldb, c, ldc);
+}
+
+// MARK: - The forward step's pre-activations
+
+/// Columns per panel of the packed weights: one register tile's width.
+enum { panelWidth = NV * LANES };
+
+void KERNEL(clk_lstm_pack)(long n, long kx, long kh, const float *wih, const float *whh,
+                           float *packed) {
+  const long k = kx + kh;
+  for (long j0 = 0; j0 < n; j0 += panelWidth) {
+    float *panel = packed + j0 * k;
+    for (long l = 0; l < panelWidth; l++) {
+      const float *rowIH = wih + (j0 + l) * kx;
+      const float *rowHH = whh + (j0 + l) * kh;
+      for (long p = 0; p < kx; p++) panel[p * panelWidth + l] = rowIH[p];
+      for (long p = 0; p < kh; p++) panel[(kx + p) * panelWidth + l] = rowHH[p];
+    }
+  }
+}
+
+/// R rows × one panel of z: the bias, then the chain over x's kx columns, then over h's kh
+/// columns (when h is given), in registers throughout.
+INLINE void stepTile(const int R, long kx, long kh, const float *bias, const float *x, long ldx,
+                     const float *h, long ldh, const float *panel, float *z, long ldz) {
+  vfloat acc[MR][NV];
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; v++) {
+    vfloat b0 = load(bias + v * LANES);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) acc[r][v] = b0;
+  }
+  const float *bp = panel;
+  for (long p = 0; p < kx; p++) {
+    vfloat bv[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) bv[v] = load(bp + v * LANES);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+      vfloat xv = splat(x[r * ldx + p]);
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; v++) acc[r][v] = vfma(xv, bv[v], acc[r][v]);
+    }
+    bp += panelWidth;
+  }
+  if (h) {
+    for (long p = 0; p < kh; p++) {
+      vfloat bv[NV];
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; v++) bv[v] = load(bp + v * LANES);
+#pragma clang loop unroll(full)
+      for (int r = 0; r < R; r++) {
+        vfloat hv = splat(h[r * ldh + p]);
+#pragma clang loop unroll(full)
+        for (int v = 0; v < NV; v++) acc[r][v] = vfma(hv, bv[v], acc[r][v]);
+      }
+      bp += panelWidth;
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; v++) store(acc[r][v], z + r * ldz + v * LANES);
+  }
+}
+
+INLINE void stepRows(const int R, long i, long n, long kx, long kh, const float *bias,
+                     const float *x, long ldx, const float *h, long ldh, const float *packed,
+                     float *z, long ldz) {
+  const long k = kx + kh;
+  const float *hi = h ? h + i * ldh : 0;
+  for (long j = 0; j < n; j += panelWidth)
+    stepTile(R, kx, kh, bias + j, x + i * ldx, ldx, hi, ldh, packed + j * k, z + i * ldz + j,
+             ldz);
+}
+
+void KERNEL(clk_lstm_preactivations)(long rows, long n, long kx, long kh, const float *bias,
+                                     const float *x, long ldx, const float *h, long ldh,
+                                     const float *packed, float *z, long ldz) {
+  // Full tiles, except that a remainder of 2 rows after them (32 = 5·6 + 2 on AVX2) is taken
+  // as 6 + 2 = 4 + 4: a 2-row tile has too few chains to hide the multiply-add latency.
+  long fullEnd = rows - rows % MR;
+  if (MR == 6 && rows % MR == 2 && fullEnd >= MR) fullEnd -= MR;
+  long i = 0;
+  for (; i < fullEnd; i += MR) stepRows(MR, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
+#if MR > 4
+  for (; i + 4 <= rows; i += 4) stepRows(4, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
+#endif
+  for (; i + 2 <= rows; i += 2) stepRows(2, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
+  for (; i < rows; i++) stepRows(1, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
 }
 
 // MARK: - Gate math
@@ -215,45 +396,120 @@ INLINE vfloat tanhLanes(vfloat x) { return 2.0f / (1.0f + expLanes(-2.0f * x)) -
 INLINE float sigmoidScalar(float x) { return 1.0f / (1.0f + expScalar(-x)); }
 INLINE float tanhScalar(float x) { return 2.0f / (1.0f + expScalar(-2.0f * x)) - 1.0f; }
 
-/// i, f, o = sigmoid(z_i, z_f, z_o); g = tanh(z_g); c = fma(f, cPrev, i·g); h = o · tanh(c).
-void KERNEL(clk_gate_forward)(float *gates, const float *cPrev, float *c, float *tanhC,
-                              float *h, long batch, long hidden) {
+/// `expLanes` of U vectors at once, step by step across them: the same operations on every
+/// lane, but U independent chains side by side, so the out-of-order core finds work while each
+/// chain waits on its multiply-add latency (its scheduler cannot hold enough of one chain at a
+/// time to do that by itself).
+INLINE void expGroup(const int U, vfloat *x) {
+  vfloat t[8], shifted[8], f[8], p[8];
+#pragma clang loop unroll(full)
+  for (int u = 0; u < U; u++) {
+    vfloat clamped = x[u] < -87.0f ? splat(-87.0f) : x[u];
+    clamped = clamped > 88.0f ? splat(88.0f) : clamped;
+    t[u] = clamped * 1.44269504f;
+    shifted[u] = t[u] + 12582912.0f;
+    vfloat n = shifted[u] - 12582912.0f;
+    f[u] = t[u] - n;
+    p[u] = splat(1.5252734e-5f);
+  }
+  const float coefficients[7] = {1.5403530e-4f, 1.3333558e-3f, 9.6181291e-3f, 5.5504109e-2f,
+                                 2.4022651e-1f, 6.9314718e-1f, 1.0f};
+#pragma clang loop unroll(full)
+  for (int step = 0; step < 7; step++) {
+#pragma clang loop unroll(full)
+    for (int u = 0; u < U; u++) p[u] = vfma(p[u], f[u], splat(coefficients[step]));
+  }
+#pragma clang loop unroll(full)
+  for (int u = 0; u < U; u++) {
+    vuint bits = ((vuint)shifted[u] - 0x4B400000u + 127u) << 23;
+    x[u] = p[u] * (vfloat)bits;
+  }
+}
+
+/// sigmoid (or tanh) of one vector in each of U rows `ld` floats apart, in place: the
+/// operations of `sigmoidLanes` (`tanhLanes`).
+INLINE void activateGroup(const int U, float *z, long ld, int isTanh) {
+  vfloat v[8];
+#pragma clang loop unroll(full)
+  for (int u = 0; u < U; u++) {
+    vfloat x = load(z + u * ld);
+    v[u] = isTanh ? -2.0f * x : -x;
+  }
+  expGroup(U, v);
+#pragma clang loop unroll(full)
+  for (int u = 0; u < U; u++)
+    store(isTanh ? 2.0f / (1.0f + v[u]) - 1.0f : 1.0f / (1.0f + v[u]), z + u * ld);
+}
+
+/// The gate forward of U rows: first the four gates of every row (all independent), then the
+/// cells (whose tanh waits for the gates), U rows side by side at each column.
+INLINE void gateForwardRows(const int U, float *z, const float *cPrev, float *c, float *tanhC,
+                            float *h, long hidden) {
   const long vectorEnd = hidden - hidden % LANES;
-  for (long b = 0; b < batch; b++) {
-    float *z = gates + b * 4 * hidden;
-    const long row = b * hidden;
-    long j = 0;
-    for (; j < vectorEnd; j += LANES) {
-      vfloat i = sigmoidLanes(load(z + j));
-      vfloat f = sigmoidLanes(load(z + hidden + j));
-      vfloat g = tanhLanes(load(z + 2 * hidden + j));
-      vfloat o = sigmoidLanes(load(z + 3 * hidden + j));
-      vfloat cn = vfma(f, load(cPrev + row + j), i * g);
-      vfloat tc = tanhLanes(cn);
-      store(i, z + j);
-      store(f, z + hidden + j);
-      store(g, z + 2 * hidden + j);
-      store(o, z + 3 * hidden + j);
-      store(cn, c + row + j);
-      store(tc, tanhC + row + j);
-      store(o * tc, h + row + j);
-    }
-    for (; j < hidden; j++) {
-      float i = sigmoidScalar(z[j]);
-      float f = sigmoidScalar(z[hidden + j]);
-      float g = tanhScalar(z[2 * hidden + j]);
-      float o = sigmoidScalar(z[3 * hidden + j]);
-      float cn = sfma(f, cPrev[row + j], i * g);
-      float tc = tanhScalar(cn);
-      z[j] = i;
-      z[hidden + j] = f;
-      z[2 * hidden + j] = g;
-      z[3 * hidden + j] = o;
-      c[row + j] = cn;
-      tanhC[row + j] = tc;
-      h[row + j] = o * tc;
+  const long ld = 4 * hidden;
+  for (int gate = 0; gate < 4; gate++) {
+    float *zg = z + gate * hidden;
+    for (long j = 0; j < vectorEnd; j += LANES) activateGroup(U, zg + j, ld, gate == 2);
+    for (int u = 0; u < U; u++) {
+      for (long j = vectorEnd; j < hidden; j++) {
+        float *e = zg + u * ld + j;
+        *e = gate == 2 ? tanhScalar(*e) : sigmoidScalar(*e);
+      }
     }
   }
+  for (long j = 0; j < vectorEnd; j += LANES) {
+    vfloat cn[8], o[8];
+#pragma clang loop unroll(full)
+    for (int u = 0; u < U; u++) {
+      const float *zu = z + u * ld;
+      vfloat i = load(zu + j);
+      vfloat f = load(zu + hidden + j);
+      vfloat g = load(zu + 2 * hidden + j);
+      o[u] = load(zu + 3 * hidden + j);
+      cn[u] = vfma(f, load(cPrev + u * hidden + j), i * g);
+      store(cn[u], c + u * hidden + j);
+    }
+    vfloat e[8];
+#pragma clang loop unroll(full)
+    for (int u = 0; u < U; u++) e[u] = -2.0f * cn[u];
+    expGroup(U, e);
+#pragma clang loop unroll(full)
+    for (int u = 0; u < U; u++) {
+      vfloat tc = 2.0f / (1.0f + e[u]) - 1.0f;
+      store(tc, tanhC + u * hidden + j);
+      store(o[u] * tc, h + u * hidden + j);
+    }
+  }
+  for (int u = 0; u < U; u++) {
+    const float *zu = z + u * ld;
+    for (long j = vectorEnd; j < hidden; j++) {
+      float i = zu[j], f = zu[hidden + j], g = zu[2 * hidden + j], o = zu[3 * hidden + j];
+      float cn = sfma(f, cPrev[u * hidden + j], i * g);
+      float tc = tanhScalar(cn);
+      c[u * hidden + j] = cn;
+      tanhC[u * hidden + j] = tc;
+      h[u * hidden + j] = o * tc;
+    }
+  }
+}
+
+/// i, f, o = sigmoid(z_i, z_f, z_o); g = tanh(z_g); c = fma(f, cPrev, i·g); h = o · tanh(c).
+///
+/// Eight rows at a time (then 4, 2, 1), each column of them side by side, the gates before the
+/// cells: the same operations on every element as one element at a time, but chains of the
+/// exponential's multiply-adds that overlap (AVX2, H = 128: 92 cycles per vector of 8 units one
+/// row at a time, 62 with the gates before the cells, fewer again eight rows side by side).
+void KERNEL(clk_gate_forward)(float *gates, const float *cPrev, float *c, float *tanhC,
+                              float *h, long batch, long hidden) {
+  long b = 0;
+#define ROWS(U)                                                                                \
+  gateForwardRows(U, gates + b * 4 * hidden, cPrev + b * hidden, c + b * hidden,               \
+                  tanhC + b * hidden, h + b * hidden, hidden)
+  for (; b + 8 <= batch; b += 8) ROWS(8);
+  for (; b + 4 <= batch; b += 4) ROWS(4);
+  for (; b + 2 <= batch; b += 2) ROWS(2);
+  for (; b < batch; b++) ROWS(1);
+#undef ROWS
 }
 
 /// dc = dcCarry + dh·o·(1 − tanhC²); do = dh·tanhC·o·(1 − o); di = dc·g·i·(1 − i);

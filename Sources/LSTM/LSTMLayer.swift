@@ -75,12 +75,15 @@ public struct LSTMLayer: Sendable, Equatable {
     let hidden = cache.hidden  // [T+1, B, H]
     let cells = cache.cells  // [T+1, B, H]
     let tanhC = cache.tanhC  // [T, B, H]
+    let step = stepPreactivations(parameters, batch: B, scratch: cache.stepWeights)
     let recurrent = RecurrentProduct(
-      weightHH: parameters + weightHHOffset, transposed: cache.weightHHTransposed, batch: B,
-      hidden: H)
-    projectInput(
-      input, parameters: parameters, into: gates, rows: T * B,
-      transposedScratch: recurrent.small ? cache.weightIHTransposed : nil)
+      weightHH: parameters + weightHHOffset,
+      transposed: step == nil ? cache.weightHHTransposed : nil, batch: B, hidden: H)
+    if step == nil {
+      projectInput(
+        input, parameters: parameters, into: gates, rows: T * B,
+        transposedScratch: recurrent.small ? cache.weightIHTransposed : nil)
+    }
     setInitial(hidden, from: h0, count: B * H)
     setInitial(cells, from: c0, count: B * H)
     // Each part runs the whole time loop for its rows of the batch (sequences are independent).
@@ -90,14 +93,21 @@ public struct LSTMLayer: Sendable, Equatable {
       let (r, n) = (rows.lowerBound, rows.count)
       for t in 0..<T {
         let z = gates + (t * B + r) * G  // [n, 4H]
-        // z += h_{t-1} · W_hhᵀ (nothing to add at t = 0 from a zero state)
-        if t > 0 || h0 != nil { recurrent.forward(hidden + (t * B + r) * H, into: z, rows: n) }
+        let hPrev: UnsafePointer<S>? =
+          t > 0 || h0 != nil ? UnsafePointer(hidden + (t * B + r) * H) : nil
+        if let step {
+          // z = b_ih + b_hh + x_t · W_ihᵀ + h_{t-1} · W_hhᵀ in one pass
+          step(
+            x: rebound(input + (t * B + r) * I), h: hPrev.map(rebound), into: rebound(z), rows: n)
+        } else if let hPrev {
+          // z += h_{t-1} · W_hhᵀ (nothing to add at t = 0 from a zero state)
+          recurrent.forward(hPrev, into: z, rows: n)
+        }
         cellForward(
           gates: z, cPrev: cells + (t * B + r) * H, c: cells + ((t + 1) * B + r) * H,
           tanhC: tanhC + (t * B + r) * H, h: hidden + ((t + 1) * B + r) * H, batch: n)
       }
     }
-    _ = I
   }
 
   // MARK: - Backward
@@ -163,10 +173,10 @@ public struct LSTMLayer: Sendable, Equatable {
       let scratchHH: UnsafeMutablePointer<Float> = rebound(cache.weightHHTransposed)  // [H, 4H]
       VectorKernels.zero(scratchIH, count: I * G)
       VectorKernels.zero(scratchHH, count: H * G)
-      SmallGemm.parallelMultiplyAdd(
+      SmallGemm.columnParallelMultiplyAdd(
         m: I, n: G, k: rows, a: rebound(input), rowStride: 1, kStride: I, b: dZ, ldb: G,
         c: scratchIH, ldc: G)
-      SmallGemm.parallelMultiplyAdd(
+      SmallGemm.columnParallelMultiplyAdd(
         m: H, n: G, k: rows, a: rebound(UnsafePointer(cache.hidden)), rowStride: 1, kStride: H,
         b: dZ, ldb: G, c: scratchHH, ldc: G)
       SmallGemm.addTransposed(
@@ -215,15 +225,20 @@ public struct LSTMLayer: Sendable, Equatable {
     _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, length T: Int, batch B: Int,
     gates: UnsafeMutablePointer<S>, tanhC: UnsafeMutablePointer<S>, cell: UnsafeMutablePointer<S>,
     cellNext: UnsafeMutablePointer<S>, hPrev: UnsafePointer<S>?, output: UnsafeMutablePointer<S>,
-    weightHHTransposed: UnsafeMutablePointer<S>, weightIHTransposed: UnsafeMutablePointer<S>
+    weightHHTransposed: UnsafeMutablePointer<S>, weightIHTransposed: UnsafeMutablePointer<S>,
+    stepScratch: UnsafeMutablePointer<S>
   ) {
-    let H = hiddenSize
+    let (H, I) = (hiddenSize, inputSize)
     let G = 4 * H
+    let step = stepPreactivations(parameters, batch: B, scratch: stepScratch)
     let recurrent = RecurrentProduct(
-      weightHH: parameters + weightHHOffset, transposed: weightHHTransposed, batch: B, hidden: H)
-    projectInput(
-      input, parameters: parameters, into: gates, rows: T * B,
-      transposedScratch: recurrent.small ? weightIHTransposed : nil)
+      weightHH: parameters + weightHHOffset, transposed: step == nil ? weightHHTransposed : nil,
+      batch: B, hidden: H)
+    if step == nil {
+      projectInput(
+        input, parameters: parameters, into: gates, rows: T * B,
+        transposedScratch: recurrent.small ? weightIHTransposed : nil)
+    }
     let parts = recurrent.parts
     RowParallel.shared.run(chunks: parts) { part in
       let rows = RowParallel.rows(chunk: part, of: parts, count: B)
@@ -231,10 +246,17 @@ public struct LSTMLayer: Sendable, Equatable {
       var cPrev = cell + r * H  // [n, H]
       var cNext = cellNext + r * H
       for t in 0..<T {
-        let z = gates + (t * B + r) * G
+        // The fused step writes this step's z and the gates consume it at once: one [n, 4H]
+        // block per chunk, reused every step, stays in cache (T·B·4H floats, 25 MB at (c), would
+        // not). The batched projection filled every step's block beforehand.
+        let z = gates + ((step == nil ? t * B : 0) + r) * G
         let h: UnsafePointer<S>? =
           t == 0 ? hPrev.map { $0 + r * H } : UnsafePointer(output + ((t - 1) * B + r) * H)
-        if let h { recurrent.forward(h, into: z, rows: n) }
+        if let step {
+          step(x: rebound(input + (t * B + r) * I), h: h.map(rebound), into: rebound(z), rows: n)
+        } else if let h {
+          recurrent.forward(h, into: z, rows: n)
+        }
         cellForward(
           gates: z, cPrev: cPrev, c: cNext, tanhC: tanhC + r * H, h: output + (t * B + r) * H,
           batch: n)
@@ -245,6 +267,22 @@ public struct LSTMLayer: Sendable, Equatable {
   }
 
   // MARK: - Pieces shared by the passes
+
+  /// The fused step kernel's packed weights in `scratch` (`StepPreactivations`), for Float
+  /// products small enough for the small kernel on a path that packs 4H into whole panels;
+  /// nil otherwise (the batched projection and the recurrent product then run instead).
+  func stepPreactivations<S: BLASScalar>(
+    _ parameters: UnsafePointer<S>, batch B: Int, scratch: UnsafeMutablePointer<S>
+  ) -> StepPreactivations? {
+    guard RecurrentProduct<S>.isSmall(batch: B, hidden: hiddenSize),
+      StepPreactivations.applies(hiddenSize: hiddenSize)
+    else { return nil }
+    return StepPreactivations(
+      weightIH: rebound(parameters + weightIHOffset),
+      weightHH: rebound(parameters + weightHHOffset),
+      biasIH: rebound(parameters + biasIHOffset), biasHH: rebound(parameters + biasHHOffset),
+      inputSize: inputSize, hiddenSize: hiddenSize, scratch: rebound(scratch))
+  }
 
   /// gates = X · W_ihᵀ + b_ih + b_hh over all rows at once (`[T·B, I] · [I, 4H]`): through
   /// SmallGemm on both threads when `transposedScratch` (`[I, 4H]`, receives W_ihᵀ) is given,
@@ -352,12 +390,16 @@ struct RecurrentProduct<S: BLASScalar> {
     self.transposed = transposed
     self.batch = batch
     self.hidden = hidden
-    self.small =
-      S.self == Float.self && batch * 4 * hidden * hidden <= RecurrentProduct.smallLimit
+    self.small = Self.isSmall(batch: batch, hidden: hidden)
     if small, let transposed {
       SmallGemm.transpose(
         rebound(weightHH), rows: 4 * hidden, columns: hidden, into: rebound(transposed))
     }
+  }
+
+  /// Whether the products take the small kernel: Float, at most `smallLimit` multiply-adds.
+  static func isSmall(batch: Int, hidden: Int) -> Bool {
+    S.self == Float.self && batch * 4 * hidden * hidden <= smallLimit
   }
 
   /// How many independent chunks of the batch the time loop runs in (on two threads when BLAS

@@ -266,7 +266,8 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
     workspace.prepareInference(for: self, length: T, batch: B)
     guard let gates = workspace.inferenceGates, let tanhC = workspace.inferenceTanhC,
       let transposed = workspace.inferenceWeightHHTransposed,
-      let transposedIH = workspace.inferenceWeightIHTransposed
+      let transposedIH = workspace.inferenceWeightIHTransposed,
+      let stepScratch = workspace.inferenceStepWeights
     else { preconditionFailure("LSTMWorkspace: inference buffers missing") }
     let H = hiddenSize
     let cell = workspace.inferenceCells[0]
@@ -283,7 +284,7 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
       layer.inference(
         layerInput, parameters: parameters, length: T, batch: B, gates: gates, tanhC: tanhC,
         cell: cell, cellNext: cellNext, hPrev: hPrev, output: out, weightHHTransposed: transposed,
-        weightIHTransposed: transposedIH)
+        weightIHTransposed: transposedIH, stepScratch: stepScratch)
       if let hState {
         VectorKernels.copy(out + (T - 1) * B * H, to: hState + k * B * H, count: B * H)
       }

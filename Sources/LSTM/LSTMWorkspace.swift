@@ -17,6 +17,7 @@ struct LSTMLayerCache<S: BLASScalar> {
   var columnSums: UnsafeMutablePointer<S>  // [4H] bias-gradient scratch
   var weightHHTransposed: UnsafeMutablePointer<S>  // [H, 4H] W_hhᵀ (forward), dW_hhᵀ (backward)
   var weightIHTransposed: UnsafeMutablePointer<S>  // [I, 4H] W_ihᵀ (forward), dW_ihᵀ (backward)
+  var stepWeights: UnsafeMutablePointer<S>  // packed [W_ih | W_hh] and b_ih + b_hh (forward)
   var dropoutMask: UnsafeMutablePointer<S>?  // [T, B, H] 0 or 1/(1−p), layers below the top
   var droppedOutput: UnsafeMutablePointer<S>?  // [T, B, H] h ⊙ mask, the next layer's input
 }
@@ -50,6 +51,16 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
   var inferenceZero: UnsafeMutablePointer<Scalar>?  // [B, H] zeros
   var inferenceWeightHHTransposed: UnsafeMutablePointer<Scalar>?  // [H, 4H]
   var inferenceWeightIHTransposed: UnsafeMutablePointer<Scalar>?  // [max(I, H), 4H]
+  var inferenceStepWeights: UnsafeMutablePointer<Scalar>?  // packed weights, bias sum
+
+  /// `count` scalars starting on a cache line: the two threads of the time loop write rows of
+  /// the same buffers, and a chunk's first row must not share a line with the previous chunk's
+  /// last (each line written by both threads every step would move between the cores).
+  static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Scalar> {
+    UnsafeMutableRawPointer.allocate(
+      byteCount: count * MemoryLayout<Scalar>.stride, alignment: 64
+    ).bindMemory(to: Scalar.self, capacity: count)
+  }
 
   /// An empty workspace; buffers appear on first use.
   public init() {}
@@ -72,8 +83,13 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     let dropping = stack.dropout > 0
     var perLayer = T * B * G + 2 * (T + 1) * B * H + 2 * T * B * H + B * H + G + H * G
     if dropping { perLayer += 2 * T * B * H }
-    let total = perLayer * stack.layerCount + stack.layers.reduce(0) { $0 + $1.inputSize * G }
-    let memory = UnsafeMutablePointer<Scalar>.allocate(capacity: max(1, total))
+    let total =
+      perLayer * stack.layerCount
+      + stack.layers.reduce(0) {
+        $0 + $1.inputSize * G
+          + StepPreactivations.scratchCount(inputSize: $1.inputSize, hiddenSize: H)
+      }
+    let memory = Self.allocateAligned(max(1, total))
     memory.initialize(repeating: 0, count: max(1, total))
     var cursor = memory
     func take(_ n: Int) -> UnsafeMutablePointer<Scalar> {
@@ -86,6 +102,8 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
         cells: take((T + 1) * B * H), tanhC: take(T * B * H), dHidden: take(T * B * H),
         dcCarry: take(B * H), columnSums: take(G), weightHHTransposed: take(H * G),
         weightIHTransposed: take(layer.inputSize * G),
+        stepWeights: take(
+          StepPreactivations.scratchCount(inputSize: layer.inputSize, hiddenSize: H)),
         dropoutMask: dropping ? take(T * B * H) : nil,
         droppedOutput: dropping ? take(T * B * H) : nil)
     }
@@ -102,8 +120,9 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     inferenceMemory?.deallocate()
     let H = stack.hiddenSize
     let widest = max(stack.inputSize, H)
-    let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H + 4 * H * H + widest * 4 * H
-    let memory = UnsafeMutablePointer<Scalar>.allocate(capacity: total)
+    let step = StepPreactivations.scratchCount(inputSize: widest, hiddenSize: H)
+    let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H + 4 * H * H + widest * 4 * H + step
+    let memory = Self.allocateAligned(total)
     memory.initialize(repeating: 0, count: total)
     inferenceGates = memory
     inferenceOutputs = [memory + T * B * 4 * H, memory + T * B * 4 * H + T * B * H]
@@ -113,6 +132,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     inferenceZero = rest + 3 * B * H
     inferenceWeightHHTransposed = rest + 4 * B * H
     inferenceWeightIHTransposed = rest + 4 * B * H + 4 * H * H
+    inferenceStepWeights = rest + 4 * B * H + 4 * H * H + widest * 4 * H
     inferenceMemory = memory
     inferenceShape = (T, B)
   }

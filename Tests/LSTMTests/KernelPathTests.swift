@@ -18,7 +18,11 @@ final class KernelPathTests: XCTestCase {
   /// multiply-add chain per element in ascending k.
   func testGemm_sameBitsOnEveryPath_asOneFMAChainPerElement() {
     var rng = SeededGenerator(seed: 13)
-    let shapes = [(1, 1, 1), (7, 14, 64), (13, 33, 9), (9, 100, 300), (6, 520, 17), (11, 16, 3)]
+    // (25, 20, 2050): a long k, packed in blocks on the AVX2 path (a 1-row last tile, 4 columns
+    // left to the in-place code, a short last k block).
+    let shapes = [
+      (1, 1, 1), (7, 14, 64), (13, 33, 9), (9, 100, 300), (6, 520, 17), (11, 16, 3), (25, 20, 2050),
+    ]
     for (m, n, k) in shapes {
       for transposed in [false, true] {
         let a = randomFloats(m * k, &rng, scale: 1)
@@ -50,11 +54,67 @@ final class KernelPathTests: XCTestCase {
     }
   }
 
-  /// The gate kernels (vector lanes and the scalar tail, H = 21) give the same bits on every
-  /// path, over inputs from −40 to 40 (both clamps of the exp approximation).
+  /// The fused forward step (`StepPreactivations`) gives, on every path, the bits of its
+  /// definition: the rounded bias sum, then one fused multiply-add chain over x's columns and
+  /// h's, ascending (what the input projection followed by the recurrent product computes),
+  /// with and without the h term, for 7 and 8 rows (full and short row tiles; 8 rows as 4 + 4
+  /// on the AVX2 path).
+  func testStepPreactivations_sameBitsOnEveryPath_asBiasThenOneFMAChain() {
+    for rows in [7, 8] { checkStepPreactivations(rows: rows) }
+  }
+
+  private func checkStepPreactivations(rows: Int) {
+    var rng = SeededGenerator(seed: 15)
+    let (input, hidden) = (3, 8)
+    let columns = 4 * hidden
+    let x = randomFloats(rows * input, &rng, scale: 1)
+    let h = randomFloats(rows * hidden, &rng, scale: 1)
+    let weightIH = randomFloats(columns * input, &rng, scale: 0.5)
+    let weightHH = randomFloats(columns * hidden, &rng, scale: 0.5)
+    let biasIH = randomFloats(columns, &rng, scale: 0.5)
+    let biasHH = randomFloats(columns, &rng, scale: 0.5)
+    for withH in [true, false] {
+      var expected = [Float](repeating: 0, count: rows * columns)
+      for i in 0..<rows {
+        for j in 0..<columns {
+          var sum = biasIH[j] + biasHH[j]
+          for p in 0..<input { sum = sum.addingProduct(x[i * input + p], weightIH[j * input + p]) }
+          if withH {
+            for p in 0..<hidden {
+              sum = sum.addingProduct(h[i * hidden + p], weightHH[j * hidden + p])
+            }
+          }
+          expected[i * columns + j] = sum
+        }
+      }
+      for path in paths {
+        var z = [Float](repeating: .nan, count: rows * columns)
+        var scratch = [Float](
+          repeating: 0,
+          count: StepPreactivations.scratchCount(inputSize: input, hiddenSize: hidden))
+        KernelTable.withPath(path) {
+          XCTAssertTrue(StepPreactivations.applies(hiddenSize: hidden), "\(path)")
+          scratch.withUnsafeMutableBufferPointer { buffer in
+            let step = StepPreactivations(
+              weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH,
+              inputSize: input, hiddenSize: hidden, scratch: buffer.baseAddress.unsafelyUnwrapped)
+            h.withUnsafeBufferPointer { hp in
+              step(x: x, h: withH ? hp.baseAddress : nil, into: &z, rows: rows)
+            }
+          }
+        }
+        XCTAssertEqual(
+          z.map(\.bitPattern), expected.map(\.bitPattern), "\(path) with h \(withH), \(rows) rows")
+      }
+    }
+  }
+
+  /// The gate kernels (vector lanes and the scalar tail, H = 21; 11 rows: groups of 8, 2 and 1)
+  /// give the same bits on every path, over inputs from −40 to 40 (both clamps of the exp
+  /// approximation).
   func testGateKernels_sameBitsOnEveryPath() {
     var rng = SeededGenerator(seed: 14)
-    let (batch, hidden) = (3, 21)
+    let (batch, hidden) = (11, 21)
     let z0 = randomFloats(batch * 4 * hidden, &rng, scale: 40)
     let cPrev = randomFloats(batch * hidden, &rng, scale: 2)
     let dh = randomFloats(batch * hidden, &rng, scale: 1)

@@ -26,13 +26,33 @@ typedef void (*clk_gate_forward_fn)(float *gates, const float *cPrev, float *c, 
 typedef void (*clk_gate_backward_fn)(float *gates, const float *cPrev, const float *tanhC,
                                      const float *dh, float *dcCarry, long batch, long hidden);
 
+/// Packs the rows of `[W_ih | W_hh]` (`wih` `[n, kx]`, `whh` `[n, kh]`, n = 4H a multiple of
+/// `panelWidth`) transposed, as panels of `panelWidth` columns: `packed` `[n / panelWidth][kx +
+/// kh][panelWidth]`, the layout `preactivations` streams through.
+typedef void (*clk_lstm_pack_fn)(long n, long kx, long kh, const float *wih, const float *whh,
+                                 float *packed);
+
+/// One forward step's pre-activations for `rows` rows: `z[rows, n] = bias + x · W_ihᵀ + h ·
+/// W_hhᵀ` (h nil: no recurrent term) with `x` `[rows, kx]`, `h` `[rows, kh]` row-major (row
+/// strides `ldx`, `ldh`). Each z[i, j] is `bias[j]` followed by one chain of fused
+/// multiply-adds over x's columns then h's, ascending: the bits of `gemm` adding x · W_ihᵀ to
+/// the bias and then h · W_hhᵀ, without the round trip through memory.
+typedef void (*clk_lstm_preactivations_fn)(long rows, long n, long kx, long kh,
+                                           const float *bias, const float *x, long ldx,
+                                           const float *h, long ldh, const float *packed,
+                                           float *z, long ldz);
+
 /// One kernel path's functions.
 typedef struct {
   clk_gemm_fn gemm;
   clk_gate_forward_fn gateForward;
   clk_gate_backward_fn gateBackward;
+  clk_lstm_pack_fn pack;
+  clk_lstm_preactivations_fn preactivations;
   /// Floats per vector register on this path (4, 8 or 16).
   long lanes;
+  /// Columns per panel of the packed weights on this path.
+  long panelWidth;
 } clk_kernel_table;
 
 clk_kernel_table clk_kernels_portable(void);

@@ -110,6 +110,15 @@ package enum KernelTable {
       UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
       UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int
     ) -> Void
+  typealias Pack =
+    @convention(c) (
+      Int, Int, Int, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?
+    ) -> Void
+  typealias Preactivations =
+    @convention(c) (
+      Int, Int, Int, Int, UnsafePointer<Float>?, UnsafePointer<Float>?, Int,
+      UnsafePointer<Float>?, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int
+    ) -> Void
 
   /// One path's functions.
   struct Functions {
@@ -117,7 +126,11 @@ package enum KernelTable {
     let gemm: Gemm
     let gateForward: GateForward
     let gateBackward: GateBackward
+    let pack: Pack
+    let preactivations: Preactivations
     let lanes: Int
+    /// Columns per panel of the packed weights (`pack`, `preactivations`).
+    let panelWidth: Int
 
     init(_ path: KernelPath) {
       let table: clk_kernel_table
@@ -127,13 +140,17 @@ package enum KernelTable {
       case .avx512: table = clk_kernels_avx512()
       }
       guard let gemm = table.gemm, let forward = table.gateForward,
-        let backward = table.gateBackward
+        let backward = table.gateBackward, let pack = table.pack,
+        let preactivations = table.preactivations
       else { preconditionFailure("CLSTMKernels: the \(path.rawValue) table has a null entry") }
       self.path = path
       self.gemm = gemm
       self.gateForward = forward
       self.gateBackward = backward
+      self.pack = pack
+      self.preactivations = preactivations
       self.lanes = table.lanes
+      self.panelWidth = table.panelWidth
     }
   }
 

@@ -7,9 +7,10 @@
 // Per time step the LSTM multiplies a [B, H] state by a [H, 4H] matrix (forward) or a [B, 4H]
 // gradient by a [4H, H] matrix (backward). For H ≤ 128 these take a few microseconds, and
 // OpenBLAS spends a large share of that packing both operands and deciding on threads, every
-// step. This kernel packs nothing: B is read in place (the forward pass transposes W_hh once
-// per call), and a tile of C (6 × 16 with AVX2, 8 × 32 with AVX-512) stays in registers while
-// k runs.
+// step. These kernels pack once per call at most: the forward step (`StepPreactivations`)
+// reads `[W_ih | W_hh]` packed once per layer and pass, the backward product reads W_hh in
+// place, the long weight-gradient products (k = T·B) pack blocks on the AVX2 path; a tile of C
+// (6 × 16 with AVX2, 8 × 32 with AVX-512) stays in registers while k runs.
 //
 // Every element of C is one chain of fused multiply-adds in ascending k, whichever path, tile or
 // thread computes it, so these products give the same bits on every x86-64 CPU (OpenBLAS's sums
@@ -66,6 +67,35 @@ extension SmallGemm {
     }
   }
 
+  /// `multiplyAdd` with the columns of C split into chunks run on this thread and the helper,
+  /// for the weight gradients (m = H or I rows, k = T·B): split by rows, every chunk would read
+  /// all of B (`[T·B, 4H]`, megabytes) once per row tile; split by columns, each chunk reads
+  /// only its own columns of B and they stay in cache across its row tiles. Each element's
+  /// chain of multiply-adds is the same whichever chunk or thread computes it.
+  static func columnParallelMultiplyAdd(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
+    b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let chunks = RowParallel.chunkCount(rows: n / 4, threads: BLASRuntime.threads)
+    RowParallel.shared.run(chunks: chunks) { chunk in
+      let columns = columnRange(chunk: chunk, of: chunks, count: n)
+      if columns.isEmpty { return }
+      multiplyAdd(
+        m: m, n: columns.count, k: k, a: a, rowStride: rowStride, kStride: kStride,
+        b: b + columns.lowerBound, ldb: ldb, c: c + columns.lowerBound, ldc: ldc)
+    }
+  }
+
+  /// The columns of chunk `c` of `chunks` out of `count`: equal shares rounded up to a multiple
+  /// of 32 (a whole number of register tiles on every path), the last chunk taking the rest.
+  static func columnRange(chunk c: Int, of chunks: Int, count: Int) -> Range<Int> {
+    if chunks < 2 { return 0..<count }
+    let size = ((count / chunks) + 31) & ~31
+    let lower = min(count, c * size)
+    let upper = c == chunks - 1 ? count : min(count, lower + size)
+    return lower..<upper
+  }
+
   /// `dst[c, r] += src[r, c]` for `src` `[rows, columns]`, `dst` `[columns, rows]`.
   static func addTransposed(
     _ src: UnsafePointer<Float>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<Float>
@@ -73,5 +103,59 @@ extension SmallGemm {
     for r in 0..<rows {
       for col in 0..<columns { dst[col * rows + r] += src[r * columns + col] }
     }
+  }
+}
+
+/// One forward step's pre-activations `z = b_ih + b_hh + x_t · W_ihᵀ + h_{t-1} · W_hhᵀ` for a
+/// chunk of rows in one pass of the active path's kernel (`clk_lstm_preactivations`), from a copy
+/// of `[W_ih | W_hh]` packed once per layer and pass into contiguous column panels.
+///
+/// It replaces the batched input projection (which wrote all T·B rows of z, megabytes, before
+/// the time loop read them back one step at a time) and the per-step recurrent product over a
+/// W_hhᵀ whose rows lie two kilobytes apart. The bits are the same: each z element starts from
+/// the same rounded bias sum and runs one chain of fused multiply-adds over x's columns then
+/// h's, ascending, as the projection followed by the recurrent product did.
+struct StepPreactivations {
+  let packed: UnsafePointer<Float>  // [4H / panel][I + H][panel]
+  let bias: UnsafePointer<Float>  // [4H] b_ih + b_hh
+  let inputSize: Int
+  let hiddenSize: Int
+
+  /// The floats `init` needs in `scratch`: 4H·(I + H) for the weights and 4H for the bias.
+  static func scratchCount(inputSize: Int, hiddenSize: Int) -> Int {
+    4 * hiddenSize * (inputSize + hiddenSize + 1)
+  }
+
+  /// Whether the active path packs 4H columns into whole panels (the kernel has no partial
+  /// panel); otherwise the layer uses the projection and the recurrent product.
+  static func applies(hiddenSize: Int) -> Bool {
+    (4 * hiddenSize) % KernelTable.current.panelWidth == 0
+  }
+
+  /// Packs W_ih `[4H, I]` and W_hh `[4H, H]` and sums the biases into `scratch`.
+  init(
+    weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>, biasIH: UnsafePointer<Float>,
+    biasHH: UnsafePointer<Float>, inputSize: Int, hiddenSize: Int,
+    scratch: UnsafeMutablePointer<Float>
+  ) {
+    let columns = 4 * hiddenSize
+    KernelTable.current.pack(columns, inputSize, hiddenSize, weightIH, weightHH, scratch)
+    let bias = scratch + columns * (inputSize + hiddenSize)
+    VectorKernels.broadcastSum(biasIH, biasHH, into: bias, rows: 1, columns: columns)
+    self.packed = UnsafePointer(scratch)
+    self.bias = UnsafePointer(bias)
+    self.inputSize = inputSize
+    self.hiddenSize = hiddenSize
+  }
+
+  /// `z[rows, 4H] = bias + x[rows, I] · W_ihᵀ + h[rows, H] · W_hhᵀ` (no h term when h is nil).
+  func callAsFunction(
+    x: UnsafePointer<Float>, h: UnsafePointer<Float>?, into z: UnsafeMutablePointer<Float>,
+    rows: Int
+  ) {
+    if rows == 0 { return }
+    let columns = 4 * hiddenSize
+    KernelTable.current.preactivations(
+      rows, columns, inputSize, hiddenSize, bias, x, inputSize, h, hiddenSize, packed, z, columns)
   }
 }
