@@ -132,18 +132,7 @@ public final class EventMessageDecoder {
   ///
   /// - Throws: `AvroDecodingError` if the bytes are not exactly one event.
   public func decode(_ bytes: [UInt8]) throws(AvroDecodingError) -> ListeningEvent {
-    decoder.raw.data = bytes
-    decoder.raw.size = bytes.count
-    decoder.raw.count = 1
-    decoder.decode()
-    if let error = decoder.error {
-      switch error {
-      case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
-        throw .corrupt(reason)
-      default:
-        throw .corrupt(error.description)
-      }
-    }
+    try decoder.decode(records: bytes, count: 1)
     guard let event = decoder.events.first else { throw .corrupt("the message holds no event") }
     return event
   }
@@ -171,18 +160,7 @@ public final class EventRecordsDecoder {
   /// - Throws: `AvroDecodingError` if the bytes are not exactly `count` events (one bad record
   ///   fails the run: decode its messages one by one to find it).
   public func decode(_ bytes: [UInt8], count: Int) throws(AvroDecodingError) -> EventBatch {
-    decoder.raw.data = bytes
-    decoder.raw.size = bytes.count
-    decoder.raw.count = count
-    decoder.decode()
-    if let error = decoder.error {
-      switch error {
-      case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
-        throw .corrupt(reason)
-      default:
-        throw .corrupt(error.description)
-      }
-    }
+    try decoder.decode(records: bytes, count: count)
     guard decoder.userID.count == count else {
       throw .corrupt("\(decoder.userID.count) events decoded of \(count)")
     }
@@ -192,18 +170,6 @@ public final class EventRecordsDecoder {
       let values = (0..<Int32(table.pointee.count)).map { table.pointee.string($0) }
       columns.append(DictionaryColumn(indices: decoder.stringIDs[slot], values: values))
     }
-    var batch = EventBatch(
-      count: count, blockIndex: 0, userID: decoder.userID, startTime: decoder.startTime,
-      endTime: decoder.endTime, timezone: columns[0], continent: columns[1], country: columns[2],
-      subscription: columns[3], genre: columns[4], artist: columns[5], interaction: columns[6])
-    batch.songName = columns[7]
-    batch.city = columns[8]
-    batch.personality = columns[9]
-    batch.latitude = decoder.latitude
-    batch.longitude = decoder.longitude
-    batch.year = decoder.year
-    batch.popularity = decoder.popularity
-    batch.lengthSeconds = decoder.lengthSeconds
-    return batch
+    return EventBatch(decoder, columns: columns)
   }
 }

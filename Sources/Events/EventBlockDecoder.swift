@@ -105,6 +105,24 @@ final class EventBlockDecoder: @unchecked Sendable {
     stringDefaults.deallocate()
   }
 
+  /// Decodes `count` single records laid end to end in `bytes` (Kafka messages' bodies, codec
+  /// null) into the outputs.
+  ///
+  /// - Throws: `AvroDecodingError.corrupt` naming what is wrong with the bytes.
+  func decode(records bytes: [UInt8], count: Int) throws(AvroDecodingError) {
+    raw.data = bytes
+    raw.size = bytes.count
+    raw.count = count
+    decode()
+    guard let error else { return }
+    switch error {
+    case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
+      throw .corrupt(reason)
+    default:
+      throw .corrupt(error.description)
+    }
+  }
+
   /// Decodes `raw` into the outputs; on failure sets `error` (and keeps nothing).
   func decode() {
     error = nil

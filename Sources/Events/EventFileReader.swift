@@ -86,6 +86,29 @@ public struct EventBatch: Sendable {
   public var lengthSeconds: [Int32] = []  // [N]
 }
 
+extension EventBatch {
+  /// A columnar decoder's block with its string columns (`EventBlockDecoder.columnSlots`, and
+  /// the extended ones when it delivers them), in that order.
+  init(_ decoder: EventBlockDecoder, columns: [DictionaryColumn]) {
+    self.init(
+      count: decoder.userID.count, blockIndex: decoder.raw.index, userID: decoder.userID,
+      startTime: decoder.startTime, endTime: decoder.endTime, timezone: columns[0],
+      continent: columns[1], country: columns[2], subscription: columns[3], genre: columns[4],
+      artist: columns[5], interaction: columns[6])
+    fileOffset = decoder.raw.offset
+    if decoder.extended {
+      songName = columns[7]
+      city = columns[8]
+      personality = columns[9]
+      latitude = decoder.latitude
+      longitude = decoder.longitude
+      year = decoder.year
+      popularity = decoder.popularity
+      lengthSeconds = decoder.lengthSeconds
+    }
+  }
+}
+
 /// A dictionary-encoded string column.
 public struct DictionaryColumn: Sendable {
   /// Per record, an index into `values`.
@@ -261,23 +284,7 @@ public final class EventFileReader {
           }
           columns.append(DictionaryColumn(indices: indices, values: values[c]))
         }
-        var batch = EventBatch(
-          count: decoder.userID.count, blockIndex: decoder.raw.index, userID: decoder.userID,
-          startTime: decoder.startTime, endTime: decoder.endTime, timezone: columns[0],
-          continent: columns[1], country: columns[2], subscription: columns[3], genre: columns[4],
-          artist: columns[5], interaction: columns[6])
-        batch.fileOffset = decoder.raw.offset
-        if extended {
-          batch.songName = columns[7]
-          batch.city = columns[8]
-          batch.personality = columns[9]
-          batch.latitude = decoder.latitude
-          batch.longitude = decoder.longitude
-          batch.year = decoder.year
-          batch.popularity = decoder.popularity
-          batch.lengthSeconds = decoder.lengthSeconds
-        }
-        try body(batch)
+        try body(EventBatch(decoder, columns: columns))
       }
     }
   }
