@@ -154,38 +154,31 @@ enum KafkaBench {
             ])
         }
         check(kcatRun.status == 0, "kcat failed: \(kcatRun.stderr)")
-        // Python.
-        let py = try spawn(
-          "/usr/bin/env",
-          [
-            "python3", peer, "aggregate", "-b", cluster.bootstrap, "-t", topic, "-G", "py-\(topic)",
-            "-X", "session.timeout.ms=6000", "-X", "fetch.wait.max.ms=" + fetchWait,
-          ],
-          output: work + "/python.json")
-        check(py.status == 0, "kafka_peer.py aggregate failed: \(py.stderr)")
-        let report = try String(contentsOfFile: work + "/python.json", encoding: .utf8)
-        let pyEvents = number("events", in: report)
-        check(
-          pyEvents == Double(history.events),
-          "python read \(pyEvents ?? -1) of \(history.events) events")
-        r.python += number("seconds", in: report) ?? .nan
-        r.pythonTotal += number("seconds_total", in: report) ?? .nan
-        // Python doing ours's aggregation: every window's Wrapped files.
-        let pyFull = try spawn(
-          "/usr/bin/env",
-          [
-            "python3", peer, "aggregate", "-b", cluster.bootstrap, "-t", topic, "-G",
-            "pyfull-\(topic)", "--full", work + "/python-full", "-X", "session.timeout.ms=6000",
-            "-X", "fetch.wait.max.ms=" + fetchWait,
-          ],
-          output: work + "/python-full.json")
-        check(pyFull.status == 0, "kafka_peer.py aggregate --full failed: \(pyFull.stderr)")
-        let fullReport = try String(contentsOfFile: work + "/python-full.json", encoding: .utf8)
-        check(
-          number("events", in: fullReport) == Double(history.events),
-          "python --full read \(number("events", in: fullReport) ?? -1) of \(history.events) events"
-        )
-        r.pythonFull += number("seconds", in: fullReport) ?? .nan
+        // Python: the seed's lighter aggregation, then ours (every window's Wrapped files).
+        /// `kafka_peer.py aggregate` with `extra` arguments: its seconds from the first record,
+        /// and in all, checked to have read every event.
+        func python(_ group: String, _ extra: [String]) throws -> (seconds: Double, total: Double) {
+          let run = try spawn(
+            "/usr/bin/env",
+            [
+              "python3", peer, "aggregate", "-b", cluster.bootstrap, "-t", topic, "-G", group,
+              "-X", "session.timeout.ms=6000", "-X", "fetch.wait.max.ms=" + fetchWait,
+            ] + extra,
+            output: work + "/python.json")
+          check(run.status == 0, "kafka_peer.py aggregate \(extra) failed: \(run.stderr)")
+          let report = try String(contentsOfFile: work + "/python.json", encoding: .utf8)
+          let events = number("events", in: report)
+          check(
+            events == Double(history.events),
+            "python \(extra) read \(events ?? -1) of \(history.events) events")
+          return (
+            number("seconds", in: report) ?? .nan, number("seconds_total", in: report) ?? .nan
+          )
+        }
+        let light = try python("py-\(topic)", [])
+        r.python += light.seconds
+        r.pythonTotal += light.total
+        r.pythonFull += try python("pyfull-\(topic)", ["--full", work + "/python-full"]).seconds
         try? FileManager.default.removeItem(atPath: work + "/python-full")
       }
       if round > 0 { rounds.append(r) }
