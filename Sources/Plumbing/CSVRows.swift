@@ -169,10 +169,15 @@ package struct CSVText {
     bytes.append(contentsOf: header.utf8)
   }
 
-  /// The next field of the line.
-  package mutating func field(_ s: String) {
+  /// Starts the next field of the line (a comma unless it is the first).
+  package mutating func separate() {
     if !atLineStart { bytes.append(44) }
     atLineStart = false
+  }
+
+  /// The next field of the line.
+  package mutating func field(_ s: String) {
+    separate()
     var s = s
     s.withUTF8 { u in
       if CSVField.needsQuotes(u) {
@@ -184,8 +189,41 @@ package struct CSVText {
   }
 
   /// The next field: an integer.
-  package mutating func field(_ n: Int64) { field(String(n)) }
-  package mutating func field(_ n: Int) { field(String(n)) }
+  package mutating func field(_ n: Int64) {
+    separate()
+    if n < 0 { bytes.append(45) }
+    appendDecimal(n.magnitude)
+  }
+  package mutating func field(_ n: Int) { field(Int64(n)) }
+
+  /// `v` in decimal, at least `width` digits (zeros in front).
+  package mutating func appendDecimal(_ v: UInt64, width: Int = 1) {
+    var digits = 1
+    var rest = v / 10
+    while rest > 0 {
+      digits += 1
+      rest /= 10
+    }
+    digits = max(digits, width)
+    let start = bytes.count
+    bytes.append(contentsOf: repeatElement(48, count: digits))
+    bytes.withUnsafeMutableBufferPointer { b in
+      var v = v
+      var i = start + digits
+      while v > 0 {
+        i -= 1
+        b[i] = 48 + UInt8(v % 10)
+        v /= 10
+      }
+    }
+  }
+
+  /// `q` millionths as a decimal with six places (`12.345667`).
+  package mutating func appendMillionths(_ q: UInt64) {
+    appendDecimal(q / 1_000_000)
+    bytes.append(46)
+    appendDecimal(q % 1_000_000, width: 6)
+  }
 
   /// Ends the line (`\n`).
   package mutating func endLine() {

@@ -164,22 +164,39 @@ func compareUTF8(_ a: String, _ b: String) -> Int32 {
   }
 }
 
-/// The first `k` of `items` by `ranksBefore`: the items are ordered by their counts alone
-/// (integers), and only those that can make the first `k` (every item whose counts tie the
-/// k-th's) are named and compared in full.
+/// The first `k` of `items` by `ranksBefore`: the k-th largest counts are found first (for a
+/// small `k` in one pass over a sorted list of the k best so far, which most items compare
+/// below and pass over; for a large one by sorting the counts), and only the items that can
+/// make the first `k` (every item whose counts tie the k-th's) are named and compared in full.
 func firstRanked<T>(
   _ items: [(T, ListenCounts)], _ k: Int, names: (T) -> (String, String)
 ) -> [T] {
+  func above(_ a: ListenCounts, _ b: ListenCounts) -> Bool {
+    a.streams != b.streams ? a.streams > b.streams : a.milliseconds > b.milliseconds
+  }
   var candidates = items
-  if items.count > k {
-    candidates.sort {
-      $0.1.streams != $1.1.streams
-        ? $0.1.streams > $1.1.streams : $0.1.milliseconds > $1.1.milliseconds
-    }
+  if items.count > k && k > 32 {
+    // A long list: sort by counts, keep the first k and the ties of the k-th.
+    candidates.sort { above($0.1, $1.1) }
     let last = candidates[k - 1].1
     var end = k
     while end < candidates.count && candidates[end].1 == last { end += 1 }
     candidates.removeSubrange(end...)
+  } else if items.count > k {
+    // best: the k largest counts seen, in descending order.
+    var best: [ListenCounts] = []
+    best.reserveCapacity(k + 1)
+    for (_, c) in items {
+      if best.count == k {
+        guard let last = best.last, above(c, last) else { continue }
+        best.removeLast()
+      }
+      var i = best.count
+      while i > 0 && above(c, best[i - 1]) { i -= 1 }
+      best.insert(c, at: i)
+    }
+    let kth = best[k - 1]
+    candidates = items.filter { !above(kth, $0.1) }
   }
   let named = candidates.map { ($0.0, $0.1, names($0.0)) }
   return named.sorted { ranksBefore($0.1, $0.2.0, $0.2.1, $1.1, $1.2.0, $1.2.1) }.prefix(k).map(

@@ -47,8 +47,8 @@ public struct WrappedTables: Sendable {
         t.field(r.artist)
         t.field(r.streams)
         t.field(r.listeners)
-        t.field(Ratio.minutes(r.milliseconds).description)
-        t.field(r.share.description)
+        t.field(Ratio.minutes(r.milliseconds))
+        t.field(r.share)
         t.endLine()
       }
       return t.string
@@ -62,8 +62,8 @@ public struct WrappedTables: Sendable {
         t.field(r.scope)
         t.field(r.streams)
         t.field(r.listeners)
-        t.field(r.shareOfArtist.description)
-        t.field(r.locationQuotient.description)
+        t.field(r.shareOfArtist)
+        t.field(r.locationQuotient)
         t.endLine()
       }
       return t.string
@@ -78,8 +78,8 @@ public struct WrappedTables: Sendable {
         t.field(r.country)
         t.field(r.streams)
         t.field(r.listeners)
-        t.field(Ratio.minutes(r.milliseconds).description)
-        t.field(r.shareOfArtist.description)
+        t.field(Ratio.minutes(r.milliseconds))
+        t.field(r.shareOfArtist)
         t.endLine()
       }
       return t.string
@@ -104,7 +104,7 @@ public struct WrappedTables: Sendable {
         + (1...5).map { "top_song_\($0)," }.joined() + "top_artist_percentile,personality\n")
     for r in rows {
       t.field(r.userID)
-      t.field(Ratio.minutes(r.milliseconds).description)
+      t.field(Ratio.minutes(r.milliseconds))
       t.field(r.streams)
       t.field(r.distinctArtists)
       t.field(r.distinctSongs)
@@ -113,7 +113,7 @@ public struct WrappedTables: Sendable {
       for k in 0..<5 {
         t.field(k < r.topSongs.count ? "\(r.topSongs[k].artist) - \(r.topSongs[k].song)" : "")
       }
-      t.field(r.topArtistPercentile?.description ?? "")
+      if let p = r.topArtistPercentile { t.field(p) } else { t.field("") }
       t.field(r.personality)
       t.endLine()
     }
