@@ -35,22 +35,13 @@ extension WrappedAccumulator {
   /// - Returns: every table, sorted as the files are.
   /// - Complexity: O(E log E) in the distinct (listener, song, place) entries E.
   public func report(top: Int) -> WrappedReport {
-    // Dense cells pay for zeroing and scanning the whole matrix: worth it only when the entries
-    // (each updating up to nine cells) fill it many times over, not for a streaming window's
-    // few thousand entries.
-    report(top: top, denseCells: min(1 << 22, 9 * entries.count))
-  }
-
-  /// `report(top:)` with the most dense (scope, item) cells allowed (tests use 0 and a budget
-  /// for world and continents only, to check the hashed paths give the same tables).
-  func report(top: Int, denseCells: Int) -> WrappedReport {
     precondition(top >= 1, "WrappedAccumulator.report: top must be ≥ 1, got \(top)")
     let layout = makeLayout()
     let scopeResult = PassResult<WrappedReport>()
     let listenerResult = PassResult<(rows: [ListenerRow], model: PersonalityModel, scored: Int)>()
     let pass: @Sendable (Int) -> Void = { k in
       if k == 0 {
-        scopeResult.value = scopeTables(layout, top: top, denseCells: denseCells)
+        scopeResult.value = scopeTables(layout, top: top)
       } else {
         listenerResult.value = listenerTables(layout)
       }
@@ -107,153 +98,140 @@ extension WrappedAccumulator {
 
   /// The scope pass: (scope, item) counts and listeners, the top lists, the artists'
   /// geography and the totals.
-  func scopeTables(_ layout: ReportLayout, top: Int, denseCells budget: Int) -> WrappedReport {
+  ///
+  /// Each scope level (the world, continents, countries, cities) is one pass over the entries
+  /// grouped by their scope (a stable counting sort, so each scope's entries stay in listener
+  /// order and a listener is counted once per cell by remembering the last one), adding into
+  /// one scratch row over every item that is reset through the list of items touched: no
+  /// hashing, and each scope's cells come out grouped by item kind, ready to rank.
+  func scopeTables(_ layout: ReportLayout, top: Int) -> WrappedReport {
     let (songOf, artistOf, genreOf) = (layout.songOf, layout.artistOf, layout.genreOf)
     let (songArtist, songTitle) = (layout.songArtist, layout.songTitle)
     let (continentOf, countryOf, cityOf) = (layout.continentOf, layout.countryOf, layout.cityOf)
     let cityKeys = layout.cityKeys
     let entries = layout.entries
-    let start = layout.start
     let n = layout.listenerCount
-    // Pass A: (scope, item) counts and listeners; scope totals.
-    var cells = PairTable(capacity: 1 << 16)
-    var cellCounts: [ListenCounts] = []
-    var cellListeners: [Int32] = []
-    var cellLastUser: [Int32] = []
-    var scopes = PairTable()
-    var scopeCounts: [ListenCounts] = []
+    let entryCount = entries.tracks.count
     func scopeKey(_ type: UInt64, _ id: Int32) -> UInt64 {
       type << 40 | UInt64(UInt32(bitPattern: id))
-    }
-    func add(_ scope: UInt64, _ item: UInt64, _ c: ListenCounts, user: Int32) {
-      let i = Int(cells.index(of: scope, item))
-      if i == cellCounts.count {
-        cellCounts.append(ListenCounts())
-        cellListeners.append(0)
-        cellLastUser.append(-1)
-      }
-      cellCounts[i].streams += c.streams
-      cellCounts[i].milliseconds += c.milliseconds
-      if c.streams > 0 && cellLastUser[i] != user {
-        cellLastUser[i] = user
-        cellListeners[i] += 1
-      }
-    }
-    func addScope(_ scope: UInt64, _ c: ListenCounts) {
-      let i = Int(scopes.index(of: scope, 0))
-      if i == scopeCounts.count { scopeCounts.append(ListenCounts()) }
-      scopeCounts[i].streams += c.streams
-      scopeCounts[i].milliseconds += c.milliseconds
     }
     let song: UInt64 = 0 << 40
     let artist: UInt64 = 1 << 40
     let genre: UInt64 = 2 << 40
-    // The world and continent (and country) cells are dense (slot 0 the world, 1 + c continent c; items
-    // songs, then artists, then genres): most updates need no hashing. They join `cells`
-    // after the pass.
+    // Item columns: songs, then artists, then genres.
     let (songCount, artistCount) = (layout.songCount, artists.count)
     let items = songCount + artistCount + genres.count
-    // Countries are dense too when the cells fit in the budget (about 100 MB at most).
-    let continentSlots = 1 + continents.count
-    let denseCountries = (continentSlots + countries.count) * items <= budget
-    let dense = denseCountries || continentSlots * items <= budget
-    let slots = denseCountries ? continentSlots + countries.count : continentSlots
-    var denseCounts = [ListenCounts](repeating: ListenCounts(), count: dense ? slots * items : 0)
-    var denseListeners = [Int32](repeating: 0, count: dense ? slots * items : 0)
-    var denseLast = [Int32](repeating: -1, count: dense ? slots * items : 0)
-    for u in 0..<n {
-      let user = Int32(u)
-      for e in start[u]..<start[u + 1] {
-        let t = Int(entries.tracks[e])
-        let p = Int(entries.places[e])
-        let c = entries.counts[e]
-        let songItem = song | UInt64(songOf[t])
-        let artistItem = artist | UInt64(artistOf[t])
-        let genreItem = genre | UInt64(genreOf[t])
-        func addAll(_ s: UInt64) {
-          addScope(s, c)
-          add(s, songItem, c, user: user)
-          add(s, artistItem, c, user: user)
-          add(s, genreItem, c, user: user)
-        }
-        if dense {
-          addScope(scopeKey(0, 0), c)
-          addScope(scopeKey(1, continentOf[p]), c)
-          let columns = (
-            Int(songOf[t]), songCount + Int(artistOf[t]), songCount + artistCount + Int(genreOf[t])
-          )
-          func bump(_ i: Int) {
-            denseCounts[i].streams += c.streams
-            denseCounts[i].milliseconds += c.milliseconds
-            if c.streams > 0 && denseLast[i] != user {
-              denseLast[i] = user
-              denseListeners[i] += 1
-            }
-          }
-          let continentBase = (1 + Int(continentOf[p])) * items
-          bump(columns.0)
-          bump(columns.1)
-          bump(columns.2)
-          bump(continentBase + columns.0)
-          bump(continentBase + columns.1)
-          bump(continentBase + columns.2)
-          if denseCountries {
-            addScope(scopeKey(2, countryOf[p]), c)
-            let countryBase = (continentSlots + Int(countryOf[p])) * items
-            bump(countryBase + columns.0)
-            bump(countryBase + columns.1)
-            bump(countryBase + columns.2)
-          } else {
-            addAll(scopeKey(2, countryOf[p]))
-          }
-        } else {
-          addAll(scopeKey(0, 0))
-          addAll(scopeKey(1, continentOf[p]))
-          addAll(scopeKey(2, countryOf[p]))
-        }
-        add(scopeKey(3, cityOf[p]), artist | UInt64(artistOf[t]), c, user: user)
+    func itemKey(_ column: Int) -> UInt64 {
+      column < songCount
+        ? song | UInt64(column)
+        : column < songCount + artistCount
+          ? artist | UInt64(column - songCount) : genre | UInt64(column - songCount - artistCount)
+    }
+
+    // The cells, scope by scope and kind by kind; `groups` names each (scope, kind) range.
+    var cellScope: [UInt64] = []
+    var cellItem: [UInt64] = []
+    var cellCounts: [ListenCounts] = []
+    var cellListeners: [Int32] = []
+    var groups: [(scope: UInt64, kind: Int, cells: Range<Int>)] = []
+    var scratchCounts = [ListenCounts](repeating: ListenCounts(), count: items)
+    var scratchListeners = [Int32](repeating: 0, count: items)
+    var scratchLast = [Int32](repeating: -1, count: items)
+    var touched: [[Int32]] = [[], [], []]
+
+    // Entry indices grouped by scope id (stable: listener order kept).
+    func grouped(_ scopeOf: (Int) -> Int, count: Int) -> (order: [Int32], start: [Int]) {
+      var start = [Int](repeating: 0, count: count + 1)
+      for e in 0..<entryCount { start[scopeOf(e) + 1] += 1 }
+      for i in 0..<count { start[i + 1] += start[i] }
+      var next = start
+      var order = [Int32](repeating: 0, count: entryCount)
+      for e in 0..<entryCount {
+        let g = scopeOf(e)
+        order[next[g]] = Int32(e)
+        next[g] += 1
+      }
+      return (order, start)
+    }
+    @inline(__always)
+    func bump(_ column: Int, kind: Int, _ c: ListenCounts, user: Int32) {
+      // -1: untouched in this scope; -2: touched, no listener yet.
+      if scratchLast[column] == -1 {
+        touched[kind].append(Int32(column))
+        scratchLast[column] = -2
+      }
+      scratchCounts[column].streams += c.streams
+      scratchCounts[column].milliseconds += c.milliseconds
+      if c.streams > 0 && scratchLast[column] != user {
+        scratchLast[column] = user
+        scratchListeners[column] += 1
       }
     }
-    if dense {
-      for slot in 0..<slots {
-        let scope =
-          slot == 0
-          ? scopeKey(0, 0)
-          : slot < continentSlots
-            ? scopeKey(1, Int32(slot - 1)) : scopeKey(2, Int32(slot - continentSlots))
-        for item in 0..<items where denseCounts[slot * items + item] != ListenCounts() {
-          let key =
-            item < songCount
-            ? song | UInt64(item)
-            : item < songCount + artistCount
-              ? artist | UInt64(item - songCount) : genre | UInt64(item - songCount - artistCount)
-          let i = Int(cells.index(of: scope, key))
-          cellCounts.append(denseCounts[slot * items + item])
-          cellListeners.append(denseListeners[slot * items + item])
-          cellLastUser.append(-1)
-          precondition(i == cellCounts.count - 1, "dense cells are new to the table")
+    /// Moves the scratch row's touched cells to the cells of `scope`, and resets it.
+    func emit(_ scope: UInt64) {
+      for kind in 0..<3 {
+        let first = cellCounts.count
+        for column in touched[kind] {
+          let c = Int(column)
+          cellScope.append(scope)
+          cellItem.append(itemKey(c))
+          cellCounts.append(scratchCounts[c])
+          cellListeners.append(scratchListeners[c])
+          scratchCounts[c] = ListenCounts()
+          scratchListeners[c] = 0
+          scratchLast[c] = -1
         }
+        touched[kind].removeAll(keepingCapacity: true)
+        if cellCounts.count > first { groups.append((scope, kind, first..<cellCounts.count)) }
       }
     }
-    func cell(_ scope: UInt64, _ item: UInt64) -> (ListenCounts, Int) {
-      guard let i = cells.find(scope, item) else { return (ListenCounts(), 0) }
-      return (cellCounts[Int(i)], Int(cellListeners[Int(i)]))
+    /// One scope level: `scopeOf` each entry, `count` scopes, every kind or artists only.
+    ///
+    /// - Returns: each scope's totals.
+    func level(
+      _ type: UInt64, count: Int, artistsOnly: Bool, _ scopeOf: (Int) -> Int
+    ) -> [ListenCounts] {
+      var totals = [ListenCounts](repeating: ListenCounts(), count: count)
+      let (order, start) = grouped(scopeOf, count: count)
+      for g in 0..<count where start[g + 1] > start[g] {
+        for i in start[g]..<start[g + 1] {
+          let e = Int(order[i])
+          let t = Int(entries.tracks[e])
+          let c = entries.counts[e]
+          let user = entries.users[e]
+          totals[g].streams += c.streams
+          totals[g].milliseconds += c.milliseconds
+          bump(songCount + Int(artistOf[t]), kind: 1, c, user: user)
+          if !artistsOnly {
+            bump(Int(songOf[t]), kind: 0, c, user: user)
+            bump(songCount + artistCount + Int(genreOf[t]), kind: 2, c, user: user)
+          }
+        }
+        emit(scopeKey(type, Int32(g)))
+      }
+      return totals
     }
+    let placeOfEntry = entries.places
+    let worldTotal = level(0, count: 1, artistsOnly: false) { _ in 0 }[0]
+    let continentTotals = level(1, count: continents.count, artistsOnly: false) {
+      Int(continentOf[Int(placeOfEntry[$0])])
+    }
+    let countryTotals = level(2, count: countries.count, artistsOnly: false) {
+      Int(countryOf[Int(placeOfEntry[$0])])
+    }
+    _ = level(3, count: cityKeys.count, artistsOnly: true) { Int(cityOf[Int(placeOfEntry[$0])]) }
     func scopeTotal(_ scope: UInt64) -> ListenCounts {
-      scopes.find(scope, 0).map { scopeCounts[Int($0)] } ?? ListenCounts()
+      let id = Int(scope & 0xFF_FFFF_FFFF)
+      switch scope >> 40 {
+      case 0: return worldTotal
+      case 1: return continentTotals[id]
+      case 2: return countryTotals[id]
+      default: return ListenCounts()
+      }
     }
 
     var report = WrappedReport()
 
-    // Top lists: every (scope, item kind) group, ranked.
-    struct Group: Hashable {
-      var scope: UInt64
-      var kind: UInt64
-    }
-    var groups: [Group: [Int]] = [:]
-    for (i, key) in cells.keys.enumerated() where cellCounts[i].streams > 0 && key.a >> 40 < 3 {
-      groups[Group(scope: key.a, kind: (key.b >> 40) << 40), default: []].append(i)
-    }
     func scopeName(_ scope: UInt64) -> (WrappedScopeType, String) {
       let id = Int32(scope & 0xFF_FFFF_FFFF)
       switch scope >> 40 {
@@ -282,25 +260,27 @@ extension WrappedAccumulator {
       default: return (0, 0)
       }
     }
-    let (counts, keys) = (cellCounts, cells.keys)
-    // Each kind's rows by scope type, scope name and rank.
-    let orderedGroups = groups.keys.sorted {
+
+    // Top lists: every (scope, item kind) group of the world, continents and countries, ranked;
+    // each kind's rows by scope type, scope name and rank.
+    let ranked = groups.filter { $0.scope >> 40 < 3 }.sorted {
       let (a, b) = (scopeOrder($0.scope), scopeOrder($1.scope))
       return a != b ? a < b : $0.kind < $1.kind
     }
-    for group in orderedGroups {
-      let members = groups[group] ?? []
+    for group in ranked {
+      let members = group.cells.filter { cellCounts[$0].streams > 0 }
+      guard !members.isEmpty else { continue }
       let (scopeType, scope) = scopeName(group.scope)
       let total = scopeTotal(group.scope).streams
-      let ranked = firstRanked(members.map { ($0, counts[$0]) }, top) { names(keys[$0].b) }
-      for (r, i) in ranked.enumerated() {
-        let name = names(keys[i].b)
+      let first = firstRanked(members.map { ($0, cellCounts[$0]) }, top) { names(cellItem[$0]) }
+      for (r, i) in first.enumerated() {
+        let name = names(cellItem[i])
         let row = TopRow(
           scopeType: scopeType, scope: scope, rank: r + 1, item: name.0, artist: name.1,
           streams: cellCounts[i].streams, listeners: Int(cellListeners[i]),
           milliseconds: cellCounts[i].milliseconds,
           share: Ratio(Int128(cellCounts[i].streams), Int128(total)))
-        switch group.kind >> 40 {
+        switch group.kind {
         case 0: report.topSongs.append(row)
         case 1: report.topArtists.append(row)
         default: report.topGenres.append(row)
@@ -309,18 +289,22 @@ extension WrappedAccumulator {
     }
 
     // Artists' geography: every (artist, continent/country) with streams; top 10 cities.
-    let world = scopeTotal(scopeKey(0, 0))
-    var cityRows: [Int32: [Int]] = [:]
+    // Each artist's world-wide streams, and their city cells, by artist id.
+    var artistStreams = [Int64](repeating: 0, count: artistCount)
+    var cityCells = [[Int]](repeating: [], count: artistCount)
     // (artist name, scope type, streams descending, scope name) → cell, as integers.
     var placeOrder: [(artist: Int32, scope: (Int, Int32), streams: Int64, cell: Int)] = []
-    for (i, key) in keys.enumerated()
-    where key.b >> 40 == 1 && counts[i].streams > 0 && key.a >> 40 != 0 {
-      let a = Int32(key.b & 0xFF_FFFF_FFFF)
-      if key.a >> 40 == 3 {
-        cityRows[a, default: []].append(i)
-        continue
+    for group in groups where group.kind == 1 {
+      let type = group.scope >> 40
+      for i in group.cells where cellCounts[i].streams > 0 {
+        let a = Int(cellItem[i] & 0xFF_FFFF_FFFF)
+        switch type {
+        case 0: artistStreams[a] = cellCounts[i].streams
+        case 3: cityCells[a].append(i)
+        default:
+          placeOrder.append((artistRank[a], scopeOrder(group.scope), -cellCounts[i].streams, i))
+        }
       }
-      placeOrder.append((artistRank[Int(a)], scopeOrder(key.a), -counts[i].streams, i))
     }
     placeOrder.sort {
       ($0.artist, $0.scope.0, $0.streams, $0.scope.1) < (
@@ -329,46 +313,49 @@ extension WrappedAccumulator {
     }
     report.artistPlaces.reserveCapacity(placeOrder.count)
     for (_, _, _, i) in placeOrder {
-      let key = keys[i]
-      let a = Int32(key.b & 0xFF_FFFF_FFFF)
-      let (artistTotal, _) = cell(scopeKey(0, 0), artist | UInt64(UInt32(bitPattern: a)))
-      let there = scopeTotal(key.a)
-      let (scopeType, scope) = scopeName(key.a)
+      let a = Int32(cellItem[i] & 0xFF_FFFF_FFFF)
+      let artistTotal = artistStreams[Int(a)]
+      let there = scopeTotal(cellScope[i])
+      let (scopeType, scope) = scopeName(cellScope[i])
       let streams = Int128(cellCounts[i].streams)
       report.artistPlaces.append(
         ArtistPlaceRow(
           artist: artists[a], scopeType: scopeType, scope: scope, streams: cellCounts[i].streams,
           listeners: Int(cellListeners[i]),
-          shareOfArtist: Ratio(streams, Int128(artistTotal.streams)),
+          shareOfArtist: Ratio(streams, Int128(artistTotal)),
           locationQuotient: Ratio(
-            streams * Int128(world.streams), Int128(artistTotal.streams) * Int128(there.streams))))
+            streams * Int128(worldTotal.streams), Int128(artistTotal) * Int128(there.streams))))
     }
-    for a in cityRows.keys.sorted(by: { artistRank[Int($0)] < artistRank[Int($1)] }) {
-      let members = cityRows[a] ?? []
-      let (artistTotal, _) = cell(scopeKey(0, 0), artist | UInt64(UInt32(bitPattern: a)))
+    // Artists in name order: the inverse of their ranks.
+    var artistsByName = [Int32](repeating: 0, count: artistCount)
+    for a in 0..<artistCount { artistsByName[Int(artistRank[a])] = Int32(a) }
+    for a in artistsByName where !cityCells[Int(a)].isEmpty {
+      let members = cityCells[Int(a)]
+      let artistTotal = artistStreams[Int(a)]
       func place(_ i: Int) -> (String, String) {
-        let key = cityKeys.keys[Int(keys[i].a & 0xFF_FFFF_FFFF)]
+        let key = cityKeys.keys[Int(cellScope[i] & 0xFF_FFFF_FFFF)]
         return (cities[Int32(key.b)], countries[Int32(key.a)])
       }
-      let ranked = firstRanked(members.map { ($0, counts[$0]) }, 10, names: place)
-      for (r, i) in ranked.enumerated() {
+      let first = firstRanked(members.map { ($0, cellCounts[$0]) }, 10, names: place)
+      for (r, i) in first.enumerated() {
         let (city, country) = place(i)
         report.artistCities.append(
           ArtistCityRow(
             artist: artists[a], rank: r + 1, city: city, country: country,
             streams: cellCounts[i].streams, listeners: Int(cellListeners[i]),
             milliseconds: cellCounts[i].milliseconds,
-            shareOfArtist: Ratio(Int128(cellCounts[i].streams), Int128(artistTotal.streams))))
+            shareOfArtist: Ratio(Int128(cellCounts[i].streams), Int128(artistTotal))))
       }
     }
 
+    // Distinct songs, artists and genres: the world's cells of each kind.
+    var distinct = [0, 0, 0]
+    for group in groups where group.scope >> 40 == 0 { distinct[group.kind] += group.cells.count }
     report.totals = WrappedTotals(
       eventsRead: eventsRead, eventsCounted: eventsCounted, skipped: skipped,
-      streams: world.streams, milliseconds: world.milliseconds, users: n,
+      streams: worldTotal.streams, milliseconds: worldTotal.milliseconds, users: n,
       usersWithStreams: 0, usersWithoutPersonality: 0,
-      artists: Set(cells.keys.filter { $0.a == 0 && $0.b >> 40 == 1 }.map(\.b)).count,
-      songs: cells.keys.filter { $0.a == 0 && $0.b >> 40 == 0 }.count,
-      genres: cells.keys.filter { $0.a == 0 && $0.b >> 40 == 2 }.count,
+      artists: distinct[1], songs: distinct[0], genres: distinct[2],
       continents: Set(continentOf).count, countries: Set(countryOf).count,
       cities: cityKeys.count, firstStart: eventsCounted > 0 ? firstStart : nil,
       lastStart: eventsCounted > 0 ? lastStart : nil)

@@ -73,21 +73,6 @@ final class WrappedMergeTests: XCTestCase {
     merged.merge(parts[1])
     XCTAssertEqual(render(merged), expected)
 
-    // The hashed (scope, item) cells give the dense ones' tables: none dense, then only the
-    // world and continents, then every scope.
-    // (Tracks are at least the songs: that budget holds the world and continent cells, not the
-    // countries'.)
-    let continentOnly =
-      (1 + whole.continents.count) * (whole.tracks.count + whole.artists.count + whole.genres.count)
-    for budget in [0, continentOnly, Int.max] {
-      let provenance = WrappedTables.Provenance(sources: ["test"], period: .all, top: 5)
-      let report = whole.report(top: 5, denseCells: budget)
-      let files = WrappedTables(
-        report, provenance: provenance, evaluation: PersonalityEvaluation(report.listeners)
-      ).files.map { "\($0.name)\n\($0.text)" }
-      XCTAssertEqual(files, expected, "budget \(budget)")
-    }
-
     // A directory of files is a history: the same tables as the whole file.
     var job = WrappedJob(history: directory + "/parts")
     job.top = 5
