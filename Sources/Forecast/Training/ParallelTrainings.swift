@@ -14,8 +14,8 @@ enum ParallelTrainings {
   struct Job {
     /// The job's index in `0..<count`.
     var index: Int
-    /// True on the first worker: only its jobs report progress, so a display sees one
-    /// training at a time.
+    /// True on the worker that took the first job (whichever thread that is): only its jobs
+    /// report progress, so a display sees one training at a time, and always at least one.
     var reportsProgress: Bool
     /// Threads the job's own training may use (1 when jobs run side by side).
     var threads: Int
@@ -35,9 +35,12 @@ enum ParallelTrainings {
     defer { state.release() }
     withoutActuallyEscaping(body) { body in
       let work = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        // Not "worker 0": that iteration may start after the others took every job.
+        var reports = false
         while let j = state.nextJob() {
-          let result = work.value(Job(index: j, reportsProgress: worker == 0, threads: 1))
+          if j == 0 { reports = true }
+          let result = work.value(Job(index: j, reportsProgress: reports, threads: 1))
           state.results[j] = result
         }
       }
