@@ -87,7 +87,7 @@ public struct LSTMLayer: Sendable, Equatable {
     setInitial(hidden, from: h0, count: B * H)
     setInitial(cells, from: c0, count: B * H)
     // Each part runs the whole time loop for its rows of the batch (sequences are independent).
-    let parts = recurrent.parts
+    let parts = step == nil ? recurrent.parts : StepPreactivations.parts(batch: B)
     RowParallel.shared.run(chunks: parts) { part in
       let rows = RowParallel.rows(chunk: part, of: parts, count: B)
       let (r, n) = (rows.lowerBound, rows.count)
@@ -239,7 +239,7 @@ public struct LSTMLayer: Sendable, Equatable {
         input, parameters: parameters, into: gates, rows: T * B,
         transposedScratch: recurrent.small ? weightIHTransposed : nil)
     }
-    let parts = recurrent.parts
+    let parts = step == nil ? recurrent.parts : StepPreactivations.parts(batch: B)
     RowParallel.shared.run(chunks: parts) { part in
       let rows = RowParallel.rows(chunk: part, of: parts, count: B)
       let (r, n) = (rows.lowerBound, rows.count)
@@ -274,8 +274,7 @@ public struct LSTMLayer: Sendable, Equatable {
   func stepPreactivations<S: BLASScalar>(
     _ parameters: UnsafePointer<S>, batch B: Int, scratch: UnsafeMutablePointer<S>
   ) -> StepPreactivations? {
-    guard RecurrentProduct<S>.isSmall(batch: B, hidden: hiddenSize),
-      StepPreactivations.applies(hiddenSize: hiddenSize)
+    guard StepPreactivations.applies(scalar: S.self, batch: B, hiddenSize: hiddenSize)
     else { return nil }
     return StepPreactivations(
       weightIH: rebound(parameters + weightIHOffset),

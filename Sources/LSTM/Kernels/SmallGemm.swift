@@ -126,10 +126,24 @@ struct StepPreactivations {
     4 * hiddenSize * (inputSize + hiddenSize + 1)
   }
 
-  /// Whether the active path packs 4H columns into whole panels (the kernel has no partial
-  /// panel); otherwise the layer uses the projection and the recurrent product.
-  static func applies(hiddenSize: Int) -> Bool {
-    (4 * hiddenSize) % KernelTable.current.panelWidth == 0
+  /// Whether a layer's forward steps take this kernel: Float, 4H a whole number of the active
+  /// path's panels (the kernel has no partial panel), and either a small recurrent product
+  /// (`RecurrentProduct.isSmall`, the sizes whose bits are the same on every path) or a path
+  /// with fused multiply-add instructions (AVX2, AVX-512), where the kernel, blocked over k for
+  /// long rows, runs larger steps faster than OpenBLAS (H = 512, B = 256: each thread runs its
+  /// half of the batch through all T steps with no synchronisation per step). Otherwise the
+  /// layer uses the batched projection and the recurrent product.
+  static func applies<S>(scalar: S.Type, batch: Int, hiddenSize: Int) -> Bool {
+    guard S.self == Float.self, (4 * hiddenSize) % KernelTable.current.panelWidth == 0 else {
+      return false
+    }
+    return KernelTable.current.path != .portable
+      || batch * 4 * hiddenSize * hiddenSize <= RecurrentProduct<Float>.smallLimit
+  }
+
+  /// The chunks of the batch the time loop runs in when the steps take this kernel.
+  static func parts(batch: Int) -> Int {
+    RowParallel.chunkCount(rows: batch, threads: BLASRuntime.threads)
   }
 
   /// Packs W_ih `[4H, I]` and W_hh `[4H, H]` and sums the biases into `scratch`.
