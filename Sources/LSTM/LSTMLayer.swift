@@ -379,9 +379,10 @@ struct RecurrentProduct<S: BLASScalar> {
   let small: Bool
 
   /// Products up to this many multiply-adds (B·4H·H, e.g. H = 128 at B = 128) take the small
-  /// kernel, which gives the same bits on every CPU; larger ones go to OpenBLAS (faster there
-  /// with its AVX-512 kernels, but its sums depend on the CPU's kernel family). A rule of the
-  /// sizes only, never of the machine, so a model's arithmetic is the same everywhere.
+  /// kernel, which gives the same bits on every CPU; larger ones go to OpenBLAS (its sums depend
+  /// on the CPU's kernel family), except the forward step, which the step kernel takes on the
+  /// AVX2 and AVX-512 paths (`StepPreactivations.applies`). A rule of the sizes only for the
+  /// sizes the guarantee covers, so a model's arithmetic there is the same everywhere.
   static var smallLimit: Int { 128 * 512 * 128 }
 
   init(weightHH: UnsafePointer<S>, transposed: UnsafeMutablePointer<S>?, batch: Int, hidden: Int) {

@@ -63,12 +63,12 @@ final class KernelPathTests: XCTestCase {
     for rows in [7, 8] { checkStepPreactivations(rows: rows, input: 3, hidden: 8) }
   }
 
-  /// Rows of [x | h] longer than 512 take the blocked kernel, which stores z between blocks of
-  /// k (1,024 columns on AVX2, 512 on AVX-512) and runs 132 or 128 rows at a time: still the
-  /// bias then one chain over x's columns then h's, ascending. k = 1,108 (a block boundary
-  /// inside x, the last block across x and h), 528 over 140 rows (two row blocks), 540 (h over
-  /// two blocks on AVX-512; without h, 300 columns take the unblocked kernel).
-  func testStepPreactivations_longRowsBlocked_sameBitsAsOneFMAChain() {
+  /// Rows of [x | h] longer than 512 take the grouped kernel (panels in groups that fit L2,
+  /// every row tile over one group before the next): still the bias then one chain over x's
+  /// columns then h's, ascending. k = 1,108 and 528 (140 rows: full and short row tiles), and
+  /// 540 over 960 columns (4 or 5 groups of panels on every path; without h, 300 columns take
+  /// the unblocked kernel).
+  func testStepPreactivations_longRowsGrouped_sameBitsAsOneFMAChain() {
     checkStepPreactivations(rows: 7, input: 1_100, hidden: 8)
     checkStepPreactivations(rows: 140, input: 520, hidden: 8)
     checkStepPreactivations(rows: 8, input: 300, hidden: 240)
