@@ -337,9 +337,9 @@ INLINE long fullTileEnd(long rows) {
 /// Bytes of packed weights a group of panels takes in `stepGrouped` (half of a 1 MB L2).
 enum { stepGroupBytes = 512 * 1024 };
 
-/// The step for long rows of [x | h] (more than 512 columns, e.g. H = 512, whose packed weights
-/// take 8 MB): the panels in groups that fit L2, and every row tile passes over one group before
-/// the next. Row tiles outermost, as for short rows, every row tile would stream all the packed
+/// The step for weights larger than half of L2 (e.g. H = 512, whose packed weights take 8 MB;
+/// (c)'s H = 128 layers take at most 512 KB): the panels in groups that fit L2, and every row
+/// tile passes over one group before the next. Row tiles outermost, as for short rows, every row tile would stream all the packed
 /// weights from L3, and the two threads' streams together slow both; here each thread reads
 /// them from L3 once per step, each row tile's rows of x and h stay in L1 across the group, and
 /// each tile of z stays in registers for all of k. The same tiles as the unblocked kernel, in
@@ -372,7 +372,7 @@ static void KERNEL(stepGrouped)(long rows, long n, long kx, long kh, const float
 void KERNEL(clk_lstm_preactivations)(long rows, long n, long kx, long kh, const float *bias,
                                      const float *x, long ldx, const float *h, long ldh,
                                      const float *packed, float *z, long ldz) {
-  if ((h ? kx + kh : kx) > 512) {
+  if ((long)sizeof(float) * n * (h ? kx + kh : kx) > stepGroupBytes) {
     KERNEL(stepGrouped)(rows, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
     return;
   }

@@ -63,12 +63,11 @@ final class KernelPathTests: XCTestCase {
     for rows in [7, 8] { checkStepPreactivations(rows: rows, input: 3, hidden: 8) }
   }
 
-  /// Rows of [x | h] longer than 512 take the grouped kernel (panels in groups that fit L2,
+  /// Packed weights larger than 512 KB take the grouped kernel (panels in groups that fit L2,
   /// every row tile over one group before the next): still the bias then one chain over x's
-  /// columns then h's, ascending. k = 1,108 and 528 (140 rows: full and short row tiles), and
-  /// 540 over 960 columns (4 or 5 groups of panels on every path; without h, 300 columns take
-  /// the unblocked kernel).
-  func testStepPreactivations_longRowsGrouped_sameBitsAsOneFMAChain() {
+  /// columns then h's, ascending. 960 columns of k = 540 (2 MB: 4 or 5 groups on every path; 1.1
+  /// MB without h), and long rows of small weights (k = 1,108; k = 528 over 140 rows).
+  func testStepPreactivations_largeWeightsGrouped_sameBitsAsOneFMAChain() {
     checkStepPreactivations(rows: 7, input: 1_100, hidden: 8)
     checkStepPreactivations(rows: 140, input: 520, hidden: 8)
     checkStepPreactivations(rows: 8, input: 300, hidden: 240)

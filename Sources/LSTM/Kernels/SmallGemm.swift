@@ -130,9 +130,9 @@ struct StepPreactivations {
   /// path's panels (the kernel has no partial panel), and either a small recurrent product
   /// (`RecurrentProduct.isSmall`, the sizes whose bits are the same on every path) or a path
   /// with fused multiply-add instructions (AVX2, AVX-512). There, for larger steps, the kernel
-  /// (panels grouped to fit L2 for rows longer than 512) runs each thread's half of the batch
-  /// through all T steps with no synchronisation per step, and beats OpenBLAS's per-step
-  /// products (H = 512, B = 256 inference on a Zen 4: 490–520 → 384–399 ms with AVX-512, 455–490
+  /// (panels grouped to fit L2 when the packed weights exceed 512 KB) runs each thread's half
+  /// of the batch through all T steps with no synchronisation per step, and beats OpenBLAS's
+  /// per-step products (H = 512, B = 256 inference on a Zen 4: 490–520 → 384–399 ms with AVX-512, 455–490
   /// → 423–505 ms with AVX2). The portable path leaves them to OpenBLAS, whose SSE kernels outrun
   /// its emulated multiply-adds. Otherwise the layer uses the batched projection and the
   /// recurrent product.
