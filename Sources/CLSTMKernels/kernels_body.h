@@ -325,13 +325,58 @@ INLINE void stepRows(const int R, long i, long n, long kx, long kh, const float 
              ldz);
 }
 
+/// The row tiles of `rows` rows: full tiles, except that a remainder of 2 rows after them
+/// (32 = 5·6 + 2 on AVX2) is taken as 6 + 2 = 4 + 4: a 2-row tile has too few chains to hide
+/// the multiply-add latency.
+INLINE long fullTileEnd(long rows) {
+  long fullEnd = rows - rows % MR;
+  if (MR == 6 && rows % MR == 2 && fullEnd >= MR) fullEnd -= MR;
+  return fullEnd;
+}
+
+/// Bytes of packed weights a group of panels takes in `stepGrouped` (half of a 1 MB L2).
+enum { stepGroupBytes = 512 * 1024 };
+
+/// The step for weights larger than half of L2 (e.g. H = 512, whose packed weights take 8 MB;
+/// (c)'s H = 128 layers take at most 512 KB): the panels in groups that fit L2, and every row
+/// tile passes over one group before the next. Row tiles outermost, as for short rows, every row tile would stream all the packed
+/// weights from L3, and the two threads' streams together slow both; here each thread reads
+/// them from L3 once per step, each row tile's rows of x and h stay in L1 across the group, and
+/// each tile of z stays in registers for all of k. The same tiles as the unblocked kernel, in
+/// another order, so the same bits.
+static void KERNEL(stepGrouped)(long rows, long n, long kx, long kh, const float *bias,
+                                const float *x, long ldx, const float *h, long ldh,
+                                const float *packed, float *z, long ldz) {
+  const long k = kx + kh;
+  const long panelBytes = (long)sizeof(float) * panelWidth * k;
+  const long panels = stepGroupBytes / panelBytes > 1 ? stepGroupBytes / panelBytes : 1;
+  const long group = panelWidth * panels;
+  const long fullEnd = fullTileEnd(rows);
+  for (long j0 = 0; j0 < n; j0 += group) {
+    const long j1 = n - j0 < group ? n : j0 + group;
+#define ROWS(R)                                                                                 \
+  for (long j = j0; j < j1; j += panelWidth)                                                    \
+  stepTile(R, kx, kh, bias + j, x + i * ldx, ldx, h ? h + i * ldh : 0, ldh, packed + j * k,     \
+           z + i * ldz + j, ldz)
+    long i = 0;
+    for (; i < fullEnd; i += MR) ROWS(MR);
+#if MR > 4
+    for (; i + 4 <= rows; i += 4) ROWS(4);
+#endif
+    for (; i + 2 <= rows; i += 2) ROWS(2);
+    for (; i < rows; i++) ROWS(1);
+#undef ROWS
+  }
+}
+
 void KERNEL(clk_lstm_preactivations)(long rows, long n, long kx, long kh, const float *bias,
                                      const float *x, long ldx, const float *h, long ldh,
                                      const float *packed, float *z, long ldz) {
-  // Full tiles, except that a remainder of 2 rows after them (32 = 5·6 + 2 on AVX2) is taken
-  // as 6 + 2 = 4 + 4: a 2-row tile has too few chains to hide the multiply-add latency.
-  long fullEnd = rows - rows % MR;
-  if (MR == 6 && rows % MR == 2 && fullEnd >= MR) fullEnd -= MR;
+  if ((long)sizeof(float) * n * (h ? kx + kh : kx) > stepGroupBytes) {
+    KERNEL(stepGrouped)(rows, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
+    return;
+  }
+  const long fullEnd = fullTileEnd(rows);
   long i = 0;
   for (; i < fullEnd; i += MR) stepRows(MR, i, n, kx, kh, bias, x, ldx, h, ldh, packed, z, ldz);
 #if MR > 4

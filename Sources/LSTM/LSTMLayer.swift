@@ -87,7 +87,7 @@ public struct LSTMLayer: Sendable, Equatable {
     setInitial(hidden, from: h0, count: B * H)
     setInitial(cells, from: c0, count: B * H)
     // Each part runs the whole time loop for its rows of the batch (sequences are independent).
-    let parts = recurrent.parts
+    let parts = step == nil ? recurrent.parts : StepPreactivations.parts(batch: B)
     RowParallel.shared.run(chunks: parts) { part in
       let rows = RowParallel.rows(chunk: part, of: parts, count: B)
       let (r, n) = (rows.lowerBound, rows.count)
@@ -239,7 +239,7 @@ public struct LSTMLayer: Sendable, Equatable {
         input, parameters: parameters, into: gates, rows: T * B,
         transposedScratch: recurrent.small ? weightIHTransposed : nil)
     }
-    let parts = recurrent.parts
+    let parts = step == nil ? recurrent.parts : StepPreactivations.parts(batch: B)
     RowParallel.shared.run(chunks: parts) { part in
       let rows = RowParallel.rows(chunk: part, of: parts, count: B)
       let (r, n) = (rows.lowerBound, rows.count)
@@ -274,8 +274,7 @@ public struct LSTMLayer: Sendable, Equatable {
   func stepPreactivations<S: BLASScalar>(
     _ parameters: UnsafePointer<S>, batch B: Int, scratch: UnsafeMutablePointer<S>
   ) -> StepPreactivations? {
-    guard RecurrentProduct<S>.isSmall(batch: B, hidden: hiddenSize),
-      StepPreactivations.applies(hiddenSize: hiddenSize)
+    guard StepPreactivations.applies(scalar: S.self, batch: B, hiddenSize: hiddenSize)
     else { return nil }
     return StepPreactivations(
       weightIH: rebound(parameters + weightIHOffset),
@@ -380,9 +379,10 @@ struct RecurrentProduct<S: BLASScalar> {
   let small: Bool
 
   /// Products up to this many multiply-adds (B·4H·H, e.g. H = 128 at B = 128) take the small
-  /// kernel, which gives the same bits on every CPU; larger ones go to OpenBLAS (faster there
-  /// with its AVX-512 kernels, but its sums depend on the CPU's kernel family). A rule of the
-  /// sizes only, never of the machine, so a model's arithmetic is the same everywhere.
+  /// kernel, which gives the same bits on every CPU; larger ones go to OpenBLAS (its sums depend
+  /// on the CPU's kernel family), except the forward step, which the step kernel takes on the
+  /// AVX2 and AVX-512 paths (`StepPreactivations.applies`). A rule of the sizes only for the
+  /// sizes the guarantee covers, so a model's arithmetic there is the same everywhere.
   static var smallLimit: Int { 128 * 512 * 128 }
 
   init(weightHH: UnsafePointer<S>, transposed: UnsafeMutablePointer<S>?, batch: Int, hidden: Int) {

@@ -83,6 +83,13 @@ final class FloatPathTests: XCTestCase {
     try check(batch: 12, hidden: 132, layers: 1, length: 2)
   }
 
+  /// H = 136 at B = 120, above the small-product limit (B·4H·H = 8.9M): on the AVX2 and AVX-512
+  /// paths the forward steps take the step kernel anyway, two chunks of 60 rows; the backward
+  /// products go to OpenBLAS.
+  func testFloatMatchesDouble_largeStepKernel() throws {
+    try check(batch: 120, hidden: 136, layers: 1, length: 2)
+  }
+
   /// The fast exp behind Float sigmoid and tanh, over the range the gates see.
   func testFastGateFunctions_accuracy() throws {
     var rng = SeededGenerator(seed: 1)

@@ -60,12 +60,21 @@ final class KernelPathTests: XCTestCase {
   /// with and without the h term, for 7 and 8 rows (full and short row tiles; 8 rows as 4 + 4
   /// on the AVX2 path).
   func testStepPreactivations_sameBitsOnEveryPath_asBiasThenOneFMAChain() {
-    for rows in [7, 8] { checkStepPreactivations(rows: rows) }
+    for rows in [7, 8] { checkStepPreactivations(rows: rows, input: 3, hidden: 8) }
   }
 
-  private func checkStepPreactivations(rows: Int) {
+  /// Packed weights larger than 512 KB take the grouped kernel (panels in groups that fit L2,
+  /// every row tile over one group before the next): still the bias then one chain over x's
+  /// columns then h's, ascending. 960 columns of k = 540 (2 MB: 4 or 5 groups on every path; 1.1
+  /// MB without h), and long rows of small weights (k = 1,108; k = 528 over 140 rows).
+  func testStepPreactivations_largeWeightsGrouped_sameBitsAsOneFMAChain() {
+    checkStepPreactivations(rows: 7, input: 1_100, hidden: 8)
+    checkStepPreactivations(rows: 140, input: 520, hidden: 8)
+    checkStepPreactivations(rows: 8, input: 300, hidden: 240)
+  }
+
+  private func checkStepPreactivations(rows: Int, input: Int, hidden: Int) {
     var rng = SeededGenerator(seed: 15)
-    let (input, hidden) = (3, 8)
     let columns = 4 * hidden
     let x = randomFloats(rows * input, &rng, scale: 1)
     let h = randomFloats(rows * hidden, &rng, scale: 1)
@@ -93,7 +102,9 @@ final class KernelPathTests: XCTestCase {
           repeating: 0,
           count: StepPreactivations.scratchCount(inputSize: input, hiddenSize: hidden))
         KernelTable.withPath(path) {
-          XCTAssertTrue(StepPreactivations.applies(hiddenSize: hidden), "\(path)")
+          XCTAssertTrue(
+            StepPreactivations.applies(scalar: Float.self, batch: rows, hiddenSize: hidden),
+            "\(path)")
           scratch.withUnsafeMutableBufferPointer { buffer in
             let step = StepPreactivations(
               weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH,
