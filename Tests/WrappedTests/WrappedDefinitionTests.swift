@@ -223,5 +223,18 @@ final class WrappedDefinitionTests: XCTestCase {
     XCTAssertEqual(Ratio.minutes(740_740).description, "12.345667")
     XCTAssertEqual(Ratio(2, 3).description, "0.666667")
     XCTAssertEqual(Ratio(5, 0).description, "0.000000")
+    // Beyond 64-bit millionths, the 128-bit path: the same rule.
+    XCTAssertEqual(Ratio(Int128(Int64.max), 1).description, "9223372036854775807.000000")
+    XCTAssertEqual(Ratio(100_000_000_000_001, 2).description, "50000000000000.500000")
+    XCTAssertEqual(Ratio(20_000_000_000_000_001, 1_000_000).description, "20000000000.000001")
+    // The CSV writer prints the same digits on both paths.
+    var t = CSVText()
+    for r in [Ratio(1, 128), Ratio(2, 3), Ratio(5, 0), Ratio(Int128(Int64.max), 3)] { t.field(r) }
+    t.field(Int64.min)
+    t.field(0)
+    t.endLine()
+    XCTAssertEqual(
+      t.string,
+      "0.007812,0.666667,0.000000,3074457345618258602.333333,-9223372036854775808,0\n")
   }
 }
