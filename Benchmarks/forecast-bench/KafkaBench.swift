@@ -19,11 +19,12 @@
 // as production topics usually are: about 3 MB in the largest partition), one topic per chunk
 // and round. Each round produces every chunk to a fresh topic and consumes it with ours, kcat
 // and Python in turn (alternating in one time window); a rate is a round's events over its
-// summed seconds. Checked first: every client sees
-// every event, nothing was dropped by the mock's retention. One JSON object per line: the median
-// of KAFKA_BENCH_REPEATS rounds (default 3) with the spread (min, max), the ratios ours/kcat
-// (against kcat's fastest round) and ours/python (medians), the load average. The histories are written once to KAFKA_BENCH_DIR (default /tmp),
-// and ours writes its state and outputs there too (fsynced: a disk costs what tmpfs does not).
+// summed seconds. Checked first: every client sees every event, nothing was dropped by the
+// mock's retention. One JSON object per line: the median of KAFKA_BENCH_REPEATS rounds (default
+// 3) with the spread (min, max), the ratios ours/kcat (against kcat's fastest round) and
+// ours/python (medians), the load average. The histories are written once to KAFKA_BENCH_DIR
+// (default /tmp), and ours writes its state and outputs there too (fsynced: a disk costs what
+// tmpfs does not).
 // Every client fetches with fetch.wait.max.ms=KAFKA_BENCH_FETCH_WAIT_MS (default 10): the mock
 // holds an empty fetch for that long, so librdkafka's 500 ms default would add half a second to
 // each client's end-of-partition detection and measure that, not throughput.

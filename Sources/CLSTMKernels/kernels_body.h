@@ -339,11 +339,11 @@ enum { stepGroupBytes = 512 * 1024 };
 
 /// The step for weights larger than half of L2 (e.g. H = 512, whose packed weights take 8 MB;
 /// (c)'s H = 128 layers take at most 512 KB): the panels in groups that fit L2, and every row
-/// tile passes over one group before the next. Row tiles outermost, as for short rows, every row tile would stream all the packed
-/// weights from L3, and the two threads' streams together slow both; here each thread reads
-/// them from L3 once per step, each row tile's rows of x and h stay in L1 across the group, and
-/// each tile of z stays in registers for all of k. The same tiles as the unblocked kernel, in
-/// another order, so the same bits.
+/// tile passes over one group before the next. Row tiles outermost, as for short rows, every
+/// row tile would stream all the packed weights from L3, and the two threads' streams together
+/// slow both; here each thread reads them from L3 once per step, each row tile's rows of x and
+/// h stay in L1 across the group, and each tile of z stays in registers for all of k. The same
+/// tiles as the unblocked kernel, in another order, so the same bits.
 static void KERNEL(stepGrouped)(long rows, long n, long kx, long kh, const float *bias,
                                 const float *x, long ldx, const float *h, long ldh,
                                 const float *packed, float *z, long ldz) {

@@ -56,8 +56,8 @@ public struct LSTMStack<Scalar: BLASScalar>: Sendable, Equatable {
   /// The number of scalars all layers' parameters take.
   public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
-  /// The (Keras) initialisation of docs/lstm.md: W_ih Glorot uniform, W_hh orthogonal, biases zero except
-  /// the forget-gate block of b_ih, which is 1.
+  /// The (Keras) initialisation of docs/lstm.md: W_ih Glorot uniform, W_hh orthogonal, biases
+  /// zero except the forget-gate block of b_ih, which is 1.
   public func initialize(
     _ parameters: inout ParameterStore<Scalar>, using rng: inout some RandomNumberGenerator
   ) {

@@ -160,8 +160,14 @@ final class RowParallel: @unchecked Sendable {
   /// The rows of chunk `c` of `chunks` out of `count`: equal shares rounded to a multiple of 4
   /// (the small kernel's tile height), the last chunk taking the rest.
   static func rows(chunk c: Int, of chunks: Int, count: Int) -> Range<Int> {
+    share(chunk: c, of: chunks, count: count, multiple: 4)
+  }
+
+  /// Chunk `c` of `chunks` over `0..<count`: equal shares rounded up to a multiple of
+  /// `multiple` (a power of two), the last chunk taking the rest.
+  static func share(chunk c: Int, of chunks: Int, count: Int, multiple: Int) -> Range<Int> {
     if chunks < 2 { return 0..<count }
-    let size = ((count / chunks) + 3) & ~3
+    let size = ((count / chunks) + multiple - 1) & ~(multiple - 1)
     let lower = min(count, c * size)
     let upper = c == chunks - 1 ? count : min(count, lower + size)
     return lower..<upper

@@ -89,11 +89,7 @@ extension SmallGemm {
   /// The columns of chunk `c` of `chunks` out of `count`: equal shares rounded up to a multiple
   /// of 32 (a whole number of register tiles on every path), the last chunk taking the rest.
   static func columnRange(chunk c: Int, of chunks: Int, count: Int) -> Range<Int> {
-    if chunks < 2 { return 0..<count }
-    let size = ((count / chunks) + 31) & ~31
-    let lower = min(count, c * size)
-    let upper = c == chunks - 1 ? count : min(count, lower + size)
-    return lower..<upper
+    RowParallel.share(chunk: c, of: chunks, count: count, multiple: 32)
   }
 
   /// `dst[c, r] += src[r, c]` for `src` `[rows, columns]`, `dst` `[columns, rows]`.
@@ -132,10 +128,10 @@ struct StepPreactivations {
   /// with fused multiply-add instructions (AVX2, AVX-512). There, for larger steps, the kernel
   /// (panels grouped to fit L2 when the packed weights exceed 512 KB) runs each thread's half
   /// of the batch through all T steps with no synchronisation per step, and beats OpenBLAS's
-  /// per-step products (H = 512, B = 256 inference on a Zen 4: 490–520 → 384–399 ms with AVX-512, 455–490
-  /// → 423–505 ms with AVX2). The portable path leaves them to OpenBLAS, whose SSE kernels outrun
-  /// its emulated multiply-adds. Otherwise the layer uses the batched projection and the
-  /// recurrent product.
+  /// per-step products (H = 512, B = 256 inference on a Zen 4: 490–520 → 384–399 ms with
+  /// AVX-512, 455–490 → 423–505 ms with AVX2). The portable path leaves them to OpenBLAS, whose
+  /// SSE kernels outrun its emulated multiply-adds. Otherwise the layer uses the batched
+  /// projection and the recurrent product.
   static func applies<S>(scalar: S.Type, batch: Int, hiddenSize: Int) -> Bool {
     guard S.self == Float.self, (4 * hiddenSize) % KernelTable.current.panelWidth == 0 else {
       return false
