@@ -25,6 +25,8 @@
 // ours/python (medians), the load average. The histories are written once to KAFKA_BENCH_DIR
 // (default /tmp), and ours writes its state and outputs there too (fsynced: a disk costs what
 // tmpfs does not).
+// KAFKA_BENCH_PYTHON=0 leaves the Python peer out (its rates print as NaN), for quick rounds while
+// working on ours.
 // Every client fetches with fetch.wait.max.ms=KAFKA_BENCH_FETCH_WAIT_MS (default 10): the mock
 // holds an empty fetch for that long, so librdkafka's 500 ms default would add half a second to
 // each client's end-of-partition detection and measure that, not throughput.
@@ -43,6 +45,7 @@ enum KafkaBench {
     let chunks = max(1, Int(env["KAFKA_BENCH_CHUNKS"] ?? "") ?? 2)
     let days = max(1, Int(env["KAFKA_BENCH_DAYS"] ?? "") ?? 4)
     let fetchWait = env["KAFKA_BENCH_FETCH_WAIT_MS"] ?? "10"
+    let withPython = env["KAFKA_BENCH_PYTHON"] != "0"
     let peer =
       env["KAFKA_BENCH_PEER"]
       ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -176,11 +179,13 @@ enum KafkaBench {
             number("seconds", in: report) ?? .nan, number("seconds_total", in: report) ?? .nan
           )
         }
-        let light = try python("py-\(topic)", [])
-        r.python += light.seconds
-        r.pythonTotal += light.total
-        r.pythonFull += try python("pyfull-\(topic)", ["--full", work + "/python-full"]).seconds
-        try? FileManager.default.removeItem(atPath: work + "/python-full")
+        if withPython {
+          let light = try python("py-\(topic)", [])
+          r.python += light.seconds
+          r.pythonTotal += light.total
+          r.pythonFull += try python("pyfull-\(topic)", ["--full", work + "/python-full"]).seconds
+          try? FileManager.default.removeItem(atPath: work + "/python-full")
+        }
       }
       if round > 0 { rounds.append(r) }
     }
@@ -197,7 +202,7 @@ enum KafkaBench {
       ("python_aggregate", \.python), ("python_aggregate_with_join", \.pythonTotal),
       ("python_full_wrapped", \.pythonFull),
     ]
-    for (what, key) in lines {
+    for (what, key) in lines where withPython || !what.hasPrefix("python") {
       let r = rates(key)
       printJSON([
         ("suite", .string("kafka")), ("what", .string(what)), ("events", .int(total)),
@@ -212,16 +217,23 @@ enum KafkaBench {
     let ours = rates(\.ours).median
     let oursOpen = rates(\.oursOpen).median
     let kcatCeiling = rates(\.kcat).max
-    printJSON([
+    var ratios: [(String, JSONValue)] = [
       ("suite", .string("kafka")), ("what", .string("ratios")),
       ("kcat_ceiling", .int(Int(kcatCeiling))),
       ("ours_to_kcat", .number(ours / kcatCeiling, 3)),
-      ("ours_to_python", .number(ours / rates(\.python).median, 2)),
       ("ours_no_window_outputs_to_kcat", .number(oursOpen / kcatCeiling, 3)),
-      ("ours_no_window_outputs_to_python", .number(oursOpen / rates(\.python).median, 2)),
-      ("ours_to_python_full_wrapped", .number(ours / rates(\.pythonFull).median, 2)),
+    ]
+    if withPython {
+      ratios += [
+        ("ours_to_python", .number(ours / rates(\.python).median, 2)),
+        ("ours_no_window_outputs_to_python", .number(oursOpen / rates(\.python).median, 2)),
+        ("ours_to_python_full_wrapped", .number(ours / rates(\.pythonFull).median, 2)),
+      ]
+    }
+    ratios += [
       ("target_kcat", .number(0.5, 1)), ("target_python", .int(10)), ("load", .number(load, 2)),
-    ])
+    ]
+    printJSON(ratios)
   }
 
   /// Seconds of one round, summed over the days.

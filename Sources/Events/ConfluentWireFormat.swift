@@ -138,11 +138,25 @@ public final class EventMessageDecoder {
   }
 }
 
+/// The identity of a decoder's string dictionaries: the ids of the batches decoded under one
+/// epoch index the same strings (compared with `===`).
+public final class DictionaryEpoch: Sendable {
+  public init() {}
+}
+
 /// Decodes many single events of one writer's schema at once, as columns: the Kafka consumer's
 /// fast path for a run of messages (their Avro bodies laid end to end decode like one block of
 /// a container file, strings interned once per run instead of once per event).
 public final class EventRecordsDecoder {
   private let decoder: EventBlockDecoder
+  /// Per extended slot, the dictionary's strings made so far (extended as it grows).
+  private var values: [[String]] = Array(
+    repeating: [], count: EventBlockDecoder.extendedSlots.count)
+  private var valuesEpoch: DictionaryEpoch?
+  /// Identifies the dictionaries the string columns of the batches index: batches decoded
+  /// under the same epoch share ids (a string keeps its id, `values` only grow), so a caller
+  /// can keep what it derived per id from one batch to the next.
+  public var epoch: DictionaryEpoch { decoder.dictionaryEpoch }
 
   /// Compiles the plan for `writerSchema`, delivering every column
   /// (`EventFileReader.forEachBatch(extended: true)`'s).
@@ -152,10 +166,12 @@ public final class EventRecordsDecoder {
     let program = try EventProgram(writer: writerSchema, path: "message")
     decoder = EventBlockDecoder(
       mode: .columns, program: program, codec: .null, path: "message", extended: true)
+    decoder.keepsDictionaries = true
   }
 
   /// Decodes `count` events whose Avro binary encodings (no framing) are `bytes`, end to end.
-  /// String columns index this run's own dictionaries.
+  /// String columns index the decoder's dictionaries, which `epoch` identifies (kept from one
+  /// call to the next while they stay below 65,536 strings a slot).
   ///
   /// - Throws: `AvroDecodingError` if the bytes are not exactly `count` events (one bad record
   ///   fails the run: decode its messages one by one to find it).
@@ -164,11 +180,17 @@ public final class EventRecordsDecoder {
     guard decoder.userID.count == count else {
       throw .corrupt("\(decoder.userID.count) events decoded of \(count)")
     }
+    if valuesEpoch !== decoder.dictionaryEpoch {
+      valuesEpoch = decoder.dictionaryEpoch
+      for k in values.indices { values[k].removeAll() }
+    }
     var columns: [DictionaryColumn] = []
-    for slot in EventBlockDecoder.extendedSlots {
+    for (k, slot) in EventBlockDecoder.extendedSlots.enumerated() {
       let table = decoder.dictionaries + slot
-      let values = (0..<Int32(table.pointee.count)).map { table.pointee.string($0) }
-      columns.append(DictionaryColumn(indices: decoder.stringIDs[slot], values: values))
+      for id in values[k].count..<table.pointee.count {
+        values[k].append(table.pointee.string(Int32(id)))
+      }
+      columns.append(DictionaryColumn(indices: decoder.stringIDs[slot], values: values[k]))
     }
     return EventBatch(decoder, columns: columns)
   }

@@ -48,6 +48,12 @@ final class EventBlockDecoder: @unchecked Sendable {
   var stringIDs: [[Int32]] = Array(repeating: [], count: EventSlot.stringCount)
   var error: AvroReadError?
   var recordCount = 0
+  /// Columnar mode keeps the string dictionaries from block to block (up to 65,536 strings a
+  /// slot, then they start again under a new `dictionaryEpoch`): the ids of consecutive blocks
+  /// then index the same strings.
+  var keepsDictionaries = false
+  /// Identifies the dictionaries the ids index: replaced whenever they start again.
+  private(set) var dictionaryEpoch = DictionaryEpoch()
 
   /// Per dictionary id, the model enums (events mode), computed once per distinct string.
   private var continentCache: [Continent?] = []
@@ -114,6 +120,8 @@ final class EventBlockDecoder: @unchecked Sendable {
     raw.size = bytes.count
     raw.count = count
     decode()
+    // The caller's buffer is its own again (kept, it would be copied at the caller's next write).
+    raw.data = []
     guard let error else { return }
     switch error {
     case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
@@ -147,8 +155,20 @@ final class EventBlockDecoder: @unchecked Sendable {
   }
 
   private func prepareDictionaries() {
+    if keepsDictionaries {
+      // Kept across blocks until one grows past the bound; then every one starts again, and
+      // `dictionaryEpoch` tells the callers that the ids index new dictionaries.
+      guard (0..<EventSlot.stringCount).contains(where: { dictionaries[$0].count > 1 << 16 })
+      else {
+        for slot in 0..<EventSlot.stringCount {
+          stringDefaults[slot] = dictionaries[slot].intern(program.stringDefaults[slot])
+        }
+        return
+      }
+      dictionaryEpoch = DictionaryEpoch()
+    }
     for slot in 0..<EventSlot.stringCount {
-      if mode == .columns || dictionaries[slot].count > 1 << 16 {
+      if mode == .columns || keepsDictionaries || dictionaries[slot].count > 1 << 16 {
         dictionaries[slot].removeAll()
         if slot == EventSlot.continent { continentCache.removeAll(keepingCapacity: true) }
         if slot == EventSlot.subscription { subscriptionCache.removeAll(keepingCapacity: true) }

@@ -107,6 +107,12 @@ package final class AtomicFile {
       abandon()
       throw AtomicOutputError(path: path, reason: reason)
     }
+    if deferSync {
+      // The fsync comes later, batched: start writing the bytes back now, so that the device
+      // works while the caller computes, and the fsync finds them written or in flight. Only
+      // advice: a file system without it (an error) waits for the fsync as before.
+      _ = sync_file_range(descriptor, 0, 0, UInt32(SYNC_FILE_RANGE_WRITE))
+    }
     let status = close(descriptor)
     descriptor = -1
     guard status == 0 else {

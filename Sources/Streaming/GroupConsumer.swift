@@ -272,11 +272,12 @@ public final class GroupConsumer {
           start: m.payload?.assumingMemoryBound(to: UInt8.self), count: m.payload == nil ? 0 : m.len
         )
       }
-      if let (batch, records) = decoder.decodeRun(values) {
+      if let (batch, records, epoch) = decoder.decodeRun(values) {
         summary.records += Int64(run.count)
         summary.events += Int64(run.count)
         try engine.accept(
-          partition: run[0].partition, offsets: run.map(\.offset), batch: batch, records: records)
+          partition: run[0].partition, offsets: run.map(\.offset), batch: batch, records: records,
+          epoch: epoch)
         return
       }
     }

@@ -39,6 +39,9 @@ final class OpenWindow {
   var pending = PendingRecords()
   /// Rows of the batch being accepted that belong here, not yet added to `accumulator`.
   var rows: [Int] = []
+  /// The run decoder's dictionary ids mapped to `accumulator`'s, for `columnsEpoch`.
+  var columns = WrappedAccumulator.ColumnMap()
+  var columnsEpoch: DictionaryEpoch?
 
   init(start: Int64, size: WindowSize) {
     self.start = start
@@ -70,6 +73,8 @@ final class PartitionState {
   /// The aggregates of the windows closed here since this member took the partition over (the
   /// world-wide window merges them instead of reading the segments again).
   var sealedAccumulators: [Int64: WrappedAccumulator] = [:]
+  /// Per window closed since the last checkpoint round: its events not yet in segment files.
+  var sealedPending: [Int64: PendingRecords] = [:]
   var late: [Int64: LateCount] = [:]
   var lateSegments: [String] = []
   var latePending = PendingRecords()

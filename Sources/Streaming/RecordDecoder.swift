@@ -75,10 +75,13 @@ final class RecordDecoder {
   /// The fast path for a run of one partition's messages: when each is framed with a schema id
   /// known to be the toolkit's, their bodies decode at once, as columns.
   ///
-  /// - Returns: the events and their toolkit encodings end to end, or nil when the run takes
+  /// - Returns: the events, their toolkit encodings end to end and the epoch of the batch's
+  ///   dictionaries (`EventRecordsDecoder.epoch`), or nil when the run takes
   ///   the message-by-message path (another or a new schema id, a framing problem, a body that
   ///   does not decode: that path finds and reports it).
-  func decodeRun(_ values: [UnsafeBufferPointer<UInt8>]) -> (EventBatch, PendingRecords)? {
+  func decodeRun(_ values: [UnsafeBufferPointer<UInt8>]) -> (
+    EventBatch, PendingRecords, DictionaryEpoch
+  )? {
     guard let runDecoder, !values.isEmpty else { return nil }
     runRecords.removeAll()
     var known: UInt32?
@@ -92,7 +95,8 @@ final class RecordDecoder {
       runRecords.append(UnsafeBufferPointer(rebasing: value[5...]))
     }
     do {
-      return (try runDecoder.decode(runRecords.bytes, count: values.count), runRecords)
+      let batch = try runDecoder.decode(runRecords.bytes, count: values.count)
+      return (batch, runRecords, runDecoder.epoch)
     } catch {
       return nil
     }

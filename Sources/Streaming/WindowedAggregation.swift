@@ -191,10 +191,12 @@ public final class WindowedAggregation {
 
   /// Events read from partition `p`, in offset order, decoded as columns
   /// (`EventRecordsDecoder`): `offsets[i]` and `records` (the toolkit encodings end to end,
-  /// record i ending at `records.ends[i]`) belong to row i. The same as `accept` for each in
+  /// record i ending at `records.ends[i]`) belong to row i; `epoch` identifies the dictionaries
+  /// the batch's string columns index (each window keeps its column map while it stays). The same as `accept` for each in
   /// turn, with each window's rows added to its aggregates at once.
   func accept(
-    partition p: Int32, offsets: [Int64], batch: EventBatch, records: PendingRecords
+    partition p: Int32, offsets: [Int64], batch: EventBatch, records: PendingRecords,
+    epoch: DictionaryEpoch
   ) throws(StreamError) {
     guard let s = partitions[p] else { return }
     // Windows holding rows of this batch not yet added; added before a window closes, and at
@@ -202,7 +204,11 @@ public final class WindowedAggregation {
     var touched: [OpenWindow] = []
     func addRows() {
       for window in touched {
-        window.accumulator.add(batch, rows: window.rows)
+        if window.columnsEpoch !== epoch {
+          window.columns = WrappedAccumulator.ColumnMap()
+          window.columnsEpoch = epoch
+        }
+        window.accumulator.add(batch, rows: window.rows, keeping: &window.columns)
         window.rows.removeAll(keepingCapacity: true)
       }
       touched.removeAll(keepingCapacity: true)
@@ -328,7 +334,6 @@ public final class WindowedAggregation {
     defer { s.earliestOpen = s.open.keys.min() }
     for w in s.open.keys.sorted() where w + size.milliseconds + options.graceMs <= s.effectiveTime {
       guard let window = s.open[w] else { continue }
-      try flush(window, of: s)
       let (accumulator, options) = (window.accumulator, options)
       let (scope, sources) = (
         TopicLayout.directoryName(of: s.partition), ["kafka:\(options.topic)/\(s.partition)"]
@@ -341,6 +346,9 @@ public final class WindowedAggregation {
       }
       s.sealed[w] = window.segments
       s.sealedAccumulators[w] = window.accumulator
+      // Its events not yet in segments stay in memory until the next checkpoint round, which
+      // writes them only if the world-wide window is not written in that round.
+      if !window.pending.isEmpty { s.sealedPending[w] = window.pending }
       s.open[w] = nil
       s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
     }
@@ -390,10 +398,11 @@ public final class WindowedAggregation {
   }
 
   /// Writes every pending event of `s` as segments (durable at the next barrier).
-  private func flushPending(_ s: PartitionState) throws(StreamError) {
+  private func flushPending(_ s: PartitionState, keepingSealed: Bool = false) throws(StreamError) {
     for w in s.open.keys.sorted() {
       if let window = s.open[w] { try flush(window, of: s) }
     }
+    if !keepingSealed { try flushSealed(s, except: []) }
     if !s.latePending.isEmpty {
       let name = nextSegmentName(s, prefix: "late")
       try writeSegment(s.latePending, to: segmentPath(s.partition, name))
@@ -403,6 +412,21 @@ public final class WindowedAggregation {
     if s.lateChanged || s.badChanged { lateDirty = true }
     s.lateChanged = false
     s.badChanged = false
+  }
+
+  /// Writes the events of the windows `s` closed since the last round (kept in memory) as
+  /// segments; those of the windows in `skipped`, whose world-wide files this round writes from
+  /// memory, are dropped instead: no file needs them any more (a backfill's windows mostly
+  /// close world-wide in the round that read them, and then never touch the disk as segments).
+  private func flushSealed(_ s: PartitionState, except skipped: Set<Int64>) throws(StreamError) {
+    for w in s.sealedPending.keys.sorted() {
+      guard let records = s.sealedPending.removeValue(forKey: w), !skipped.contains(w) else {
+        continue
+      }
+      let name = nextSegmentName(s, prefix: "w" + WindowSize.name(of: w))
+      try writeSegment(records, to: segmentPath(s.partition, name))
+      s.sealed[w, default: []].append(name)
+    }
   }
 
   /// Writes the checkpoint of `s` (durably: everything it refers to must be durable already).
@@ -473,10 +497,18 @@ public final class WindowedAggregation {
       try closeWindows(s)
       s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
     }
+    // Without an archive (which is made of the segments), the closed windows' events wait in
+    // memory until it is known which world-wide windows this round writes.
+    let keepSealed = options.archiveDirectory == nil
     for p in assigned {
-      if let s = partitions[p] { try flushPending(s) }
+      if let s = partitions[p] { try flushPending(s, keepingSealed: keepSealed) }
     }
     let closing = try closeWorldWindows(others: others)
+    if keepSealed {
+      for p in assigned {
+        if let s = partitions[p] { try flushSealed(s, except: closing) }
+      }
+    }
     if closeOpen { submitOpenWindows(excluding: closing) }
     if lateDirty {
       others = try otherPartitions()

@@ -177,8 +177,9 @@ public struct WrappedAccumulator: Sendable {
     entries.flush()
   }
 
-  /// Maps one file's dictionary ids (stable across its batches) to this accumulator's ids.
-  struct ColumnMap {
+  /// Maps the dictionary ids of a file's batches, or of a Kafka run decoder's batches under one
+  /// `DictionaryEpoch` (stable from batch to batch), to this accumulator's ids.
+  public struct ColumnMap {
     var artist: [Int32] = []
     var song: [Int32] = []
     var genre: [Int32] = []
@@ -196,6 +197,8 @@ public struct WrappedAccumulator: Sendable {
     var placeContinent: [Int32] = []
     var placeCountry: [Int32] = []
     var place: [Int32] = []
+
+    public init() {}
   }
 
   mutating func add(_ b: EventBatch, map m: inout ColumnMap) {
@@ -225,14 +228,27 @@ public struct WrappedAccumulator: Sendable {
   /// first uses it.
   public mutating func add(_ b: EventBatch, rows: some Sequence<Int>) {
     var m = ColumnMap()
-    m.artist = Array(repeating: -1, count: b.artist.values.count)
-    m.song = Array(repeating: -1, count: b.songName.values.count)
-    m.genre = Array(repeating: -1, count: b.genre.values.count)
-    m.continent = Array(repeating: -1, count: b.continent.values.count)
-    m.country = Array(repeating: -1, count: b.country.values.count)
-    m.city = Array(repeating: -1, count: b.city.values.count)
-    m.personality = Array(repeating: -1, count: b.personality.values.count)
-    m.interaction = b.interaction.values.map { Interaction(parsing: $0) }
+    add(b, rows: rows, keeping: &m)
+  }
+
+  /// `add(_:rows:)` for consecutive batches whose dictionaries continue one another (an
+  /// `EventRecordsDecoder`'s under one epoch: ids keep their strings, values only grow): `m`,
+  /// kept by the caller beside this accumulator for that epoch, remembers what each id maps to,
+  /// so a name is interned once, not once a batch.
+  public mutating func add(_ b: EventBatch, rows: some Sequence<Int>, keeping m: inout ColumnMap) {
+    func extend(_ map: inout [Int32], to count: Int) {
+      if map.count < count { map.append(contentsOf: repeatElement(-1, count: count - map.count)) }
+    }
+    extend(&m.artist, to: b.artist.values.count)
+    extend(&m.song, to: b.songName.values.count)
+    extend(&m.genre, to: b.genre.values.count)
+    extend(&m.continent, to: b.continent.values.count)
+    extend(&m.country, to: b.country.values.count)
+    extend(&m.city, to: b.city.values.count)
+    extend(&m.personality, to: b.personality.values.count)
+    while m.interaction.count < b.interaction.values.count {
+      m.interaction.append(Interaction(parsing: b.interaction.values[m.interaction.count]))
+    }
     growCaches(&m, b)
     add(b, rows: rows, map: &m)
   }
