@@ -111,7 +111,7 @@ package final class AtomicFile {
       // The fsync comes later, batched: start writing the bytes back now, so that the device
       // works while the caller computes, and the fsync finds them written or in flight. Only
       // advice: a file system without it (an error) waits for the fsync as before.
-      _ = sync_file_range(descriptor, 0, 0, UInt32(SYNC_FILE_RANGE_WRITE))
+      AtomicOutput.startWriteback(descriptor)
     }
     let status = close(descriptor)
     descriptor = -1
@@ -186,6 +186,21 @@ package enum AtomicOutput {
   /// `durable: false` writes skipped (a path that no longer exists is skipped). Many paths are
   /// synced from a few threads at once (the device flushes them together); all are durable
   /// when it returns.
+  /// `sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE)`: starts writing a file's dirty pages
+  /// back without waiting (Linux; looked up at run time, as Glibc's module map leaves out this
+  /// GNU extension). Does nothing where it is missing.
+  static func startWriteback(_ descriptor: Int32) {
+    _ = syncFileRange?(descriptor, 0, 0, 2)  // SYNC_FILE_RANGE_WRITE
+  }
+
+  private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+  private static let syncFileRange: SyncFileRange? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else {
+      return nil
+    }
+    return unsafeBitCast(symbol, to: SyncFileRange.self)
+  }()
+
   package static func sync(paths: [String]) throws(AtomicOutputError) {
     let threads = paths.count >= 16 ? 4 : 1
     let failure = FirstFailure()
