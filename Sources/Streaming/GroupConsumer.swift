@@ -51,6 +51,7 @@ public final class GroupConsumer {
   public init(settings: Settings, options: StreamOptions) throws(StreamError) {
     self.settings = settings
     engine = WindowedAggregation(options: options)
+    engine.idleAtEnd = settings.exitAtEnd
     decoder = try RecordDecoder(
       toolkitSchemaID: settings.toolkitSchemaID,
       registry: settings.registry.map { SchemaRegistry(url: $0) })
@@ -228,6 +229,10 @@ public final class GroupConsumer {
         }
       }
       let now = Self.now()
+      do { try engine.closeWorldWindowsBetweenRounds(now: now) } catch {
+        result = error
+        break
+      }
       if engine.wantsCheckpoint {
         do { try checkpoint(now: now) } catch {
           result = error

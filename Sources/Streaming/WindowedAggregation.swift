@@ -49,6 +49,17 @@ public final class WindowedAggregation {
   private let lockPath: String
 
   private var opened = false
+  /// `-e`: the log's end is the input's end, so a partition at its end is idle at once.
+  public var idleAtEnd = false
+  /// A window closed or a partition reached its end since the world-wide windows were last
+  /// looked at.
+  private var worldCheckDue = false
+  /// World-wide windows submitted between rounds (`closeWorldWindowsBetweenRounds`), made
+  /// durable by the next round.
+  private var worldSubmitted = Set<Int64>()
+  /// The state's lock, taken between rounds for the world-wide windows then submitted; the next
+  /// round uses it and lets it go.
+  private var heldLock: Lock?
   /// Closed windows' outputs, written on other cores while records keep coming.
   private let writer = WindowWriter()
   /// Files and directories written since the last barrier, without their own fsync.
@@ -313,6 +324,7 @@ public final class WindowedAggregation {
   public func atEnd(_ p: Int32, since now: Int64?) {
     guard let s = partitions[p] else { return }
     if now == nil || s.atEndSince == nil { s.atEndSince = now }
+    if now != nil && idleAtEnd { worldCheckDue = true }
   }
 
   /// Whether a partition has read `checkpointEvents` events since its last checkpoint.
@@ -346,6 +358,7 @@ public final class WindowedAggregation {
       }
       s.sealed[w] = window.segments
       s.sealedAccumulators[w] = window.accumulator
+      worldCheckDue = true
       // Its events not yet in segments stay in memory until the next checkpoint round, which
       // writes them only if the world-wide window is not written in that round.
       if !window.pending.isEmpty { s.sealedPending[w] = window.pending }
@@ -477,33 +490,28 @@ public final class WindowedAggregation {
       partition: Int32, offset: Int64
     )]
   {
-    let lock = try Lock(path: lockPath)
+    // (Held already when world-wide windows were submitted between rounds: their temporaries
+    // must not look like a crashed member's.)
+    let lock: Lock
+    if let held = heldLock {
+      lock = held
+      heldLock = nil
+    } else {
+      lock = try Lock(path: lockPath)
+    }
     defer { lock.release() }
+    // This member's own world-wide files in flight are not a crashed run's temporaries.
+    if !worldSubmitted.isEmpty { try waitForOutputs() }
     removeSharedTemporaries()
     var others = try otherPartitions()
-    // Idle partitions follow the rest: the minimum stream time of the active partitions, or,
-    // when every partition is idle, the largest.
-    for s in partitions.values {
-      s.idle = allIdle ? true : (s.atEndSince.map { now - $0 >= options.idleMs } ?? false)
-    }
-    var times: [(stream: Int64, idle: Bool)] = partitions.values.map { ($0.streamTime, $0.idle) }
-    times += others.values.map { ($0.streamTime, $0.idle) }
-    let missing = TopicLayout.partitionCount - times.count
-    let active =
-      times.filter { !$0.idle }.map(\.stream) + Array(repeating: .min, count: max(0, missing))
-    let follow = active.isEmpty ? (times.map(\.stream).max() ?? .min) : (active.min() ?? .min)
-    for s in partitions.values where s.idle && follow > s.effectiveTime {
-      s.effectiveTime = follow
-      try closeWindows(s)
-      s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
-    }
+    try followIdle(now: now, allIdle: allIdle, others: others)
     // Without an archive (which is made of the segments), the closed windows' events wait in
     // memory until it is known which world-wide windows this round writes.
     let keepSealed = options.archiveDirectory == nil
     for p in assigned {
       if let s = partitions[p] { try flushPending(s, keepingSealed: keepSealed) }
     }
-    let closing = try closeWorldWindows(others: others)
+    let closing = try closeWorldWindows(others: others).union(worldSubmitted)
     if keepSealed {
       for p in assigned {
         if let s = partitions[p] { try flushSealed(s, except: closing) }
@@ -518,6 +526,7 @@ public final class WindowedAggregation {
     // Everything written so far becomes durable before a checkpoint refers to it or a segment
     // it replaces is removed.
     try barrier()
+    worldSubmitted.removeAll()
     // Segments of windows written world-wide are no longer needed.
     for s in partitions.values {
       for w in s.sealed.keys where worldDone(w) {
@@ -532,6 +541,53 @@ public final class WindowedAggregation {
     }
     try barrier()
     return assigned.compactMap { p in partitions[p].map { (p, $0.nextOffset) } }
+  }
+
+  /// Idle partitions follow the rest: the minimum stream time of the active partitions, or,
+  /// when every partition is idle, the largest (closing their windows that this passes).
+  private func followIdle(now: Int64, allIdle: Bool, others: [Int32: PartitionState])
+    throws(StreamError)
+  {
+    let idleMs = idleAtEnd ? 0 : options.idleMs
+    for s in partitions.values {
+      s.idle = allIdle ? true : (s.atEndSince.map { now - $0 >= idleMs } ?? false)
+    }
+    var times: [(stream: Int64, idle: Bool)] = partitions.values.map { ($0.streamTime, $0.idle) }
+    times += others.values.map { ($0.streamTime, $0.idle) }
+    let missing = TopicLayout.partitionCount - times.count
+    let active =
+      times.filter { !$0.idle }.map(\.stream) + Array(repeating: .min, count: max(0, missing))
+    let follow = active.isEmpty ? (times.map(\.stream).max() ?? .min) : (active.min() ?? .min)
+    for s in partitions.values where s.idle && follow > s.effectiveTime {
+      s.effectiveTime = follow
+      try closeWindows(s)
+      s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
+    }
+  }
+
+  /// Between checkpoint rounds, when this member holds every partition and a window closed or a
+  /// partition reached its end since the last look: submits the world-wide windows every
+  /// partition has now closed, so that they are written while records are still read (on the
+  /// writer's threads) rather than at the next round. The next round makes them durable, and
+  /// their events never become segments when their world-wide window is written first.
+  ///
+  /// - Parameter now: wall-clock milliseconds (for the idle timeout).
+  /// - Throws: `StreamError` when the lock or a file cannot be taken or written.
+  public func closeWorldWindowsBetweenRounds(now: Int64) throws(StreamError) {
+    guard worldCheckDue else { return }
+    worldCheckDue = false
+    guard partitions.count == TopicLayout.partitionCount else { return }
+    // The world-wide files are written under the state's lock, which stays held until the next
+    // round has waited for them (another member's round would take their temporaries for a
+    // crashed run's).
+    if heldLock == nil { heldLock = try Lock(path: lockPath) }
+    try followIdle(now: now, allIdle: false, others: [:])
+    worldCheckDue = false
+    if options.archiveDirectory != nil {
+      // The archive's day files are made of the segments.
+      for s in partitions.values { try flushSealed(s, except: []) }
+    }
+    worldSubmitted.formUnion(try closeWorldWindows(others: [:]))
   }
 
   /// The checkpoints of the partitions this member does not hold.
@@ -564,7 +620,10 @@ public final class WindowedAggregation {
     let mark = all.values.map(\.effectiveTime).min() ?? .min
     let size = options.window
     let candidates = Set(all.values.flatMap { $0.sealed.keys }).sorted()
-    for w in candidates where w + size.milliseconds + options.graceMs <= mark && !worldDone(w) {
+    for w in candidates
+    where w + size.milliseconds + options.graceMs <= mark && !worldSubmitted.contains(w)
+      && !worldDone(w)
+    {
       closing.insert(w)
       // A piece this member closed is merged from memory (merges are exact); another
       // member's, or one closed before a restart, is read from its segments.
@@ -699,7 +758,7 @@ public final class WindowedAggregation {
   /// stay open in the state, and their final output replaces these when they close. The
   /// world-wide partial windows are written only by a member holding every partition.
   public func writeOpenWindows() throws(StreamError) {
-    submitOpenWindows(excluding: [])
+    submitOpenWindows(excluding: worldSubmitted)
     try barrier()
   }
 

@@ -57,4 +57,42 @@ final class ConfluentWireFormatTests: XCTestCase {
       XCTAssertEqual($0 as? AvroDecodingError, .trailingBytes(1))
     }
   }
+  /// The run decoder keeps its dictionaries from one batch to the next: a string keeps its id,
+  /// the values only grow, under one epoch; past 65,536 strings in a slot they start again under
+  /// a new epoch, and every batch still reads back its own strings.
+  func testRecordsDecoder_dictionariesContinueAcrossBatchesUntilTheBound() throws {
+    let decoder = try EventRecordsDecoder(writerSchema: EventSchema.toolkit.schema)
+    let base = sampleEvents(count: 1, seed: 9)[0]
+    func batch(_ names: [String]) throws -> EventBatch {
+      var bytes: [UInt8] = []
+      for name in names {
+        var e = base
+        e.song.name = name
+        bytes += EventEncoding.encode(e)
+      }
+      return try decoder.decode(bytes, count: names.count)
+    }
+    let first = try batch(["A", "B", "A"])
+    let epoch = decoder.epoch
+    let second = try batch(["B", "C"])
+    XCTAssertTrue(decoder.epoch === epoch)
+    XCTAssertEqual(second.songName.indices[0], first.songName.indices[1])
+    XCTAssertEqual(
+      second.songName.values.prefix(first.songName.values.count), first.songName.values[...])
+    XCTAssertEqual((0..<2).map { second.songName[$0] }, ["B", "C"])
+    XCTAssertEqual((0..<3).map { first.songName[$0] }, ["A", "B", "A"])
+    // 65,536 more names: the batch past the bound starts new dictionaries.
+    var epochs = 0
+    for k in 0..<65 {
+      let names = (0..<1024).map { "song \(k * 1024 + $0)" }
+      let b = try batch(names)
+      if !(decoder.epoch === epoch) && epochs == 0 {
+        epochs = 1
+        XCTAssertLessThan(b.songName.values.count, 2048)
+      }
+      XCTAssertEqual(b.songName[0], names[0])
+      XCTAssertEqual(b.songName[1023], names[1023])
+    }
+    XCTAssertEqual(epochs, 1)
+  }
 }

@@ -123,6 +123,59 @@ final class WindowEngineTests: XCTestCase {
     XCTAssertEqual(archived.map(\.userID), [1, 2])
   }
 
+  /// With `-e` (`idleAtEnd`) a partition at the end of its log is idle at once: the world-wide
+  /// window is written between rounds as soon as the active partition closes its day, and the
+  /// next round makes it durable (the archive still gets every partition's events).
+  func testWorldWindow_atEndIdleAtOnceWithExitAtEnd() throws {
+    let e = try engine()
+    e.idleAtEnd = true
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    try feed(e, 0, 0, event(user: 1, at: jan1 + hour))
+    try feed(e, 1, 0, event(user: 2, at: jan1 + 2 * hour, continent: .asia))
+    try e.closeWorldWindowsBetweenRounds(now: 1000)
+    try e.waitForOutputs()
+    XCTAssertFalse(exists("out/2024-01-01/world"))
+    for p in Int32(1)..<7 { e.atEnd(p, since: 1000) }
+    // Partition 0 closes its day; the others follow it at once.
+    try feed(e, 0, 1, event(user: 3, at: jan1 + day + 2 * hour))
+    try e.closeWorldWindowsBetweenRounds(now: 1000)
+    try e.waitForOutputs()
+    XCTAssertTrue(exists("out/2024-01-01/asia/summary.json"))
+    let world = try read("out/2024-01-01/world/summary.json")
+    XCTAssertTrue(world.contains("\"events_counted\":2,"), world)
+    // Written once: the round does not write it again, and archives the day.
+    _ = try e.checkpointRound(now: 1000)
+    let archived = try EventFileReader(path: directory + "/archive/2024-01-01.avro").readAll()
+    XCTAssertEqual(archived.map(\.userID), [1, 2])
+    XCTAssertTrue(exists("state/world/2024-01-01.done"))
+  }
+
+  /// Without an archive, the events of a window whose world-wide window the same round writes
+  /// never become segment files; those of a window still open do.
+  func testSegments_skippedForWindowsWrittenWorldWideInTheRound() throws {
+    var options = StreamOptions(
+      stateDirectory: directory + "/state", outDirectory: directory + "/out")
+    options.idleMs = 0
+    let e = WindowedAggregation(options: options)
+    try e.open()
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    try feed(e, 0, 0, event(user: 1, at: jan1 + hour))
+    try feed(e, 0, 1, event(user: 2, at: jan1 + day + 2 * hour))
+    for p in Int32(1)..<7 { e.atEnd(p, since: 0) }
+    _ = try e.checkpointRound(now: 0)
+    XCTAssertTrue(try read("out/2024-01-01/world/summary.json").contains("\"events_counted\":1,"))
+    let segments = try FileManager.default.contentsOfDirectory(
+      atPath: directory + "/state/segments/0")
+    XCTAssertEqual(segments, ["w2024-01-02-00000001.avro"])
+    // A restart from that state goes on from the open window's segment.
+    let again = WindowedAggregation(options: options)
+    try again.open()
+    XCTAssertEqual(try again.assign(0), 2)
+    try feed(again, 0, 2, event(user: 3, at: jan1 + 2 * day + 2 * hour))
+    try again.waitForOutputs()
+    XCTAssertTrue(try read("out/2024-01-02/africa/summary.json").contains("\"events_counted\":1,"))
+  }
+
   /// `--close-open`: windows event time has not closed are written marked partial, stay open,
   /// and are replaced by their final files when they close.
   func testCloseOpen_writesPartialThenFinal() throws {
