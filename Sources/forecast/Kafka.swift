@@ -184,8 +184,8 @@ extension ForecastCommand {
         Writes OUT/<window start>/<continent>/ and OUT/<window start>/world/ (the files \
         `forecast wrapped --from --to` writes) once per window, when the partition's stream \
         time (largest event start read) passes the window's end plus --grace; world-wide \
-        windows close on the minimum over partitions (a partition idle for --idle no longer \
-        holds them back). Late events: OUT/late.csv and OUT/late.avro. State and outputs are \
+        windows close on the minimum over partitions (a partition idle for --idle, or with -e \
+        at the end of its log, no longer holds them back). Late events: OUT/late.csv and OUT/late.avro. State and outputs are \
         made durable before offsets are committed: a restarted member resumes exactly.
         """)
 
@@ -216,7 +216,7 @@ extension ForecastCommand {
 
     @Option(
       help:
-        "After this long at its end (wall clock), a partition no longer holds back world-wide windows."
+        "After this long at its end (wall clock), a partition no longer holds back world-wide windows (with -e: at once)."
     )
     var idle: String = "1m"
 
