@@ -588,6 +588,10 @@ public final class WindowedAggregation {
       for s in partitions.values { try flushSealed(s, except: []) }
     }
     worldSubmitted.formUnion(try closeWorldWindows(others: [:]))
+    if worldSubmitted.isEmpty {
+      heldLock?.release()
+      heldLock = nil
+    }
   }
 
   /// The checkpoints of the partitions this member does not hold.
