@@ -240,7 +240,11 @@ extension ForecastCommand {
         "Events between checkpoints (fewer: less to read again after a crash; more: fewer fsyncs).")
     var checkpointEvery: Int = 200_000
 
-    @Flag(name: .customShort("e"), help: "Exit when every assigned partition is at its end.")
+    @Flag(
+      name: .customShort("e"),
+      help:
+        "Exit when every assigned partition is at its end (bounded input: a partition at its end is idle at once)."
+    )
     var exitAtEnd = false
 
     @Flag(help: "With -e: also write the windows still open, marked partial in summary.json.")
