@@ -1,5 +1,6 @@
 import CKafka
 import Events
+import Plumbing
 
 #if canImport(Glibc)
 import Glibc
@@ -71,6 +72,9 @@ public final class GroupConsumer {
   /// Joins the group and consumes until stopped (SIGINT/SIGTERM), or with `exitAtEnd` until
   /// every assigned partition is at its end.
   public func run(progress: ((Summary) -> Void)? = nil) throws(StreamError) -> Summary {
+    // A consumer allocates and frees the same buffers all its life (its own and librdkafka's):
+    // the process keeps freed memory for reuse rather than faulting the same pages in again.
+    MemoryPolicy.keepFreedMemory()
     var props = KafkaProperties(bootstrap: settings.brokers, extra: [])
     props.set("group.id", settings.group)
     props.set("enable.auto.commit", "false")
