@@ -203,8 +203,8 @@ public final class WindowedAggregation {
   /// Events read from partition `p`, in offset order, decoded as columns
   /// (`EventRecordsDecoder`): `offsets[i]` and `records` (the toolkit encodings end to end,
   /// record i ending at `records.ends[i]`) belong to row i; `epoch` identifies the dictionaries
-  /// the batch's string columns index (each window keeps its column map while it stays). The same as `accept` for each in
-  /// turn, with each window's rows added to its aggregates at once.
+  /// the batch's string columns index (each window keeps its column map while it stays). The
+  /// same as `accept` for each in turn, with each window's rows added to its aggregates at once.
   func accept(
     partition p: Int32, offsets: [Int64], batch: EventBatch, records: PendingRecords,
     epoch: DictionaryEpoch

@@ -185,8 +185,9 @@ extension ForecastCommand {
         `forecast wrapped --from --to` writes) once per window, when the partition's stream \
         time (largest event start read) passes the window's end plus --grace; world-wide \
         windows close on the minimum over partitions (a partition idle for --idle, or with -e \
-        at the end of its log, no longer holds them back). Late events: OUT/late.csv and OUT/late.avro. State and outputs are \
-        made durable before offsets are committed: a restarted member resumes exactly.
+        at the end of its log, no longer holds them back). Late events: OUT/late.csv and \
+        OUT/late.avro. State and outputs are made durable before offsets are committed: a \
+        restarted member resumes exactly.
         """)
 
     @Option(name: .shortAndLong, help: "Bootstrap brokers (host:port,…).")
