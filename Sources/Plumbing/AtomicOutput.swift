@@ -182,25 +182,19 @@ package enum AtomicOutput {
     try write(Array(text.utf8), to: path, durable: durable)
   }
 
-  /// fsync of each path (files or directories): the batched form of the fsyncs that
-  /// `durable: false` writes skipped (a path that no longer exists is skipped). Many paths are
-  /// synced from a few threads at once (the device flushes them together); all are durable
-  /// when it returns.
   /// `sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE)`: starts writing a file's dirty pages
-  /// back without waiting (Linux; looked up at run time, as Glibc's module map leaves out this
-  /// GNU extension). Does nothing where it is missing.
+  /// back without waiting (Linux). Does nothing where it is missing.
   static func startWriteback(_ descriptor: Int32) {
     _ = syncFileRange?(descriptor, 0, 0, 2)  // SYNC_FILE_RANGE_WRITE
   }
 
-  private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
-  private static let syncFileRange: SyncFileRange? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else {
-      return nil
-    }
-    return unsafeBitCast(symbol, to: SyncFileRange.self)
-  }()
+  private static let syncFileRange = cFunction(
+    "sync_file_range", as: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
 
+  /// fsync of each path (files or directories): the batched form of the fsyncs that
+  /// `durable: false` writes skipped (a path that no longer exists is skipped). Many paths are
+  /// synced from a few threads at once (the device flushes them together); all are durable
+  /// when it returns.
   package static func sync(paths: [String]) throws(AtomicOutputError) {
     let threads = paths.count >= 16 ? 4 : 1
     let failure = FirstFailure()

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How a long-running process hands memory back to the system.
 package enum MemoryPolicy {
   /// Keeps the memory freed by every thread for reuse instead of returning it to the system at
@@ -13,9 +9,8 @@ package enum MemoryPolicy {
   /// peak, which a streaming consumer reaches early anyway. Does nothing where `mallopt` is
   /// missing (another C library).
   package static func keepFreedMemory() {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-    typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-    let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+    guard let mallopt = cFunction("mallopt", as: (@convention(c) (Int32, Int32) -> Int32).self)
+    else { return }
     _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
     _ = mallopt(-1, 512 << 20)  // M_TRIM_THRESHOLD
   }

@@ -582,7 +582,7 @@ public final class WindowedAggregation {
     // crashed run's).
     if heldLock == nil { heldLock = try Lock(path: lockPath) }
     try followIdle(now: now, allIdle: false, others: [:])
-    worldCheckDue = false
+    worldCheckDue = false  // (the windows idle partitions just closed are looked at below)
     if options.archiveDirectory != nil {
       // The archive's day files are made of the segments.
       for s in partitions.values { try flushSealed(s, except: []) }
