@@ -142,14 +142,26 @@ public final class EventFileWriter {
     if pending >= blockRecordCount { try flush() }
   }
 
-  /// Appends one record already encoded with this writer's schema (a Kafka message's Avro body
-  /// whose writer's schema is the toolkit's): copied, not decoded.
-  package func writeEncoded(_ record: UnsafeBufferPointer<UInt8>) throws(AvroWriteError) {
+  /// Appends records already encoded with this writer's schema (Kafka messages' Avro bodies whose
+  /// writer's schema is the toolkit's), laid end to end in `bytes`: record i is
+  /// `bytes[ends[i - 1]..<ends[i]]` (the first starts at 0). Copied a block at a time, not
+  /// decoded.
+  package func writeEncoded(_ bytes: UnsafeBufferPointer<UInt8>, ends: [Int])
+    throws(AvroWriteError)
+  {
     guard !closed else { throw .closed(path: path) }
-    buffer.writeRaw(record)
-    pending += 1
-    recordCount += 1
-    if pending >= blockRecordCount { try flush() }
+    var next = 0
+    var from = 0
+    while next < ends.count {
+      let take = min(blockRecordCount - pending, ends.count - next)
+      let end = ends[next + take - 1]
+      buffer.writeRaw(UnsafeBufferPointer(rebasing: bytes[from..<end]))
+      pending += take
+      recordCount += take
+      next += take
+      from = end
+      if pending >= blockRecordCount { try flush() }
+    }
   }
 
   /// The index of `subscription` in the toolkit schema's `Subscription` enum.

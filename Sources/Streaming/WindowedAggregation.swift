@@ -391,11 +391,7 @@ public final class WindowedAggregation {
         path: path, codec: .null, blockRecordCount: 4096, syncMarker: Self.syncMarker(0))
       writer.deferDurability = true
       try records.bytes.withUnsafeBufferPointer { all throws(AvroWriteError) in
-        var from = 0
-        for end in records.ends {
-          try writer.writeEncoded(UnsafeBufferPointer(rebasing: all[from..<end]))
-          from = end
-        }
+        try writer.writeEncoded(all, ends: records.ends)
       }
       try writer.finish()
     } catch {

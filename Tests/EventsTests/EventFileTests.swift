@@ -87,6 +87,29 @@ final class EventFileTests: XCTestCase {
     XCTAssertEqual(count, 3)
   }
 
+  func testWriteEncoded_copiesRecordsAcrossBlocks() throws {
+    // Encoded bodies laid end to end, as the Kafka consumer keeps them, written in two calls
+    // of 7 and 16 records into blocks of 5: the second call starts with a part-filled block.
+    let path = temporaryDirectory(self) + "/encoded.avro"
+    let events = sampleEvents(count: 23, seed: 7)
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+    for e in events {
+      bytes += ConfluentWireFormat.encode(e, schemaID: 1).dropFirst(5)
+      ends.append(bytes.count)
+    }
+    let writer = try EventFileWriter(path: path, codec: .deflate, blockRecordCount: 5)
+    try bytes.withUnsafeBufferPointer { all in
+      try writer.writeEncoded(
+        UnsafeBufferPointer(rebasing: all[..<ends[6]]), ends: ends[..<7].map { $0 })
+      try writer.writeEncoded(
+        UnsafeBufferPointer(rebasing: all[ends[6]...]), ends: ends[7...].map { $0 - ends[6] })
+    }
+    try writer.finish()
+    XCTAssertEqual(try EventFileReader(path: path).readAll(), events)
+    XCTAssertEqual(try AvroFileSummary(path: path).blocks, 5)
+  }
+
   func testRoundTrip_noEvents() throws {
     let path = temporaryDirectory(self) + "/empty.avro"
     let writer = try EventFileWriter(path: path, codec: .snappy)

@@ -56,7 +56,8 @@ final class SchemaRegistryTests: XCTestCase {
       rd_kafka_conf_set(conf, "bootstrap.servers", cluster?.bootstrap ?? "", &errstr, 256),
       RD_KAFKA_CONF_OK)
     guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, 256) else {
-      return XCTFail(String(cString: errstr))
+      let message = errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+      return XCTFail(String(decoding: message, as: UTF8.self))
     }
     defer { rd_kafka_destroy(rk) }
     let rkt = rd_kafka_topic_new(rk, TopicLayout.defaultTopic, nil)
