@@ -48,4 +48,30 @@ final class BacktestTests: XCTestCase {
     XCTAssertEqual(seasonal.overall.coverage, acc.overall.coverage, accuracy: 1e-12)
     XCTAssertTrue(report.relativeMASE.isFinite)
   }
+
+  /// A test period shorter than the horizon holds no origin: refused before any training,
+  /// rather than a table of n/a with exit 0. Equal to the horizon: one origin per series.
+  func testBacktest_testPeriodShorterThanTheHorizonIsRefused() throws {
+    let data = weeklyPatternSeries(count: 100)
+    var options = tinyOptions()
+    options.maxEpochs = 1
+    options.testLength = options.horizon - 1
+    XCTAssertThrowsError(
+      try Backtest.run(data, definition: csvDefinition, options: options, folds: 1, source: "x")
+    ) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "--test 6: expected at least the horizon 7 (a backtest origin needs its 7 targets inside "
+          + "the test period); pass --test 7 or more, or a shorter --horizon. Please pass a "
+          + "valid value.")
+    }
+    options.testLength = 0
+    XCTAssertThrowsError(
+      try Backtest.run(data, definition: csvDefinition, options: options, folds: 3, source: "x")
+    ) { XCTAssertTrue("\($0)".hasPrefix("--test 0: expected at least the horizon 7"), "\($0)") }
+    options.testLength = options.horizon
+    let (report, _) = try Backtest.run(
+      data, definition: csvDefinition, options: options, folds: 1, source: "x")
+    XCTAssertEqual(report.origins, data.series.count)
+  }
 }

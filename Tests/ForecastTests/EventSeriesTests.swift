@@ -185,6 +185,30 @@ final class EventSeriesTests: XCTestCase {
     list.add(start: -100 * minute, end: -99 * minute, zone: 4, gap: 30 * minute)
     XCTAssertEqual(list.sessions.map(\.zone), [4, 0])
   }
+
+  /// A value of a batch's string table that no event carries (the bundled history's continent
+  /// table holds "unknown") makes no series, and does not count as a known key.
+  func testSplit_valueNoEventCarriesMakesNoSeries() throws {
+    let builder = EventSeriesBuilder(
+      options: EventSeriesOptions(kind: .dailySessions, splitKey: .continent))
+    _ = builder.internKey("unknown")
+    _ = builder.internKey("Oceania")
+    for e in dailyEvents { try builder.add(e) }
+    let series = try builder.finish(source: "history.avro")
+    XCTAssertEqual(series.series.map(\.id), ["Europe"])
+    XCTAssertEqual(series.series[0].values, [3, 2, 0, 1, 1])
+
+    let unknownOnly = EventSeriesBuilder(
+      options: EventSeriesOptions(kind: .dailySessions, splitKey: .subscription))
+    _ = unknownOnly.internKey("premium")
+    for var e in dailyEvents {
+      e.subscription = .unknown
+      try unknownOnly.add(e)
+    }
+    XCTAssertThrowsError(try unknownOnly.finish(source: "history.avro")) { error in
+      XCTAssertTrue("\(error)".contains("no event carries a subscription"), "\(error)")
+    }
+  }
 }
 
 final class SplitKeyTests: XCTestCase {

@@ -20,6 +20,16 @@ public enum Backtest {
     folds: Int, source: String, callbacks: TrainingCallbacks = .init()
   ) throws -> (report: EvaluationReport, notes: [String]) {
     try Trainer.validate(options)
+    // The first origin of the test period needs its K targets inside it; a shorter test
+    // period has no origin at all, and would report every score as n/a.
+    guard options.testLength >= options.horizon else {
+      throw ForecastError.invalidOption(
+        name: "test", value: "\(options.testLength)",
+        expected:
+          "at least the horizon \(options.horizon) (a backtest origin needs its "
+          + "\(options.horizon) targets inside the test period); pass --test "
+          + "\(options.horizon) or more, or a shorter --horizon")
+    }
     guard folds >= 1, options.testLength >= folds else {
       throw ForecastError.invalidOption(
         name: "folds", value: "\(folds)", expected: "between 1 and the test length")

@@ -202,8 +202,11 @@ public final class EventSeriesBuilder {
       }
       throw SeriesError.emptyHistory(path: source)
     }
+    // Only the keys some event carries make series: a columnar batch interns every value of
+    // its string table, including values no event of the window uses.
+    let used = keyNames.indices.filter { events[$0].firstPeriod != nil }
     if let split = options.splitKey {
-      let known = keyNames.filter { !SeriesError.isUnknownKey($0) }
+      let known = used.filter { !SeriesError.isUnknownKey(keyNames[$0]) }
       if known.isEmpty { throw SeriesError.splitKeyAbsent(path: source, key: split) }
     }
     let weekly = options.kind == .weeklyEngagement
@@ -272,7 +275,7 @@ public final class EventSeriesBuilder {
     }
     let count = last - first + 1
     var result: [TimeSeries] = []
-    for k in keyNames.indices {
+    for k in used {
       let id = keyNames[k]
       let start = Int64(firstDay(first)) * 86_400
       if weekly {
