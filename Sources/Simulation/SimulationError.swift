@@ -19,6 +19,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
   case empty(path: String, what: String)
   /// The output could not be written.
   case unwritableOutput(path: String, reason: String)
+  /// The run would need more memory than the process may allocate.
+  case notEnoughMemory(accounts: Double, neededBytes: Double, availableBytes: Double)
 
   public var description: String {
     switch self {
@@ -45,6 +47,15 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
     case .unwritableOutput(let path, let reason):
       return "\(path): cannot write the output (\(reason)). Check that the directory exists "
         + "and is writable."
+    case .notEnoughMemory(let accounts, let needed, let available):
+      func gigabytes(_ bytes: Double) -> String {
+        let tenths = (bytes / 1e8).rounded()
+        return "\(Int(tenths) / 10).\(Int(tenths) % 10) GB"
+      }
+      return "simulating about \(Int(accounts.rounded())) accounts (--users, and those who "
+        + "join over --days) needs about \(gigabytes(needed)) of memory, but this process may "
+        + "allocate only \(gigabytes(available)) (free memory, ulimit and cgroup limits). "
+        + "Please pass fewer --users or --days, or free memory."
     }
   }
 }

@@ -105,6 +105,14 @@ extension ForecastCommand {
         users: users, days: days, start: startDate, seed: seed, travel: travel,
         anomalies: !noAnomalies, anomalyRate: anomalyRate, meanSessionsPerDay: sessionsPerDay,
         meanSongsPerSession: songsPerSession, threads: threads)
+      try configuration.validate()
+      if let available = MemoryPolicy.availableBytes(),
+        configuration.estimatedPeakBytes > Double(available)
+      {
+        throw SimulationError.notEnoughMemory(
+          accounts: configuration.expectedAccounts, neededBytes: configuration.estimatedPeakBytes,
+          availableBytes: Double(available))
+      }
       let songs: Catalog
       var metadata: [String: String] = [:]
       if let catalog {
