@@ -33,7 +33,8 @@ extension ForecastCommand {
 
     @Option(
       help: ArgumentHelp(
-        "Forecast from a past origin: the history up to this date (YYYY-MM-DD, inclusive).",
+        "Forecast from a past origin: the history's points up to the one whose period holds "
+          + "this date (YYYY-MM-DD; a weekly point is its whole ISO week, Monday to Sunday).",
         valueName: "date"))
     var asOf: String?
 
