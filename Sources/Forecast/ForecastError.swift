@@ -40,8 +40,18 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
       return "\(model): the model was trained for horizon \(trained), not \(requested). "
         + "Pass --horizon \(trained) or less, or retrain with --horizon \(requested)."
     case .wrongSeriesKind(let model, let trained, let given):
+      let fix: String
+      if trained == "csv" {
+        fix = "Pass the series as --csv FILE (the model was trained on series from a CSV)"
+      } else if given == "csv" {
+        fix =
+          "Pass an Avro history instead of --csv (the model makes its \(trained) series from "
+          + "the events)"
+      } else {
+        fix = "Pass --series \(trained)"
+      }
       return "\(model): the model forecasts \(trained) series, but the history gives \(given). "
-        + "Pass --series \(trained), or use a model trained on \(given)."
+        + "\(fix), or use a model trained on \(given)."
     case .wrongSpacing(let model, let trained, let given):
       return "\(model): the model was trained on points \(trained) apart, the history's are "
         + "\(given) apart. Use a model trained on this kind of series."

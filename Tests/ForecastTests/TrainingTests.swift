@@ -271,8 +271,9 @@ final class TrainingTests: ScratchDirectoryTestCase {
     XCTAssertThrowsError(try ModelFile.load(path: path, expectedKind: .weeklyEngagement)) {
       XCTAssertEqual(
         "\($0)",
-        "\(path): the model forecasts csv series, not weekly-engagement. Pass --series csv, or "
-          + "train a model for weekly-engagement.")
+        "\(path): the model forecasts csv series, not weekly-engagement. Pass the series as "
+          + "--csv FILE (the model was trained on series from a CSV), or train a model for "
+          + "weekly-engagement.")
     }
     // Another format version.
     var meta = try ModelFile.metadata(r, toolkitVersion: "test")
@@ -311,7 +312,8 @@ final class TrainingTests: ScratchDirectoryTestCase {
       XCTAssertEqual(
         "\($0)",
         "\(path): the model forecasts csv series, but the history gives weekly-engagement. "
-          + "Pass --series csv, or use a model trained on weekly-engagement.")
+          + "Pass the series as --csv FILE (the model was trained on series from a CSV), or use "
+          + "a model trained on weekly-engagement.")
     }
     XCTAssertEqual(try leftovers(), ["bad.safetensors", "m.safetensors", "v2.safetensors"])
   }

@@ -77,7 +77,8 @@ final class ReportInputTests: XCTestCase {
       XCTAssertEqual(
         "\(error)",
         "\(model): the model forecasts weekly-engagement series, but the history gives csv. "
-          + "Pass --series weekly-engagement, or use a model trained on csv.")
+          + "Pass an Avro history instead of --csv (the model makes its weekly-engagement "
+          + "series from the events), or use a model trained on csv.")
     }
   }
 

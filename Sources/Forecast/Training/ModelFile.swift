@@ -49,8 +49,14 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
       return "\(path): \(key) is \(Quoted(value)), expected \(expected). The file is damaged or "
         + "was edited; retrain the model (forecast train)."
     case .wrongSeriesKind(let path, let trained, let requested):
-      return "\(path): the model forecasts \(trained) series, not \(requested). Pass --series "
-        + "\(trained), or train a model for \(requested)."
+      let fix =
+        trained == "csv"
+        ? "Pass the series as --csv FILE (the model was trained on series from a CSV)"
+        : requested == "csv"
+          ? "Pass an Avro history instead of --csv (the model makes its \(trained) series "
+            + "from the events)" : "Pass --series \(trained)"
+      return "\(path): the model forecasts \(trained) series, not \(requested). \(fix), or "
+        + "train a model for \(requested)."
     }
   }
 }
