@@ -48,6 +48,29 @@ extension ForecastCommand {
       if out != nil && savedModel == nil {
         throw ValidationError("--out writes the forecasts of a saved model: pass --model too.")
       }
+      if savedModel != nil {
+        // A saved model is scored as it was trained: its horizon, lookback and weights.
+        let m = model
+        let given: [(String, Bool)] = [
+          ("--lookback", m.lookback != nil), ("--horizon", m.horizon != nil),
+          ("--quantiles", m.quantiles != nil), ("--hidden-size", m.hiddenSize != nil),
+          ("--layers", m.layers != nil), ("--dropout", m.dropout != nil),
+          ("--batch-size", m.batchSize != nil), ("--epochs", m.epochs != nil),
+          ("--patience", m.patience != nil), ("--learning-rate", m.learningRate != nil),
+          ("--windows-per-epoch", m.windowsPerEpoch != nil),
+          ("--validation", m.validation != nil), ("--test", m.test != nil),
+          ("--restarts", m.restarts != nil), ("--ensemble", m.ensemble != nil),
+          ("--calibration-folds", m.calibrationFolds != nil),
+        ]
+        let ignored = given.filter(\.1).map(\.0)
+        if !ignored.isEmpty {
+          throw ValidationError(
+            "\(ignored.joined(separator: ", ")) \(ignored.count == 1 ? "does" : "do") not apply "
+              + "to evaluate --model, which scores the saved model as it was trained (its "
+              + "horizon, lookback and weights). Drop \(ignored.count == 1 ? "it" : "them"), or "
+              + "run evaluate without --model to backtest a model trained with them.")
+        }
+      }
     }
 
     func run() throws {
