@@ -209,6 +209,31 @@ final class EventSeriesTests: XCTestCase {
       XCTAssertTrue("\(error)".contains("no event carries a subscription"), "\(error)")
     }
   }
+
+  /// A stray event two months after the others: the zeros between are named in a note; a gap
+  /// of 27 days is not.
+  func testDailySessions_longGapWithoutEventsIsNoted() throws {
+    let events = [
+      event(user: 1, at: "2024-01-01T10:00:00Z", minutes: 5),
+      event(user: 1, at: "2024-01-02T10:00:00Z", minutes: 5),
+      event(user: 1, at: "2024-03-01T10:00:00Z", minutes: 5),
+      event(user: 1, at: "2024-03-02T10:00:00Z", minutes: 5),
+    ]
+    let series = try buildSeries(events, EventSeriesOptions(kind: .dailySessions))
+    // Jan 1 and Mar 2 are dropped as incomplete (events at 10:00 only): 60 days.
+    XCTAssertEqual(series.series[0].values.count, 60)
+    XCTAssertEqual(
+      series.notes.filter { $0.hasPrefix("no event") },
+      [
+        "no event in 58 days, 2024-01-03 to 2024-02-29: the series are 0 there. If the history "
+          + "has a gap or stray events far from the others (a wrong year), pass --time-range "
+          + "FROM..TO to keep the part you mean"
+      ])
+    let shorter = try buildSeries(
+      [events[0], events[1], event(user: 1, at: "2024-01-30T10:00:00Z", minutes: 5)],
+      EventSeriesOptions(kind: .dailySessions))
+    XCTAssertEqual(shorter.notes.filter { $0.hasPrefix("no event") }, [])
+  }
 }
 
 final class SplitKeyTests: XCTestCase {

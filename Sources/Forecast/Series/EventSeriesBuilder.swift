@@ -262,6 +262,26 @@ public final class EventSeriesBuilder {
           + " the history covers only part of \(names.count == 1 ? "it" : "them") (events from "
           + "\(Timestamp.format(firstStart / 1000)) to \(Timestamp.format(lastStart / 1000)))")
     }
+    // The longest run of periods without any event: a stray event far from the others (a
+    // wrong year) or a gap in the data makes zeros there, which a user should hear about.
+    var longest = (first: 0, count: 0)
+    var run = (first: 0, count: 0)
+    for p in first...last {
+      if used.contains(where: { events[$0].count(at: p) > 0 }) {
+        run = (p + 1, 0)
+      } else {
+        run.count += 1
+        if run.count > longest.count { longest = run }
+      }
+    }
+    if longest.count >= (weekly ? 8 : 28) {
+      let from = periodName(firstDay(longest.first), weekly: weekly)
+      let to = periodName(firstDay(longest.first + longest.count - 1), weekly: weekly)
+      notes.append(
+        "no event in \(longest.count) \(unit)s, \(from) to \(to): the series are 0 there. If "
+          + "the history has a gap or stray events far from the others (a wrong year), pass "
+          + "--time-range FROM..TO to keep the part you mean")
+    }
     // Sessions and active users per key and period.
     var sessions = [PeriodCounts](repeating: PeriodCounts(), count: keyNames.count)
     var active = [PeriodCounts](repeating: PeriodCounts(), count: keyNames.count)
@@ -320,6 +340,12 @@ struct PeriodCounts {
   private var high = 0
 
   var firstPeriod: Int? { values.isEmpty ? nil : low }
+
+  /// The value at `period` (0 outside the range seen).
+  func count(at period: Int) -> Double {
+    let j = period - base
+    return j >= 0 && j < values.count ? values[j] : 0
+  }
   var lastPeriod: Int? { values.isEmpty ? nil : high }
 
   mutating func add(_ period: Int, _ amount: Double) {
