@@ -8,6 +8,12 @@ enum WrappedSection {
 
   static func html(_ w: WrappedOutput) -> String {
     var out = "<section><h2>Wrapped — \(xml(w.directory))</h2>"
+    if !w.skipped.isEmpty {
+      out +=
+        "<p>Not written by <code>wrapped --skip-missing</code> (shown empty): "
+        + w.skipped.map { "\(xml($0.file)) (\(xml($0.reason)))" }.joined(separator: "; ")
+        + ".</p>"
+    }
     if !w.summary.isEmpty {
       out +=
         "<details><summary>Summary (summary.json)</summary><div class=\"scroll\"><table><tbody>"

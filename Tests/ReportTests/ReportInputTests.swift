@@ -30,6 +30,34 @@ final class ReportInputTests: XCTestCase {
     }
   }
 
+  /// `wrapped --skip-missing` leaves out the outputs a missing field prevents and lists them in
+  /// summary.json: the report reads them as empty and says so, while a file missing without
+  /// being listed is still refused.
+  func testWrapped_outputsSkippedBySkipMissingAreReadAsEmpty() throws {
+    for name in WrappedOutput.fileNames where name != "artists.csv" && name != "summary.json" {
+      try FileManager.default.copyItem(
+        atPath: fixtures + "/wrapped/" + name, toPath: directory + "/" + name)
+    }
+    let summary = try String(contentsOfFile: fixtures + "/wrapped/summary.json", encoding: .utf8)
+    let listed = summary.replacingOccurrences(
+      of: "\"outputs_skipped\":[]",
+      with: "\"outputs_skipped\":[{\"file\":\"artists.csv\",\"reason\":\"no latitude\"}]")
+    XCTAssertNotEqual(listed, summary)
+    try listed.write(toFile: directory + "/summary.json", atomically: false, encoding: .utf8)
+    let w = try WrappedOutput(directory: directory)
+    XCTAssertEqual(w.artistPlaces, [])
+    XCTAssertEqual(w.skipped.map(\.file), ["artists.csv"])
+    XCTAssertFalse(w.topSongs.isEmpty)
+    XCTAssertTrue(
+      WrappedSection.html(w).contains(
+        "Not written by <code>wrapped --skip-missing</code> (shown empty): artists.csv "
+          + "(no latitude)."))
+    try FileManager.default.removeItem(atPath: directory + "/users.csv")
+    XCTAssertThrowsError(try WrappedOutput(directory: directory)) { error in
+      XCTAssertTrue("\(error)".contains("users.csv is missing"), "\(error)")
+    }
+  }
+
   func testWrapped_anotherLayoutIsRefused() throws {
     for name in WrappedOutput.fileNames {
       try FileManager.default.copyItem(

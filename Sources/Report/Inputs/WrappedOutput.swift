@@ -59,6 +59,8 @@ public struct WrappedOutput: Sendable {
   /// summary.json's top-level entries whose values are numbers, strings or booleans, in key
   /// order.
   public var summary: [(key: String, value: String)]
+  /// The files `wrapped --skip-missing` left out, with the reason (read as empty).
+  public var skipped: [(file: String, reason: String)]
 
   /// The files, in the order the report needs them.
   public static let fileNames = [
@@ -84,13 +86,39 @@ public struct WrappedOutput: Sendable {
     func path(_ name: String) -> String {
       URL(fileURLWithPath: directory).appendingPathComponent(name).path
     }
-    let missing = WrappedOutput.fileNames.filter {
-      !FileManager.default.fileExists(atPath: path($0))
+    // summary.json first: the outputs `wrapped --skip-missing` left out (for want of a field)
+    // are listed there, and are read as empty.
+    let summaryPath = path("summary.json")
+    guard FileManager.default.fileExists(atPath: summaryPath) else {
+      throw ReportError.wrappedFilesMissing(
+        directory: directory,
+        missing: WrappedOutput.fileNames.filter {
+          !FileManager.default.fileExists(atPath: path($0))
+        })
     }
+    guard let data = FileManager.default.contents(atPath: summaryPath),
+      let object = try? JSONValue.parse(String(decoding: data, as: UTF8.self)),
+      case .object(let members) = object
+    else { throw ReportError.badSummary(path: summaryPath) }
+    var skipped: [(file: String, reason: String)] = []
+    if case .array(let entries)? = members.first(where: { $0.key == "outputs_skipped" })?.value {
+      for case .object(let entry) in entries {
+        if case .string(let file)? = entry.first(where: { $0.key == "file" })?.value {
+          var reason = ""
+          if case .string(let r)? = entry.first(where: { $0.key == "reason" })?.value { reason = r }
+          skipped.append((file, reason))
+        }
+      }
+    }
+    self.skipped = skipped
+    func absent(_ name: String) -> Bool { !FileManager.default.fileExists(atPath: path(name)) }
+    func left(_ name: String) -> Bool { absent(name) && skipped.contains { $0.file == name } }
+    let missing = WrappedOutput.fileNames.filter { absent($0) && !left($0) }
     guard missing.isEmpty else {
       throw ReportError.wrappedFilesMissing(directory: directory, missing: missing)
     }
     func top(_ name: String) throws -> [WrappedOutput.TopRow] {
+      if left(name) { return [] }
       let t = try CSVTable(path: path(name), expected: WrappedOutput.topColumns)
       return try t.rows.map { r in
         let rank = try t.number(r, "rank")
@@ -104,33 +132,41 @@ public struct WrappedOutput: Sendable {
     topSongs = try top("top_songs.csv")
     topArtists = try top("top_artists.csv")
     topGenres = try top("top_genres.csv")
-    let u = try CSVTable(path: path("users.csv"), expected: WrappedOutput.userColumns)
     var counts: [String: Int] = [:]
-    for r in u.rows {
-      let p = u.text(r, "personality")
-      if !p.isEmpty { counts[p, default: 0] += 1 }
+    if left("users.csv") {
+      users = 0
+    } else {
+      let u = try CSVTable(path: path("users.csv"), expected: WrappedOutput.userColumns)
+      for r in u.rows {
+        let p = u.text(r, "personality")
+        if !p.isEmpty { counts[p, default: 0] += 1 }
+      }
+      users = u.rows.count
     }
-    users = u.rows.count
     usersWithPersonality = counts.values.reduce(0, +)
     personalities = counts.map { (type: $0.key, users: $0.value) }.sorted {
       $0.users != $1.users ? $0.users > $1.users : $0.type < $1.type
     }
-    let a = try CSVTable(path: path("artists.csv"), expected: WrappedOutput.artistColumns)
-    artistPlaces = try a.rows.map { r in
-      WrappedOutput.ArtistPlace(
-        artist: a.text(r, "artist"), scopeType: a.text(r, "scope_type"), scope: a.text(r, "scope"),
-        streams: try a.number(r, "streams"), listeners: try a.number(r, "listeners"),
-        shareOfArtist: try a.number(r, "share_of_artist"),
-        locationQuotient: try a.number(r, "location_quotient"))
+    if left("artists.csv") {
+      artistPlaces = []
+    } else {
+      let a = try CSVTable(path: path("artists.csv"), expected: WrappedOutput.artistColumns)
+      artistPlaces = try a.rows.map { r in
+        WrappedOutput.ArtistPlace(
+          artist: a.text(r, "artist"), scopeType: a.text(r, "scope_type"),
+          scope: a.text(r, "scope"), streams: try a.number(r, "streams"),
+          listeners: try a.number(r, "listeners"),
+          shareOfArtist: try a.number(r, "share_of_artist"),
+          locationQuotient: try a.number(r, "location_quotient"))
+      }
     }
-    let c = try CSVTable(path: path("artist_cities.csv"), expected: ["artist"], exact: false)
-    cityHeader = c.header
-    cityRows = c.rows.map(\.fields)
-    let summaryPath = path("summary.json")
-    guard let data = FileManager.default.contents(atPath: summaryPath),
-      let object = try? JSONValue.parse(String(decoding: data, as: UTF8.self)),
-      case .object(let members) = object
-    else { throw ReportError.badSummary(path: summaryPath) }
+    if left("artist_cities.csv") {
+      (cityHeader, cityRows) = ([], [])
+    } else {
+      let c = try CSVTable(path: path("artist_cities.csv"), expected: ["artist"], exact: false)
+      cityHeader = c.header
+      cityRows = c.rows.map(\.fields)
+    }
     // Nested objects (e.g. events skipped by reason) show as "key.member".
     func flatten(_ prefix: String, _ value: JSONValue) -> [(key: String, value: String)] {
       switch value {
