@@ -86,6 +86,9 @@ public enum GroundTruth {
       }
       truth[id] = String(fields[1])
     }
+    guard !truth.isEmpty else {
+      throw .badTruthFile(path: path, reason: "it holds no account after the header")
+    }
     return truth
   }
 }

@@ -61,6 +61,17 @@ public struct AnomalyJob: Sendable {
       notes.append(note)
     }
     let accounts = detector.scores()
+    if let truth {
+      // A truth file of another history scores every account as a miss: say so.
+      let seen = Set(accounts.map(\.userID))
+      let absent = truth.keys.filter { !seen.contains($0) }.sorted()
+      if let first = absent.first {
+        notes.append(
+          "\(absent.count) of the \(truth.count) accounts of \(truthPath ?? "the truth file") "
+            + "never appear in the history (the first is user \(first)); check that the file "
+            + "belongs to this history")
+      }
+    }
     return Result(
       accounts: accounts, evaluation: truth.map { AnomalyEvaluation(ranking: accounts, truth: $0) },
       eventsRead: detector.eventsRead, eventsSkipped: detector.eventsSkipped, notes: notes)

@@ -67,7 +67,8 @@ final class AnomalyDetectorTests: XCTestCase {
     _ = try simulator.write(to: path, codec: .null)
     var job = AnomalyJob(history: path)
     job.truthPath = Simulator.groundTruthPath(forOutput: path)
-    let result = try job.run()
+    var result = try job.run()
+    XCTAssertEqual(result.notes, [])
     let e = try XCTUnwrap(result.evaluation)
     // 150 users, about 69 free: 30 % is 20, four of each anomalous kind.
     XCTAssertEqual(e.anomalies, 20)
@@ -83,6 +84,17 @@ final class AnomalyDetectorTests: XCTestCase {
     let csv = AnomalyDetector.csv(result.accounts)
     XCTAssertTrue(csv.hasPrefix("user_id,score,kind,first_day,last_day,evidence\n"))
     XCTAssertEqual(csv.split(separator: "\n").count, result.accounts.count + 1)
+    // The truth file of another history: its accounts absent from this one are counted.
+    try "user_id,kind,detail\n999999,looping,\n1,honest_heavy,\n".write(
+      toFile: directory + "/other.csv", atomically: false, encoding: .utf8)
+    job.truthPath = directory + "/other.csv"
+    result = try job.run()
+    XCTAssertEqual(
+      result.notes,
+      [
+        "1 of the 2 accounts of \(directory)/other.csv never appear in the history (the first "
+          + "is user 999999); check that the file belongs to this history"
+      ])
   }
 
   func testEmptyHistory_saysSo() throws {
@@ -108,5 +120,11 @@ final class AnomalyDetectorTests: XCTestCase {
     }
     XCTAssertEqual(
       try GroundTruth.parse("user_id,kind,detail\n7,bot,\"a, b\"\n", path: "t.csv"), [7: "bot"])
+    XCTAssertThrowsError(try GroundTruth.parse("user_id,kind,detail\n", path: "t.csv")) {
+      XCTAssertEqual(
+        "\($0)",
+        "t.csv: not a ground-truth file (it holds no account after the header). Pass the "
+          + "simulator's HISTORY.anomalies.csv, whose header is user_id,kind,detail.")
+    }
   }
 }
