@@ -62,7 +62,16 @@ public struct SimulationConfiguration: Sendable, Equatable {
     }
     try check(users >= 1 && users <= 100_000_000, "--users", users, "1…100,000,000")
     try check(days >= 1 && days <= 36_600, "--days", days, "1…36,600")
-    try check(start.year >= 1971 && start.year <= 2200, "--start", start, "a date in 1971…2200")
+    // The readers' default window ends at 2200-01-01: a run past it would write events that
+    // every command then refuses as damage.
+    let end = CivilDate(year: 2200, month: 1, day: 1).daysSinceEpoch
+    try check(
+      start.year >= 1971 && start.daysSinceEpoch < end, "--start", start,
+      "a date in 1971-01-01…2199-12-31")
+    try check(
+      start.daysSinceEpoch + days <= end, "--days", days,
+      "at most \(end - start.daysSinceEpoch) from --start \(start), so that the events end by "
+        + "2200-01-01")
     try check(threads >= 0 && threads <= 1024, "--threads", threads, "0…1024")
     try check(
       anomalyRate >= 0 && anomalyRate <= 0.5, "--anomaly-rate", anomalyRate, "a number in [0, 0.5]")

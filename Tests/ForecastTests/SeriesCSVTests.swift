@@ -156,6 +156,17 @@ final class SeriesCSVTests: ScratchDirectoryTestCase {
         + "Fix the value (write 0 for a period with nothing in it).")
   }
 
+  func testRefuses_hexadecimalValueAndEmptySeriesID() throws {
+    try assertRefused(
+      "series_id,timestamp,value\na,2024-01-01,0x10\n",
+      "PATH:2: series 'a' at 2024-01-01: value '0x10' is not a finite number. "
+        + "Fix the value (write 0 for a period with nothing in it).")
+    try assertRefused(
+      "unique_id,ds,y\na,2024-01-01,1\n ,2024-01-02,2\n",
+      "PATH:3: the unique_id is empty. Give every row the id of its series (any text; one id "
+        + "per series).")
+  }
+
   func testRefuses_nanValue() throws {
     try assertRefused(
       "series_id,timestamp,value,temp\na,2024-01-01,1,NaN\n",

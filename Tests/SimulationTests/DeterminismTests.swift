@@ -112,6 +112,23 @@ final class DeterminismTests: XCTestCase {
         "\(error)",
         "--users 0 is out of range: expected 1…100,000,000. Please pass a value in range.")
     }
+    // A run past 2200-01-01 would write events every reader refuses.
+    let late = SimulationConfiguration(
+      users: 3, days: 60, start: CivilDate(year: 2199, month: 12, day: 1), seed: 1)
+    XCTAssertThrowsError(try late.validate()) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "--days 60 is out of range: expected at most 31 from --start 2199-12-01, so that the "
+          + "events end by 2200-01-01. Please pass a value in range.")
+    }
+    var ending = late
+    ending.days = 31
+    XCTAssertNoThrow(try ending.validate())
+    ending.start = CivilDate(year: 2200, month: 1, day: 1)
+    ending.days = 1
+    XCTAssertThrowsError(try ending.validate()) { error in
+      XCTAssertTrue("\(error)".hasPrefix("--start 2200-01-01 is out of range"), "\(error)")
+    }
   }
 
   func testGroundTruthPath() {

@@ -87,6 +87,9 @@ public enum SeriesCSV {
           path: path, line: line, found: fields.count, expected: columns)
       }
       let id = fields[0]
+      guard !trimmedSpaces(id).isEmpty else {
+        throw SeriesCSVError.emptySeriesID(path: path, line: line, column: header[0])
+      }
       let stamp = trimmedSpaces(fields[1])
       guard let time = Timestamp.parse(stamp) else {
         throw SeriesCSVError.unparseableTimestamp(path: path, line: line, series: id, text: stamp)
@@ -100,7 +103,11 @@ public enum SeriesCSV {
         let text = trimmedSpaces(fields[c])
         // No number needs 64 characters; a longer field is not parsed (strtod on 100 MB of
         // digits takes a minute).
-        guard text.utf8.count <= 64, let v = Double(text), v.isFinite else {
+        // Decimal only: Swift's Double(_:) also reads hexadecimal ("0x10" is 16) and "nan".
+        guard text.utf8.count <= 64,
+          text.utf8.allSatisfy({ (48...57).contains($0) || "+-.eE".utf8.contains($0) }),
+          let v = Double(text), v.isFinite
+        else {
           throw SeriesCSVError.notANumber(
             path: path, line: line, series: id, timestamp: stamp, column: header[c], text: text)
         }

@@ -18,6 +18,8 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
     path: String, series: String, from: String, to: String, gap: String,
     expected: String)
   case malformed(path: String, line: Int)
+  /// A row without a series id.
+  case emptySeriesID(path: String, line: Int, column: String)
   /// Points a calendar month, quarter or year apart: no fixed spacing.
   case calendarSpacing(path: String, series: String, period: String)
   /// A header of one column holding another separator.
@@ -77,6 +79,9 @@ public enum SeriesCSVError: Error, CustomStringConvertible, Equatable {
     case .malformed(let path, let line):
       return "\(path):\(line): a quoted field opened here is never closed. "
         + "Close the quote (write a quote inside a quoted field as two quotes)."
+    case .emptySeriesID(let path, let line, let column):
+      return "\(path):\(line): the \(column) is empty. Give every row the id of its series "
+        + "(any text; one id per series)."
     }
   }
 
