@@ -292,6 +292,8 @@ extension AccountState {
     events += 1
     if stream { streams += 1 }
     firstStart = min(firstStart, start)
+    let position =
+      latitude.isFinite && longitude.isFinite && abs(latitude) <= 90 && abs(longitude) <= 180
     if humanAction { interactions += 1 }
     if lengthSeconds > 0 {
       lengthKnown += 1
@@ -302,12 +304,15 @@ extension AccountState {
       pairs += 1
       // Simultaneous: starts well before an earlier event of the account ended.
       if start < maxEnd - 10_000 { overlaps += 1 }
-      // Travel between this event and the previous one (time 0 when out of order).
-      let moved = latitude != lastLatitude || longitude != lastLongitude
-      let km = moved ? distanceKm(lastLatitude, lastLongitude, latitude, longitude) : 0
-      if km > 300 {
-        let hours = Double(max(0, start - lastEnd)) / 3_600_000
-        if km > 1000 * hours { impossibleTravel += 1 }
+      // Travel between this event and the previous one (time 0 when out of order), between
+      // real positions only: a NaN, infinite or off-globe coordinate is no journey.
+      if positionKnown && position {
+        let moved = latitude != lastLatitude || longitude != lastLongitude
+        let km = moved ? distanceKm(lastLatitude, lastLongitude, latitude, longitude) : 0
+        if km > 300 {
+          let hours = Double(max(0, start - lastEnd)) / 3_600_000
+          if km > 1000 * hours { impossibleTravel += 1 }
+        }
       }
       // Back-to-back gaps (in order, under 5 s).
       let gap = start - lastEnd
@@ -343,7 +348,10 @@ extension AccountState {
     lastStartSeen = max(lastStartSeen, start)
     maxEnd = max(maxEnd, end)
     lastEnd = end
-    lastLatitude = latitude
-    lastLongitude = longitude
+    if position {
+      positionKnown = true
+      lastLatitude = latitude
+      lastLongitude = longitude
+    }
   }
 }

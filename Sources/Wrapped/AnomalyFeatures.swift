@@ -99,6 +99,8 @@ struct AccountState {
   var lastStartSeen: Int64 = .min
   var maxEnd: Int64 = .min
   var lastEnd: Int64 = .min
+  /// Whether `lastLatitude`/`lastLongitude` hold a real position (finite, on the globe).
+  var positionKnown = false
   var lastLatitude: Float = 0
   var lastLongitude: Float = 0
   var pairs: Int64 = 0

@@ -15,6 +15,27 @@ final class AnomalyDetectorTests: XCTestCase {
     try? FileManager.default.removeItem(atPath: directory)
   }
 
+  /// A coordinate that is no position (NaN, infinite, off the globe) is no journey: Paris, a
+  /// NaN, an infinite longitude and a latitude of -1e30 between two plays in Paris count no
+  /// impossible travel; the journey is measured between the real positions around them.
+  func testFeatures_impossibleTravelIgnoresCoordinatesThatAreNoPosition() {
+    var d = AnomalyDetector()
+    let t: Int64 = 1_709_251_200_000
+    let positions: [(Float, Float)] = [
+      (48.86, 2.35), (.nan, 2.35), (48.86, .infinity), (-1e30, 2.35), (48.86, 2.35),
+      (40.71, -74.0),
+    ]
+    for (i, p) in positions.enumerated() {
+      let start = t + Int64(i) * 300_000
+      d.record(
+        user: 9, start: start, end: start + 200_000, latitude: p.0, longitude: p.1,
+        city: Int32(i), song: 0, lengthSeconds: 200, humanAction: false)
+    }
+    let f = d.scores()[0].features
+    // Five pairs; only Paris → New York (5,837 km in 100 s) is impossible.
+    XCTAssertEqual(f[AnomalyFeature.impossibleTravelShare.rawValue], 0.2)
+  }
+
   func testHistogramQuantiles_exact() {
     // Values 1, 1, 2, 5: median (1 + 2) / 2; quartiles at positions 0.75 and 2.25.
     var h = [UInt32](repeating: 0, count: 6)
