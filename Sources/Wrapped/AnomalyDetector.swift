@@ -30,6 +30,8 @@ public struct AnomalyDetector {
   var cityKeys = PairTable()
   var eventsRead: Int64 = 0
   var eventsSkipped: Int64 = 0
+  /// Events that repeated their account's previous event exactly (counted once).
+  var repeatedEvents: Int64 = 0
   /// Plausible event times: events outside are skipped and counted.
   public var timeWindow = EventTimeWindow.standard
   var outsideTimeWindow: Int64 = 0
@@ -106,6 +108,15 @@ public struct AnomalyDetector {
       states.append(AccountState())
       userIDs.append(user)
     }
+    // An exact repeat of the account's previous event (same start, end and song: one record
+    // delivered twice, as at-least-once pipelines do) is counted once, not as a second play
+    // overlapping the first.
+    if states[a].lastStart == start && states[a].lastEnd == end && states[a].lastSong == song {
+      repeatedEvents += 1
+      return
+    }
+    states[a].lastStart = start
+    states[a].lastSong = song
     let stream = duration >= WrappedDefinitions.streamMilliseconds
     states[a].add(
       start: start, end: end, duration: duration, stream: stream, latitude: latitude,

@@ -99,6 +99,9 @@ struct AccountState {
   var lastStartSeen: Int64 = .min
   var maxEnd: Int64 = .min
   var lastEnd: Int64 = .min
+  /// The start and song of the account's previous event (a repeat of it is counted once).
+  var lastStart: Int64 = .min
+  var lastSong: Int32 = -1
   /// Whether `lastLatitude`/`lastLongitude` hold a real position (finite, on the globe).
   var positionKnown = false
   var lastLatitude: Float = 0

@@ -60,6 +60,12 @@ public struct AnomalyJob: Sendable {
     {
       notes.append(note)
     }
+    if detector.repeatedEvents > 0 {
+      notes.append(
+        "\(detector.repeatedEvents) event\(detector.repeatedEvents == 1 ? "" : "s") repeated "
+          + "the account's previous event exactly (same start, end and song: a record "
+          + "delivered twice) and \(detector.repeatedEvents == 1 ? "was" : "were") counted once")
+    }
     let accounts = detector.scores()
     if let truth {
       // A truth file of another history scores every account as a miss: say so.

@@ -36,6 +36,24 @@ final class AnomalyDetectorTests: XCTestCase {
     XCTAssertEqual(f[AnomalyFeature.impossibleTravelShare.rawValue], 0.2)
   }
 
+  /// A record delivered twice is counted once: no overlap, no second event.
+  func testFeatures_exactRepeatOfThePreviousEventCountsOnce() {
+    var d = AnomalyDetector()
+    let t: Int64 = 1_709_251_200_000
+    for i in 0..<3 {
+      let start = t + Int64(i) * 300_000
+      for _ in 0..<2 {
+        d.record(
+          user: 9, start: start, end: start + 200_000, latitude: 48.86, longitude: 2.35,
+          city: 0, song: Int32(i), lengthSeconds: 200, humanAction: false)
+      }
+    }
+    XCTAssertEqual(d.repeatedEvents, 3)
+    let account = d.scores()[0]
+    XCTAssertEqual(account.features[AnomalyFeature.overlapShare.rawValue], 0)
+    XCTAssertEqual(d.states[0].events, 3)
+  }
+
   func testHistogramQuantiles_exact() {
     // Values 1, 1, 2, 5: median (1 + 2) / 2; quartiles at positions 0.75 and 2.25.
     var h = [UInt32](repeating: 0, count: 6)
