@@ -48,6 +48,8 @@ package final class AtomicFile {
   private var descriptor: Int32
   private var synced = false
   private var finished = false
+  /// Where `InterruptCleanup` holds the temporary path (nil: not noted).
+  private var interruptSlot: Int?
   /// Skip the fsyncs: the caller makes the file durable later with `AtomicOutput.sync(paths:)`
   /// (many files back to back), before anything relies on it surviving a power loss. The
   /// temporary name and the rename stay, so no reader ever sees a partial file.
@@ -67,9 +69,13 @@ package final class AtomicFile {
     }
     target = try AtomicOutput.destination(of: path)
     temporaryPath = AtomicOutput.temporaryPath(for: target)
+    // Noted before it exists, so that no signal finds it unnoted (InterruptCleanup).
+    interruptSlot = InterruptCleanup.note(temporaryPath)
     descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
-      throw AtomicOutputError(path: path, reason: AtomicOutput.systemError())
+      let reason = AtomicOutput.systemError()
+      if let interruptSlot { InterruptCleanup.remove(interruptSlot) }
+      throw AtomicOutputError(path: path, reason: reason)
     }
   }
 
@@ -148,6 +154,7 @@ package final class AtomicFile {
       throw AtomicOutputError(path: path, reason: reason)
     }
     finished = true
+    forgetTemporary()
   }
 
   /// fsync of the file, rename over `path`, fsync of the directory: the file is then in place
@@ -169,7 +176,13 @@ package final class AtomicFile {
     if !finished {
       finished = true
       unlink(temporaryPath)
+      forgetTemporary()
     }
+  }
+
+  private func forgetTemporary() {
+    if let interruptSlot { InterruptCleanup.remove(interruptSlot) }
+    interruptSlot = nil
   }
 }
 

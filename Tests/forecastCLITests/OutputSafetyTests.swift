@@ -190,4 +190,28 @@ final class OutputSafetyTests: XCTestCase {
     XCTAssertEqual(try entries(), ["p.csv", "p.svg"])
     XCTAssertNotEqual(contents("p.csv"), Data("old\n".utf8))
   }
+
+  /// SIGINT or SIGTERM while `simulate` writes (the default run takes minutes in a debug
+  /// build): the process ends by the signal and leaves no temporary file.
+  func testOutputSafety_interruptedSimulateLeavesNoTemporary() throws {
+    for signalNumber in [SIGINT, SIGTERM] {
+      let process = Process()
+      process.executableURL = forecastExecutable
+      process.arguments = ["simulate", "--out", "s.avro", "--threads", "1"]
+      process.currentDirectoryURL = URL(fileURLWithPath: directory)
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      let deadline = Date().addingTimeInterval(60)
+      while try !entries().contains(where: { $0.contains(".tmp-") }) && Date() < deadline {
+        usleep(10_000)
+      }
+      XCTAssertTrue(try entries().contains(where: { $0.contains(".tmp-") }), "no temporary")
+      kill(process.processIdentifier, signalNumber)
+      process.waitUntilExit()
+      XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+      XCTAssertEqual(process.terminationStatus, signalNumber)
+      XCTAssertEqual(try entries(), [])
+    }
+  }
 }
