@@ -367,6 +367,23 @@ package enum AtomicOutput {
     try checkNameLength(target, in: directory, suffix: temporarySuffixLength, for: path)
   }
 
+  /// Checks, before any work, that the directory `writeDirectory(at:)` will write at `path`
+  /// has a name the file system takes once its temporary suffixes are added (".tmp-" and 8
+  /// digits, and ".old" for the directory it replaces: NAME_MAX), and a path within PATH_MAX.
+  ///
+  /// - Throws: `AtomicOutputError` with the length, the limit and the fix.
+  package static func checkDirectoryName(_ path: String) throws(AtomicOutputError) {
+    let suffix = temporarySuffixLength + 4
+    let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    try checkLength(trimmed, suffix: suffix, for: path)
+    let target = (try? destination(of: trimmed)) ?? trimmed
+    if target != trimmed { try checkLength(target, suffix: suffix, for: path) }
+    let directory = directoryPath(of: target)
+    var info = stat()
+    guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return }
+    try checkNameLength(target, in: directory, suffix: suffix, for: path)
+  }
+
   /// The bytes `temporaryPath(for:)` adds: ".tmp-" and 8 digits.
   package static let temporarySuffixLength = 13
 

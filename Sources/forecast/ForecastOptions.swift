@@ -320,6 +320,19 @@ func checkOutputs(_ outputs: [(String, String?)], reading inputs: [(String, Stri
   try checkDistinct(outputs, reading: inputs)
 }
 
+/// Checks, before any work, that an output directory's name fits the file system with the
+/// temporary suffixes of its atomic write (`AtomicOutput.checkDirectoryName`).
+///
+/// - Throws: `OutputFileError.refused` with the length, the limit and the fix.
+func checkOutputDirectory(_ path: String) throws {
+  do {
+    try AtomicOutput.checkDirectoryName(path)
+  } catch {
+    throw OutputFileError.refused(
+      path: error.path, reason: error.reason, fix: error.fix ?? "Pass another path.")
+  }
+}
+
 /// Refuses, before any work, an output that is another output or a file the command reads
 /// (the same file: same device and inode, or the same resolved path), naming both and the path.
 ///

@@ -151,6 +151,16 @@ final class OutputSafetyTests: XCTestCase {
         + "file name is 312 bytes long; with the 13-byte temporary suffix it exceeds the file "
         + "system's limit of 255 bytes (NAME_MAX)). Pass a file name of at most 242 bytes.\n")
     XCTAssertEqual(try entries(), ["in.csv"])
+    // A directory's temporary names add 17 bytes (".tmp-" and 8 digits, then ".old").
+    let folder = String(repeating: "w", count: 239)
+    let wrapped = try runForecast(["wrapped", csv, "--out", folder], in: directory)
+    XCTAssertEqual(wrapped.status, 1, wrapped.stderr)
+    XCTAssertEqual(
+      wrapped.stderr,
+      "Error: \(String(repeating: "w", count: 80))… (239 bytes): cannot write the output (the "
+        + "file name is 239 bytes long; with the 17-byte temporary suffix it exceeds the file "
+        + "system's limit of 255 bytes (NAME_MAX)). Pass a file name of at most 238 bytes.\n")
+    XCTAssertEqual(try entries(), ["in.csv"])
   }
 
   /// `predict --out --plot` where the chart cannot be written (a file-size limit of 2 KB or
