@@ -369,14 +369,15 @@ package enum AtomicOutput {
 
   /// Checks, before any work, that the directory `writeDirectory(at:)` will write at `path`
   /// has a name the file system takes once its temporary suffixes are added (".tmp-" and 8
-  /// digits, and ".old" for the directory it replaces: NAME_MAX), and a path within PATH_MAX.
+  /// digits, and ".old" for the directory it replaces: NAME_MAX), a path within PATH_MAX, and,
+  /// when it is a dangling symbolic link, a target whose directory exists.
   ///
   /// - Throws: `AtomicOutputError` with the length, the limit and the fix.
-  package static func checkDirectoryName(_ path: String) throws(AtomicOutputError) {
+  package static func checkDirectoryPath(_ path: String) throws(AtomicOutputError) {
     let suffix = temporarySuffixLength + 4
     let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     try checkLength(trimmed, suffix: suffix, for: path)
-    let target = (try? destination(of: trimmed)) ?? trimmed
+    let target = try destination(of: trimmed)
     if target != trimmed { try checkLength(target, suffix: suffix, for: path) }
     let directory = directoryPath(of: target)
     var info = stat()
@@ -466,7 +467,8 @@ package enum AtomicOutput {
         throw AtomicOutputError(path: path, reason: "readlink \(current): " + systemError())
       }
       let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      current = link.hasPrefix("/") ? link : directoryPath(of: current) + "/" + link
+      let directory = directoryPath(of: current)
+      current = link.hasPrefix("/") || directory == "." ? link : directory + "/" + link
     }
     throw AtomicOutputError(
       path: path, reason: "too many levels of symbolic links",

@@ -321,12 +321,13 @@ func checkOutputs(_ outputs: [(String, String?)], reading inputs: [(String, Stri
 }
 
 /// Checks, before any work, that an output directory's name fits the file system with the
-/// temporary suffixes of its atomic write (`AtomicOutput.checkDirectoryName`).
+/// temporary suffixes of its atomic write, and that a dangling link to it leads somewhere
+/// (`AtomicOutput.checkDirectoryPath`).
 ///
-/// - Throws: `OutputFileError.refused` with the length, the limit and the fix.
+/// - Throws: `OutputFileError.refused` with the reason and the fix.
 func checkOutputDirectory(_ path: String) throws {
   do {
-    try AtomicOutput.checkDirectoryName(path)
+    try AtomicOutput.checkDirectoryPath(path)
   } catch {
     throw OutputFileError.refused(
       path: error.path, reason: error.reason, fix: error.fix ?? "Pass another path.")

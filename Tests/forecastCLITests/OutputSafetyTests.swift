@@ -138,6 +138,17 @@ final class OutputSafetyTests: XCTestCase {
         + "that the directory exists and is writable.\n")
     XCTAssertEqual(
       try FileManager.default.destinationOfSymbolicLink(atPath: path("null.csv")), "/dev/null")
+    // A dangling link whose target's directory is missing: refused before any work, naming both.
+    XCTAssertEqual(symlink("missing/w", path("w")), 0)
+    for command in [["wrapped", csv, "--out", "w"], ["series", "--csv", csv, "--out", "w"]] {
+      let dangling = try runForecast(command, in: directory)
+      XCTAssertEqual(dangling.status, 1, dangling.stderr)
+      XCTAssertEqual(
+        dangling.stderr,
+        "Error: w: cannot write the output (it is a symbolic link to missing/w, whose directory "
+          + "missing does not exist). Create missing, or pass another path.\n")
+    }
+    XCTAssertEqual(try entries(), ["in.csv", "link.csv", "null.csv", "real", "w"])
   }
 
   func testOutputSafety_nameTooLongIsRefusedBeforeTraining() throws {
