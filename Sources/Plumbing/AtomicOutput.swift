@@ -11,19 +11,23 @@ package struct AtomicOutputError: Error, CustomStringConvertible, Sendable, Equa
   package var path: String
   /// The failing operation and the system's reason: "rename: Permission denied".
   package var reason: String
+  /// What to do, when it is not the usual "Check that the directory exists and is writable."
+  package var fix: String?
 
-  package init(path: String, reason: String) {
+  package init(path: String, reason: String, fix: String? = nil) {
     self.path = path
     self.reason = reason
+    self.fix = fix
   }
 
   package var description: String {
-    "\(path): cannot write (\(reason)). Check that the directory exists and is writable."
+    "\(path): cannot write (\(reason)). "
+      + (fix ?? "Check that the directory exists and is writable.")
   }
 }
 
 /// One output file, written at a temporary path beside its destination
-/// (`path.tmp-<random>`, same directory, so the rename cannot cross file systems) and made
+/// (`target.tmp-<random>`, same directory, so the rename cannot cross file systems) and made
 /// durable and visible by `commit()`: fsync of the file, rename over `path`, fsync of the
 /// directory. Until then nothing exists at `path`; `abandon()` (or deinit without a commit)
 /// removes the temporary file. Readers never see a half-written file, and after `commit()`
@@ -31,14 +35,21 @@ package struct AtomicOutputError: Error, CustomStringConvertible, Sendable, Equa
 ///
 /// Several files that vouch for each other (a history and its ground truth) are committed
 /// together with `AtomicOutput.commit(_:)`.
+///
+/// A `path` that is a symbolic link is written through: the file it resolves to (`target`) is
+/// replaced, and the link stays (`AtomicOutput.destination(of:)`).
 package final class AtomicFile {
-  /// The destination.
+  /// The destination, as the caller named it (messages name it).
   package let path: String
+  /// Where the file lands: `path`, or what it resolves to when it is a symbolic link.
+  package let target: String
   /// Where the bytes go until the commit.
   package let temporaryPath: String
   private var descriptor: Int32
   private var synced = false
   private var finished = false
+  /// Where `InterruptCleanup` holds the temporary path (nil: not noted).
+  private var interruptSlot: Int?
   /// Skip the fsyncs: the caller makes the file durable later with `AtomicOutput.sync(paths:)`
   /// (many files back to back), before anything relies on it surviving a power loss. The
   /// temporary name and the rename stay, so no reader ever sees a partial file.
@@ -46,15 +57,25 @@ package final class AtomicFile {
   /// Bytes written so far.
   package private(set) var bytesWritten = 0
 
-  /// Creates the temporary file beside `path` (exclusively: never an existing file).
+  /// Creates the temporary file beside `path`, or beside what it resolves to when it is a
+  /// symbolic link (exclusively: never an existing file).
   ///
-  /// - Throws: `AtomicOutputError` if it cannot be created (no directory, no permission).
+  /// - Throws: `AtomicOutputError` if it cannot be created (no directory, no permission), or
+  ///   when `path` is, or resolves to, something other than a regular file.
   package init(path: String) throws(AtomicOutputError) {
     self.path = path
-    temporaryPath = AtomicOutput.temporaryPath(for: path)
+    if let problem = AtomicOutput.existingProblem(path, directory: false) {
+      throw AtomicOutputError(path: path, reason: problem)
+    }
+    target = try AtomicOutput.destination(of: path)
+    temporaryPath = AtomicOutput.temporaryPath(for: target)
+    // Noted before it exists, so that no signal finds it unnoted (InterruptCleanup).
+    interruptSlot = InterruptCleanup.note(temporaryPath)
     descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
-      throw AtomicOutputError(path: path, reason: AtomicOutput.systemError())
+      let reason = AtomicOutput.systemError()
+      if let interruptSlot { InterruptCleanup.remove(interruptSlot) }
+      throw AtomicOutputError(path: path, reason: reason)
     }
   }
 
@@ -123,16 +144,17 @@ package final class AtomicFile {
     synced = true
   }
 
-  /// Renames the synced file over `path` (the second half of a commit, before the directory
+  /// Renames the synced file over `target` (the second half of a commit, before the directory
   /// sync).
   func publish() throws(AtomicOutputError) {
     try sync()
-    guard rename(temporaryPath, path) == 0 else {
+    guard rename(temporaryPath, target) == 0 else {
       let reason = "rename: " + AtomicOutput.systemError()
       abandon()
       throw AtomicOutputError(path: path, reason: reason)
     }
     finished = true
+    forgetTemporary()
   }
 
   /// fsync of the file, rename over `path`, fsync of the directory: the file is then in place
@@ -142,7 +164,7 @@ package final class AtomicFile {
   ///   it held before.
   package func commit() throws(AtomicOutputError) {
     try publish()
-    if !deferSync { try AtomicOutput.syncDirectory(of: path) }
+    if !deferSync { try AtomicOutput.syncDirectory(of: target, for: path) }
   }
 
   /// Closes and removes the temporary file; nothing is written at `path`. Safe to call twice.
@@ -154,7 +176,13 @@ package final class AtomicFile {
     if !finished {
       finished = true
       unlink(temporaryPath)
+      forgetTemporary()
     }
+  }
+
+  private func forgetTemporary() {
+    if let interruptSlot { InterruptCleanup.remove(interruptSlot) }
+    interruptSlot = nil
   }
 }
 
@@ -255,7 +283,7 @@ package enum AtomicOutput {
     }
     var directories: [String] = []
     for file in files {
-      let directory = directoryPath(of: file.path)
+      let directory = directoryPath(of: file.target)
       if !directories.contains(directory) { directories.append(directory) }
     }
     for directory in directories { try syncDirectory(directory, for: files[0].path) }
@@ -263,14 +291,20 @@ package enum AtomicOutput {
 
   /// Writes a whole directory atomically: `fill` writes into a fresh temporary directory beside
   /// `path` (its argument), every file in it is synced, and the directory is renamed into place.
-  /// A directory already at `path` is replaced (moved aside, then removed).
+  /// A directory already at `path` is replaced (moved aside, then removed). A `path` that is a
+  /// symbolic link is written through: the directory it resolves to is replaced, the link stays.
   ///
-  /// - Throws: `AtomicOutputError`, or what `fill` throws; the temporary directory is then
-  ///   removed and `path` keeps what it held.
+  /// - Throws: `AtomicOutputError` (before `fill` runs when `path` is, or resolves to, something
+  ///   other than a directory), or what `fill` throws; the temporary directory is then removed
+  ///   and `path` keeps what it held.
   package static func writeDirectory(
     at path: String, durable: Bool = true, _ fill: (String) throws -> Void
   ) throws {
-    let temporary = temporaryPath(for: path)
+    if let problem = existingProblem(path, directory: true) {
+      throw AtomicOutputError(path: path, reason: problem)
+    }
+    let target = try destination(of: path)
+    let temporary = temporaryPath(for: target)
     guard mkdir(temporary, 0o755) == 0 else {
       throw AtomicOutputError(path: path, reason: "mkdir: " + systemError())
     }
@@ -279,54 +313,26 @@ package enum AtomicOutput {
       if durable { try syncTree(temporary, for: path) }
       var info = stat()
       var aside: String?
-      if lstat(path, &info) == 0 {
+      if lstat(target, &info) == 0 {
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
           throw AtomicOutputError(path: path, reason: "it exists and is not a directory")
         }
-        let old = temporaryPath(for: path) + ".old"
-        guard rename(path, old) == 0 else {
+        let old = temporaryPath(for: target) + ".old"
+        guard rename(target, old) == 0 else {
           throw AtomicOutputError(path: path, reason: "rename: " + systemError())
         }
         aside = old
       }
-      guard rename(temporary, path) == 0 else {
+      guard rename(temporary, target) == 0 else {
         let reason = "rename: " + systemError()
-        if let aside { _ = rename(aside, path) }
+        if let aside { _ = rename(aside, target) }
         throw AtomicOutputError(path: path, reason: reason)
       }
-      if durable { try syncDirectory(of: path) }
+      if durable { try syncDirectory(of: target, for: path) }
       if let aside { try? FileManager.default.removeItem(atPath: aside) }
     } catch {
       try? FileManager.default.removeItem(atPath: temporary)
       throw error
-    }
-  }
-
-  /// Checks, before any work, that `path` can be written: not empty, not a directory, in a
-  /// directory that exists and is writable. A command calls it for every output it will write
-  /// before it reads, trains or simulates for minutes.
-  ///
-  /// - Throws: `AtomicOutputError` with the real reason.
-  package static func checkWritable(_ path: String) throws(AtomicOutputError) {
-    func fail(_ reason: String) -> AtomicOutputError {
-      AtomicOutputError(path: path.isEmpty ? "''" : path, reason: reason)
-    }
-    guard !path.isEmpty else { throw fail("the path is empty; pass a file name") }
-    guard !path.hasSuffix("/") else { throw fail("the path names a directory, not a file") }
-    var info = stat()
-    if stat(path, &info) == 0 {
-      if (info.st_mode & S_IFMT) == S_IFDIR { throw fail("it is a directory, not a file") }
-      if (info.st_mode & S_IFMT) != S_IFREG { throw fail("it exists and is not a regular file") }
-    }
-    let directory = directoryPath(of: path)
-    guard stat(directory, &info) == 0 else {
-      throw fail("the directory \(directory) does not exist")
-    }
-    guard (info.st_mode & S_IFMT) == S_IFDIR else {
-      throw fail("\(directory) is not a directory")
-    }
-    guard access(directory, W_OK | X_OK) == 0 else {
-      throw fail("the directory \(directory) is not writable")
     }
   }
 
@@ -344,9 +350,10 @@ package enum AtomicOutput {
     return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 
-  /// fsync of the directory holding `path`, so a rename in it survives a crash.
-  static func syncDirectory(of path: String) throws(AtomicOutputError) {
-    try syncDirectory(directoryPath(of: path), for: path)
+  /// fsync of the directory holding `path`, so a rename in it survives a crash (errors name
+  /// `given`, the path as the caller named it).
+  static func syncDirectory(of path: String, for given: String) throws(AtomicOutputError) {
+    try syncDirectory(directoryPath(of: path), for: given)
   }
 
   private static func syncDirectory(_ directory: String, for path: String)

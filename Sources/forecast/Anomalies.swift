@@ -37,6 +37,8 @@ extension ForecastCommand {
 
     func run() throws {
       try WrappedOutput.checkFile(out)
+      try checkOutputs(
+        [("--out", out)], reading: [("the history", history), ("the --truth file", truth)])
       var job = AnomalyJob(history: history)
       job.salvage = salvage
       job.mapping = fieldMap.mapping

@@ -5,7 +5,7 @@ extension ForecastCommand.Evaluate {
   /// `forecast evaluate --model M HISTORY`: the saved model scored on the points after its
   /// training range, beside the baselines (declaration only; Forecast computes it).
   func score(_ path: String) throws {
-    try checkOutputs(out)
+    try checkOutputs([("--out", out)], reading: [("the --model file", path)] + data.inputs)
     let loaded = try ModelFile.load(path: path, expectedKind: data.series)
     let source = try SeriesSource.matching(
       loaded.model.definition, history: data.history, csv: data.csv, model: path,

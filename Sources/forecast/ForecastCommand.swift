@@ -24,6 +24,13 @@ struct ForecastCommand: AsyncParsableCommand {
       _ = try KernelPath.resolve(environmentValue: KernelPath.environmentValue)
       try checkArgumentLengths()
       var command = try parseAsRoot()
+      // Batch commands remove their temporary files when interrupted; the Kafka commands
+      // handle SIGINT and SIGTERM themselves (a graceful close).
+      if !(command is Produce || command is Consume || command is Kafka.Mock
+        || command is Kafka.Lag)
+      {
+        InterruptCleanup.install()
+      }
       if var asyncCommand = command as? AsyncParsableCommand {
         try await asyncCommand.run()
       } else {

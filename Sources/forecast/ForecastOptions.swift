@@ -38,6 +38,9 @@ struct DataOptions: ParsableArguments {
   /// The `--map` items, parsed.
   var mapping: EventFieldMapping { fieldMap.mapping }
 
+  /// The files read, for `checkOutputs`.
+  var inputs: [(String, String?)] { [("the history", history), ("the --csv file", csv)] }
+
   /// Checks that exactly one input is given. Called by `run()`, not `validate()`: the argument
   /// parser validates before it reports an unknown option, and `train --frobnicate` must say
   /// that the option is unknown, not that the history is missing.
@@ -291,18 +294,70 @@ struct ModelOptions: ParsableArguments {
 }
 
 /// Checks, before any reading, training or simulating, that every output given can be written
-/// (not empty, not a directory, in an existing writable directory), so a bad `--out` fails at
-/// once rather than after minutes of work.
+/// (not empty, not a directory, nor a device, in an existing writable directory, with a name
+/// the file system takes), so a bad `--out` fails at once rather than after minutes of work;
+/// then that no output is another output or a file the command reads (`checkDistinct`).
 ///
-/// - Throws: `OutputFileError.cannotWrite` with the real reason.
-func checkOutputs(_ paths: String?...) throws {
-  for case let path? in paths {
+/// - Parameters:
+///   - outputs: each output's flag and path (nil: not given).
+///   - inputs: each file or directory the command reads, as a phrase ("the history", "the
+///     --csv file") and its path.
+/// - Throws: `OutputFileError` with the real reason; `ValidationError` (exit 64) when two of
+///   the paths are one file.
+func checkOutputs(_ outputs: [(String, String?)], reading inputs: [(String, String?)] = [])
+  throws
+{
+  for case (_, let path?) in outputs {
     do {
       try AtomicOutput.checkWritable(path)
     } catch {
+      if let fix = error.fix {
+        throw OutputFileError.refused(path: error.path, reason: error.reason, fix: fix)
+      }
       throw OutputFileError.cannotWrite(path: error.path, reason: error.reason)
     }
   }
+  try checkDistinct(outputs, reading: inputs)
+}
+
+/// Checks, before any work, that an output directory's name fits the file system with the
+/// temporary suffixes of its atomic write, and that a dangling link to it leads somewhere
+/// (`AtomicOutput.checkDirectoryPath`).
+///
+/// - Throws: `OutputFileError.refused` with the reason and the fix.
+func checkOutputDirectory(_ path: String) throws {
+  do {
+    try AtomicOutput.checkDirectoryPath(path)
+  } catch {
+    throw OutputFileError.refused(
+      path: error.path, reason: error.reason, fix: error.fix ?? "Pass another path.")
+  }
+}
+
+/// Refuses, before any work, an output that is another output or a file the command reads
+/// (the same file: same device and inode, or the same resolved path), naming both and the path.
+///
+/// - Throws: `ValidationError` (exit 64, a command line that cannot be run as given).
+func checkDistinct(_ outputs: [(String, String?)], reading inputs: [(String, String?)]) throws {
+  let named = { (pairs: [(String, String?)]) in
+    pairs.compactMap { name, path in path.map { NamedPath(name, $0) } }
+  }
+  guard let same = SameFile.first(outputs: named(outputs), inputs: named(inputs)) else { return }
+  let output = "\(same.output.name) \(Quoted.clipped(same.output.path))"
+  let other = same.other.name
+  if !same.otherIsInput {
+    throw ValidationError(
+      "\(output) and \(other) \(Quoted.clipped(same.other.path)) are the same file; please "
+        + "write each output to a file of its own.")
+  }
+  if let inside = same.inside {
+    throw ValidationError(
+      "\(output) is also \(Quoted.clipped(inside)) of \(other) "
+        + "\(Quoted.clipped(same.other.path)), which this command reads; please write the "
+        + "output elsewhere.")
+  }
+  throw ValidationError(
+    "\(output) is also \(other) this command reads; please write the output elsewhere.")
 }
 
 /// Writes a message line to standard error.

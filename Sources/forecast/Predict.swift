@@ -57,7 +57,8 @@ extension ForecastCommand {
 
     func run() throws {
       try data.requireInput()
-      try checkOutputs(out, plot)
+      try checkOutputs(
+        [("--out", out), ("--plot", plot)], reading: [("the --model file", model)] + data.inputs)
       let loaded = try ModelFile.load(path: model, expectedKind: data.series)
       let source = try SeriesSource.matching(
         loaded.model.definition, history: data.history, csv: data.csv, model: model,
@@ -81,11 +82,11 @@ extension ForecastCommand {
           collection: collection, forecasts: forecasts, quantiles: q,
           horizon: horizon ?? loaded.model.options.horizon)
       }
-      try OutputFile.write(text, to: out)
-      if let plot, let svg {
-        try OutputFile.write(svg, to: plot)
-        print("chart written to \(plot)")
-      }
+      // The forecast and its chart appear together, or neither changes.
+      var files = [(text: text, path: out)]
+      if let plot, let svg { files.append((svg, plot)) }
+      try OutputFile.write(files)
+      if let plot { print("chart written to \(plot)") }
       let steps = forecasts.first?.timestamps.count ?? 0
       print("wrote \(forecasts.count) series × \(steps) steps to \(out)")
     }

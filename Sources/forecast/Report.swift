@@ -41,7 +41,11 @@ extension ForecastCommand {
     }
 
     func run() throws {
-      try checkOutputs(out)
+      try checkOutputs(
+        [("--out", out)],
+        reading: [("the history", history), ("the --csv file", csv)]
+          + model.map { ("the --model file", $0) }
+          + [("the --wrapped directory", wrapped), ("the --anomalies file", anomalies)])
       if let first = model.first, history == nil && csv == nil {
         throw ReportError.modelWithoutHistory(model: first)
       }

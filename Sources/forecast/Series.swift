@@ -14,7 +14,7 @@ extension ForecastCommand {
 
     func run() throws {
       try data.requireInput()
-      try checkOutputs(out)
+      try checkOutputs([("--out", out)], reading: data.inputs)
       let (collection, _) = try data.source.load()
       for note in collection.notes { printError("note: \(note)") }
       try SeriesCSV.write(collection, to: out)

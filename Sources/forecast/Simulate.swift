@@ -99,7 +99,12 @@ extension ForecastCommand {
     }
 
     func run() throws {
-      try checkOutputs(out, Simulator.groundTruthPath(forOutput: out), writeCatalog)
+      try checkOutputs(
+        [
+          ("--out", out),
+          ("the ground truth beside --out", Simulator.groundTruthPath(forOutput: out)),
+          ("--write-catalog", writeCatalog),
+        ], reading: [("the --catalog file", catalog)])
       let startDate = CivilDate(parsing: start) ?? CivilDate(year: 1970, month: 1, day: 1)
       let configuration = SimulationConfiguration(
         users: users, days: days, start: startDate, seed: seed, travel: travel,

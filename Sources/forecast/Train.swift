@@ -20,7 +20,7 @@ extension ForecastCommand {
       try data.requireInput()
       let source = data.source
       let path = out ?? "\(source.events.kind.rawValue).safetensors"
-      try checkOutputs(path)
+      try checkOutputs([("--out", path)], reading: data.inputs)
       let (collection, definition) = try source.load()
       for note in collection.notes { printError("note: \(note)") }
       let options = model.options(step: collection.step)

@@ -74,6 +74,8 @@ extension ForecastCommand {
     func run() throws {
       let (f, t) = try period()
       try WrappedOutput.checkDirectory(out, replaceable: WrappedTables.knownNames)
+      try checkOutputDirectory(out)
+      try checkDistinct([("--out", out)], reading: [("the history", history)])
       var job = WrappedJob(history: history)
       job.period = WrappedPeriod(from: f, to: t)
       job.top = top
