@@ -11,11 +11,21 @@ public struct EventReadOptions: Sendable {
   /// How a foreign schema's fields stand for the toolkit's (`--map`); empty: names and
   /// aliases of the toolkit's schema only.
   public var mapping = EventFieldMapping()
+  /// What to do with an event holding a value the toolkit cannot use (`EventFlaw`: a null in a
+  /// field every event needs, a union branch the field cannot hold): refuse the file with
+  /// `AvroReadError.damagedEvent` naming the record (the default, whatever `salvage` says: the
+  /// file is intact), or leave the event out and count it in
+  /// `EventFileReader.damagedEventsReport` (`--out-of-range skip`).
+  public var damagedEvents = OutOfRangeEvents.refuse
 
-  /// Options with salvage off or on, and a field mapping.
-  public init(salvage: Bool = false, mapping: EventFieldMapping = EventFieldMapping()) {
+  /// Options with salvage off or on, a field mapping, and what to do with damaged events.
+  public init(
+    salvage: Bool = false, mapping: EventFieldMapping = EventFieldMapping(),
+    damagedEvents: OutOfRangeEvents = .refuse
+  ) {
     self.salvage = salvage
     self.mapping = mapping
+    self.damagedEvents = damagedEvents
   }
 }
 
@@ -160,6 +170,8 @@ public final class EventFileReader {
   public var fieldsPresent: Set<String> { eventProgram.present }
   /// Set when `salvage` stopped at damage: records kept, blocks dropped.
   public private(set) var salvageReport: SalvageReport?
+  /// Set when events were left out for an `EventFlaw` (`options.damagedEvents == .skip`).
+  public private(set) var damagedEventsReport: DamagedEventsReport?
 
   /// Opens `path`, reads its header and compiles the decoding plan.
   ///
@@ -204,6 +216,7 @@ public final class EventFileReader {
       eventIndex = 0
       current.removeAll(keepingCapacity: true)
       salvageReport = pipeline.report
+      damagedEventsReport = pipeline.damaged
       if group == 0 { return nil }
     }
   }
@@ -260,6 +273,7 @@ public final class EventFileReader {
     while true {
       let k = try pipeline.nextGroup()
       salvageReport = pipeline.report
+      damagedEventsReport = pipeline.damaged
       if k == 0 { break }
       for decoder in pipeline.decoders[0..<k] {
         var columns: [DictionaryColumn] = []
@@ -305,7 +319,11 @@ final class EventBlockPipeline {
   private var finished = false
   private var recordsDelivered = 0
   private var blocksDelivered = 0
+  /// Records in the blocks delivered (events and the ones left out for a flaw).
+  private var recordsRead = 0
   private(set) var report: SalvageReport?
+  /// The events left out for a flaw so far.
+  private(set) var damaged: DamagedEventsReport?
 
   /// A group being decoded: its set, block count, and the read failure that ended it, if any.
   private struct Pending {
@@ -331,7 +349,7 @@ final class EventBlockPipeline {
       (0..<k).map { _ in
         EventBlockDecoder(
           mode: mode, program: program, codec: container.codec, path: container.path,
-          extended: extended)
+          extended: extended, skipsDamaged: options.damagedEvents == .skip)
       }
     }
     salvage = options.salvage
@@ -389,14 +407,30 @@ final class EventBlockPipeline {
     var good = group.count
     var failure = group.failure
     var failureOffset = group.failureOffset
+    var before = recordsRead
     for i in 0..<group.count {
       if let error = decoders[i].error {
+        if case .damagedEvent(let path, let record, let flaw) = error {
+          // Not damage to the file: refused whatever `salvage` says, numbered in the file.
+          finished = true
+          throw .damagedEvent(path: path, record: before + record + 1, flaw: flaw)
+        }
         good = i
         failure = error
         failureOffset = decoders[i].raw.offset
         break
       }
+      if let first = decoders[i].firstDamaged {
+        let count = (damaged?.count ?? 0) + decoders[i].damagedCount
+        damaged =
+          damaged
+          ?? DamagedEventsReport(
+            count: 0, firstRecord: before + first.record + 1, flaw: first.flaw)
+        damaged?.count = count
+      }
+      before += decoders[i].raw.count
     }
+    recordsRead = before
     for decoder in decoders[0..<good] { recordsDelivered += decoder.recordCount }
     blocksDelivered += good
     if let failure {

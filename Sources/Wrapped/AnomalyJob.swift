@@ -47,9 +47,13 @@ public struct AnomalyJob: Sendable {
     var notes: [String] = []
     for (k, path) in files.enumerated() {
       let reader = try EventFileReader(
-        path: path, options: EventReadOptions(salvage: salvage, mapping: mapping))
+        path: path,
+        options: EventReadOptions(salvage: salvage, mapping: mapping, damagedEvents: outOfRange))
       try detector.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
+      if let report = reader.damagedEventsReport {
+        notes.append("--out-of-range skip: \(path): \(report)")
+      }
     }
     guard detector.eventsRead > 0 else {
       throw WrappedError.noEvents(path: history)

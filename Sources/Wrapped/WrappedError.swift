@@ -46,9 +46,9 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
         + "inspect shows what a file holds)."
     case .eventTimeOutOfRange(let path, let count, let event, let start, let end, let window):
       return "\(path): \(count) event\(count == 1 ? "" : "s") outside the plausible event times "
-        + "\(window), the first event \(event) (start \(Timestamp.format(milliseconds: start)), end "
-        + "\(Timestamp.format(milliseconds: end))). Widen --time-range if the times are real, or pass "
-        + "--out-of-range skip to leave such events out."
+        + "\(window), the first event \(event) (start \(instant(start)), end \(instant(end))). "
+        + "Widen --time-range if the times are real, or pass --out-of-range skip to leave such "
+        + "events out."
     }
   }
 }
@@ -69,4 +69,9 @@ extension WrappedError {
     return "--out-of-range skip: \(count) event\(count == 1 ? "" : "s") outside "
       + "\(window.description) left out, the first event \(first.event)"
   }
+}
+
+/// An event time for messages: ISO 8601, or what a 0 means.
+private func instant(_ millis: Int64) -> String {
+  millis == 0 ? EventTimeWindow.describeOutside(0) : Timestamp.format(milliseconds: millis)
 }

@@ -59,10 +59,14 @@ public struct WrappedJob: Sendable {
     var notes: [String] = []
     for (k, path) in files.enumerated() {
       let reader = try EventFileReader(
-        path: path, options: EventReadOptions(salvage: salvage, mapping: mapping))
+        path: path,
+        options: EventReadOptions(salvage: salvage, mapping: mapping, damagedEvents: outOfRange))
       present = present.map { $0.intersection(reader.fieldsPresent) } ?? reader.fieldsPresent
       try accumulator.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
+      if let report = reader.damagedEventsReport {
+        notes.append("--out-of-range skip: \(path): \(report)")
+      }
     }
     if let note = try WrappedError.outsideTimeWindow(
       path: history, count: accumulator.skipped.outsideTimeWindow,

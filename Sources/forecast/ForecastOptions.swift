@@ -84,7 +84,9 @@ struct EventTimeOptions: ParsableArguments {
   var timeRange: String?
 
   @Option(
-    help: "An event outside --time-range: refuse the file (default) or skip the event (noted).")
+    help: ArgumentHelp(
+      "An event outside --time-range, or with a null (or a type the toolkit cannot read) in a "
+        + "field every event needs: refuse the file (default) or skip the event (noted)."))
   var outOfRange: OutOfRangeEvents?
 
   func validate() throws {

@@ -48,6 +48,27 @@ final class HardeningTests: XCTestCase {
     }
   }
 
+  /// A time of exactly 0 is a missing value written as zero: outside the default window, but
+  /// inside an explicit --time-range that starts on 1970-01-01 (its bounds are as given).
+  func testEventSeriesBuilder_zeroTimeIsDamageUnlessTheRangeIncludesIt() throws {
+    XCTAssertThrowsError(
+      try build(extra: [(0, 1000)], options: EventSeriesOptions(kind: .dailySessions))
+    ) {
+      XCTAssertEqual(
+        "\($0)",
+        "h.avro: record 73: listening_time.start_time 0 (1970-01-01T00:00:00Z, a missing value "
+          + "written as zero) is outside the plausible event times 1970-01-01..2200-01-01. Fix "
+          + "the file, pass --out-of-range skip to leave such events out, or widen --time-range "
+          + "FROM..TO (dates YYYY-MM-DD).")
+    }
+    var options = EventSeriesOptions(kind: .dailySessions)
+    options.timeWindow = try XCTUnwrap(EventTimeWindow(parsing: "1970-01-01..2100-01-01"))
+    let series = try build(extra: [(0, 1000)], options: options).series[0]
+    // 1970-01-01 (day 0) to 2024-01-02 (day 19724; 2024-01-03 is cut at 23:00): 19725 days.
+    XCTAssertEqual(series.count, 19_725)
+    XCTAssertEqual(series.values.first, 1)
+  }
+
   /// Skipping leaves the series of the plausible events alone, and says so.
   func testEventSeriesBuilder_skipsOutOfWindowEventsWithANote() throws {
     var options = EventSeriesOptions(kind: .dailySessions, outOfRange: .skip)

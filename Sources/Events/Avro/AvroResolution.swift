@@ -40,6 +40,10 @@ struct AvroResolutionOptions {
   /// A writer's double is read as a reader's float (rounded to the nearest float): coordinates
   /// written as doubles by other tools.
   var doubleAsFloat = false
+  /// Reader fields matched by their first alias only, never by their name (paths as in errors,
+  /// `forecast.ListeningEvent.user_id`): the fields a user mapped onto a writer's field
+  /// (`--map`), so the mapping wins over a writer field of the reader field's name.
+  var aliasOnly: Set<String> = []
 }
 
 /// A decoding plan: a writer's schema resolved against a reader's, computed once per file.
@@ -216,9 +220,15 @@ struct AvroResolver {
     }
   }
 
-  private func writerFieldIndex(_ writer: AvroRecordSchema, for field: AvroField, claimed: [Bool])
-    -> Int?
-  {
+  private func writerFieldIndex(
+    _ writer: AvroRecordSchema, for field: AvroField, claimed: [Bool], at: String
+  ) -> Int? {
+    if options.aliasOnly.contains(at) {
+      guard let alias = field.aliases.first,
+        let i = writer.fields.firstIndex(where: { $0.name == alias }), !claimed[i]
+      else { return nil }
+      return i
+    }
     if let i = writer.fields.firstIndex(where: { $0.name == field.name }), !claimed[i] { return i }
     for alias in field.aliases {
       if let i = writer.fields.firstIndex(where: { $0.name == alias }), !claimed[i] { return i }
@@ -234,26 +244,29 @@ struct AvroResolver {
     var claimed = [Bool](repeating: false, count: writer.fields.count)
     var targets: [(path: [Int], node: ResolvedNode)?] = Array(
       repeating: nil, count: writer.fields.count)
-    var template: [AvroValue] = []
+    var template = [AvroValue](repeating: .null, count: reader.fields.count)
     var flattenCandidates: [Int] = []
-    for (ri, field) in reader.fields.enumerated() {
+    // Mapped fields claim their writer fields first: a mapping wins over a name.
+    let mapped = reader.fields.indices.filter {
+      options.aliasOnly.contains("\(at).\(reader.fields[$0].name)")
+    }
+    for ri in mapped + reader.fields.indices.filter({ !mapped.contains($0) }) {
+      let field = reader.fields[ri]
       let fieldAt = "\(at).\(field.name)"
-      if let wi = writerFieldIndex(writer, for: field, claimed: claimed) {
+      if let wi = writerFieldIndex(writer, for: field, claimed: claimed, at: fieldAt) {
         claimed[wi] = true
         targets[wi] = (
           [ri], try resolve(writer.fields[wi].type, field.type, at: fieldAt, top: false)
         )
-        template.append(.null)
       } else if case .record = field.type.underlying, options.flattenNestedRecords {
         flattenCandidates.append(ri)
-        template.append(.null)
       } else if let d = field.defaultValue, let v = AvroValue.fromDefault(d, schema: field.type) {
-        template.append(v)
+        template[ri] = v
       } else {
         missing.append(fieldAt)
-        template.append(.null)
       }
     }
+    flattenCandidates.sort()
     // Flattened nested records: the reader's sub-fields come from the writer's own fields.
     for ri in flattenCandidates {
       let field = reader.fields[ri]
@@ -262,7 +275,9 @@ struct AvroResolver {
       var subTemplate: [AvroValue] = []
       var found = false
       for (si, subField) in sub.fields.enumerated() {
-        if let wi = writerFieldIndex(writer, for: subField, claimed: claimed) {
+        if let wi = writerFieldIndex(
+          writer, for: subField, claimed: claimed, at: "\(fieldAt).\(subField.name)")
+        {
           claimed[wi] = true
           found = true
           targets[wi] = (

@@ -378,10 +378,16 @@ extension EventSeriesBuilder {
     for file in files {
       builder.source = file
       let reader = try EventFileReader(
-        path: file, options: EventReadOptions(salvage: options.salvage, mapping: options.mapping))
+        path: file,
+        options: EventReadOptions(
+          salvage: options.salvage, mapping: options.mapping, damagedEvents: options.outOfRange))
       try reader.forEachBatch { try builder.add($0) }
       if let report = reader.salvageReport {
         salvaged.append("--salvage: " + (files.count > 1 ? "\(file): " : "") + "\(report)")
+      }
+      if let report = reader.damagedEventsReport {
+        salvaged.append(
+          "--out-of-range skip: " + (files.count > 1 ? "\(file): " : "") + "\(report)")
       }
     }
     var collection = try builder.finish(source: path)

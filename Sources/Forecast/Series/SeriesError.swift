@@ -42,8 +42,8 @@ public enum SeriesError: Error, CustomStringConvertible, Equatable {
       return "\(path): timezone \(Quoted(name)) of an event is not an IANA timezone name, so its "
         + "local calendar is unknown. Use --calendar utc, or fix the events' timezone field."
     case .eventTimeOutOfRange(let path, let record, let field, let value, let window):
-      return "\(path): record \(record): listening_time.\(field) \(value) "
-        + "(\(Timestamp.format(milliseconds: value))) is outside the plausible event times "
+      return "\(path): record \(record): listening_time.\(field) "
+        + "\(EventTimeWindow.describeOutside(value)) is outside the plausible event times "
         + "\(window). Fix the file, pass --out-of-range skip to leave such events out, or widen "
         + "--time-range FROM..TO (dates YYYY-MM-DD)."
     case .everyEventOutOfRange(let path, let skipped, let record, let window):
