@@ -56,6 +56,8 @@ final class EventBlockDecoder: @unchecked Sendable {
   var firstDamaged: (record: Int, flaw: EventFlaw)?
   /// The flaw (index into `program.flaws`) of the record being decoded, -1 for none.
   private var flaw = -1
+  /// Read positions remembered by `.mark` operations.
+  private let marks: UnsafeMutablePointer<UnsafePointer<UInt8>?>
   /// Columnar mode keeps the string dictionaries from block to block (up to 65,536 strings a
   /// slot, then they start again under a new `dictionaryEpoch`): the ids of consecutive blocks
   /// then index the same strings.
@@ -98,6 +100,8 @@ final class EventBlockDecoder: @unchecked Sendable {
     ops.initialize(from: program.flat, count: program.flat.count)
     branchRanges = .allocate(capacity: max(1, program.branchRanges.count))
     branchRanges.initialize(from: program.branchRanges, count: program.branchRanges.count)
+    marks = .allocate(capacity: max(1, program.markCount))
+    marks.initialize(repeating: nil, count: max(1, program.markCount))
     ints = .allocate(capacity: EventSlot.intCount)
     floats = .allocate(capacity: EventSlot.floatCount)
     strings = .allocate(capacity: EventSlot.stringCount)
@@ -115,6 +119,7 @@ final class EventBlockDecoder: @unchecked Sendable {
     dictionaries.deallocate()
     ops.deallocate()
     branchRanges.deallocate()
+    marks.deallocate()
     ints.deallocate()
     floats.deallocate()
     strings.deallocate()
@@ -339,6 +344,10 @@ final class EventBlockDecoder: @unchecked Sendable {
         try run(range.lowerBound, range.count, &c)
       case .flaw:
         if flaw < 0 { flaw = Int(op.argument) }
+      case .mark:
+        marks[Int(op.argument)] = c.position
+      case .rewind:
+        if let position = marks[Int(op.argument)] { c.position = position }
       }
     }
   }

@@ -90,6 +90,10 @@ enum EventOp {
   /// the field cannot hold): the record is damaged (`EventFlaw`); the branch's value follows
   /// as skip operations.
   case flaw(EventFlaw)
+  /// Remembers the read position (mark `n`), to read one writer value into two fields.
+  case mark(Int)
+  /// Goes back to mark `n`.
+  case rewind(Int)
 }
 
 /// An operation as the decoder runs it: plain data, no reference counting in the loop.
@@ -110,6 +114,8 @@ struct FlatOp {
     case skipValue
     case union
     case flaw
+    case mark
+    case rewind
   }
   var kind: Kind
   var slot: Int32
@@ -129,6 +135,8 @@ struct EventProgram {
   var skipSchemas: [AvroSchema] = []
   /// The flaws `.flaw` operations record, by index.
   var flaws: [EventFlaw] = []
+  /// Read positions `.mark` operations remember (one per value read twice).
+  var markCount = 0
   var intDefaults = [Int64](repeating: 0, count: EventSlot.intCount)
   var floatDefaults = [Float](repeating: 0, count: EventSlot.floatCount)
   var stringDefaults = [String](repeating: "", count: EventSlot.stringCount)
@@ -187,6 +195,7 @@ struct EventProgram {
     var compiler = Compiler(wanted: wanted)
     ops = compiler.compileRecord(plan, prefix: "", writerPrefix: "")
     present = compiler.present
+    markCount = compiler.markCount
     applyDefaults(plan.template, reader: plan.reader, prefix: "")
     var extra: [FlatOp] = []
     var ranges: [Range<Int>] = []
@@ -234,6 +243,8 @@ struct EventProgram {
       case .flaw(let flaw):
         out.append(FlatOp(kind: .flaw, slot: 0, argument: Int64(flaws.count)))
         flaws.append(flaw)
+      case .mark(let n): out.append(FlatOp(kind: .mark, slot: 0, argument: Int64(n)))
+      case .rewind(let n): out.append(FlatOp(kind: .rewind, slot: 0, argument: Int64(n)))
       }
     }
     return out
@@ -258,6 +269,7 @@ struct EventProgram {
   static func fileField(
     for field: String, writer: AvroSchema, mapping: EventFieldMapping
   ) -> String {
+    if let source = mapping.fields[field] { return source }
     guard case .record(var w) = writer.underlying,
       case .record(var r) = EventSchema.toolkitSchema.underlying
     else { return field }
@@ -314,6 +326,7 @@ struct EventProgram {
   private struct Compiler {
     let wanted: Set<String>?
     var present: Set<String> = []
+    var markCount = 0
 
     func skip(_ schema: AvroSchema) -> [EventOp] {
       switch schema.underlying {
@@ -338,18 +351,41 @@ struct EventProgram {
         case .skip(let schema):
           ops += skip(schema)
         case .read(let path, let node):
-          var field = plan.reader.fields[path[0]]
-          var name = prefix + field.name
-          if path.count == 2, case .record(let sub) = field.type.underlying {
-            field = sub.fields[path[1]]
-            name += "." + field.name
-          }
           ops += compile(
-            node, name: name, writerType: writerType, required: EventSlot.needed.contains(name),
-            readerType: field.type, fileField: writerPrefix + plan.writer.fields[wi].name)
+            node, path: path, plan: plan, prefix: prefix, writerType: writerType,
+            fileField: writerPrefix + plan.writer.fields[wi].name)
+        case .readTwice(let path, let node, let also, let second):
+          // The second reader field first, then back to the value for the first.
+          let mark = markCount
+          markCount += 1
+          let fileField = writerPrefix + plan.writer.fields[wi].name
+          ops.append(.mark(mark))
+          ops += compile(
+            second, path: also, plan: plan, prefix: prefix, writerType: writerType,
+            fileField: fileField)
+          ops.append(.rewind(mark))
+          ops += compile(
+            node, path: path, plan: plan, prefix: prefix, writerType: writerType,
+            fileField: fileField)
         }
       }
       return ops
+    }
+
+    /// The operations reading a writer's value into the reader field at `path` of `plan`.
+    mutating func compile(
+      _ node: ResolvedNode, path: [Int], plan: ResolvedRecord, prefix: String,
+      writerType: AvroSchema, fileField: String
+    ) -> [EventOp] {
+      var field = plan.reader.fields[path[0]]
+      var name = prefix + field.name
+      if path.count == 2, case .record(let sub) = field.type.underlying {
+        field = sub.fields[path[1]]
+        name += "." + field.name
+      }
+      return compile(
+        node, name: name, writerType: writerType, required: EventSlot.needed.contains(name),
+        readerType: field.type, fileField: fileField)
     }
 
     /// The operations reading a writer's value of `writerType` into the toolkit field `name`
