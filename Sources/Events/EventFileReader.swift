@@ -29,16 +29,18 @@ public struct EventReadOptions: Sendable {
   }
 }
 
-/// What `--salvage` kept and dropped from a damaged file: reported, never hidden.
+/// What `--salvage` kept and dropped from a damaged file: reported, never hidden. Reading
+/// resumes after each damaged block, at the next sync marker, until damage ends the file.
 public struct SalvageReport: Sendable, Equatable, CustomStringConvertible {
-  /// Records delivered (all from blocks before the damage).
+  /// Records delivered (from the intact blocks before and between damage).
   public var recordsKept: Int
   /// Blocks delivered.
   public var blocksKept: Int
-  /// Blocks not delivered: the damaged one and every block after it (counted by their sync
+  /// Blocks not delivered: each damaged one (reading resumes after it, at the next intact sync
+  /// marker), and every block after damage that ends the reading (counted by their sync
   /// markers; 0 when only trailing bytes were ignored).
   public var blocksDropped: Int
-  /// The damage.
+  /// The first damage.
   public var error: AvroReadError
 
   public var description: String {
@@ -322,6 +324,9 @@ final class EventBlockPipeline {
   /// Records in the blocks delivered (events and the ones left out for a flaw).
   private var recordsRead = 0
   private(set) var report: SalvageReport?
+  /// With salvage: the first damage, and the blocks dropped so far.
+  private var firstDamage: AvroReadError?
+  private var blocksDropped = 0
   /// The events left out for a flaw so far.
   private(set) var damaged: DamagedEventsReport?
 
@@ -398,60 +403,95 @@ final class EventBlockPipeline {
 
   /// Waits for the next group; returns how many of `decoders` hold a block (0 at the end).
   func nextGroup() throws(AvroReadError) -> Int {
-    if finished { return 0 }
-    let group = pending ?? start(set: 0)
-    pending = nil
-    group.done.wait()
-    current = group.set
-    let decoders = sets[group.set]
-    var good = group.count
-    var failure = group.failure
-    var failureOffset = group.failureOffset
-    var before = recordsRead
-    for i in 0..<group.count {
-      if let error = decoders[i].error {
-        if case .damagedEvent(let path, let record, let flaw) = error {
-          // Not damage to the file: refused whatever `salvage` says, numbered in the file.
-          finished = true
-          throw .damagedEvent(path: path, record: before + record + 1, flaw: flaw)
+    while true {
+      if finished { return 0 }
+      let group = pending ?? start(set: 0)
+      pending = nil
+      group.done.wait()
+      current = group.set
+      let decoders = sets[group.set]
+      var good = group.count
+      var failure = group.failure
+      var failureOffset = group.failureOffset
+      var before = recordsRead
+      for i in 0..<group.count {
+        if let error = decoders[i].error {
+          if case .damagedEvent(let path, let record, let flaw) = error {
+            // Not damage to the file: refused whatever `salvage` says, numbered in the file.
+            finished = true
+            throw .damagedEvent(path: path, record: before + record + 1, flaw: flaw)
+          }
+          good = i
+          failure = error
+          failureOffset = decoders[i].raw.offset
+          break
         }
-        good = i
-        failure = error
-        failureOffset = decoders[i].raw.offset
-        break
+        if let first = decoders[i].firstDamaged {
+          let count = (damaged?.count ?? 0) + decoders[i].damagedCount
+          damaged =
+            damaged
+            ?? DamagedEventsReport(
+              count: 0, firstRecord: before + first.record + 1, flaw: first.flaw)
+          damaged?.count = count
+        }
+        before += decoders[i].raw.count
       }
-      if let first = decoders[i].firstDamaged {
-        let count = (damaged?.count ?? 0) + decoders[i].damagedCount
-        damaged =
-          damaged
-          ?? DamagedEventsReport(
-            count: 0, firstRecord: before + first.record + 1, flaw: first.flaw)
-        damaged?.count = count
+      recordsRead = before
+      for decoder in decoders[0..<good] { recordsDelivered += decoder.recordCount }
+      blocksDelivered += good
+      if let failure {
+        guard salvage else {
+          finished = true
+          throw failure
+        }
+        firstDamage = firstDamage ?? failure
+        // Resume after the damage: at the next block when the damaged one was read intact
+        // (it did not decode), else at the next sync marker found (`resynchronise`).
+        var resume: (offset: Int, index: Int, dropped: Int)?
+        if good < group.count {
+          let index = decoders[good].raw.index + 1
+          if good + 1 < group.count {
+            resume = (decoders[good + 1].raw.offset, index, 1)
+          } else {
+            resume = (group.failure == nil ? offset : group.failureOffset, index, 1)
+          }
+        } else if let r = container.resynchronise(
+          after: failure, blockAt: failureOffset,
+          minimumRecordSize: decoders[0].program.minimumRecordSize)
+        {
+          resume = (r.offset, blockIndex + r.dropped, r.dropped)
+        }
+        if let resume {
+          blocksDropped += resume.dropped
+          offset = resume.offset
+          blockIndex = resume.index
+          endOfFile = false
+        } else {
+          finished = true
+          var trailing = false
+          if case .trailingBytes = failure { trailing = true }
+          if !trailing {
+            blocksDropped += max(1, (try? container.countSyncMarkers(from: failureOffset)) ?? 1)
+          }
+        }
+        report = SalvageReport(
+          recordsKept: recordsDelivered, blocksKept: blocksDelivered,
+          blocksDropped: blocksDropped, error: firstDamage ?? failure)
+        if good == 0 { continue }
+      } else if group.count == 0 {
+        finished = true
+      } else if !endOfFile {
+        // Decode the next group while the caller consumes this one.
+        pending = start(set: 1 - group.set)
       }
-      before += decoders[i].raw.count
+      if let firstDamage {
+        // Counted once the group is delivered (the caller consumes it before asking again).
+        report = SalvageReport(
+          recordsKept: recordsDelivered, blocksKept: blocksDelivered,
+          blocksDropped: blocksDropped, error: firstDamage)
+      }
+      return good
     }
-    recordsRead = before
-    for decoder in decoders[0..<good] { recordsDelivered += decoder.recordCount }
-    blocksDelivered += good
-    if let failure {
-      finished = true
-      guard salvage else { throw failure }
-      var dropped = 0
-      if case .trailingBytes = failure {
-        dropped = 0
-      } else {
-        dropped = max(1, (try? container.countSyncMarkers(from: failureOffset)) ?? 1)
-      }
-      report = SalvageReport(
-        recordsKept: recordsDelivered, blocksKept: blocksDelivered, blocksDropped: dropped,
-        error: failure)
-    } else if group.count == 0 {
-      finished = true
-    } else if !endOfFile {
-      // Decode the next group while the caller consumes this one.
-      pending = start(set: 1 - group.set)
-    }
-    return good
   }
 
   deinit {

@@ -162,6 +162,12 @@ struct EventProgram {
         aliasOnly: Set(mapping.fields.keys.map { "forecast.ListeningEvent." + $0 })))
     let node: ResolvedNode
     let reader = mapping.readerSchema(writer: writer)
+    // A mapped field the file does not have, named as mapped (before resolution, which would
+    // only see the toolkit field without a source).
+    let absent = mapping.absentSources(in: writer)
+    if !absent.isEmpty {
+      throw .missingFields(path: path, fields: absent, found: EventProgram.fieldList(writer))
+    }
     do {
       node = try resolver.resolve(writer: writer, reader: reader)
     } catch {
@@ -181,10 +187,6 @@ struct EventProgram {
       default:
         throw .incompatibleSchema(path: path, error)
       }
-    }
-    let absent = mapping.absentSources(in: writer)
-    if !absent.isEmpty {
-      throw .missingFields(path: path, fields: absent, found: EventProgram.fieldList(writer))
     }
     minimumRecordSize = minimumEncodedSize(writer)
     guard case .record(let plan) = node else {
