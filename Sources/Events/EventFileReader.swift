@@ -2,8 +2,8 @@ import Dispatch
 
 /// How to read an event file.
 public struct EventReadOptions: Sendable {
-  /// Keep the intact records before the first damaged block instead of failing; what was kept
-  /// and dropped is in `EventFileReader.salvageReport`.
+  /// Keep the intact blocks instead of failing, reading on after each damaged block at the next
+  /// sync marker; what was kept and dropped is in `EventFileReader.salvageReport`.
   public var salvage: Bool = false
   /// Blocks decoded at once (in parallel on the cores); two such groups are in flight (one
   /// decoding while the other is consumed), so memory grows with it.

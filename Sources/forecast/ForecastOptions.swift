@@ -28,7 +28,7 @@ struct DataOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Largest gap inside a session, in minutes.")
   var sessionGap: Int?
 
-  @Flag(help: "Keep the intact records before damage in the history, and report what was dropped.")
+  @Flag(help: "Keep the intact blocks around damage in the history, and report what was dropped.")
   var salvage = false
 
   @OptionGroup var eventTimes: EventTimeOptions

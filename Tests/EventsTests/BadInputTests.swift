@@ -534,6 +534,6 @@ final class BadInputTests: XCTestCase {
       e.description,
       "h.avro: the file ends inside block 3 at byte 100: it needs 50 more bytes, 7 remain; the "
         + "file was cut. Restore the file from its source, or pass --salvage to keep the intact "
-        + "records before the damage.")
+        + "blocks around the damage.")
   }
 }

@@ -101,7 +101,7 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
   ]
 
   private static let salvageHint =
-    " Restore the file from its source, or pass --salvage to keep the intact records before the damage."
+    " Restore the file from its source, or pass --salvage to keep the intact blocks around the damage."
 
   public var description: String {
     switch self {

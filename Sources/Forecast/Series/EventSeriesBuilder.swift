@@ -10,7 +10,7 @@ public struct EventSeriesOptions: Sendable, Equatable {
   public var splitKey: SeriesSplitKey?
   /// Largest gap (next start minus previous end) inside a session, in minutes; default 30.
   public var sessionGapMinutes: Int
-  /// Keep the intact records before damage in the Avro file instead of refusing it; what was
+  /// Keep the intact blocks around damage in the Avro file instead of refusing it; what was
   /// kept and dropped becomes a note of the series.
   public var salvage: Bool
   /// How a foreign schema's fields stand for the event fields (`--map`).
