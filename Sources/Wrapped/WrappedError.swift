@@ -16,6 +16,9 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
   case emptyPeriod(path: String, read: Int64)
   /// The history holds no event at all.
   case noEvents(path: String)
+  /// `--out-of-range skip` left no event: every one held a value the toolkit cannot use
+  /// (`report` says how many and the first).
+  case everyEventDamaged(path: String, report: String)
   /// Events outside the plausible event times, with `--out-of-range refuse`.
   case eventTimeOutOfRange(
     path: String, count: Int64, event: Int64, start: Int64, end: Int64, window: String)
@@ -41,6 +44,9 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
     case .emptyPeriod(let path, let read):
       return "\(path): no event starts in the period (\(read) events read). Widen --from/--to, "
         + "or check the history's dates with forecast inspect."
+    case .everyEventDamaged(let path, let report):
+      return "\(path): --out-of-range skip \(report), so no event is left. Fix the file (or map "
+        + "the fields with --map TOOLKIT_FIELD=FILE_FIELD); forecast inspect shows its fields."
     case .noEvents(let path):
       return "\(path): the history holds no event. Pass a history with events (forecast "
         + "inspect shows what a file holds)."

@@ -57,6 +57,7 @@ public struct WrappedJob: Sendable {
     var accumulator = WrappedAccumulator(period: period, timeWindow: timeWindow)
     var present: Set<String>?
     var notes: [String] = []
+    var damaged: DamagedEventsReport?
     for (k, path) in files.enumerated() {
       let reader = try EventFileReader(
         path: path,
@@ -65,6 +66,7 @@ public struct WrappedJob: Sendable {
       try accumulator.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
       if let report = reader.damagedEventsReport {
+        damaged = report
         notes.append("--out-of-range skip: \(path): \(report)")
       }
     }
@@ -108,6 +110,9 @@ public struct WrappedJob: Sendable {
       throw WrappedError.missingFields(path: history, fields: fields, outputs: needing)
     }
     guard accumulator.eventsCounted > 0 else {
+      if accumulator.eventsRead == 0, let damaged {
+        throw WrappedError.everyEventDamaged(path: history, report: "\(damaged)")
+      }
       throw WrappedError.emptyPeriod(path: history, read: accumulator.eventsRead)
     }
     var report = accumulator.report(top: top)

@@ -374,6 +374,7 @@ extension EventSeriesBuilder {
   public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
     let builder = EventSeriesBuilder(options: options)
     var salvaged: [String] = []
+    var damaged: DamagedEventsReport?
     let files = try HistoryFiles.list(path)
     for file in files {
       builder.source = file
@@ -386,11 +387,17 @@ extension EventSeriesBuilder {
         salvaged.append("--salvage: " + (files.count > 1 ? "\(file): " : "") + "\(report)")
       }
       if let report = reader.damagedEventsReport {
+        damaged = report
         salvaged.append(
           "--out-of-range skip: " + (files.count > 1 ? "\(file): " : "") + "\(report)")
       }
     }
-    var collection = try builder.finish(source: path)
+    var collection: SeriesCollection
+    do {
+      collection = try builder.finish(source: path)
+    } catch SeriesError.emptyHistory(let path) where damaged != nil {
+      throw SeriesError.everyEventDamaged(path: path, report: "\(damaged.map { "\($0)" } ?? "")")
+    }
     collection.notes.insert(contentsOf: salvaged, at: 0)
     return collection
   }

@@ -17,6 +17,9 @@ public enum SeriesError: Error, CustomStringConvertible, Equatable {
   case eventTimeOutOfRange(path: String, record: Int, field: String, value: Int64, window: String)
   /// `--out-of-range skip` left no event.
   case everyEventOutOfRange(path: String, skipped: Int, record: Int, window: String)
+  /// `--out-of-range skip` left no event: every one held a value the toolkit cannot use (a
+  /// null user id or time, …; `report` says how many and the first).
+  case everyEventDamaged(path: String, report: String)
 
   /// Values that mean "not recorded" for a split key.
   static func isUnknownKey(_ value: String) -> Bool {
@@ -50,6 +53,9 @@ public enum SeriesError: Error, CustomStringConvertible, Equatable {
       return "\(path): all \(skipped) events lie outside the plausible event times \(window) "
         + "(the first is record \(record)), so no series is left. Check the file's time unit "
         + "(Unix milliseconds) or widen --time-range FROM..TO."
+    case .everyEventDamaged(let path, let report):
+      return "\(path): --out-of-range skip \(report), so no event is left. Fix the file (or map "
+        + "the fields with --map TOOLKIT_FIELD=FILE_FIELD); forecast inspect shows its fields."
     }
   }
 }
