@@ -50,8 +50,11 @@ public struct AvroFileSummary: Sendable {
   public var blocks: Int
   /// The leaf fields in schema order.
   public var fields: [FieldStatistics]
-  /// With `salvage`, the damage that stopped the reading (nil: the whole file was read).
+  /// With `salvage`, the first damage (nil: the whole file was read).
   public var damage: AvroReadError?
+  /// With `salvage`, the blocks dropped: each damaged one (reading resumes after it, at the
+  /// next sync marker) and the rest of the file after damage that ends it.
+  public var blocksDropped = 0
 
   /// Reads the whole file, decoding each field straight into its statistics (no values are
   /// built).
@@ -76,8 +79,16 @@ public struct AvroFileSummary: Sendable {
     let walk = Self.compile(
       schema, path: isRecord ? "" : "(value)", into: &leaves, visiting: &visiting)
     var records = 0
-    do throws(AvroReadError) {
-      try reader.forEachRecordBlock {
+    var damage: AvroReadError?
+    var dropped = 0
+    var skippedIndices = 0
+    let damaged: (AvroReadError, Int, Bool) -> Void = { error, blocks, ends in
+      damage = damage ?? error
+      dropped += blocks
+      if !ends { skippedIndices += blocks }
+    }
+    do {
+      try reader.forEachRecordBlock(damaged: salvage ? damaged : nil) {
         (c: inout AvroCursor, count: Int, block: Int) throws(AvroReadError) in
         for record in 0..<count {
           do throws(AvroDecodeFailure) {
@@ -88,12 +99,11 @@ public struct AvroFileSummary: Sendable {
           records += 1
         }
       }
-    } catch {
-      guard salvage else { throw error }
-      damage = error
     }
+    self.damage = damage
+    blocksDropped = dropped
     self.records = records
-    blocks = reader.blocksRead
+    blocks = reader.blocksRead - skippedIndices
     for i in leaves.indices { leaves[i].finish() }
     fields = leaves.map(\.statistics)
   }
@@ -307,7 +317,11 @@ public struct AvroFileSummary: Sendable {
     lines.append("records:        \(records)")
     lines.append("blocks:         \(blocks)")
     lines += fieldLines
-    if let damage { lines.append("salvage:        stopped at damage: \(damage.damage)") }
+    if let damage {
+      lines.append(
+        "salvage:        dropped \(blocksDropped) block\(blocksDropped == 1 ? "" : "s"), "
+          + "reading on at the next sync marker after damage; the first: \(damage.damage)")
+    }
     return lines.joined(separator: "\n")
   }
 

@@ -48,6 +48,16 @@ final class EventBlockDecoder: @unchecked Sendable {
   var stringIDs: [[Int32]] = Array(repeating: [], count: EventSlot.stringCount)
   var error: AvroReadError?
   var recordCount = 0
+  /// Leave out records with an `EventFlaw` (counted in `damagedCount`) instead of failing the
+  /// block with `AvroReadError.damagedEvent` (its record counted from 0 in the block).
+  let skipsDamaged: Bool
+  /// Records of the block left out for a flaw, and the first one's index in the block and flaw.
+  var damagedCount = 0
+  var firstDamaged: (record: Int, flaw: EventFlaw)?
+  /// The flaw (index into `program.flaws`) of the record being decoded, -1 for none.
+  private var flaw = -1
+  /// Read positions remembered by `.mark` operations.
+  private let marks: UnsafeMutablePointer<UnsafePointer<UInt8>?>
   /// Columnar mode keeps the string dictionaries from block to block (up to 65,536 strings a
   /// slot, then they start again under a new `dictionaryEpoch`): the ids of consecutive blocks
   /// then index the same strings.
@@ -73,8 +83,12 @@ final class EventBlockDecoder: @unchecked Sendable {
   /// The string slots this decoder delivers in columnar mode.
   var deliveredSlots: [Int] { extended ? Self.extendedSlots : Self.columnSlots }
 
-  init(mode: Mode, program: EventProgram, codec: AvroCodec, path: String, extended: Bool = false) {
+  init(
+    mode: Mode, program: EventProgram, codec: AvroCodec, path: String, extended: Bool = false,
+    skipsDamaged: Bool = false
+  ) {
     self.mode = mode
+    self.skipsDamaged = skipsDamaged
     self.extended = extended
     self.program = program
     self.codec = codec
@@ -86,6 +100,8 @@ final class EventBlockDecoder: @unchecked Sendable {
     ops.initialize(from: program.flat, count: program.flat.count)
     branchRanges = .allocate(capacity: max(1, program.branchRanges.count))
     branchRanges.initialize(from: program.branchRanges, count: program.branchRanges.count)
+    marks = .allocate(capacity: max(1, program.markCount))
+    marks.initialize(repeating: nil, count: max(1, program.markCount))
     ints = .allocate(capacity: EventSlot.intCount)
     floats = .allocate(capacity: EventSlot.floatCount)
     strings = .allocate(capacity: EventSlot.stringCount)
@@ -103,6 +119,7 @@ final class EventBlockDecoder: @unchecked Sendable {
     dictionaries.deallocate()
     ops.deallocate()
     branchRanges.deallocate()
+    marks.deallocate()
     ints.deallocate()
     floats.deallocate()
     strings.deallocate()
@@ -126,6 +143,9 @@ final class EventBlockDecoder: @unchecked Sendable {
     switch error {
     case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
       throw .corrupt(reason)
+    case .damagedEvent(_, let record, let flaw):
+      throw .corrupt(
+        (count > 1 ? "record \(record + 1): " : "") + "\(flaw.problem); \(flaw.fix)")
     default:
       throw .corrupt(error.description)
     }
@@ -135,6 +155,8 @@ final class EventBlockDecoder: @unchecked Sendable {
   func decode() {
     error = nil
     recordCount = 0
+    damagedCount = 0
+    firstDamaged = nil
     events.removeAll(keepingCapacity: true)
     userID.removeAll(keepingCapacity: true)
     startTime.removeAll(keepingCapacity: true)
@@ -247,6 +269,13 @@ final class EventBlockDecoder: @unchecked Sendable {
       } catch {
         throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
       }
+      if flaw >= 0 {
+        let found = program.flaws[flaw]
+        guard skipsDamaged else { throw .damagedEvent(path: path, record: record, flaw: found) }
+        if firstDamaged == nil { firstDamaged = (record, found) }
+        damagedCount += 1
+        continue
+      }
       emit()
     }
     if c.remaining > 0 {
@@ -261,6 +290,7 @@ final class EventBlockDecoder: @unchecked Sendable {
     ints.update(from: intDefaults, count: EventSlot.intCount)
     floats.update(from: floatDefaults, count: EventSlot.floatCount)
     strings.update(from: stringDefaults, count: EventSlot.stringCount)
+    flaw = -1
     try run(0, mainCount, &c)
   }
 
@@ -312,8 +342,12 @@ final class EventBlockDecoder: @unchecked Sendable {
         }
         let range = branchRanges[Int(op.argument) + Int(branch)]
         try run(range.lowerBound, range.count, &c)
-      case .fail:
-        throw .unreadableBranch(program.failNames[Int(op.argument)])
+      case .flaw:
+        if flaw < 0 { flaw = Int(op.argument) }
+      case .mark:
+        marks[Int(op.argument)] = c.position
+      case .rewind:
+        if let position = marks[Int(op.argument)] { c.position = position }
       }
     }
   }

@@ -2,8 +2,8 @@ import Dispatch
 
 /// How to read an event file.
 public struct EventReadOptions: Sendable {
-  /// Keep the intact records before the first damaged block instead of failing; what was kept
-  /// and dropped is in `EventFileReader.salvageReport`.
+  /// Keep the intact blocks instead of failing, reading on after each damaged block at the next
+  /// sync marker; what was kept and dropped is in `EventFileReader.salvageReport`.
   public var salvage: Bool = false
   /// Blocks decoded at once (in parallel on the cores); two such groups are in flight (one
   /// decoding while the other is consumed), so memory grows with it.
@@ -11,24 +11,36 @@ public struct EventReadOptions: Sendable {
   /// How a foreign schema's fields stand for the toolkit's (`--map`); empty: names and
   /// aliases of the toolkit's schema only.
   public var mapping = EventFieldMapping()
+  /// What to do with an event holding a value the toolkit cannot use (`EventFlaw`: a null in a
+  /// field every event needs, a union branch the field cannot hold): refuse the file with
+  /// `AvroReadError.damagedEvent` naming the record (the default, whatever `salvage` says: the
+  /// file is intact), or leave the event out and count it in
+  /// `EventFileReader.damagedEventsReport` (`--out-of-range skip`).
+  public var damagedEvents = OutOfRangeEvents.refuse
 
-  /// Options with salvage off or on, and a field mapping.
-  public init(salvage: Bool = false, mapping: EventFieldMapping = EventFieldMapping()) {
+  /// Options with salvage off or on, a field mapping, and what to do with damaged events.
+  public init(
+    salvage: Bool = false, mapping: EventFieldMapping = EventFieldMapping(),
+    damagedEvents: OutOfRangeEvents = .refuse
+  ) {
     self.salvage = salvage
     self.mapping = mapping
+    self.damagedEvents = damagedEvents
   }
 }
 
-/// What `--salvage` kept and dropped from a damaged file: reported, never hidden.
+/// What `--salvage` kept and dropped from a damaged file: reported, never hidden. Reading
+/// resumes after each damaged block, at the next sync marker, until damage ends the file.
 public struct SalvageReport: Sendable, Equatable, CustomStringConvertible {
-  /// Records delivered (all from blocks before the damage).
+  /// Records delivered (from the intact blocks before and between damage).
   public var recordsKept: Int
   /// Blocks delivered.
   public var blocksKept: Int
-  /// Blocks not delivered: the damaged one and every block after it (counted by their sync
+  /// Blocks not delivered: each damaged one (reading resumes after it, at the next intact sync
+  /// marker), and every block after damage that ends the reading (counted by their sync
   /// markers; 0 when only trailing bytes were ignored).
   public var blocksDropped: Int
-  /// The damage.
+  /// The first damage.
   public var error: AvroReadError
 
   public var description: String {
@@ -160,6 +172,8 @@ public final class EventFileReader {
   public var fieldsPresent: Set<String> { eventProgram.present }
   /// Set when `salvage` stopped at damage: records kept, blocks dropped.
   public private(set) var salvageReport: SalvageReport?
+  /// Set when events were left out for an `EventFlaw` (`options.damagedEvents == .skip`).
+  public private(set) var damagedEventsReport: DamagedEventsReport?
 
   /// Opens `path`, reads its header and compiles the decoding plan.
   ///
@@ -204,6 +218,7 @@ public final class EventFileReader {
       eventIndex = 0
       current.removeAll(keepingCapacity: true)
       salvageReport = pipeline.report
+      damagedEventsReport = pipeline.damaged
       if group == 0 { return nil }
     }
   }
@@ -260,6 +275,7 @@ public final class EventFileReader {
     while true {
       let k = try pipeline.nextGroup()
       salvageReport = pipeline.report
+      damagedEventsReport = pipeline.damaged
       if k == 0 { break }
       for decoder in pipeline.decoders[0..<k] {
         var columns: [DictionaryColumn] = []
@@ -305,7 +321,14 @@ final class EventBlockPipeline {
   private var finished = false
   private var recordsDelivered = 0
   private var blocksDelivered = 0
+  /// Records in the blocks delivered (events and the ones left out for a flaw).
+  private var recordsRead = 0
   private(set) var report: SalvageReport?
+  /// With salvage: the first damage, and the blocks dropped so far.
+  private var firstDamage: AvroReadError?
+  private var blocksDropped = 0
+  /// The events left out for a flaw so far.
+  private(set) var damaged: DamagedEventsReport?
 
   /// A group being decoded: its set, block count, and the read failure that ended it, if any.
   private struct Pending {
@@ -331,7 +354,7 @@ final class EventBlockPipeline {
       (0..<k).map { _ in
         EventBlockDecoder(
           mode: mode, program: program, codec: container.codec, path: container.path,
-          extended: extended)
+          extended: extended, skipsDamaged: options.damagedEvents == .skip)
       }
     }
     salvage = options.salvage
@@ -380,44 +403,95 @@ final class EventBlockPipeline {
 
   /// Waits for the next group; returns how many of `decoders` hold a block (0 at the end).
   func nextGroup() throws(AvroReadError) -> Int {
-    if finished { return 0 }
-    let group = pending ?? start(set: 0)
-    pending = nil
-    group.done.wait()
-    current = group.set
-    let decoders = sets[group.set]
-    var good = group.count
-    var failure = group.failure
-    var failureOffset = group.failureOffset
-    for i in 0..<group.count {
-      if let error = decoders[i].error {
-        good = i
-        failure = error
-        failureOffset = decoders[i].raw.offset
-        break
+    while true {
+      if finished { return 0 }
+      let group = pending ?? start(set: 0)
+      pending = nil
+      group.done.wait()
+      current = group.set
+      let decoders = sets[group.set]
+      var good = group.count
+      var failure = group.failure
+      var failureOffset = group.failureOffset
+      var before = recordsRead
+      for i in 0..<group.count {
+        if let error = decoders[i].error {
+          if case .damagedEvent(let path, let record, let flaw) = error {
+            // Not damage to the file: refused whatever `salvage` says, numbered in the file.
+            finished = true
+            throw .damagedEvent(path: path, record: before + record + 1, flaw: flaw)
+          }
+          good = i
+          failure = error
+          failureOffset = decoders[i].raw.offset
+          break
+        }
+        if let first = decoders[i].firstDamaged {
+          let count = (damaged?.count ?? 0) + decoders[i].damagedCount
+          damaged =
+            damaged
+            ?? DamagedEventsReport(
+              count: 0, firstRecord: before + first.record + 1, flaw: first.flaw)
+          damaged?.count = count
+        }
+        before += decoders[i].raw.count
       }
-    }
-    for decoder in decoders[0..<good] { recordsDelivered += decoder.recordCount }
-    blocksDelivered += good
-    if let failure {
-      finished = true
-      guard salvage else { throw failure }
-      var dropped = 0
-      if case .trailingBytes = failure {
-        dropped = 0
-      } else {
-        dropped = max(1, (try? container.countSyncMarkers(from: failureOffset)) ?? 1)
+      recordsRead = before
+      for decoder in decoders[0..<good] { recordsDelivered += decoder.recordCount }
+      blocksDelivered += good
+      if let failure {
+        guard salvage else {
+          finished = true
+          throw failure
+        }
+        firstDamage = firstDamage ?? failure
+        // Resume after the damage: at the next block when the damaged one was read intact
+        // (it did not decode), else at the next sync marker found (`resynchronise`).
+        var resume: (offset: Int, index: Int, dropped: Int)?
+        if good < group.count {
+          let index = decoders[good].raw.index + 1
+          if good + 1 < group.count {
+            resume = (decoders[good + 1].raw.offset, index, 1)
+          } else {
+            resume = (group.failure == nil ? offset : group.failureOffset, index, 1)
+          }
+        } else if let r = container.resynchronise(
+          after: failure, blockAt: failureOffset,
+          minimumRecordSize: decoders[0].program.minimumRecordSize)
+        {
+          resume = (r.offset, blockIndex + r.dropped, r.dropped)
+        }
+        if let resume {
+          blocksDropped += resume.dropped
+          offset = resume.offset
+          blockIndex = resume.index
+          endOfFile = false
+        } else {
+          finished = true
+          var trailing = false
+          if case .trailingBytes = failure { trailing = true }
+          if !trailing {
+            blocksDropped += max(1, (try? container.countSyncMarkers(from: failureOffset)) ?? 1)
+          }
+        }
+        report = SalvageReport(
+          recordsKept: recordsDelivered, blocksKept: blocksDelivered,
+          blocksDropped: blocksDropped, error: firstDamage ?? failure)
+        if good == 0 { continue }
+      } else if group.count == 0 {
+        finished = true
+      } else if !endOfFile {
+        // Decode the next group while the caller consumes this one.
+        pending = start(set: 1 - group.set)
       }
-      report = SalvageReport(
-        recordsKept: recordsDelivered, blocksKept: blocksDelivered, blocksDropped: dropped,
-        error: failure)
-    } else if group.count == 0 {
-      finished = true
-    } else if !endOfFile {
-      // Decode the next group while the caller consumes this one.
-      pending = start(set: 1 - group.set)
+      if let firstDamage {
+        // Counted once the group is delivered (the caller consumes it before asking again).
+        report = SalvageReport(
+          recordsKept: recordsDelivered, blocksKept: blocksDelivered,
+          blocksDropped: blocksDropped, error: firstDamage)
+      }
+      return good
     }
-    return good
   }
 
   deinit {

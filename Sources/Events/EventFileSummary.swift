@@ -39,6 +39,10 @@ public struct EventFileSummary: Sendable {
   public var interactions: [(name: String, count: Int)]
   /// What `salvage` kept and dropped, if the file is damaged and salvage was asked for.
   public var salvage: SalvageReport?
+  /// The records left out of the event summary for a value the toolkit cannot use (a null
+  /// where every event needs a value, a union branch the field cannot hold), when
+  /// `options.damagedEvents` is `.skip`; the commands that need events refuse them by default.
+  public var damaged: DamagedEventsReport?
 
   /// Reads the whole file (constant memory but for the set of user ids).
   ///
@@ -70,7 +74,8 @@ public struct EventFileSummary: Sendable {
       for i in batch.interaction.indices { counts[i, default: 0] += 1 }
       names = batch.interaction.values
     }
-    self.records = records
+    damaged = reader.damagedEventsReport
+    self.records = records + (damaged?.count ?? 0)
     self.blocks = blocks
     firstStart = records > 0 ? first : nil
     lastEnd = records > 0 ? last : nil
@@ -103,6 +108,13 @@ public struct EventFileSummary: Sendable {
       lines.append(
         "salvage:        kept \(salvage.recordsKept) records in \(salvage.blocksKept) blocks, "
           + "dropped \(salvage.blocksDropped) blocks: \(salvage.error.damage)")
+    }
+    if let damaged {
+      lines.append(
+        "unusable:       \(damaged.count) record\(damaged.count == 1 ? "" : "s") left out of the "
+          + "summary above (the first is record \(damaged.firstRecord): \(damaged.flaw.problem)); "
+          + "\(damaged.flaw.fix). Commands that need events refuse them, or leave them out with "
+          + "--out-of-range skip.")
     }
     return lines.joined(separator: "\n")
   }
@@ -153,6 +165,17 @@ public struct EventFileSummary: Sendable {
             ("records_kept", int(salvage.recordsKept)), ("blocks_kept", int(salvage.blocksKept)),
             ("blocks_dropped", int(salvage.blocksDropped)),
             ("error", .string(salvage.error.damage)),
+          ])
+        ))
+    }
+    if let damaged {
+      members.append(
+        (
+          "unusable",
+          .object([
+            ("records", int(damaged.count)), ("first_record", int(damaged.firstRecord)),
+            ("field", .string(damaged.flaw.field)), ("found", .string(damaged.flaw.found)),
+            ("problem", .string(damaged.flaw.problem)),
           ])
         ))
     }

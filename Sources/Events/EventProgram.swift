@@ -37,6 +37,13 @@ enum EventSlot {
     case string(Int)
   }
 
+  /// The fields no event can do without, whose default (0) would be a made-up user or time:
+  /// a null there is damage (`EventFlaw`). Other fields keep their default for a null (an
+  /// empty genre, interaction `other`, …), as when the writer lacks them.
+  static let needed: Set<String> = [
+    "user_id", "listening_time", "listening_time.start_time", "listening_time.end_time",
+  ]
+
   /// Reader (toolkit schema) field paths to slots.
   static let targets: [String: Target] = [
     "user_id": .int(userID),
@@ -79,13 +86,19 @@ enum EventOp {
   case skipValue(AvroSchema)
   /// A writer union: per branch, its program.
   case union([[EventOp]], names: [String])
-  /// A union branch the toolkit cannot read.
-  case fail(String)
+  /// A union branch the toolkit cannot use (a null in a field every event needs, or a type
+  /// the field cannot hold): the record is damaged (`EventFlaw`); the branch's value follows
+  /// as skip operations.
+  case flaw(EventFlaw)
+  /// Remembers the read position (mark `n`), to read one writer value into two fields.
+  case mark(Int)
+  /// Goes back to mark `n`.
+  case rewind(Int)
 }
 
 /// An operation as the decoder runs it: plain data, no reference counting in the loop.
 /// `argument` is the divisor (`long`), the byte count (`skipBytes`), or an index into the
-/// program's side tables (`enumSymbol`, `skipValue`, `union`, `fail`); for `union`, `slot` is
+/// program's side tables (`enumSymbol`, `skipValue`, `union`, `flaw`); for `union`, `slot` is
 /// the branch count and `argument` the first of its branch ranges.
 struct FlatOp {
   enum Kind: UInt8 {
@@ -100,7 +113,9 @@ struct FlatOp {
     case skipString
     case skipValue
     case union
-    case fail
+    case flaw
+    case mark
+    case rewind
   }
   var kind: Kind
   var slot: Int32
@@ -118,7 +133,10 @@ struct EventProgram {
   var enumSymbols: [[[UInt8]?]] = []
   var enumNames: [[String]] = []
   var skipSchemas: [AvroSchema] = []
-  var failNames: [String] = []
+  /// The flaws `.flaw` operations record, by index.
+  var flaws: [EventFlaw] = []
+  /// Read positions `.mark` operations remember (one per value read twice).
+  var markCount = 0
   var intDefaults = [Int64](repeating: 0, count: EventSlot.intCount)
   var floatDefaults = [Float](repeating: 0, count: EventSlot.floatCount)
   var stringDefaults = [String](repeating: "", count: EventSlot.stringCount)
@@ -140,21 +158,35 @@ struct EventProgram {
     var resolver = AvroResolver(
       options: AvroResolutionOptions(
         ignoreTopLevelName: true, flattenNestedRecords: true, enumAsString: true,
-        doubleAsFloat: true))
+        doubleAsFloat: true,
+        aliasOnly: Set(mapping.fields.keys.map { "forecast.ListeningEvent." + $0 })))
     let node: ResolvedNode
-    do {
-      node = try resolver.resolve(writer: writer, reader: mapping.readerSchema(writer: writer))
-    } catch {
-      if case .missingFields(let fields) = error {
-        throw .missingFields(
-          path: path, fields: fields.map { EventProgram.shortPath($0) },
-          found: EventProgram.fieldList(writer))
-      }
-      throw .incompatibleSchema(path: path, error)
-    }
+    let reader = mapping.readerSchema(writer: writer)
+    // A mapped field the file does not have, named as mapped (before resolution, which would
+    // only see the toolkit field without a source).
     let absent = mapping.absentSources(in: writer)
     if !absent.isEmpty {
       throw .missingFields(path: path, fields: absent, found: EventProgram.fieldList(writer))
+    }
+    do {
+      node = try resolver.resolve(writer: writer, reader: reader)
+    } catch {
+      switch error {
+      case .missingFields(let fields):
+        throw .missingFields(
+          path: path, fields: fields.map { EventProgram.shortPath($0) },
+          found: EventProgram.fieldList(writer))
+      case .typeMismatch(let found, let needed, let at)
+      where EventSlot.targets[EventProgram.shortPath(at)] != nil:
+        // A toolkit field the file holds with a type it cannot read: name both and the fix.
+        let field = EventProgram.shortPath(at)
+        throw .fieldTypeMismatch(
+          path: path, field: field,
+          fileField: EventProgram.fileField(for: field, writer: writer, mapping: mapping),
+          found: found, needed: needed)
+      default:
+        throw .incompatibleSchema(path: path, error)
+      }
     }
     minimumRecordSize = minimumEncodedSize(writer)
     guard case .record(let plan) = node else {
@@ -163,8 +195,9 @@ struct EventProgram {
     }
     endIsDuration = mapping.endFromDuration != nil
     var compiler = Compiler(wanted: wanted)
-    ops = compiler.compileRecord(plan, prefix: "")
+    ops = compiler.compileRecord(plan, prefix: "", writerPrefix: "")
     present = compiler.present
+    markCount = compiler.markCount
     applyDefaults(plan.template, reader: plan.reader, prefix: "")
     var extra: [FlatOp] = []
     var ranges: [Range<Int>] = []
@@ -209,9 +242,11 @@ struct EventProgram {
         }
         out.append(FlatOp(kind: .union, slot: Int32(branches.count), argument: Int64(ranges.count)))
         ranges += own
-      case .fail(let name):
-        out.append(FlatOp(kind: .fail, slot: 0, argument: Int64(failNames.count)))
-        failNames.append(name)
+      case .flaw(let flaw):
+        out.append(FlatOp(kind: .flaw, slot: 0, argument: Int64(flaws.count)))
+        flaws.append(flaw)
+      case .mark(let n): out.append(FlatOp(kind: .mark, slot: 0, argument: Int64(n)))
+      case .rewind(let n): out.append(FlatOp(kind: .rewind, slot: 0, argument: Int64(n)))
       }
     }
     return out
@@ -229,6 +264,39 @@ struct EventProgram {
       }
     }
     return out
+  }
+
+  /// The file's field a toolkit field is read from (`uid` for `user_id` mapped to it,
+  /// `listening_time.startTime` for an alias), for messages; the toolkit's path when not found.
+  static func fileField(
+    for field: String, writer: AvroSchema, mapping: EventFieldMapping
+  ) -> String {
+    if let source = mapping.fields[field] { return source }
+    guard case .record(var w) = writer.underlying,
+      case .record(var r) = EventSchema.toolkitSchema.underlying
+    else { return field }
+    let parts = field.split(separator: ".").map(String.init)
+    var path: [String] = []
+    for (k, part) in parts.enumerated() {
+      guard let rf = r.fields.first(where: { $0.name == part }) else { return field }
+      let toolkitPath = parts[0...k].joined(separator: ".")
+      let names = mapping.fields[toolkitPath].map { [$0] } ?? [rf.name] + rf.aliases
+      guard let wf = names.lazy.compactMap({ n in w.fields.first { $0.name == n } }).first else {
+        // A flattened record: its field is among the writer's own.
+        guard k + 1 < parts.count, case .record(let rs) = rf.type.underlying,
+          let sf = rs.fields.first(where: { $0.name == parts[k + 1] })
+        else { return field }
+        let own = mapping.fields[field].map { [$0] } ?? [sf.name] + sf.aliases
+        return own.first { n in w.fields.contains { $0.name == n } } ?? field
+      }
+      path.append(wf.name)
+      if k + 1 < parts.count {
+        guard case .record(let ws) = wf.type.underlying, case .record(let rs) = rf.type.underlying
+        else { return path.joined(separator: ".") }
+        (w, r) = (ws, rs)
+      }
+    }
+    return path.joined(separator: ".")
   }
 
   /// `forecast.ListeningEvent.listening_time.start_time` → `listening_time.start_time`.
@@ -260,6 +328,7 @@ struct EventProgram {
   private struct Compiler {
     let wanted: Set<String>?
     var present: Set<String> = []
+    var markCount = 0
 
     func skip(_ schema: AvroSchema) -> [EventOp] {
       switch schema.underlying {
@@ -274,7 +343,9 @@ struct EventProgram {
       }
     }
 
-    mutating func compileRecord(_ plan: ResolvedRecord, prefix: String) -> [EventOp] {
+    mutating func compileRecord(
+      _ plan: ResolvedRecord, prefix: String, writerPrefix: String
+    ) -> [EventOp] {
       var ops: [EventOp] = []
       for (wi, step) in plan.steps.enumerated() {
         let writerType = plan.writer.fields[wi].type
@@ -282,38 +353,81 @@ struct EventProgram {
         case .skip(let schema):
           ops += skip(schema)
         case .read(let path, let node):
-          var name = prefix + plan.reader.fields[path[0]].name
-          var readerType = plan.reader.fields[path[0]].type
-          if path.count == 2, case .record(let sub) = readerType.underlying {
-            name += "." + sub.fields[path[1]].name
-            readerType = sub.fields[path[1]].type
-          }
-          ops += compile(node, name: name, writerType: writerType)
+          ops += compile(
+            node, path: path, plan: plan, prefix: prefix, writerType: writerType,
+            fileField: writerPrefix + plan.writer.fields[wi].name)
+        case .readTwice(let path, let node, let also, let second):
+          // The second reader field first, then back to the value for the first.
+          let mark = markCount
+          markCount += 1
+          let fileField = writerPrefix + plan.writer.fields[wi].name
+          ops.append(.mark(mark))
+          ops += compile(
+            second, path: also, plan: plan, prefix: prefix, writerType: writerType,
+            fileField: fileField)
+          ops.append(.rewind(mark))
+          ops += compile(
+            node, path: path, plan: plan, prefix: prefix, writerType: writerType,
+            fileField: fileField)
         }
       }
       return ops
     }
 
-    mutating func compile(_ node: ResolvedNode, name: String, writerType: AvroSchema) -> [EventOp] {
-      if case .record(let plan) = node { return compileRecord(plan, prefix: name + ".") }
+    /// The operations reading a writer's value into the reader field at `path` of `plan`.
+    mutating func compile(
+      _ node: ResolvedNode, path: [Int], plan: ResolvedRecord, prefix: String,
+      writerType: AvroSchema, fileField: String
+    ) -> [EventOp] {
+      var field = plan.reader.fields[path[0]]
+      var name = prefix + field.name
+      if path.count == 2, case .record(let sub) = field.type.underlying {
+        field = sub.fields[path[1]]
+        name += "." + field.name
+      }
+      return compile(
+        node, name: name, writerType: writerType, required: EventSlot.needed.contains(name),
+        readerType: field.type, fileField: fileField)
+    }
+
+    /// The operations reading a writer's value of `writerType` into the toolkit field `name`
+    /// (`required`: one of `EventSlot.needed`, so a null there is damage).
+    mutating func compile(
+      _ node: ResolvedNode, name: String, writerType: AvroSchema, required: Bool,
+      readerType: AvroSchema, fileField: String
+    ) -> [EventOp] {
+      if case .record(let plan) = node {
+        return compileRecord(plan, prefix: name + ".", writerPrefix: fileField + ".")
+      }
       if case .writerUnion(let nodes, let names) = node,
         case .union(let branches) = writerType.underlying
       {
         var programs: [[EventOp]] = []
         for (node, branch) in zip(nodes, branches) {
+          let flaw = EventFlaw(
+            field: name, fileField: fileField, found: branch.typeName, branches: names,
+            needed: readerType.typeName)
           if let node {
-            programs.append(compile(node, name: name, writerType: branch))
+            programs.append(
+              compile(
+                node, name: name, writerType: branch, required: required, readerType: readerType,
+                fileField: fileField))
           } else if case .null = branch.underlying {
-            // A null where the toolkit has no null: the field keeps its default (extension).
-            programs.append([])
+            // A null where the toolkit has no null: the field keeps its default (extension),
+            // unless no event can do without it (`EventSlot.needed`).
+            programs.append(required ? [.flaw(flaw)] : [])
           } else {
-            programs.append([.fail(branch.typeName)])
+            // A type the field cannot hold: damage (the value is skipped, so the reader can
+            // leave the event out and go on).
+            programs.append([.flaw(flaw)] + skip(branch))
           }
         }
         return [.union(programs, names: names)]
       }
       if case .readerUnion(_, let inner) = node {
-        return compile(inner, name: name, writerType: writerType)
+        return compile(
+          inner, name: name, writerType: writerType, required: required, readerType: readerType,
+          fileField: fileField)
       }
       if EventSlot.targets[name] != nil { present.insert(name) }
       guard let target = EventSlot.targets[name], wanted.map({ $0.contains(name) }) ?? true else {

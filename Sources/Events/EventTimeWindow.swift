@@ -1,16 +1,28 @@
 /// The plausible event times: `[from, to)` in Unix milliseconds, 1970-01-01 to 2200-01-01 UTC
-/// by default. An event whose start or end lies outside is damage (a zero, a sentinel such as
-/// `Int64.min`, seconds written as microseconds), not listening: series refuse it or skip it
-/// (`OutOfRangeEvents`), and no arithmetic or memory is spent on the span it would claim.
+/// by default (a time of exactly 0 excluded: a missing value written as zero). An event whose
+/// start or end lies outside is damage (a zero, a sentinel such as `Int64.min`, seconds written
+/// as microseconds), not listening: series refuse it or skip it (`OutOfRangeEvents`), and no
+/// arithmetic or memory is spent on the span it would claim.
 public struct EventTimeWindow: Sendable, Equatable, CustomStringConvertible {
   /// First plausible instant, Unix milliseconds (inclusive).
   public var from: Int64
   /// First instant past the window, Unix milliseconds (exclusive).
   public var to: Int64
 
-  /// 1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z.
+  /// 1970-01-01T00:00:00.001Z to 2200-01-01T00:00:00Z: a time of exactly 0
+  /// (1970-01-01T00:00:00Z) is a missing value written as zero, not an event. An explicit
+  /// `--time-range` (`init(parsing:)`) keeps its bounds as given.
   public static let standard = EventTimeWindow(
-    from: 0, to: Int64(CivilDate(year: 2200, month: 1, day: 1).daysSinceEpoch) * 86_400_000)
+    from: 1, to: Int64(CivilDate(year: 2200, month: 1, day: 1).daysSinceEpoch) * 86_400_000)
+
+  /// What is wrong with `millis`, a time outside the window, for messages: `0
+  /// (1970-01-01T00:00:00Z, a missing value written as zero)` or `-5
+  /// (1969-12-31T23:59:59.995Z)`.
+  public static func describeOutside(_ millis: Int64) -> String {
+    millis == 0
+      ? "0 (1970-01-01T00:00:00Z, a missing value written as zero)"
+      : "\(millis) (\(Timestamp.format(milliseconds: millis)))"
+  }
 
   /// The earliest and latest dates `--time-range` accepts (years 1900 and 3000), so every
   /// period index and duration inside stays far from overflow.

@@ -18,11 +18,15 @@ public struct FileInspection: Sendable {
   ///   `options.salvage`).
   public init(path: String, options: EventReadOptions = .init()) throws {
     file = try AvroFileSummary(path: path, salvage: options.salvage)
+    // Describe every valid file: events with values the toolkit cannot use are counted, not
+    // refused (the commands that need events refuse them).
+    var options = options
+    options.damagedEvents = .skip
     do {
       events = try EventFileSummary(path: path, options: options)
     } catch let error as AvroReadError {
       switch error {
-      case .missingFields, .incompatibleSchema: notEvents = error
+      case .missingFields, .incompatibleSchema, .fieldTypeMismatch: notEvents = error
       default: throw error
       }
     }

@@ -183,9 +183,10 @@ public final class WindowedAggregation {
   // MARK: Records
 
   /// Events before 1970 or from 2200 on are refused as bad records (their windows would make
-  /// no sense and their arithmetic could overflow).
-  static let earliestStart: Int64 = 0
-  static let latestStart: Int64 = 7_258_118_400_000  // 2200-01-01T00:00:00Z
+  /// no sense and their arithmetic could overflow), and so is a start of exactly 0, a missing
+  /// value written as zero: the files' default window (`EventTimeWindow.standard`).
+  static let earliestStart = EventTimeWindow.standard.from
+  static let latestStart = EventTimeWindow.standard.to  // 2200-01-01T00:00:00Z
 
   /// One event read from partition `p` at `offset`; `record` is its Avro encoding with the
   /// toolkit's schema (kept in the state segments, the archive and late.avro).
@@ -258,7 +259,9 @@ public final class WindowedAggregation {
       try bad(
         partition: s.partition, offset: offset,
         reason:
-          "the event starts at \(start) ms, outside 1970-01-01 … 2200-01-01 (Unix milliseconds)")
+          "the event starts at \(start) ms"
+          + (start == 0 ? " (1970-01-01T00:00:00Z, a missing value written as zero)" : "")
+          + ", outside 1970-01-01 … 2200-01-01 (Unix milliseconds)")
       return .bad
     }
     let size = options.window

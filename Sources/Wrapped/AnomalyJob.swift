@@ -45,13 +45,22 @@ public struct AnomalyJob: Sendable {
     var detector = AnomalyDetector()
     detector.timeWindow = timeWindow
     var notes: [String] = []
+    var damaged: DamagedEventsReport?
     for (k, path) in files.enumerated() {
       let reader = try EventFileReader(
-        path: path, options: EventReadOptions(salvage: salvage, mapping: mapping))
+        path: path,
+        options: EventReadOptions(salvage: salvage, mapping: mapping, damagedEvents: outOfRange))
       try detector.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
+      if let report = reader.damagedEventsReport {
+        damaged = report
+        notes.append("--out-of-range skip: \(path): \(report)")
+      }
     }
     guard detector.eventsRead > 0 else {
+      if let damaged {
+        throw WrappedError.everyEventDamaged(path: history, report: "\(damaged)")
+      }
       throw WrappedError.noEvents(path: history)
     }
     if let note = try WrappedError.outsideTimeWindow(

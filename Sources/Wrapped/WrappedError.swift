@@ -16,6 +16,9 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
   case emptyPeriod(path: String, read: Int64)
   /// The history holds no event at all.
   case noEvents(path: String)
+  /// `--out-of-range skip` left no event: every one held a value the toolkit cannot use
+  /// (`report` says how many and the first).
+  case everyEventDamaged(path: String, report: String)
   /// Events outside the plausible event times, with `--out-of-range refuse`.
   case eventTimeOutOfRange(
     path: String, count: Int64, event: Int64, start: Int64, end: Int64, window: String)
@@ -41,14 +44,17 @@ public enum WrappedError: Error, CustomStringConvertible, Equatable {
     case .emptyPeriod(let path, let read):
       return "\(path): no event starts in the period (\(read) events read). Widen --from/--to, "
         + "or check the history's dates with forecast inspect."
+    case .everyEventDamaged(let path, let report):
+      return "\(path): --out-of-range skip \(report), so no event is left. Fix the file (or map "
+        + "the fields with --map TOOLKIT_FIELD=FILE_FIELD); forecast inspect shows its fields."
     case .noEvents(let path):
       return "\(path): the history holds no event. Pass a history with events (forecast "
         + "inspect shows what a file holds)."
     case .eventTimeOutOfRange(let path, let count, let event, let start, let end, let window):
       return "\(path): \(count) event\(count == 1 ? "" : "s") outside the plausible event times "
-        + "\(window), the first event \(event) (start \(Timestamp.format(milliseconds: start)), end "
-        + "\(Timestamp.format(milliseconds: end))). Widen --time-range if the times are real, or pass "
-        + "--out-of-range skip to leave such events out."
+        + "\(window), the first event \(event) (start \(instant(start)), end \(instant(end))). "
+        + "Widen --time-range if the times are real, or pass --out-of-range skip to leave such "
+        + "events out."
     }
   }
 }
@@ -69,4 +75,9 @@ extension WrappedError {
     return "--out-of-range skip: \(count) event\(count == 1 ? "" : "s") outside "
       + "\(window.description) left out, the first event \(first.event)"
   }
+}
+
+/// An event time for messages: ISO 8601, or what a 0 means.
+private func instant(_ millis: Int64) -> String {
+  millis == 0 ? EventTimeWindow.describeOutside(0) : Timestamp.format(milliseconds: millis)
 }

@@ -57,12 +57,18 @@ public struct WrappedJob: Sendable {
     var accumulator = WrappedAccumulator(period: period, timeWindow: timeWindow)
     var present: Set<String>?
     var notes: [String] = []
+    var damaged: DamagedEventsReport?
     for (k, path) in files.enumerated() {
       let reader = try EventFileReader(
-        path: path, options: EventReadOptions(salvage: salvage, mapping: mapping))
+        path: path,
+        options: EventReadOptions(salvage: salvage, mapping: mapping, damagedEvents: outOfRange))
       present = present.map { $0.intersection(reader.fieldsPresent) } ?? reader.fieldsPresent
       try accumulator.add(file: reader) { bytes, total in progress?(k, files.count, bytes, total) }
       if let report = reader.salvageReport { notes.append("\(path): \(report)") }
+      if let report = reader.damagedEventsReport {
+        damaged = report
+        notes.append("--out-of-range skip: \(path): \(report)")
+      }
     }
     if let note = try WrappedError.outsideTimeWindow(
       path: history, count: accumulator.skipped.outsideTimeWindow,
@@ -104,6 +110,9 @@ public struct WrappedJob: Sendable {
       throw WrappedError.missingFields(path: history, fields: fields, outputs: needing)
     }
     guard accumulator.eventsCounted > 0 else {
+      if accumulator.eventsRead == 0, let damaged {
+        throw WrappedError.everyEventDamaged(path: history, report: "\(damaged)")
+      }
       throw WrappedError.emptyPeriod(path: history, read: accumulator.eventsRead)
     }
     var report = accumulator.report(top: top)

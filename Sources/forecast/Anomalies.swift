@@ -25,7 +25,7 @@ extension ForecastCommand {
     @Option(help: "A ground-truth CSV (user_id,kind,detail) to evaluate the ranking against.")
     var truth: String?
 
-    @Flag(help: "Keep the intact records before damage in a damaged file; report what was dropped.")
+    @Flag(help: "Keep the intact blocks around damage in a damaged file; report what was dropped.")
     var salvage = false
 
     @Flag(help: "Print a JSON summary (and the evaluation with --truth) to standard output.")

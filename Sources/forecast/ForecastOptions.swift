@@ -28,7 +28,7 @@ struct DataOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Largest gap inside a session, in minutes.")
   var sessionGap: Int?
 
-  @Flag(help: "Keep the intact records before damage in the history, and report what was dropped.")
+  @Flag(help: "Keep the intact blocks around damage in the history, and report what was dropped.")
   var salvage = false
 
   @OptionGroup var eventTimes: EventTimeOptions
@@ -87,7 +87,9 @@ struct EventTimeOptions: ParsableArguments {
   var timeRange: String?
 
   @Option(
-    help: "An event outside --time-range: refuse the file (default) or skip the event (noted).")
+    help: ArgumentHelp(
+      "An event outside --time-range, or with a null (or a type the toolkit cannot read) in a "
+        + "field every event needs: refuse the file (default) or skip the event (noted)."))
   var outOfRange: OutOfRangeEvents?
 
   func validate() throws {

@@ -16,7 +16,7 @@ extension ForecastCommand {
       help: "Print one JSON object (records, blocks, codec, schema, fields, …) instead of text.")
     var json = false
 
-    @Flag(help: "Keep the intact records before damage; report records kept and blocks dropped.")
+    @Flag(help: "Keep the intact blocks around damage; report records kept and blocks dropped.")
     var salvage = false
 
     @OptionGroup var fieldMap: FieldMapOptions

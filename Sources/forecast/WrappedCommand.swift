@@ -35,7 +35,7 @@ extension ForecastCommand {
     @Flag(help: "Write the outputs whose fields the history has, skipping the others.")
     var skipMissing = false
 
-    @Flag(help: "Keep the intact records before damage in a damaged file; report what was dropped.")
+    @Flag(help: "Keep the intact blocks around damage in a damaged file; report what was dropped.")
     var salvage = false
 
     @Flag(help: "Also print summary.json to standard output.")

@@ -147,10 +147,55 @@ final class BadInputTests: XCTestCase {
     assertRefused(f.path, in: f.dir) {
       if case .syncMarkerMismatch(_, 0, layout[0].syncAt) = $0 { return true } else { return false }
     }
+    // Salvage resumes after the damaged marker (the block there reads intact): block 0 is
+    // dropped, blocks 1 and 2 kept, by the event reader and by the file summary alike.
     let reader = try EventFileReader(path: f.path, options: EventReadOptions(salvage: true))
-    XCTAssertEqual(try reader.readAll(), [])
-    XCTAssertEqual(reader.salvageReport?.recordsKept, 0)
-    XCTAssertEqual(reader.salvageReport?.blocksDropped, 2)
+    XCTAssertEqual(try reader.readAll(), Array(f.events[10..<30]))
+    XCTAssertEqual(reader.salvageReport?.recordsKept, 20)
+    XCTAssertEqual(reader.salvageReport?.blocksKept, 2)
+    XCTAssertEqual(reader.salvageReport?.blocksDropped, 1)
+    var users: [Int64] = []
+    let columns = try EventFileReader(path: f.path, options: EventReadOptions(salvage: true))
+    try columns.forEachBatch { users += $0.userID }
+    XCTAssertEqual(users, f.events[10..<30].map(\.userID))
+    let summary = try AvroFileSummary(path: f.path, salvage: true)
+    XCTAssertEqual(summary.records, 20)
+    XCTAssertEqual(summary.blocks, 2)
+    XCTAssertEqual(summary.blocksDropped, 1)
+    XCTAssertEqual(
+      summary.damage, .syncMarkerMismatch(path: f.path, block: 0, offset: layout[0].syncAt))
+  }
+
+  /// A marker damaged beyond recognition, a block whose bytes do not decode and a block header
+  /// that does not parse: each costs its block (a block whose marker is gone is counted with
+  /// the next: blocks are counted by their markers), and reading resumes at the next sync
+  /// marker found.
+  func testBadInput_salvageResumesAfterEachDamage() throws {
+    var f = try makeFile(codec: .null, blocks: 7)
+    let layout = blocks(f.bytes)
+    // Block 1's marker wholly overwritten: the search passes block 2's end, so 1 and 2 go.
+    for k in 0..<16 { f.bytes[layout[1].syncAt + k] ^= 0x5A }
+    // Block 3's first record (after the 1-byte count and 2-byte size): an endless varint.
+    XCTAssertEqual(f.bytes[layout[3].start], 20)
+    XCTAssertGreaterThan(layout[3].syncAt - layout[3].start, 3 + 64)
+    for k in 3..<14 { f.bytes[layout[3].start + k] = 0xFF }
+    // Block 5's header: its size an endless varint.
+    for k in 1..<12 { f.bytes[layout[5].start + k] = 0xFF }
+    writeBytes(f.bytes, to: f.path)
+    let kept = Array(f.events[0..<10] + f.events[40..<50] + f.events[60..<70])
+    let reader = try EventFileReader(path: f.path, options: EventReadOptions(salvage: true))
+    XCTAssertEqual(try reader.readAll(), kept)
+    XCTAssertEqual(reader.salvageReport?.recordsKept, 30)
+    XCTAssertEqual(reader.salvageReport?.blocksKept, 3)
+    XCTAssertEqual(reader.salvageReport?.blocksDropped, 3)
+    var users: [Int64] = []
+    let columns = try EventFileReader(path: f.path, options: EventReadOptions(salvage: true))
+    try columns.forEachBatch { users += $0.userID }
+    XCTAssertEqual(users, kept.map(\.userID))
+    let summary = try AvroFileSummary(path: f.path, salvage: true)
+    XCTAssertEqual(summary.blocksDropped, 3)
+    XCTAssertEqual(summary.blocks, 3)
+    XCTAssertEqual(summary.fields.first?.values, 30)
   }
 
   /// Rewrites block `index`'s one-byte record count (10 records → zigzag 20).
@@ -489,6 +534,6 @@ final class BadInputTests: XCTestCase {
       e.description,
       "h.avro: the file ends inside block 3 at byte 100: it needs 50 more bytes, 7 remain; the "
         + "file was cut. Restore the file from its source, or pass --salvage to keep the intact "
-        + "records before the damage.")
+        + "blocks around the damage.")
   }
 }

@@ -82,9 +82,14 @@ final class EventEvolutionTests: XCTestCase {
     XCTAssertThrowsError(try EventFileReader(path: path)) {
       XCTAssertEqual(
         $0 as? AvroReadError,
-        .incompatibleSchema(
-          path: path,
-          .typeMismatch(writer: "string", reader: "long", at: "forecast.ListeningEvent.user_id")))
+        .fieldTypeMismatch(
+          path: path, field: "user_id", fileField: "user_id", found: "string", needed: "long"))
+      // Not "read it with a schema whose type is string": the user cannot; say what can be done.
+      XCTAssertEqual(
+        "\($0)",
+        "\(path): the file's user_id is string, but the toolkit needs integer user ids (long or "
+          + "int). Map an integer field of the file with --map user_id=FIELD, or convert the ids "
+          + "to integers (e.g. number the distinct ids) and rewrite the file.")
     }
   }
 

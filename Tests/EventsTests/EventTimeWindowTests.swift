@@ -4,15 +4,29 @@ import XCTest
 /// The plausible event-time window and the formatting of any Int64 instant (issue 14).
 final class EventTimeWindowTests: XCTestCase {
   func testEventTimeWindow_standardIs1970To2200() {
-    XCTAssertEqual(EventTimeWindow.standard.from, 0)
+    // A time of exactly 0 is a missing value written as zero: the default window starts 1 ms
+    // later.
+    XCTAssertEqual(EventTimeWindow.standard.from, 1)
     // 2200-01-01 is day 84006 since 1970-01-01.
     XCTAssertEqual(EventTimeWindow.standard.to, 84_006 * 86_400_000)
     XCTAssertEqual(EventTimeWindow.standard.description, "1970-01-01..2200-01-01")
-    XCTAssertTrue(EventTimeWindow.standard.contains(0))
+    XCTAssertFalse(EventTimeWindow.standard.contains(0))
+    XCTAssertTrue(EventTimeWindow.standard.contains(1))
     XCTAssertFalse(EventTimeWindow.standard.contains(-1))
     XCTAssertFalse(EventTimeWindow.standard.contains(84_006 * 86_400_000))
     XCTAssertFalse(EventTimeWindow.standard.contains(.max))
     XCTAssertFalse(EventTimeWindow.standard.contains(.min))
+  }
+
+  func testEventTimeWindow_explicitRangeKeepsItsBounds() {
+    // --time-range 1970-01-01..… includes 0: the user said so.
+    let w = EventTimeWindow(parsing: "1970-01-01..2000-01-01")
+    XCTAssertEqual(w?.from, 0)
+    XCTAssertEqual(w?.contains(0), true)
+    XCTAssertEqual(
+      EventTimeWindow.describeOutside(0),
+      "0 (1970-01-01T00:00:00Z, a missing value written as zero)")
+    XCTAssertEqual(EventTimeWindow.describeOutside(-5), "-5 (1969-12-31T23:59:59.995Z)")
   }
 
   func testEventTimeWindow_parsing() {

@@ -48,6 +48,85 @@ final class HardeningTests: XCTestCase {
     }
   }
 
+  /// A time of exactly 0 is a missing value written as zero: outside the default window, but
+  /// inside an explicit --time-range that starts on 1970-01-01 (its bounds are as given).
+  func testEventSeriesBuilder_zeroTimeIsDamageUnlessTheRangeIncludesIt() throws {
+    XCTAssertThrowsError(
+      try build(extra: [(0, 1000)], options: EventSeriesOptions(kind: .dailySessions))
+    ) {
+      XCTAssertEqual(
+        "\($0)",
+        "h.avro: record 73: listening_time.start_time 0 (1970-01-01T00:00:00Z, a missing value "
+          + "written as zero) is outside the plausible event times 1970-01-01..2200-01-01. Fix "
+          + "the file, pass --out-of-range skip to leave such events out, or widen --time-range "
+          + "FROM..TO (dates YYYY-MM-DD).")
+    }
+    var options = EventSeriesOptions(kind: .dailySessions)
+    options.timeWindow = try XCTUnwrap(EventTimeWindow(parsing: "1970-01-01..2100-01-01"))
+    let series = try build(extra: [(0, 1000)], options: options).series[0]
+    // 1970-01-01 (day 0) to 2024-01-02 (day 19724; 2024-01-03 is cut at 23:00): 19725 days.
+    XCTAssertEqual(series.count, 19_725)
+    XCTAssertEqual(series.values.first, 1)
+  }
+
+  /// A null start (a nullable union in the file's schema) is damage, not 1970-01-01: refused
+  /// naming the record, or left out with a note; a history of nothing else says so.
+  func testEventSeriesRead_nullStartIsDamage() throws {
+    let path = NSTemporaryDirectory() + "null-start-\(UUID().uuidString).avro"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    func write(nulls: Set<Int>) throws {
+      let schema = try AvroSchema(
+        json: #"""
+          {"type": "record", "name": "Plays", "fields": [
+            {"name": "user_id", "type": "long"}, {"name": "interaction", "type": "string"},
+            {"name": "genre", "type": "string"},
+            {"name": "listening_time", "type": {"type": "record", "name": "ListeningPeriod",
+              "fields": [{"name": "start_time", "type": ["null", "long"]},
+                         {"name": "end_time", "type": "long"}]}}]}
+          """#)
+      let writer = try AvroFileWriter(path: path, schema: schema, codec: .null)
+      for hour in 0..<(24 * 3) {
+        let start = base + Int64(hour) * 3_600_000
+        let value: AvroValue =
+          nulls.contains(hour) ? .union(index: 0, .null) : .union(index: 1, .long(start))
+        try writer.append(
+          .record([
+            .long(1), .string("played"), .string("pop"), .record([value, .long(start + 60_000)]),
+          ]))
+      }
+      try writer.finish()
+    }
+    try write(nulls: [30])
+    XCTAssertThrowsError(
+      try EventSeriesBuilder.read(path: path, options: .init(kind: .dailySessions))
+    ) {
+      guard case .damagedEvent(_, 31, let flaw) = $0 as? AvroReadError else {
+        return XCTFail("\($0)")
+      }
+      XCTAssertEqual(flaw.problem, "listening_time.start_time is null")
+    }
+    let skipped = try EventSeriesBuilder.read(
+      path: path, options: .init(kind: .dailySessions, outOfRange: .skip))
+    // The second day loses its 06:00 session: 23 of 24; no 1970 day appears.
+    XCTAssertEqual(skipped.series[0].values, [24, 23])
+    XCTAssertEqual(
+      skipped.notes.first,
+      "--out-of-range skip: left out 1 event with a value the toolkit cannot use (the first is "
+        + "record 31: listening_time.start_time is null)")
+    try write(nulls: Set(0..<72))
+    XCTAssertThrowsError(
+      try EventSeriesBuilder.read(
+        path: path, options: .init(kind: .dailySessions, outOfRange: .skip))
+    ) {
+      XCTAssertEqual(
+        "\($0)",
+        "\(path): --out-of-range skip left out 72 events with a value the toolkit cannot use (the "
+          + "first is record 1: listening_time.start_time is null), so no event is left. Fix the "
+          + "file (or map the fields with --map TOOLKIT_FIELD=FILE_FIELD); forecast inspect shows "
+          + "its fields.")
+    }
+  }
+
   /// Skipping leaves the series of the plausible events alone, and says so.
   func testEventSeriesBuilder_skipsOutOfWindowEventsWithANote() throws {
     var options = EventSeriesOptions(kind: .dailySessions, outOfRange: .skip)

@@ -253,6 +253,21 @@ final class WindowEngineTests: XCTestCase {
     }
   }
 
+  /// A start of exactly 0 is a missing value written as zero: a bad record, as in files.
+  func testBadRecord_zeroStartIsAMissingValue() throws {
+    let e = try engine()
+    _ = try e.assign(0)
+    var zero = event(user: 1, at: jan1)
+    (zero.startTime, zero.endTime) = (0, 1000)
+    XCTAssertThrowsError(try feed(e, 0, 7, zero)) { error in
+      XCTAssertTrue(
+        "\(error)".hasPrefix(
+          "partition 0 offset 7: the event starts at 0 ms (1970-01-01T00:00:00Z, a missing value "
+            + "written as zero), outside 1970-01-01 … 2200-01-01"),
+        "\(error)")
+    }
+  }
+
   func testDuration_parsesAndFormats() {
     XCTAssertEqual(StreamDuration.parse("2h"), 7_200_000)
     XCTAssertEqual(StreamDuration.parse("1500ms"), 1500)

@@ -184,6 +184,12 @@ final class BadInputSweepTests: XCTestCase {
       ),
       ("end-min.avro", (base, min), "record 2: listening_time.end_time -9223372036854775808"),
       ("end-max.avro", (base, max), "record 2: listening_time.end_time 9223372036854775807"),
+      // A zero is a missing value written as zero, not 1970-01-01 (once a 19,559-day series).
+      (
+        "zero-start.avro", (0, base),
+        "record 2: listening_time.start_time 0 (1970-01-01T00:00:00Z, a missing value written "
+          + "as zero) is outside the plausible event times 1970-01-01..2200-01-01"
+      ),
       // Year 100000: once a 35-million-day series.
       (
         "year-100000.avro", (3_093_527_980_800_000, 3_093_527_980_800_000),

@@ -220,6 +220,35 @@ final class AvroContainerFile: @unchecked Sendable {
 }
 
 extension AvroContainerFile {
+  /// Where salvage resumes after `error`, the damage found reading the block at `offset`: just
+  /// after a damaged sync marker when the block there reads intact, else just after the next
+  /// intact sync marker; nil when the damage ends the file (trailing bytes, no marker further
+  /// on: a cut file). `dropped`: the blocks lost, counted by the sync markers passed (the
+  /// damaged marker included; a block whose marker is destroyed beyond recognition is counted
+  /// with the next).
+  func resynchronise(after error: AvroReadError, blockAt offset: Int, minimumRecordSize: Int)
+    -> (offset: Int, dropped: Int)?
+  {
+    switch error {
+    case .trailingBytes: return nil
+    case .syncMarkerMismatch(_, let index, let marker):
+      var scratch = RawBlock()
+      let next = marker + 16
+      if next >= file.size { return (file.size, 1) }
+      if (try? readBlock(
+        at: next, index: index + 1, into: &scratch, minimumRecordSize: minimumRecordSize))
+        != nil
+      {
+        return (next, 1)
+      }
+      guard let d = try? syncDistance(from: next, limit: file.size) else { return nil }
+      return (next + d + 16, 2)
+    default:
+      guard let d = try? syncDistance(from: offset + 1, limit: file.size) else { return nil }
+      return (offset + 1 + d + 16, 1)
+    }
+  }
+
   /// How many sync markers occur from `offset` to the end (each ends a block): the blocks a
   /// salvage drops.
   func countSyncMarkers(from offset: Int) throws(AvroReadError) -> Int {

@@ -145,37 +145,75 @@ public final class AvroFileReader {
   /// Calls `body` once per remaining block with a cursor over the block's decompressed records
   /// and their declared count, for readers that do not build values (`AvroFileSummary`). `body`
   /// must read exactly `count` records; what it throws propagates.
+  ///
+  /// - Parameters:
+  ///   - damaged: when given, damage does not throw: it is passed on with the blocks it costs
+  ///     (`ends`: the rest of the file), and reading resumes after the damaged block, at the
+  ///     next sync marker (salvage).
+  ///   - body: called with each block's records.
+  /// - Throws: `AvroReadError` at the first damage (without `damaged`), or what `body` throws.
   func forEachRecordBlock(
+    damaged: ((_ error: AvroReadError, _ dropped: Int, _ ends: Bool) -> Void)? = nil,
     _ body: (inout AvroCursor, _ count: Int, _ block: Int) throws(AvroReadError) -> Void
   ) throws(AvroReadError) {
     while !done {
-      guard
-        let next = try container.readBlock(
-          at: offset, index: blockIndex, into: &raw, minimumRecordSize: minimumRecordSize)
-      else {
-        done = true
-        return
+      let blockStart = offset
+      do throws(AvroReadError) {
+        try readRecordBlock(body)
+      } catch {
+        guard let damaged else { throw error }
+        if offset != blockStart {
+          // Read intact, it did not decode: the next block is where it ends.
+          blockIndex += 1
+          damaged(error, 1, false)
+        } else if let r = container.resynchronise(
+          after: error, blockAt: blockStart, minimumRecordSize: minimumRecordSize)
+        {
+          offset = r.offset
+          blockIndex += r.dropped
+          damaged(error, r.dropped, false)
+        } else {
+          done = true
+          var trailing = false
+          if case .trailingBytes = error { trailing = true }
+          let rest = trailing ? 0 : (try? container.countSyncMarkers(from: blockStart)) ?? 1
+          damaged(error, trailing ? 0 : max(1, rest), true)
+        }
       }
-      offset = next
-      if !(raw.count == 0 && raw.size == 0) {
-        let n = try decompressBlock()
-        let count = raw.count
-        let index = raw.index
-        let result = decompressed.withUnsafeBytes { bytes in
-          Result { () throws(AvroReadError) in
-            var c = AvroCursor(UnsafeRawBufferPointer(rebasing: bytes[0..<n]))
-            try body(&c, count, index)
-            if c.remaining > 0 {
-              throw .recordCountMismatch(
-                path: path, block: index, declared: count,
-                reason: "\(c.remaining) bytes remain after the last declared record")
-            }
+    }
+  }
+
+  /// Reads the block at `offset` and passes its records to `body` (one step of
+  /// `forEachRecordBlock`; `offset` moves past the block once it is read).
+  private func readRecordBlock(
+    _ body: (inout AvroCursor, _ count: Int, _ block: Int) throws(AvroReadError) -> Void
+  ) throws(AvroReadError) {
+    guard
+      let next = try container.readBlock(
+        at: offset, index: blockIndex, into: &raw, minimumRecordSize: minimumRecordSize)
+    else {
+      done = true
+      return
+    }
+    offset = next
+    if !(raw.count == 0 && raw.size == 0) {
+      let n = try decompressBlock()
+      let count = raw.count
+      let index = raw.index
+      let result = decompressed.withUnsafeBytes { bytes in
+        Result { () throws(AvroReadError) in
+          var c = AvroCursor(UnsafeRawBufferPointer(rebasing: bytes[0..<n]))
+          try body(&c, count, index)
+          if c.remaining > 0 {
+            throw .recordCountMismatch(
+              path: path, block: index, declared: count,
+              reason: "\(c.remaining) bytes remain after the last declared record")
           }
         }
-        try result.get()
       }
-      blockIndex += 1
+      try result.get()
     }
+    blockIndex += 1
   }
 }
 

@@ -44,6 +44,14 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
   case corruptRecord(path: String, block: Int, record: Int, reason: String)
   /// Bytes after the last block that are not a block.
   case trailingBytes(path: String, offset: Int, count: Int)
+  /// The file's field `fileField`, read into the toolkit's `field`, is of type `found`, which
+  /// cannot be read as the toolkit's type `needed` (nor promoted to it).
+  case fieldTypeMismatch(
+    path: String, field: String, fileField: String, found: String, needed: String)
+  /// Record `record` (counted from 1 in the file) holds a value the toolkit cannot use: a null
+  /// in a field every event needs, or a union branch the field cannot hold. The file is intact;
+  /// the event is damage (`EventReadOptions.damagedEvents`).
+  case damagedEvent(path: String, record: Int, flaw: EventFlaw)
 
   /// The file the error is about.
   public var path: String {
@@ -55,7 +63,8 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
       .invalidBlockCount(let p, _, _, _), .invalidBlockSize(let p, _, _, _, _),
       .recordCountMismatch(let p, _, _, _), .corruptBlock(let p, _, _, _),
       .checksumMismatch(let p, _, _, _), .corruptRecord(let p, _, _, _),
-      .trailingBytes(let p, _, _):
+      .trailingBytes(let p, _, _), .damagedEvent(let p, _, _),
+      .fieldTypeMismatch(let p, _, _, _, _):
       return p
     }
   }
@@ -85,8 +94,14 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
     return text
   }
 
+  /// The writer types the event reader reads as each toolkit type (promotions, extensions).
+  static let readableAs = [
+    "long": "int", "float": "int, long or double",
+    "string": "bytes or an enum",
+  ]
+
   private static let salvageHint =
-    " Restore the file from its source, or pass --salvage to keep the intact records before the damage."
+    " Restore the file from its source, or pass --salvage to keep the intact blocks around the damage."
 
   public var description: String {
     switch self {
@@ -151,6 +166,22 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
     case .trailingBytes(let path, let offset, let count):
       return "\(path): \(count) bytes after the last block (from byte \(offset)) are not an Avro "
         + "block. Remove them (truncate the file to \(offset) bytes), or pass --salvage to ignore them."
+    case .fieldTypeMismatch(let path, let field, let fileField, let found, let needed):
+      let name = fileField == field ? field : "\(Quoted.clipped(fileField)) (for \(field))"
+      let what = found == "union" ? "a union with no branch of a type it can read" : found
+      if field == "user_id" {
+        return "\(path): the file's \(name) is \(what), but the toolkit needs integer user ids "
+          + "(long or int). Map an integer field of the file with --map user_id=FIELD, or convert "
+          + "the ids to integers (e.g. number the distinct ids) and rewrite the file."
+      }
+      let promoted = AvroReadError.readableAs[needed].map { " (or \($0))" } ?? ""
+      return "\(path): the file's \(name) is \(what), but the toolkit reads \(field) as "
+        + "\(needed)\(promoted). Map a field of such a type with --map \(field)=FIELD, or "
+        + "rewrite the file with \(field) as \(needed)."
+    case .damagedEvent(let path, let record, let flaw):
+      return "\(path): record \(record): \(flaw.problem); \(flaw.fix). "
+        + (flaw.found == "null" ? "Fix the file, or pass" : "Or pass")
+        + " --out-of-range skip to leave such events out."
     }
   }
 }

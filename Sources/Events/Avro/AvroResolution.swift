@@ -40,6 +40,10 @@ struct AvroResolutionOptions {
   /// A writer's double is read as a reader's float (rounded to the nearest float): coordinates
   /// written as doubles by other tools.
   var doubleAsFloat = false
+  /// Reader fields matched by their first alias only, never by their name (paths as in errors,
+  /// `forecast.ListeningEvent.user_id`): the fields a user mapped onto a writer's field
+  /// (`--map`), so the mapping wins over a writer field of the reader field's name.
+  var aliasOnly: Set<String> = []
 }
 
 /// A decoding plan: a writer's schema resolved against a reader's, computed once per file.
@@ -79,6 +83,9 @@ indirect enum ResolvedNode {
 final class ResolvedRecord {
   enum Step {
     case read(path: [Int], ResolvedNode)
+    /// One writer value read into two reader fields (a field mapped onto a writer field that
+    /// another reader field reads by name).
+    case readTwice(path: [Int], ResolvedNode, also: [Int], ResolvedNode)
     case skip(AvroSchema)
   }
   var steps: [Step] = []
@@ -99,6 +106,9 @@ struct AvroResolver {
   var options = AvroResolutionOptions()
   private var records: [String: ResolvedRecord] = [:]
   private var missing: [String] = []
+  /// Mapped fields (`aliasOnly`) of nested records whose alias the writer's nested record
+  /// lacks: path → alias, for the enclosing record to read from its own writer field.
+  private var hoisted: [String: String] = [:]
 
   init(options: AvroResolutionOptions = AvroResolutionOptions()) { self.options = options }
 
@@ -216,9 +226,15 @@ struct AvroResolver {
     }
   }
 
-  private func writerFieldIndex(_ writer: AvroRecordSchema, for field: AvroField, claimed: [Bool])
-    -> Int?
-  {
+  private func writerFieldIndex(
+    _ writer: AvroRecordSchema, for field: AvroField, claimed: [Bool], at: String
+  ) -> Int? {
+    if options.aliasOnly.contains(at) {
+      guard let alias = field.aliases.first,
+        let i = writer.fields.firstIndex(where: { $0.name == alias }), !claimed[i]
+      else { return nil }
+      return i
+    }
     if let i = writer.fields.firstIndex(where: { $0.name == field.name }), !claimed[i] { return i }
     for alias in field.aliases {
       if let i = writer.fields.firstIndex(where: { $0.name == alias }), !claimed[i] { return i }
@@ -234,26 +250,55 @@ struct AvroResolver {
     var claimed = [Bool](repeating: false, count: writer.fields.count)
     var targets: [(path: [Int], node: ResolvedNode)?] = Array(
       repeating: nil, count: writer.fields.count)
-    var template: [AvroValue] = []
+    // A second reader field for a writer field (a mapped field and a field of the writer
+    // field's name both read it: `--map listening_time.start_time=user_id`).
+    var seconds: [(path: [Int], node: ResolvedNode)?] = Array(
+      repeating: nil, count: writer.fields.count)
+    var mappedClaims = Set<Int>()
+    var template = [AvroValue](repeating: .null, count: reader.fields.count)
     var flattenCandidates: [Int] = []
-    for (ri, field) in reader.fields.enumerated() {
+    /// Reads writer field `wi` into `path` too, when a mapping took it first (or takes it
+    /// from a field that has it); false when it has a second reader already.
+    func alsoRead(_ wi: Int, into path: [Int], _ node: ResolvedNode) -> Bool {
+      guard seconds[wi] == nil else { return false }
+      seconds[wi] = (path, node)
+      return true
+    }
+    // Mapped fields claim their writer fields first: a mapping wins over a name.
+    let mapped = reader.fields.indices.filter {
+      options.aliasOnly.contains("\(at).\(reader.fields[$0].name)")
+    }
+    for ri in mapped + reader.fields.indices.filter({ !mapped.contains($0) }) {
+      let field = reader.fields[ri]
       let fieldAt = "\(at).\(field.name)"
-      if let wi = writerFieldIndex(writer, for: field, claimed: claimed) {
+      if let wi = writerFieldIndex(writer, for: field, claimed: claimed, at: fieldAt) {
         claimed[wi] = true
+        if mapped.contains(ri) { mappedClaims.insert(wi) }
         targets[wi] = (
           [ri], try resolve(writer.fields[wi].type, field.type, at: fieldAt, top: false)
         )
-        template.append(.null)
+      } else if !mapped.contains(ri),
+        let wi = writer.fields.firstIndex(where: { $0.name == field.name }),
+        mappedClaims.contains(wi),
+        alsoRead(
+          wi, into: [ri], try resolve(writer.fields[wi].type, field.type, at: fieldAt, top: false))
+      {
+        // The writer field of this name is mapped onto another field too.
       } else if case .record = field.type.underlying, options.flattenNestedRecords {
         flattenCandidates.append(ri)
-        template.append(.null)
-      } else if let d = field.defaultValue, let v = AvroValue.fromDefault(d, schema: field.type) {
-        template.append(v)
       } else {
-        missing.append(fieldAt)
-        template.append(.null)
+        if mapped.contains(ri), let alias = field.aliases.first {
+          // Perhaps beside this record in the writer: the enclosing record looks.
+          hoisted[fieldAt] = alias
+        }
+        if let d = field.defaultValue, let v = AvroValue.fromDefault(d, schema: field.type) {
+          template[ri] = v
+        } else {
+          missing.append(fieldAt)
+        }
       }
     }
+    flattenCandidates.sort()
     // Flattened nested records: the reader's sub-fields come from the writer's own fields.
     for ri in flattenCandidates {
       let field = reader.fields[ri]
@@ -262,21 +307,29 @@ struct AvroResolver {
       var subTemplate: [AvroValue] = []
       var found = false
       for (si, subField) in sub.fields.enumerated() {
-        if let wi = writerFieldIndex(writer, for: subField, claimed: claimed) {
+        let subAt = "\(fieldAt).\(subField.name)"
+        if let wi = writerFieldIndex(writer, for: subField, claimed: claimed, at: subAt) {
           claimed[wi] = true
           found = true
           targets[wi] = (
-            [ri, si],
-            try resolve(
-              writer.fields[wi].type, subField.type, at: "\(fieldAt).\(subField.name)", top: false)
+            [ri, si], try resolve(writer.fields[wi].type, subField.type, at: subAt, top: false)
           )
+          subTemplate.append(.null)
+        } else if options.aliasOnly.contains(subAt), let alias = subField.aliases.first,
+          let wi = writer.fields.firstIndex(where: { $0.name == alias }),
+          alsoRead(
+            wi, into: [ri, si],
+            try resolve(writer.fields[wi].type, subField.type, at: subAt, top: false))
+        {
+          // Mapped onto a writer field another reader field reads too.
+          found = true
           subTemplate.append(.null)
         } else if let d = subField.defaultValue,
           let v = AvroValue.fromDefault(d, schema: subField.type)
         {
           subTemplate.append(v)
         } else {
-          missing.append("\(fieldAt).\(subField.name)")
+          missing.append(subAt)
           subTemplate.append(.null)
         }
       }
@@ -288,10 +341,36 @@ struct AvroResolver {
         template[ri] = .record(subTemplate)
       }
     }
+    // Fields of nested records mapped onto this record's fields (`hoisted` by the nested
+    // record's resolution): `--map listening_time.start_time=ts` with `ts` beside the writer's
+    // own `listening_time`.
+    for (ri, field) in reader.fields.enumerated() {
+      guard case .record(let sub) = field.type.underlying else { continue }
+      let fieldAt = "\(at).\(field.name)"
+      for (si, subField) in sub.fields.enumerated() {
+        let subAt = "\(fieldAt).\(subField.name)"
+        guard let alias = hoisted.removeValue(forKey: subAt),
+          let wi = writer.fields.firstIndex(where: { $0.name == alias })
+        else { continue }
+        let node = try resolve(writer.fields[wi].type, subField.type, at: subAt, top: false)
+        if !claimed[wi] {
+          claimed[wi] = true
+          targets[wi] = ([ri, si], node)
+        } else if !alsoRead(wi, into: [ri, si], node) {
+          continue
+        }
+        missing.removeAll { $0 == subAt }
+      }
+    }
     plan.template = template
     plan.steps = writer.fields.enumerated().map { wi, field in
-      if let target = targets[wi] { return .read(path: target.path, target.node) }
-      return .skip(field.type)
+      switch (targets[wi], seconds[wi]) {
+      case (let first?, let second?):
+        return .readTwice(path: first.path, first.node, also: second.path, second.node)
+      case (let first?, nil): return .read(path: first.path, first.node)
+      case (nil, let second?): return .read(path: second.path, second.node)
+      case (nil, nil): return .skip(field.type)
+      }
     }
   }
 }
@@ -381,17 +460,23 @@ extension ResolvedNode {
       return .map(out)
     case .record(let plan):
       var values = plan.template
+      func store(_ v: AvroValue, at path: [Int]) {
+        if path.count == 1 {
+          values[path[0]] = v
+        } else if case .record(var inner) = values[path[0]] {
+          values[path[0]] = .null
+          inner[path[1]] = v
+          values[path[0]] = .record(inner)
+        }
+      }
       for step in plan.steps {
         switch step {
         case .read(let path, let node):
-          let v = try node.decode(&c, depth: depth + 1)
-          if path.count == 1 {
-            values[path[0]] = v
-          } else if case .record(var inner) = values[path[0]] {
-            values[path[0]] = .null
-            inner[path[1]] = v
-            values[path[0]] = .record(inner)
-          }
+          store(try node.decode(&c, depth: depth + 1), at: path)
+        case .readTwice(let path, let node, let also, let second):
+          var again = c
+          store(try second.decode(&again, depth: depth + 1), at: also)
+          store(try node.decode(&c, depth: depth + 1), at: path)
         case .skip(let schema):
           try skipValue(schema, &c, depth: depth + 1)
         }

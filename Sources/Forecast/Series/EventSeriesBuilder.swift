@@ -10,7 +10,7 @@ public struct EventSeriesOptions: Sendable, Equatable {
   public var splitKey: SeriesSplitKey?
   /// Largest gap (next start minus previous end) inside a session, in minutes; default 30.
   public var sessionGapMinutes: Int
-  /// Keep the intact records before damage in the Avro file instead of refusing it; what was
+  /// Keep the intact blocks around damage in the Avro file instead of refusing it; what was
   /// kept and dropped becomes a note of the series.
   public var salvage: Bool
   /// How a foreign schema's fields stand for the event fields (`--map`).
@@ -403,17 +403,30 @@ extension EventSeriesBuilder {
   public static func read(path: String, options: EventSeriesOptions) throws -> SeriesCollection {
     let builder = EventSeriesBuilder(options: options)
     var salvaged: [String] = []
+    var damaged: DamagedEventsReport?
     let files = try HistoryFiles.list(path)
     for file in files {
       builder.source = file
       let reader = try EventFileReader(
-        path: file, options: EventReadOptions(salvage: options.salvage, mapping: options.mapping))
+        path: file,
+        options: EventReadOptions(
+          salvage: options.salvage, mapping: options.mapping, damagedEvents: options.outOfRange))
       try reader.forEachBatch { try builder.add($0) }
       if let report = reader.salvageReport {
         salvaged.append("--salvage: " + (files.count > 1 ? "\(file): " : "") + "\(report)")
       }
+      if let report = reader.damagedEventsReport {
+        damaged = report
+        salvaged.append(
+          "--out-of-range skip: " + (files.count > 1 ? "\(file): " : "") + "\(report)")
+      }
     }
-    var collection = try builder.finish(source: path)
+    var collection: SeriesCollection
+    do {
+      collection = try builder.finish(source: path)
+    } catch SeriesError.emptyHistory(let path) where damaged != nil {
+      throw SeriesError.everyEventDamaged(path: path, report: "\(damaged.map { "\($0)" } ?? "")")
+    }
     collection.notes.insert(contentsOf: salvaged, at: 0)
     return collection
   }

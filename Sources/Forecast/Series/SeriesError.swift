@@ -17,6 +17,9 @@ public enum SeriesError: Error, CustomStringConvertible, Equatable {
   case eventTimeOutOfRange(path: String, record: Int, field: String, value: Int64, window: String)
   /// `--out-of-range skip` left no event.
   case everyEventOutOfRange(path: String, skipped: Int, record: Int, window: String)
+  /// `--out-of-range skip` left no event: every one held a value the toolkit cannot use (a
+  /// null user id or time, …; `report` says how many and the first).
+  case everyEventDamaged(path: String, report: String)
 
   /// Values that mean "not recorded" for a split key.
   static func isUnknownKey(_ value: String) -> Bool {
@@ -42,14 +45,17 @@ public enum SeriesError: Error, CustomStringConvertible, Equatable {
       return "\(path): timezone \(Quoted(name)) of an event is not an IANA timezone name, so its "
         + "local calendar is unknown. Use --calendar utc, or fix the events' timezone field."
     case .eventTimeOutOfRange(let path, let record, let field, let value, let window):
-      return "\(path): record \(record): listening_time.\(field) \(value) "
-        + "(\(Timestamp.format(milliseconds: value))) is outside the plausible event times "
+      return "\(path): record \(record): listening_time.\(field) "
+        + "\(EventTimeWindow.describeOutside(value)) is outside the plausible event times "
         + "\(window). Fix the file, pass --out-of-range skip to leave such events out, or widen "
         + "--time-range FROM..TO (dates YYYY-MM-DD)."
     case .everyEventOutOfRange(let path, let skipped, let record, let window):
       return "\(path): all \(skipped) events lie outside the plausible event times \(window) "
         + "(the first is record \(record)), so no series is left. Check the file's time unit "
         + "(Unix milliseconds) or widen --time-range FROM..TO."
+    case .everyEventDamaged(let path, let report):
+      return "\(path): --out-of-range skip \(report), so no event is left. Fix the file (or map "
+        + "the fields with --map TOOLKIT_FIELD=FILE_FIELD); forecast inspect shows its fields."
     }
   }
 }
