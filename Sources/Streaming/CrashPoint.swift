@@ -8,7 +8,9 @@ import Glibc
 /// abruptly (as `kill -9` would: no cleanup, no flush) the N-th time the consumer reaches point
 /// NAME — `segment` (a state segment written), `window` (a window's output written), `checkpoint`
 /// (a partition's checkpoint written, offsets not yet committed), `world` (a world-wide window
-/// written, not yet marked done), `late` (late.csv rewritten), `commit` (offsets committed).
+/// written, not yet marked done), `late` (late.csv rewritten), `obsolete` (a round about to drop
+/// segments of windows written world-wide, before its checkpoints), `commit` (offsets
+/// committed).
 enum CrashPoint {
   private static let target: (name: String, count: Int)? = {
     guard let raw = getenv("FORECAST_CRASH_AT") else { return nil }

@@ -526,19 +526,26 @@ public final class WindowedAggregation {
     // it replaces is removed.
     try barrier()
     worldSubmitted.removeAll()
-    // Segments of windows written world-wide are no longer needed.
+    // Segments of windows written world-wide are no longer needed: the checkpoints stop
+    // referring to them, and they are removed only once those checkpoints are durable (removed
+    // first, a crash before the new checkpoint left the old one naming missing files, and no
+    // restart could read the state). A crash after the checkpoints leaves them unreferenced,
+    // and the next `assign` removes them.
+    var obsolete: [String] = []
     for s in partitions.values {
       for w in s.sealed.keys where worldDone(w) {
-        for name in s.sealed[w] ?? [] { unlink(segmentPath(s.partition, name)) }
+        for name in s.sealed[w] ?? [] { obsolete.append(segmentPath(s.partition, name)) }
         s.sealed[w] = nil
         s.sealedAccumulators[w] = nil
       }
     }
+    if !obsolete.isEmpty { CrashPoint.reach("obsolete") }
     // The checkpoints, then one more barrier for all of them (rather than an fsync each).
     for p in assigned {
       if let s = partitions[p] { try writeCheckpoint(s, durable: false) }
     }
     try barrier()
+    for path in obsolete { unlink(path) }
     return assigned.compactMap { p in partitions[p].map { (p, $0.nextOffset) } }
   }
 

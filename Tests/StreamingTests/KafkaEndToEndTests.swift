@@ -118,7 +118,9 @@ final class KafkaEndToEndTests: XCTestCase {
     let expectedOut = fileTree(directory + "/ref/out")
     let expectedArchive = fileTree(directory + "/ref/archive")
     XCTAssertFalse(expectedOut.isEmpty)
-    for point in ["segment:5", "window:4", "checkpoint:12", "commit:2", "world:2", "late:1"] {
+    for point in [
+      "segment:5", "window:4", "checkpoint:12", "commit:2", "world:2", "late:1", "obsolete:1",
+    ] {
       let name = "crash-" + point.replacingOccurrences(of: ":", with: "-")
       let crashed = try consume(name, environment: ["FORECAST_CRASH_AT": point])
       XCTAssertEqual(crashed.status, 9, "\(point) did not crash: \(crashed.stderr)")
