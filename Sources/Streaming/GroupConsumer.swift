@@ -48,6 +48,12 @@ public final class GroupConsumer {
   private var decoder: RecordDecoder
   private(set) var summary = Summary()
   private var atEnd = Set<Int32>()
+  /// Whether the group ever assigned this member partitions. Until it has, the member has
+  /// nothing to commit, and its handle is left to the process's exit: librdkafka 2.0 (Debian's)
+  /// aborts when a cooperative-sticky consumer is closed or destroyed after joining and before
+  /// its first assignment (its issue #4312, fixed in 2.3.0), which a SIGTERM during the join hit.
+  private var everAssigned = false
+  private var subscribed = false
 
   public init(settings: Settings, options: StreamOptions) throws(StreamError) {
     self.settings = settings
@@ -59,6 +65,7 @@ public final class GroupConsumer {
   }
 
   deinit {
+    guard everAssigned || !subscribed else { return }
     if let topicHandle { rd_kafka_topic_destroy(topicHandle) }
     if let rk { rd_kafka_destroy(rk) }
   }
@@ -131,6 +138,7 @@ public final class GroupConsumer {
     let list = makePartitionList(topic: topic, [(RD_KAFKA_PARTITION_UA, Int64(0))])
     let err = rd_kafka_subscribe(client, list)
     rd_kafka_topic_partition_list_destroy(list)
+    subscribed = err == RD_KAFKA_RESP_ERR_NO_ERROR
     guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
       throw .kafka(.failed(operation: "subscribe to \(topic)", reason: kafkaErrorText(err)))
     }
@@ -141,7 +149,6 @@ public final class GroupConsumer {
     var result: StreamError?
     // Messages come in batches; a batch's consecutive messages of one partition decode at once.
     guard let queue = rd_kafka_queue_get_consumer(client) else {
-      rd_kafka_consumer_close(client)
       throw .kafka(.failed(operation: "consume from \(topic)", reason: "no consumer queue"))
     }
     defer { rd_kafka_queue_destroy(queue) }
@@ -264,7 +271,7 @@ public final class GroupConsumer {
     } catch {
       closing = error
     }
-    rd_kafka_consumer_close(client)
+    if everAssigned { rd_kafka_consumer_close(client) }
     if let error = result ?? closing ?? failure { throw error }
     return summary
   }
@@ -359,6 +366,7 @@ public final class GroupConsumer {
     let topic = engine.options.topic
     let given = entries(of: partitions).filter { $0.topic == topic }.map(\.partition)
     if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+      everAssigned = true
       var assignment: [(partition: Int32, offset: Int64)] = []
       for p in given {
         do {

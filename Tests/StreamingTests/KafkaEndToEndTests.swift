@@ -166,6 +166,26 @@ final class KafkaEndToEndTests: XCTestCase {
     XCTAssertEqual(fileTree(directory + "/pair/archive"), fileTree(directory + "/ref/archive"))
   }
 
+  /// SIGTERM while a member waits for its first assignment (the group's join waits for a
+  /// member killed with -9 during its own join): a clean exit, not librdkafka 2.0's abort in the
+  /// cooperative-sticky assignor (exit 134) that closing the consumer then hit.
+  func testConsume_stoppedBeforeItsFirstAssignment_exitsCleanly() throws {
+    let common = [
+      "consume", "-b", brokers, "-G", "early", "--state", "early/state", "--out", "early/out",
+      "-e",
+    ]
+    let first = try ForecastProcess(common, in: directory)
+    Thread.sleep(forTimeInterval: 1.5)
+    first.signal(SIGKILL)
+    _ = first.wait()
+    let second = try ForecastProcess(common, in: directory)
+    Thread.sleep(forTimeInterval: 10)
+    second.signal(SIGTERM)
+    let end = second.wait()
+    XCTAssertEqual(end.status, 0, end.stderr)
+    XCTAssertFalse(end.stderr.contains("Assertion"), end.stderr)
+  }
+
   // MARK: Bad input
 
   func testConsume_unreachableBroker_saysSoWithinSeconds() throws {
