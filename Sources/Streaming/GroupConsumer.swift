@@ -95,6 +95,18 @@ public final class GroupConsumer {
     // later (its later `fetch.queue.backoff.ms`), a stall a fast reader hits at every burst.
     // The prefetch stays bounded by `queued.max.messages.kbytes` (64 MB).
     props.set("queued.min.messages", "1000000")
+    // The properties the consumer's correctness rests on come from its own flags: a -X that
+    // changed them would commit under another group, read another cluster than the one
+    // messages name, never see a partition's end (-e would wait forever), commit on its own
+    // or store offsets before the outputs are durable.
+    let owned: [String: String] = [
+      "group.id": "-G", "bootstrap.servers": "-b", "metadata.broker.list": "-b",
+      "enable.partition.eof": "-e", "enable.auto.commit": "", "enable.auto.offset.store": "",
+      "partition.assignment.strategy": "", "group.protocol": "",
+    ]
+    for (k, _) in settings.properties {
+      if let flag = owned[k] { throw .kafka(.ownedProperty(key: k, flag: flag)) }
+    }
     for (k, v) in settings.properties { props.set(k, v) }
     let client: OpaquePointer
     do {

@@ -8,6 +8,8 @@ import Glibc
 public enum KafkaError: Error, Equatable, CustomStringConvertible {
   /// A `-X key=value` librdkafka refused.
   case badProperty(key: String, reason: String)
+  /// A `-X` property the command sets itself (`flag` names the option that sets it, if any).
+  case ownedProperty(key: String, flag: String)
   /// librdkafka could not create its client.
   case cannotCreateClient(reason: String)
   /// No broker answered within the timeout.
@@ -23,6 +25,11 @@ public enum KafkaError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .badProperty(let key, let reason):
       return "-X \(key): \(reason); see librdkafka's CONFIGURATION.md for the property's values"
+    case .ownedProperty(let key, let flag):
+      return "-X \(key): consume sets this property itself"
+        + (flag.isEmpty
+          ? " (its crash safety rests on it); leave it out"
+          : "; use \(flag) instead of -X \(key)")
     case .cannotCreateClient(let reason):
       return "cannot create the Kafka client: \(reason)"
     case .unreachable(let brokers, let seconds, let reason):

@@ -188,6 +188,37 @@ final class KafkaEndToEndTests: XCTestCase {
 
   // MARK: Bad input
 
+  /// -X cannot change what consume's correctness rests on (-e hung forever with
+  /// `enable.partition.eof=false`; `group.id` committed under another group than -G).
+  func testConsume_ownedPropertiesRefused() throws {
+    for (property, message) in [
+      (
+        "enable.partition.eof=false",
+        "-X enable.partition.eof: consume sets this property "
+          + "itself; use -e instead of -X enable.partition.eof"
+      ),
+      (
+        "group.id=other",
+        "-X group.id: consume sets this property itself; use -G instead of "
+          + "-X group.id"
+      ),
+      (
+        "enable.auto.commit=true",
+        "-X enable.auto.commit: consume sets this property itself "
+          + "(its crash safety rests on it); leave it out"
+      ),
+    ] {
+      let run = try ForecastProcess.run(
+        [
+          "consume", "-b", "127.0.0.1:1", "-G", "g", "--state", "x/s", "--out", "x/o", "-e",
+          "-X", property,
+        ], in: directory)
+      XCTAssertEqual(run.status, 1, run.stderr)
+      XCTAssertEqual(run.stderr, "Error: \(message)\n")
+      XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/x"))
+    }
+  }
+
   func testConsume_unreachableBroker_saysSoWithinSeconds() throws {
     let started = Date()
     let run = try ForecastProcess.run(
