@@ -44,7 +44,8 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
         "partition \(r.partition) offset \(r.offset): \(r.reason); offsets are not committed "
         + "past it: \(allowance), or fix what produced it"
     case .history(let path, let reason):
-      return "\(path): \(reason)"
+      // (A reader's message names the file already.)
+      return reason.hasPrefix(path + ": ") ? reason : "\(path): \(reason)"
     case .undelivered(let count, let total, let reason):
       return
         "\(count) of \(total) events were not delivered (\(reason)); check the brokers and "

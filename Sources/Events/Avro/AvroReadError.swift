@@ -100,7 +100,8 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
     "string": "bytes or an enum",
   ]
 
-  private static let salvageHint =
+  /// The advice to pass `--salvage`, for commands that have it (`produce` leaves it out).
+  package static let salvageHint =
     " Restore the file from its source, or pass --salvage to keep the intact blocks around the damage."
 
   public var description: String {
