@@ -57,7 +57,7 @@ package struct SameFile: Sendable, Equatable {
       }
       guard key.isDirectory, outputKeys.contains(where: \.exists) else { continue }
       let base = input.path.hasSuffix("/") ? String(input.path.dropLast()) : input.path
-      for name in FileKey.names(in: input.path) {
+      for name in directoryNames(input.path) ?? [] {
         let file = FileKey(base + "/" + name)
         guard file.exists, !file.isDirectory else { continue }
         for (i, output) in outputs.enumerated() where outputKeys[i] == file {
@@ -117,19 +117,5 @@ private struct FileKey: Equatable {
       }
     }
     return "/" + parts.joined(separator: "/")
-  }
-
-  /// The names in `directory`, without `.` and `..` (none when it cannot be listed).
-  static func names(in directory: String) -> [String] {
-    guard let dir = opendir(directory) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name != "." && name != ".." { names.append(name) }
-    }
-    return names
   }
 }

@@ -1,4 +1,5 @@
 import Events
+import Plumbing
 import XCTest
 
 #if canImport(Glibc)
