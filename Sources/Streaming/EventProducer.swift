@@ -139,13 +139,12 @@ public final class EventProducer {
           summary.delivered = reports.delivered
           // The events before the damage are on the topic: say so, since producing the
           // repaired file again sends them twice (produce has no --salvage of its own).
-          let reason = error.description.replacingOccurrences(
-            of: AvroReadError.salvageHint, with: " Restore the file from its source.")
           throw .history(
             path: files[k],
-            reason: reason + " \(summary.produced) events before the damage were sent to "
-              + "\(settings.topic) (\(summary.delivered) delivered); producing a repaired file "
-              + "again sends them twice, so produce only what follows them, or start a new topic")
+            reason: error.damage + " Restore the file from its source. \(summary.produced) "
+              + "events before the damage were sent to \(settings.topic) (\(summary.delivered) "
+              + "delivered); producing a repaired file again sends them twice, so produce only "
+              + "what follows them, or start a new topic")
         }
         guard let event = next else { break }
         // Pacing.

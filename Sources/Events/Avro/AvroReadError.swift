@@ -100,8 +100,7 @@ public enum AvroReadError: Error, CustomStringConvertible, Sendable, Equatable {
     "string": "bytes or an enum",
   ]
 
-  /// The advice to pass `--salvage`, for commands that have it (`produce` leaves it out).
-  package static let salvageHint =
+  private static let salvageHint =
     " Restore the file from its source, or pass --salvage to keep the intact blocks around the damage."
 
   public var description: String {
