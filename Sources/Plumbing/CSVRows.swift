@@ -151,6 +151,13 @@ package enum CSVField {
     bytes.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
   }
 
+  /// `needsQuotes` of a buffer, byte by byte without a closure.
+  @inline(__always)
+  static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    for b in bytes where b <= 44 && (b == 44 || b == 34 || b == 10 || b == 13) { return true }
+    return false
+  }
+
   /// One CSV line (no line end) of `fields`, each quoted as `quoted(_:)` says.
   package static func line(_ fields: [String]) -> String {
     fields.map { quoted($0) }.joined(separator: ",")
@@ -188,6 +195,19 @@ package struct CSVText {
     }
   }
 
+  /// The next field: `a`, `separator` and `b` joined (as one string would be quoted).
+  package mutating func field(_ a: String, _ separator: String, _ b: String) {
+    var (a, separator, b) = (a, separator, b)
+    let plain =
+      a.withUTF8 { !CSVField.needsQuotes($0) } && b.withUTF8 { !CSVField.needsQuotes($0) }
+      && separator.withUTF8 { !CSVField.needsQuotes($0) }
+    guard plain else { return field(a + separator + b) }
+    separate()
+    a.withUTF8 { bytes.append(contentsOf: $0) }
+    separator.withUTF8 { bytes.append(contentsOf: $0) }
+    b.withUTF8 { bytes.append(contentsOf: $0) }
+  }
+
   /// The next field: an integer.
   package mutating func field(_ n: Int64) {
     separate()
@@ -198,23 +218,21 @@ package struct CSVText {
 
   /// `v` in decimal, at least `width` digits (zeros in front).
   package mutating func appendDecimal(_ v: UInt64, width: Int = 1) {
-    var digits = 1
-    var rest = v / 10
-    while rest > 0 {
-      digits += 1
-      rest /= 10
+    if v < 10 && width <= 1 {
+      bytes.append(48 + UInt8(v))
+      return
     }
-    digits = max(digits, width)
-    let start = bytes.count
-    bytes.append(contentsOf: repeatElement(48, count: digits))
-    bytes.withUnsafeMutableBufferPointer { b in
+    // UInt64.max has 20 digits: formed right to left in a stack buffer, appended at once.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+      var i = 20
       var v = v
-      var i = start + digits
-      while v > 0 {
+      repeat {
         i -= 1
-        b[i] = 48 + UInt8(v % 10)
+        digits[i] = 48 + UInt8(v % 10)
         v /= 10
-      }
+      } while v > 0
+      if width > 20 - i { bytes.append(contentsOf: repeatElement(48, count: width - (20 - i))) }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
     }
   }
 

@@ -137,7 +137,10 @@ extension WrappedAccumulator {
     var scratchCounts = [ListenCounts](repeating: ListenCounts(), count: items)
     var scratchListeners = [Int32](repeating: 0, count: items)
     var scratchLast = [Int32](repeating: -1, count: items)
-    var touched: [[Int32]] = [[], [], []]
+    // The scratch row's touched columns, by kind.
+    var touchedSongs: [Int32] = []
+    var touchedArtists: [Int32] = []
+    var touchedGenres: [Int32] = []
 
     // Entry indices grouped by scope id (stable: listener order kept).
     func grouped(_ scopeOf: (Int) -> Int, count: Int) -> (order: [Int32], start: [Int]) {
@@ -153,39 +156,9 @@ extension WrappedAccumulator {
       }
       return (order, start)
     }
-    @inline(__always)
-    func bump(_ column: Int, kind: Int, _ c: ListenCounts, user: Int32) {
-      // -1: untouched in this scope; -2: touched, no listener yet.
-      if scratchLast[column] == -1 {
-        touched[kind].append(Int32(column))
-        scratchLast[column] = -2
-      }
-      scratchCounts[column].streams += c.streams
-      scratchCounts[column].milliseconds += c.milliseconds
-      if c.streams > 0 && scratchLast[column] != user {
-        scratchLast[column] = user
-        scratchListeners[column] += 1
-      }
-    }
-    /// Moves the scratch row's touched cells to the cells of `scope`, and resets it.
-    func emit(_ scope: UInt64) {
-      for kind in 0..<3 {
-        let first = cellCounts.count
-        for column in touched[kind] {
-          let c = Int(column)
-          cellScope.append(scope)
-          cellItem.append(itemKey(c))
-          cellCounts.append(scratchCounts[c])
-          cellListeners.append(scratchListeners[c])
-          scratchCounts[c] = ListenCounts()
-          scratchListeners[c] = 0
-          scratchLast[c] = -1
-        }
-        touched[kind].removeAll(keepingCapacity: true)
-        if cellCounts.count > first { groups.append((scope, kind, first..<cellCounts.count)) }
-      }
-    }
     /// One scope level: `scopeOf` each entry, `count` scopes, every kind or artists only.
+    /// Each scope's entries are added into the scratch row, whose touched cells then move to
+    /// the scope's cells (kind by kind) and are reset.
     ///
     /// - Returns: each scope's totals.
     func level(
@@ -193,21 +166,69 @@ extension WrappedAccumulator {
     ) -> [ListenCounts] {
       var totals = [ListenCounts](repeating: ListenCounts(), count: count)
       let (order, start) = grouped(scopeOf, count: count)
-      for g in 0..<count where start[g + 1] > start[g] {
-        for i in start[g]..<start[g + 1] {
-          let e = Int(order[i])
-          let t = Int(entries.tracks[e])
-          let c = entries.counts[e]
-          let user = entries.users[e]
-          totals[g].streams += c.streams
-          totals[g].milliseconds += c.milliseconds
-          bump(songCount + Int(artistOf[t]), kind: 1, c, user: user)
-          if !artistsOnly {
-            bump(Int(songOf[t]), kind: 0, c, user: user)
-            bump(songCount + artistCount + Int(genreOf[t]), kind: 2, c, user: user)
+      scratchCounts.withUnsafeMutableBufferPointer { counts in
+        scratchListeners.withUnsafeMutableBufferPointer { listeners in
+          scratchLast.withUnsafeMutableBufferPointer { last in
+            @inline(__always)
+            func bump(_ column: Int, _ touched: inout [Int32], _ c: ListenCounts, user: Int32) {
+              // -1: untouched in this scope; -2: touched, no listener yet.
+              if last[column] == -1 {
+                touched.append(Int32(column))
+                last[column] = -2
+              }
+              counts[column].streams += c.streams
+              counts[column].milliseconds += c.milliseconds
+              if c.streams > 0 && last[column] != user {
+                last[column] = user
+                listeners[column] += 1
+              }
+            }
+            /// Moves the touched cells of one kind to the cells of `scope`, and resets them.
+            func emit(_ scope: UInt64, kind: Int, _ touched: inout [Int32]) {
+              let first = cellCounts.count
+              for column in touched {
+                let c = Int(column)
+                cellScope.append(scope)
+                cellItem.append(itemKey(c))
+                cellCounts.append(counts[c])
+                cellListeners.append(listeners[c])
+                counts[c] = ListenCounts()
+                listeners[c] = 0
+                last[c] = -1
+              }
+              touched.removeAll(keepingCapacity: true)
+              if cellCounts.count > first { groups.append((scope, kind, first..<cellCounts.count)) }
+            }
+            entries.tracks.withUnsafeBufferPointer { tracks in
+              entries.counts.withUnsafeBufferPointer { entryCounts in
+                entries.users.withUnsafeBufferPointer { users in
+                  for g in 0..<count where start[g + 1] > start[g] {
+                    var total = ListenCounts()
+                    for i in start[g]..<start[g + 1] {
+                      let e = Int(order[i])
+                      let t = Int(tracks[e])
+                      let c = entryCounts[e]
+                      let user = users[e]
+                      total.streams += c.streams
+                      total.milliseconds += c.milliseconds
+                      bump(songCount + Int(artistOf[t]), &touchedArtists, c, user: user)
+                      if !artistsOnly {
+                        bump(Int(songOf[t]), &touchedSongs, c, user: user)
+                        bump(
+                          songCount + artistCount + Int(genreOf[t]), &touchedGenres, c, user: user)
+                      }
+                    }
+                    totals[g] = total
+                    let scope = scopeKey(type, Int32(g))
+                    emit(scope, kind: 0, &touchedSongs)
+                    emit(scope, kind: 1, &touchedArtists)
+                    emit(scope, kind: 2, &touchedGenres)
+                  }
+                }
+              }
+            }
           }
         }
-        emit(scopeKey(type, Int32(g)))
       }
       return totals
     }
@@ -272,7 +293,7 @@ extension WrappedAccumulator {
       guard !members.isEmpty else { continue }
       let (scopeType, scope) = scopeName(group.scope)
       let total = scopeTotal(group.scope).streams
-      let first = firstRanked(members.map { ($0, cellCounts[$0]) }, top) { names(cellItem[$0]) }
+      let first = firstRanked(members, top, counts: { cellCounts[$0] }) { names(cellItem[$0]) }
       for (r, i) in first.enumerated() {
         let name = names(cellItem[i])
         let row = TopRow(
@@ -336,7 +357,7 @@ extension WrappedAccumulator {
         let key = cityKeys.keys[Int(cellScope[i] & 0xFF_FFFF_FFFF)]
         return (cities[Int32(key.b)], countries[Int32(key.a)])
       }
-      let first = firstRanked(members.map { ($0, cellCounts[$0]) }, 10, names: place)
+      let first = firstRanked(members, 10, counts: { cellCounts[$0] }, names: place)
       for (r, i) in first.enumerated() {
         let (city, country) = place(i)
         report.artistCities.append(
@@ -425,16 +446,15 @@ extension WrappedAccumulator {
       // Only the first few of each ranking are shown; the counts need no order.
       let songsStreamed = songTouched.filter { songScratch[Int($0)].streams > 0 }
       let artistsStreamed = artistTouched.filter { artistScratch[Int($0)].streams > 0 }
-      let songsRanked = firstRanked(songsStreamed.map { ($0, songScratch[Int($0)]) }, 5) {
+      let songsRanked = firstRanked(songsStreamed, 5, counts: { songScratch[Int($0)] }) {
         (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]])
       }
-      let artistsRanked = firstRanked(artistsStreamed.map { ($0, artistScratch[Int($0)]) }, 5) {
+      let artistsRanked = firstRanked(artistsStreamed, 5, counts: { artistScratch[Int($0)] }) {
         (artists[$0], "")
       }
       let genresRanked = firstRanked(
-        genreTouched.filter { genreScratch[Int($0)].streams > 0 }.map {
-          ($0, genreScratch[Int($0)])
-        }, 1
+        genreTouched.lazy.filter { genreScratch[Int($0)].streams > 0 }, 1,
+        counts: { genreScratch[Int($0)] }
       ) { (genres[$0], "") }
       for a in artistsStreamed {
         artistListenerStreams[Int(a)].append(artistScratch[Int(a)].streams)

@@ -164,40 +164,56 @@ func compareUTF8(_ a: String, _ b: String) -> Int32 {
   }
 }
 
-/// The first `k` of `items` by `ranksBefore`: the k-th largest counts are found first (for a
-/// small `k` in one pass over a sorted list of the k best so far, which most items compare
-/// below and pass over; for a large one by sorting the counts), and only the items that can
-/// make the first `k` (every item whose counts tie the k-th's) are named and compared in full.
-func firstRanked<T>(
-  _ items: [(T, ListenCounts)], _ k: Int, names: (T) -> (String, String)
+/// The first `k` of `items` by `ranksBefore`, each item's counts given by `counts`.
+///
+/// For a small `k` (the lists the files show), one pass keeps the best `k` so far in order:
+/// most items compare below the k-th on their counts alone and are passed over, and names are
+/// looked up only where counts tie; the one list allocated is that of the best k. For a large `k`, the
+/// counts are sorted first and only the items that can make the first `k` (every item whose
+/// counts tie the k-th's) are named and compared in full.
+func firstRanked<C: Collection>(
+  _ items: C, _ k: Int, counts: (C.Element) -> ListenCounts,
+  names: (C.Element) -> (String, String)
+) -> [C.Element] {
+  guard k > 0, !items.isEmpty else { return [] }
+  if k > 32 && items.count > k { return firstRankedBySorting(Array(items), k, counts, names) }
+  var best: [(item: C.Element, counts: ListenCounts)] = []
+  best.reserveCapacity(Swift.min(k, items.count) + 1)
+  for item in items {
+    let c = counts(item)
+    /// Whether `item` ranks before `best[i]` (names looked up only when the counts tie).
+    func before(_ i: Int) -> Bool {
+      let b = best[i].counts
+      if c.streams != b.streams { return c.streams > b.streams }
+      if c.milliseconds != b.milliseconds { return c.milliseconds > b.milliseconds }
+      let (x, y) = (names(item), names(best[i].item))
+      let byName = compareUTF8(x.0, y.0)
+      return byName != 0 ? byName < 0 : compareUTF8(x.1, y.1) < 0
+    }
+    if best.count == k {
+      guard before(k - 1) else { continue }
+      best.removeLast()
+    }
+    var i = best.count
+    while i > 0 && before(i - 1) { i -= 1 }
+    best.insert((item, c), at: i)
+  }
+  return best.map(\.item)
+}
+
+/// `firstRanked` for a large `k`: counts sorted, then the candidates named and sorted in full.
+private func firstRankedBySorting<T>(
+  _ items: [T], _ k: Int, _ counts: (T) -> ListenCounts, _ names: (T) -> (String, String)
 ) -> [T] {
   func above(_ a: ListenCounts, _ b: ListenCounts) -> Bool {
     a.streams != b.streams ? a.streams > b.streams : a.milliseconds > b.milliseconds
   }
-  var candidates = items
-  if items.count > k && k > 32 {
-    // A long list: sort by counts, keep the first k and the ties of the k-th.
-    candidates.sort { above($0.1, $1.1) }
-    let last = candidates[k - 1].1
-    var end = k
-    while end < candidates.count && candidates[end].1 == last { end += 1 }
-    candidates.removeSubrange(end...)
-  } else if items.count > k {
-    // best: the k largest counts seen, in descending order.
-    var best: [ListenCounts] = []
-    best.reserveCapacity(k + 1)
-    for (_, c) in items {
-      if best.count == k {
-        guard let last = best.last, above(c, last) else { continue }
-        best.removeLast()
-      }
-      var i = best.count
-      while i > 0 && above(c, best[i - 1]) { i -= 1 }
-      best.insert(c, at: i)
-    }
-    let kth = best[k - 1]
-    candidates = items.filter { !above(kth, $0.1) }
-  }
+  var candidates = items.map { ($0, counts($0)) }
+  candidates.sort { above($0.1, $1.1) }
+  let last = candidates[k - 1].1
+  var end = k
+  while end < candidates.count && candidates[end].1 == last { end += 1 }
+  candidates.removeSubrange(end...)
   let named = candidates.map { ($0.0, $0.1, names($0.0)) }
   return named.sorted { ranksBefore($0.1, $0.2.0, $0.2.1, $1.1, $1.2.0, $1.2.1) }.prefix(k).map(
     \.0)

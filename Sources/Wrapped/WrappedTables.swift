@@ -111,7 +111,11 @@ public struct WrappedTables: Sendable {
       t.field(r.topGenre)
       for k in 0..<5 { t.field(k < r.topArtists.count ? r.topArtists[k] : "") }
       for k in 0..<5 {
-        t.field(k < r.topSongs.count ? "\(r.topSongs[k].artist) - \(r.topSongs[k].song)" : "")
+        if k < r.topSongs.count {
+          t.field(r.topSongs[k].artist, " - ", r.topSongs[k].song)
+        } else {
+          t.field("")
+        }
       }
       if let p = r.topArtistPercentile { t.field(p) } else { t.field("") }
       t.field(r.personality)

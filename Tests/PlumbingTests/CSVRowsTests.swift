@@ -32,4 +32,32 @@ final class CSVRowsTests: XCTestCase {
     XCTAssertEqual(try rows.next(), fields)
     XCTAssertNil(try rows.next())
   }
+
+  func testText_numbersAndJoinedFieldsQuotedAsOneString() throws {
+    var t = CSVText(header: "a,b,c,d\n")
+    t.separate()
+    t.appendDecimal(7)
+    t.separate()
+    t.appendDecimal(42, width: 6)
+    t.separate()
+    t.appendDecimal(UInt64.max)
+    t.separate()
+    t.appendDecimal(3, width: 24)
+    t.endLine()
+    t.field("Björk", " - ", "Jóga")
+    t.field("Earth, Wind & Fire", " - ", "September")
+    t.field("The \"Band\"", " - ", "x")
+    t.field(Int64(0))
+    t.endLine()
+    XCTAssertEqual(
+      t.string,
+      "a,b,c,d\n7,000042,18446744073709551615,000000000000000000000003\n"
+        + "Björk - Jóga,\"Earth, Wind & Fire - September\",\"The \"\"Band\"\" - x\",0\n")
+    var rows = CSVRows(bytes: t.bytes)
+    _ = try rows.next()
+    _ = try rows.next()
+    XCTAssertEqual(
+      try rows.next(),
+      ["Björk - Jóga", "Earth, Wind & Fire - September", "The \"Band\" - x", "0"])
+  }
 }
