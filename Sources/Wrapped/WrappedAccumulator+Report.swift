@@ -293,7 +293,8 @@ extension WrappedAccumulator {
       guard !members.isEmpty else { continue }
       let (scopeType, scope) = scopeName(group.scope)
       let total = scopeTotal(group.scope).streams
-      let first = firstRanked(members, top, counts: { cellCounts[$0] }) { names(cellItem[$0]) }
+      let first = firstRanked(
+        members, top, counts: { cellCounts[$0] }, names: { names(cellItem[$0]) })
       for (r, i) in first.enumerated() {
         let name = names(cellItem[i])
         let row = TopRow(
@@ -446,16 +447,14 @@ extension WrappedAccumulator {
       // Only the first few of each ranking are shown; the counts need no order.
       let songsStreamed = songTouched.filter { songScratch[Int($0)].streams > 0 }
       let artistsStreamed = artistTouched.filter { artistScratch[Int($0)].streams > 0 }
-      let songsRanked = firstRanked(songsStreamed, 5, counts: { songScratch[Int($0)] }) {
-        (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]])
-      }
-      let artistsRanked = firstRanked(artistsStreamed, 5, counts: { artistScratch[Int($0)] }) {
-        (artists[$0], "")
-      }
+      let songsRanked = firstRanked(
+        songsStreamed, 5, counts: { songScratch[Int($0)] },
+        names: { (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]]) })
+      let artistsRanked = firstRanked(
+        artistsStreamed, 5, counts: { artistScratch[Int($0)] }, names: { (artists[$0], "") })
       let genresRanked = firstRanked(
         genreTouched.lazy.filter { genreScratch[Int($0)].streams > 0 }, 1,
-        counts: { genreScratch[Int($0)] }
-      ) { (genres[$0], "") }
+        counts: { genreScratch[Int($0)] }, names: { (genres[$0], "") })
       for a in artistsStreamed {
         artistListenerStreams[Int(a)].append(artistScratch[Int(a)].streams)
       }
