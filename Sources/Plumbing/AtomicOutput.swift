@@ -210,6 +210,43 @@ package enum AtomicOutput {
     try write(Array(text.utf8), to: path, durable: durable)
   }
 
+  /// Writes `text` (UTF-8) to `path`, a new file inside a directory no reader sees yet (the
+  /// temporary directory `writeDirectory(at:)` hands to its `fill`, renamed into place as a
+  /// whole): created exclusively, with no temporary name and no rename of its own, which the
+  /// directory's rename makes unnecessary. Its writeback is started; its fsync is the caller's
+  /// (`writeDirectory`'s, or a later `sync(paths:)`).
+  ///
+  /// - Throws: `AtomicOutputError`; nothing is then left at `path`.
+  package static func writeInsideTemporary(_ text: String, to path: String)
+    throws(AtomicOutputError)
+  {
+    // Noted before it exists, so that no signal finds it unnoted (InterruptCleanup).
+    let slot = InterruptCleanup.note(path)
+    defer { if let slot { InterruptCleanup.remove(slot) } }
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw AtomicOutputError(path: path, reason: systemError()) }
+    var text = text
+    let failure: String? = text.withUTF8 { bytes in
+      guard let base = bytes.baseAddress else { return nil }
+      var done = 0
+      while done < bytes.count {
+        let n = Glibc.write(fd, base + done, bytes.count - done)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return systemError()
+        }
+        done += n
+      }
+      return nil
+    }
+    if failure == nil { startWriteback(fd) }
+    let closed = close(fd) == 0 ? nil : "close: " + systemError()
+    if let reason = failure ?? closed {
+      unlink(path)
+      throw AtomicOutputError(path: path, reason: reason)
+    }
+  }
+
   /// `sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE)`: starts writing a file's dirty pages
   /// back without waiting (Linux). Does nothing where it is missing.
   static func startWriteback(_ descriptor: Int32) {

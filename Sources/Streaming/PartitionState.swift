@@ -82,6 +82,8 @@ final class PartitionState {
   var badRecords: [BadRecord] = []
   /// Events read since the last checkpoint.
   var sinceCheckpoint = 0
+  /// The text of the checkpoint this member last wrote (nil: none yet).
+  var lastCheckpoint: String?
   var lateChanged = false
   var badChanged = false
   /// At the end of the log since this wall-clock time (nil: records are flowing).

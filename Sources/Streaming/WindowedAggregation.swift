@@ -64,6 +64,9 @@ public final class WindowedAggregation {
   private let writer = WindowWriter()
   /// Files and directories written since the last barrier, without their own fsync.
   private var unsynced = Set<String>()
+  /// Emptied record buffers, kept with their capacity for the next windows: a window's records
+  /// then go into memory already mapped instead of growing a new buffer page by page.
+  private var spareRecords: [PendingRecords] = []
   private var unsyncedDirectories = Set<String>()
 
   /// Notes a file written without its fsync (and its directory, for the rename).
@@ -282,6 +285,7 @@ public final class WindowedAggregation {
       window = existing
     } else {
       window = OpenWindow(start: w, size: size)
+      if let spare = spareRecords.popLast() { window.pending = spare }
       s.open[w] = window
       s.earliestOpen = min(s.earliestOpen ?? w, w)
     }
@@ -364,7 +368,12 @@ public final class WindowedAggregation {
       worldCheckDue = true
       // Its events not yet in segments stay in memory until the next checkpoint round, which
       // writes them only if the world-wide window is not written in that round.
-      if !window.pending.isEmpty { s.sealedPending[w] = window.pending }
+      if !window.pending.isEmpty {
+        s.sealedPending[w] = window.pending
+        window.pending = PendingRecords()
+      } else {
+        recycle(&window.pending)
+      }
       s.open[w] = nil
       s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
     }
@@ -432,19 +441,33 @@ public final class WindowedAggregation {
   /// close world-wide in the round that read them, and then never touch the disk as segments).
   private func flushSealed(_ s: PartitionState, except skipped: Set<Int64>) throws(StreamError) {
     for w in s.sealedPending.keys.sorted() {
-      guard let records = s.sealedPending.removeValue(forKey: w), !skipped.contains(w) else {
-        continue
-      }
+      guard var records = s.sealedPending.removeValue(forKey: w) else { continue }
+      defer { recycle(&records) }
+      if skipped.contains(w) { continue }
       let name = nextSegmentName(s, prefix: "w" + WindowSize.name(of: w))
       try writeSegment(records, to: segmentPath(s.partition, name))
       s.sealed[w, default: []].append(name)
     }
   }
 
+  /// Keeps `records`' buffers (emptied) for a next window, up to a few of moderate size.
+  private func recycle(_ records: inout PendingRecords) {
+    guard spareRecords.count < 8, records.bytes.capacity <= 16 << 20 else { return }
+    records.removeAll()
+    spareRecords.append(records)
+    records = PendingRecords()
+  }
+
   /// Writes the checkpoint of `s` (durably: everything it refers to must be durable already).
+  /// A checkpoint equal to the one last written is not written again: the file holds it,
+  /// durably (each is made durable before the next round), and a rename over it would only
+  /// churn inodes.
   private func writeCheckpoint(_ s: PartitionState, durable: Bool = true) throws(StreamError) {
-    try write(s.checkpoint.description + "\n", to: checkpointPath(s.partition), durable: durable)
+    let text = s.checkpoint.description + "\n"
     s.sinceCheckpoint = 0
+    guard text != s.lastCheckpoint else { return }
+    try write(text, to: checkpointPath(s.partition), durable: durable)
+    s.lastCheckpoint = text
     CrashPoint.reach("checkpoint")
   }
 

@@ -133,6 +133,12 @@ extension WrappedAccumulator {
     var cellItem: [UInt64] = []
     var cellCounts: [ListenCounts] = []
     var cellListeners: [Int32] = []
+    // About two cells an entry in practice (each level repeats most items): one allocation
+    // each rather than a dozen doublings.
+    cellScope.reserveCapacity(2 * entryCount)
+    cellItem.reserveCapacity(2 * entryCount)
+    cellCounts.reserveCapacity(2 * entryCount)
+    cellListeners.reserveCapacity(2 * entryCount)
     var groups: [(scope: UInt64, kind: Int, cells: Range<Int>)] = []
     var scratchCounts = [ListenCounts](repeating: ListenCounts(), count: items)
     var scratchListeners = [Int32](repeating: 0, count: items)
@@ -314,8 +320,11 @@ extension WrappedAccumulator {
     // Each artist's world-wide streams, and their city cells, by artist id.
     var artistStreams = [Int64](repeating: 0, count: artistCount)
     var cityCells = [[Int]](repeating: [], count: artistCount)
-    // (artist name, scope type, streams descending, scope name) → cell, as integers.
-    var placeOrder: [(artist: Int32, scope: (Int, Int32), streams: Int64, cell: Int)] = []
+    // (artist name, scope type, streams descending, scope name) → cell, as one 128-bit key:
+    // the artist's name rank (31 bits), the scope type (2), Int64.max − streams (63) and the
+    // scope's name rank (31), most significant first. Each (artist, scope) is one cell, so the
+    // keys are distinct and any sort gives the one order.
+    var placeOrder: [(key: UInt128, cell: Int)] = []
     for group in groups where group.kind == 1 {
       let type = group.scope >> 40
       for i in group.cells where cellCounts[i].streams > 0 {
@@ -324,17 +333,18 @@ extension WrappedAccumulator {
         case 0: artistStreams[a] = cellCounts[i].streams
         case 3: cityCells[a].append(i)
         default:
-          placeOrder.append((artistRank[a], scopeOrder(group.scope), -cellCounts[i].streams, i))
+          let (scopeType, scopeRank) = scopeOrder(group.scope)
+          let key =
+            UInt128(UInt32(artistRank[a])) << 96 | UInt128(scopeType) << 94
+            | UInt128(UInt64(Int64.max - cellCounts[i].streams)) << 31
+            | UInt128(UInt32(scopeRank))
+          placeOrder.append((key, i))
         }
       }
     }
-    placeOrder.sort {
-      ($0.artist, $0.scope.0, $0.streams, $0.scope.1) < (
-        $1.artist, $1.scope.0, $1.streams, $1.scope.1
-      )
-    }
+    placeOrder.sort { $0.key < $1.key }
     report.artistPlaces.reserveCapacity(placeOrder.count)
-    for (_, _, _, i) in placeOrder {
+    for (_, i) in placeOrder {
       let a = Int32(cellItem[i] & 0xFF_FFFF_FFFF)
       let artistTotal = artistStreams[Int(a)]
       let there = scopeTotal(cellScope[i])
@@ -403,7 +413,9 @@ extension WrappedAccumulator {
     var artistListenerStreams: [[Int64]] = Array(repeating: [], count: artists.count)
     let recorded = recordedPersonalities(listeners: n)
     var rows: [ListenerRow] = []
+    rows.reserveCapacity(n)
     var rowTopArtist: [(artist: Int32, streams: Int64)?] = []
+    rowTopArtist.reserveCapacity(n)
     var scored: [Int] = []  // indices into rows
     var scores: [[Double]] = []
     // Commonality: the catalogue's popularity where the history carries it, else how many of
@@ -445,8 +457,8 @@ extension WrappedAccumulator {
         }
       }
       // Only the first few of each ranking are shown; the counts need no order.
-      let songsStreamed = songTouched.filter { songScratch[Int($0)].streams > 0 }
-      let artistsStreamed = artistTouched.filter { artistScratch[Int($0)].streams > 0 }
+      let songsStreamed = songTouched.lazy.filter { songScratch[Int($0)].streams > 0 }
+      let artistsStreamed = artistTouched.lazy.filter { artistScratch[Int($0)].streams > 0 }
       let songsRanked = firstRanked(
         songsStreamed, 5, counts: { songScratch[Int($0)] },
         names: { (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]]) })
@@ -506,8 +518,9 @@ extension WrappedAccumulator {
     }
     let model = PersonalityModel.fit(scores)
     for (k, i) in scored.enumerated() { rows[i].personality = model.letters(scores[k]) }
-    rows.sort { $0.userID < $1.userID }
-    return (rows, model, scored.count)
+    // By user id (each listener is one id): the order sorted as indices, the rows moved once.
+    let byID = rows.indices.sorted { rows[$0].userID < rows[$1].userID }
+    return (byID.map { rows[$0] }, model, scored.count)
   }
 
   /// Per id of `table`, the rank of its name in UTF-8 byte order.

@@ -36,7 +36,7 @@ public enum WrappedOutput {
     do {
       try AtomicOutput.writeDirectory(at: trimmed(path), durable: durable) { temporary in
         for file in files {
-          try AtomicOutput.write(file.text, to: temporary + "/" + file.name, durable: durable)
+          try AtomicOutput.writeInsideTemporary(file.text, to: temporary + "/" + file.name)
         }
       }
     } catch let error as AtomicOutputError {
