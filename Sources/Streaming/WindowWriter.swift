@@ -6,14 +6,19 @@ import Wrapped
 
 /// Writes the outputs of closed windows on other cores while the consumer keeps reading: a
 /// window's report, tables and files depend only on its (closed, immutable) accumulator.
-/// `drain` waits for every job and hands over the files and directories they wrote, which the
-/// engine's next barrier makes durable before any checkpoint refers to them.
+/// Each job's files are then fsynced on threads of their own (waiting on the device, not
+/// computing), so that they are mostly durable by the next barrier instead of all waited for
+/// there. `drain` waits for every job and its fsyncs, and hands over the directories they
+/// wrote, which the engine's next barrier makes durable before any checkpoint refers to them.
 final class WindowWriter: Sendable {
   private let queue = DispatchQueue(
     label: "forecast.consume.window-writer", qos: .userInitiated, attributes: .concurrent)
   private let group = DispatchGroup()
+  /// Serial queues (a thread each, whatever the computing threads do) for the jobs' fsyncs.
+  private let syncQueues = (0..<4).map { DispatchQueue(label: "forecast.consume.sync-\($0)") }
+  private let syncGroup = DispatchGroup()
+  private let nextSyncQueue = Atomic<Int>(0)
   private struct Done {
-    var files: [String] = []
     var directories: [String] = []
     var failure: StreamError?
   }
@@ -34,26 +39,34 @@ final class WindowWriter: Sendable {
       } catch {
         outcome = .failure(error)
       }
-      done.withLock { d in
-        switch outcome {
-        case .success(let w):
-          d.files += w.files
-          d.directories += w.directories
-        case .failure(let e):
-          if d.failure == nil { d.failure = e }
+      switch outcome {
+      case .success(let w):
+        done.withLock { $0.directories += w.directories }
+        let k = nextSyncQueue.wrappingAdd(1, ordering: .relaxed).oldValue
+        syncQueues[k % syncQueues.count].async(group: syncGroup) { [self] in
+          do throws(AtomicOutputError) {
+            try AtomicOutput.sync(paths: w.files)
+          } catch {
+            let failure = StreamError.cannotWrite(path: error.path, reason: error.reason)
+            done.withLock { d in if d.failure == nil { d.failure = failure } }
+          }
         }
+      case .failure(let e):
+        done.withLock { d in if d.failure == nil { d.failure = e } }
       }
     }
   }
 
-  /// Waits for every job submitted so far.
+  /// Waits for every job submitted so far, and for the fsyncs of their files.
   ///
-  /// - Returns: the files and directories they wrote.
-  /// - Throws: the first job's error (the others' files are still returned by the next drain).
+  /// - Returns: the directories they wrote (their files are durable; `files` is empty).
+  /// - Throws: the first job's or fsync's error (the others' directories are still returned by
+  ///   the next drain).
   func drain() throws(StreamError) -> Written {
     group.wait()
+    syncGroup.wait()
     let (written, failure) = done.withLock { d in
-      let w = Written(files: d.files, directories: d.directories)
+      let w = Written(files: [], directories: d.directories)
       let f = d.failure
       d = Done()
       return (w, f)

@@ -64,6 +64,10 @@ public final class WindowedAggregation {
   private let writer = WindowWriter()
   /// Files and directories written since the last barrier, without their own fsync.
   private var unsynced = Set<String>()
+  /// Window jobs held while a checkpoint round closes windows, submitted largest first once it
+  /// has closed them all (nil: submitted at once).
+  private var heldJobs: [(events: Int64, job: WindowJob)]?
+  typealias WindowJob = @Sendable () throws(StreamError) -> WindowWriter.Written
   /// Emptied record buffers, kept with their capacity for the next windows: a window's records
   /// then go into memory already mapped instead of growing a new buffer page by page.
   private var spareRecords: [PendingRecords] = []
@@ -357,7 +361,7 @@ public final class WindowedAggregation {
       let (scope, sources) = (
         TopicLayout.directoryName(of: s.partition), ["kafka:\(options.topic)/\(s.partition)"]
       )
-      writer.submit { () throws(StreamError) in
+      submit(events: accumulator.eventsCounted) { () throws(StreamError) in
         let written = try WindowWriter.writeWindow(
           accumulator, start: w, scope: scope, sources: sources, partial: false, options: options)
         CrashPoint.reach("window")
@@ -524,6 +528,8 @@ public final class WindowedAggregation {
     defer { lock.release() }
     // This member's own world-wide files in flight are not a crashed run's temporaries.
     if !worldSubmitted.isEmpty { try waitForOutputs() }
+    heldJobs = []
+    defer { heldJobs = nil }
     removeSharedTemporaries()
     var others = try otherPartitions()
     try followIdle(now: now, allIdle: allIdle, others: others)
@@ -540,6 +546,11 @@ public final class WindowedAggregation {
       }
     }
     if closeOpen { submitOpenWindows(excluding: closing) }
+    // The round's windows go to the writer now, largest first, while late files are written.
+    if let held = heldJobs {
+      heldJobs = nil
+      submitLargestFirst(held)
+    }
     if lateDirty {
       others = try otherPartitions()
       try writeLateAndBad(others: others)
@@ -674,7 +685,7 @@ public final class WindowedAggregation {
       }
       let (options, marker) = (options, worldMarker(w))
       let (closed, segmentFiles, allFiles) = (pieces, fromFiles, files)
-      writer.submit { () throws(StreamError) in
+      submit(events: Self.worldEvents(closed, segmentFiles)) { () throws(StreamError) in
         var accumulator = WrappedAccumulator(
           period: WrappedPeriod(from: w, to: w + size.milliseconds))
         for piece in closed { accumulator.merge(piece) }
@@ -799,16 +810,22 @@ public final class WindowedAggregation {
   /// being written) are left alone.
   private func submitOpenWindows(excluding closing: Set<Int64>) {
     let options = options
+    var jobs: [(events: Int64, job: WindowJob)] = []
     for s in partitions.values {
       for (w, window) in s.open {
         let accumulator = window.accumulator
         let (scope, sources) = (
           TopicLayout.directoryName(of: s.partition), ["kafka:\(options.topic)/\(s.partition)"]
         )
-        writer.submit { () throws(StreamError) in
-          try WindowWriter.writeWindow(
-            accumulator, start: w, scope: scope, sources: sources, partial: true, options: options)
-        }
+        jobs.append(
+          (
+            accumulator.eventsCounted,
+            { () throws(StreamError) in
+              try WindowWriter.writeWindow(
+                accumulator, start: w, scope: scope, sources: sources, partial: true,
+                options: options)
+            }
+          ))
       }
     }
     if partitions.count == TopicLayout.partitionCount {
@@ -831,23 +848,57 @@ public final class WindowedAggregation {
           if let window = s.open[w] { pieces.append(window.accumulator) }
         }
         let (files, closed) = (fromFiles, pieces)
-        writer.submit { () throws(StreamError) in
-          var accumulator = WrappedAccumulator(
-            period: WrappedPeriod(from: w, to: w + size.milliseconds))
-          for file in files {
-            do {
-              try accumulator.add(file: try EventFileReader(path: file))
-            } catch {
-              throw .damagedState(path: file, reason: "\(error)")
+        jobs.append(
+          (
+            Self.worldEvents(closed, files),
+            { () throws(StreamError) in
+              var accumulator = WrappedAccumulator(
+                period: WrappedPeriod(from: w, to: w + size.milliseconds))
+              for file in files {
+                do {
+                  try accumulator.add(file: try EventFileReader(path: file))
+                } catch {
+                  throw .damagedState(path: file, reason: "\(error)")
+                }
+              }
+              for piece in closed { accumulator.merge(piece) }
+              return try WindowWriter.writeWindow(
+                accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"],
+                partial: true, options: options)
             }
-          }
-          for piece in closed { accumulator.merge(piece) }
-          return try WindowWriter.writeWindow(
-            accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"],
-            partial: true, options: options)
-        }
+          ))
       }
     }
+    submitLargestFirst(jobs)
+  }
+
+  /// Submits `job` (a window of `events` events) now, or holds it for the end of the round.
+  private func submit(events: Int64, _ job: @escaping WindowJob) {
+    if heldJobs != nil {
+      heldJobs?.append((events, job))
+    } else {
+      writer.submit(job)
+    }
+  }
+
+  /// Submits `jobs` largest first (stable: equal sizes keep their order), or holds them: the
+  /// writer's threads then finish together, rather than one of them alone on a large window
+  /// (a world-wide one) at the end.
+  private func submitLargestFirst(_ jobs: [(events: Int64, job: WindowJob)]) {
+    if heldJobs != nil {
+      heldJobs? += jobs
+      return
+    }
+    let order = jobs.indices.sorted {
+      jobs[$0].events != jobs[$1].events ? jobs[$0].events > jobs[$1].events : $0 < $1
+    }
+    for i in order { writer.submit(jobs[i].job) }
+  }
+
+  /// The size of a world-wide window for `submitLargestFirst`: its pieces' events, and any
+  /// segment files to read first counted as the largest.
+  private static func worldEvents(_ pieces: [WrappedAccumulator], _ files: [String]) -> Int64 {
+    files.isEmpty ? pieces.reduce(Int64(0)) { $0 + $1.eventsCounted } : Int64.max / 2
   }
 
   // MARK: Paths and files
