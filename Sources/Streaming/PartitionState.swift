@@ -66,6 +66,8 @@ final class PartitionState {
   var idle = false
   var segmentSequence = 0
   var open: [Int64: OpenWindow] = [:]
+  /// The open window the last event went to (nil when it closed).
+  var lastWindow: OpenWindow?
   /// The start of the earliest open window (nil: none).
   var earliestOpen: Int64?
   /// Windows closed here: their segment files, kept until the world-wide window is written.

@@ -285,12 +285,16 @@ public final class WindowedAggregation {
       return .late
     }
     let window: OpenWindow
-    if let existing = s.open[w] {
+    if let last = s.lastWindow, last.start == w {
+      window = last  // most events go where the one before went: no lookup
+    } else if let existing = s.open[w] {
       window = existing
+      s.lastWindow = existing
     } else {
       window = OpenWindow(start: w, size: size)
       if let spare = spareRecords.popLast() { window.pending = spare }
       s.open[w] = window
+      s.lastWindow = window
       s.earliestOpen = min(s.earliestOpen ?? w, w)
     }
     window.pending.append(record)
@@ -379,6 +383,7 @@ public final class WindowedAggregation {
         recycle(&window.pending)
       }
       s.open[w] = nil
+      if s.lastWindow === window { s.lastWindow = nil }
       s.sinceCheckpoint = max(s.sinceCheckpoint, 1)
     }
   }
