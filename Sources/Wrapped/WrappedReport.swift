@@ -168,9 +168,9 @@ func compareUTF8(_ a: String, _ b: String) -> Int32 {
 ///
 /// For a small `k` (the lists the files show), one pass keeps the best `k` so far in order:
 /// most items compare below the k-th on their counts alone and are passed over, and names are
-/// looked up only where counts tie; the one list allocated is that of the best k. For a large `k`, the
-/// counts are sorted first and only the items that can make the first `k` (every item whose
-/// counts tie the k-th's) are named and compared in full.
+/// looked up only where counts tie; the one list allocated is that of the best `k`. For a large
+/// `k`, the counts are sorted first and only the items that can make the first `k` (every item
+/// whose counts tie the k-th's) are named and compared in full.
 func firstRanked<C: Collection>(
   _ items: C, _ k: Int, counts: (C.Element) -> ListenCounts,
   names: (C.Element) -> (String, String)
