@@ -133,8 +133,8 @@ extension WrappedAccumulator {
     var cellItem: [UInt64] = []
     var cellCounts: [ListenCounts] = []
     var cellListeners: [Int32] = []
-    // About two cells an entry in practice (each level repeats most items): one allocation
-    // each rather than a dozen doublings.
+    // Room for two cells an entry to start with (each level repeats many items), so that the
+    // arrays do not grow from empty by doubling; they still grow past it when needed.
     cellScope.reserveCapacity(2 * entryCount)
     cellItem.reserveCapacity(2 * entryCount)
     cellCounts.reserveCapacity(2 * entryCount)
