@@ -59,14 +59,13 @@ final class WindowWriter: Sendable {
 
   /// Waits for every job submitted so far, and for the fsyncs of their files.
   ///
-  /// - Returns: the directories they wrote (their files are durable; `files` is empty).
-  /// - Throws: the first job's or fsync's error (the others' directories are still returned by
-  ///   the next drain).
-  func drain() throws(StreamError) -> Written {
+  /// - Returns: the directories they wrote (their files are durable already).
+  /// - Throws: the first job's or fsync's error (the run stops there).
+  func drain() throws(StreamError) -> [String] {
     group.wait()
     syncGroup.wait()
     let (written, failure) = done.withLock { d in
-      let w = Written(files: [], directories: d.directories)
+      let w = d.directories
       let f = d.failure
       d = Done()
       return (w, f)

@@ -480,12 +480,10 @@ public final class WindowedAggregation {
     CrashPoint.reach("checkpoint")
   }
 
-  /// Waits for the closed windows' outputs being written on other threads (the next barrier
-  /// makes them durable).
+  /// Waits for the closed windows' outputs being written (and fsynced) on other threads; the
+  /// next barrier makes their directories durable.
   package func waitForOutputs() throws(StreamError) {
-    let jobs = try writer.drain()
-    unsynced.formUnion(jobs.files)
-    unsyncedDirectories.formUnion(jobs.directories)
+    unsyncedDirectories.formUnion(try writer.drain())
   }
 
   /// Makes every file written without its own fsync durable (window outputs, segments, world
