@@ -140,7 +140,7 @@ package enum CSVField {
   /// break, or always when `always` is set; else as it is.
   package static func quoted(_ s: String, always: Bool = false) -> String {
     guard always || needsQuotes(s.utf8) else { return s }
-    var text = CSVText()
+    var text = CSVText(capacity: s.utf8.count + 8)
     text.appendQuoted(s)
     return text.string
   }
@@ -151,10 +151,32 @@ package enum CSVField {
     bytes.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
   }
 
-  /// `needsQuotes` of a buffer, byte by byte without a closure.
+  /// `needsQuotes` of a buffer without a closure: eight bytes at a time (a word holds one of
+  /// the four bytes when one of its bytes XORed with it is zero), then byte by byte.
   @inline(__always)
   static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    for b in bytes where b <= 44 && (b == 44 || b == 34 || b == 10 || b == 13) { return true }
+    guard let base = bytes.baseAddress else { return false }
+    let raw = UnsafeRawPointer(base)
+    let n = bytes.count
+    var i = 0
+    @inline(__always)
+    func hasZeroByte(_ x: UInt64) -> Bool {
+      (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+    }
+    while i + 8 <= n {
+      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      if hasZeroByte(w ^ 0x2C2C_2C2C_2C2C_2C2C) || hasZeroByte(w ^ 0x2222_2222_2222_2222)
+        || hasZeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) || hasZeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D)
+      {
+        return true
+      }
+      i += 8
+    }
+    while i < n {
+      let b = base[i]
+      if b <= 44 && (b == 44 || b == 34 || b == 10 || b == 13) { return true }
+      i += 1
+    }
     return false
   }
 
@@ -165,33 +187,81 @@ package enum CSVField {
 }
 
 /// A CSV file's text built as UTF-8 bytes, field by field (`CSVField`'s quoting rule): for
-/// large tables, without an array and a string per line.
-package struct CSVText {
-  package private(set) var bytes: [UInt8] = []
+/// large tables, without an array and a string per line. The bytes live in one buffer of its
+/// own (a noncopyable value: no reference counting or uniqueness check per byte appended, the
+/// tables' inner loop), freed with it.
+package struct CSVText: ~Copyable {
+  private var base: UnsafeMutablePointer<UInt8>
+  private var count = 0
+  private var capacity: Int
   private var atLineStart = true
 
-  /// An empty text, or one starting with `header` (its own line end included).
-  package init(header: String = "") {
-    bytes.reserveCapacity(1 << 16)
-    bytes.append(contentsOf: header.utf8)
+  /// An empty text, or one starting with `header` (its own line end included); `capacity`
+  /// bytes reserved first.
+  package init(header: String = "", capacity: Int = 1 << 16) {
+    self.capacity = max(16, capacity)
+    base = .allocate(capacity: self.capacity)
+    var header = header
+    header.withUTF8 { append($0) }
+  }
+
+  deinit { base.deallocate() }
+
+  /// Room for `n` more bytes.
+  @inline(__always)
+  private mutating func reserve(_ n: Int) {
+    if count + n > capacity { grow(to: count + n) }
+  }
+
+  private mutating func grow(to needed: Int) {
+    var newCapacity = capacity * 2
+    while newCapacity < needed { newCapacity *= 2 }
+    let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+    newBase.update(from: base, count: count)
+    base.deallocate()
+    base = newBase
+    capacity = newCapacity
+  }
+
+  @inline(__always)
+  private mutating func append(_ byte: UInt8) {
+    reserve(1)
+    base[count] = byte
+    count += 1
+  }
+
+  @inline(__always)
+  private mutating func append(_ u: UnsafeBufferPointer<UInt8>) {
+    guard let from = u.baseAddress else { return }
+    reserve(u.count)
+    (base + count).update(from: from, count: u.count)
+    count += u.count
   }
 
   /// Starts the next field of the line (a comma unless it is the first).
+  @inline(__always)
   package mutating func separate() {
-    if !atLineStart { bytes.append(44) }
+    if !atLineStart { append(44) }
     atLineStart = false
   }
 
   /// The next field of the line.
   package mutating func field(_ s: String) {
     separate()
-    var s = s
-    s.withUTF8 { u in
-      if CSVField.needsQuotes(u) {
-        appendQuoted(u)
-      } else {
-        bytes.append(contentsOf: u)
-      }
+    let done: Void? = s.utf8.withContiguousStorageIfAvailable { u in appendField(u) }
+    if done == nil {
+      var s = s
+      s.withUTF8 { appendField($0) }
+    }
+  }
+
+  /// `u` as a field: as it is, or quoted when it needs quotes.
+  @inline(__always)
+  private mutating func appendField(_ u: UnsafeBufferPointer<UInt8>) {
+    if CSVField.needsQuotes(u) {
+      appendQuoted(u)
+    } else {
+      append(u)
     }
   }
 
@@ -203,15 +273,15 @@ package struct CSVText {
       && separator.withUTF8 { !CSVField.needsQuotes($0) }
     guard plain else { return field(a + separator + b) }
     separate()
-    a.withUTF8 { bytes.append(contentsOf: $0) }
-    separator.withUTF8 { bytes.append(contentsOf: $0) }
-    b.withUTF8 { bytes.append(contentsOf: $0) }
+    a.withUTF8 { append($0) }
+    separator.withUTF8 { append($0) }
+    b.withUTF8 { append($0) }
   }
 
   /// The next field: an integer.
   package mutating func field(_ n: Int64) {
     separate()
-    if n < 0 { bytes.append(45) }
+    if n < 0 { append(45) }
     appendDecimal(n.magnitude)
   }
   package mutating func field(_ n: Int) { field(Int64(n)) }
@@ -219,38 +289,65 @@ package struct CSVText {
   /// `v` in decimal, at least `width` digits (zeros in front).
   package mutating func appendDecimal(_ v: UInt64, width: Int = 1) {
     if v < 10 && width <= 1 {
-      bytes.append(48 + UInt8(v))
+      append(48 + UInt8(v))
       return
     }
-    // UInt64.max has 20 digits: formed right to left in a stack buffer, appended at once.
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-      var i = 20
-      var v = v
-      repeat {
-        i -= 1
-        digits[i] = 48 + UInt8(v % 10)
-        v /= 10
-      } while v > 0
-      if width > 20 - i { bytes.append(contentsOf: repeatElement(48, count: width - (20 - i))) }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+    var digits = 1
+    var power: UInt64 = 10
+    while digits < 20 && v >= power {
+      digits += 1
+      power = power &* 10
     }
+    let length = max(digits, width)
+    reserve(length)
+    // Formed right to left in place, two digits at a time, zeros in front up to `width`.
+    let end = base + count + length
+    var p = end
+    var v = v
+    while v >= 100 {
+      let pair = UInt8(truncatingIfNeeded: v % 100)
+      v /= 100
+      p -= 2
+      p[0] = 48 + pair / 10
+      p[1] = 48 + pair % 10
+    }
+    if v >= 10 {
+      let pair = UInt8(truncatingIfNeeded: v)
+      p -= 2
+      p[0] = 48 + pair / 10
+      p[1] = 48 + pair % 10
+    } else {
+      p -= 1
+      p.pointee = 48 + UInt8(v)
+    }
+    while p > end - length {
+      p -= 1
+      p.pointee = 48
+    }
+    count += length
   }
 
   /// `q` millionths as a decimal with six places (`12.345667`).
   package mutating func appendMillionths(_ q: UInt64) {
     appendDecimal(q / 1_000_000)
-    bytes.append(46)
+    append(46)
     appendDecimal(q % 1_000_000, width: 6)
   }
 
   /// Ends the line (`\n`).
+  @inline(__always)
   package mutating func endLine() {
-    bytes.append(10)
+    append(10)
     atLineStart = true
   }
 
+  /// The text's bytes.
+  package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
   /// The text.
-  package var string: String { String(decoding: bytes, as: UTF8.self) }
+  package var string: String {
+    String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+  }
 
   mutating func appendQuoted(_ s: String) {
     var s = s
@@ -259,11 +356,11 @@ package struct CSVText {
 
   /// `u` in quotes, each quote doubled.
   private mutating func appendQuoted(_ u: UnsafeBufferPointer<UInt8>) {
-    bytes.append(34)
+    append(34)
     for b in u {
-      if b == 34 { bytes.append(34) }
-      bytes.append(b)
+      if b == 34 { append(34) }
+      append(b)
     }
-    bytes.append(34)
+    append(34)
   }
 }

@@ -34,7 +34,7 @@ public struct Ratio: Sendable, Equatable, Comparable, CustomStringConvertible {
   /// Six decimals, half to even: `0.007812` for 1/128, `12.345667` for 740,740 ms in minutes.
   public var description: String {
     if let q = millionths {
-      var t = CSVText()
+      var t = CSVText(capacity: 32)
       t.appendMillionths(q)
       return t.string
     }

@@ -60,4 +60,62 @@ final class CSVRowsTests: XCTestCase {
       try rows.next(),
       ["Björk - Jóga", "Earth, Wind & Fire - September", "The \"Band\" - x", "0"])
   }
+
+  func testText_fieldsQuotedWhereverTheSpecialByteIs() {
+    // The quoting check reads eight bytes at a time, then the rest one by one: a special
+    // byte at every position of every length up to 24 is found, and bytes next to the four
+    // (0x2B, 0x2D, 0x21, 0x23, 0x0B, 0x0E, UTF-8's high bytes) are not mistaken for them.
+    for length in 1...24 {
+      for position in 0..<length {
+        for special in [",", "\"", "\n", "\r"] {
+          var chars = Array(repeating: "a", count: length)
+          chars[position] = special
+          let field = chars.joined()
+          var t = CSVText()
+          t.field(field)
+          let expected = "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+          XCTAssertEqual(t.string, expected, "length \(length), \(special) at \(position)")
+        }
+      }
+      let plain = String(repeating: "+-!#é\u{0B}\u{0E}ß", count: 4).prefix(length)
+      var t = CSVText()
+      t.field(String(plain))
+      XCTAssertEqual(t.string, String(plain))
+    }
+  }
+
+  func testText_decimalsAtEveryLengthAndBeyondTheFirstBuffer() {
+    var t = CSVText(capacity: 16)
+    var expected = ""
+    var power: UInt64 = 1
+    for _ in 0..<19 {
+      for v in [power - 1, power, power + 1, power * 9, power * 10 - 1] {
+        t.separate()
+        t.appendDecimal(v)
+        expected += (expected.isEmpty ? "" : ",") + String(v)
+      }
+      power *= 10
+    }
+    t.field(Int64.min)
+    t.field(Int64.max)
+    t.separate()
+    t.appendDecimal(UInt64.max, width: 3)
+    t.separate()
+    t.appendDecimal(12, width: 5)
+    t.separate()
+    t.appendMillionths(1_000_001)
+    t.endLine()
+    expected += ",-9223372036854775808,9223372036854775807,18446744073709551615,00012,1.000001\n"
+    XCTAssertEqual(t.string, expected)
+    // 200,000 bytes: the buffer grows past its first 16 and past 64 KB.
+    var long = CSVText(capacity: 16)
+    for i in 0..<20_000 {
+      long.field("row")
+      long.field(i % 10)
+      long.endLine()
+    }
+    XCTAssertEqual(long.bytes.count, 120_000)
+    XCTAssertEqual(long.string.split(separator: "\n").count, 20_000)
+    XCTAssertEqual(String(long.string.suffix(12)), "row,8\nrow,9\n")
+  }
 }
