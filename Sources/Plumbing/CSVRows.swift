@@ -187,56 +187,25 @@ package enum CSVField {
 }
 
 /// A CSV file's text built as UTF-8 bytes, field by field (`CSVField`'s quoting rule): for
-/// large tables, without an array and a string per line. The bytes live in one buffer of its
-/// own (a noncopyable value: no reference counting or uniqueness check per byte appended, the
-/// tables' inner loop), freed with it.
+/// large tables, without an array and a string per line. The bytes live in a `ByteBuffer` (no
+/// reference counting or uniqueness check per byte appended, the tables' inner loop).
 package struct CSVText: ~Copyable {
-  private var base: UnsafeMutablePointer<UInt8>
-  private var count = 0
-  private var capacity: Int
+  private var buffer: ByteBuffer
   private var atLineStart = true
 
   /// An empty text, or one starting with `header` (its own line end included); `capacity`
   /// bytes reserved first.
   package init(header: String = "", capacity: Int = 1 << 16) {
-    self.capacity = max(16, capacity)
-    base = .allocate(capacity: self.capacity)
+    buffer = ByteBuffer(capacity: capacity)
     var header = header
-    header.withUTF8 { append($0) }
-  }
-
-  deinit { base.deallocate() }
-
-  /// Room for `n` more bytes.
-  @inline(__always)
-  private mutating func reserve(_ n: Int) {
-    if count + n > capacity { grow(to: count + n) }
-  }
-
-  private mutating func grow(to needed: Int) {
-    var newCapacity = capacity * 2
-    while newCapacity < needed { newCapacity *= 2 }
-    let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-    newBase.update(from: base, count: count)
-    base.deallocate()
-    base = newBase
-    capacity = newCapacity
+    header.withUTF8 { buffer.append($0) }
   }
 
   @inline(__always)
-  private mutating func append(_ byte: UInt8) {
-    reserve(1)
-    base[count] = byte
-    count += 1
-  }
+  private mutating func append(_ byte: UInt8) { buffer.append(byte) }
 
   @inline(__always)
-  private mutating func append(_ u: UnsafeBufferPointer<UInt8>) {
-    guard let from = u.baseAddress else { return }
-    reserve(u.count)
-    (base + count).update(from: from, count: u.count)
-    count += u.count
-  }
+  private mutating func append(_ u: UnsafeBufferPointer<UInt8>) { buffer.append(u) }
 
   /// Starts the next field of the line (a comma unless it is the first).
   @inline(__always)
@@ -299,9 +268,9 @@ package struct CSVText: ~Copyable {
       power = power &* 10
     }
     let length = max(digits, width)
-    reserve(length)
+    buffer.reserve(length)
     // Formed right to left in place, two digits at a time, zeros in front up to `width`.
-    let end = base + count + length
+    let end = buffer.base + buffer.count + length
     var p = end
     var v = v
     while v >= 100 {
@@ -324,7 +293,7 @@ package struct CSVText: ~Copyable {
       p -= 1
       p.pointee = 48
     }
-    count += length
+    buffer.count += length
   }
 
   /// `q` millionths as a decimal with six places (`12.345667`).
@@ -342,12 +311,10 @@ package struct CSVText: ~Copyable {
   }
 
   /// The text's bytes.
-  package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+  package var bytes: [UInt8] { Array(buffer.bytes) }
 
   /// The text.
-  package var string: String {
-    String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
-  }
+  package var string: String { String(decoding: buffer.bytes, as: UTF8.self) }
 
   mutating func appendQuoted(_ s: String) {
     var s = s

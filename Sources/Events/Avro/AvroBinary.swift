@@ -1,3 +1,5 @@
+import Plumbing
+
 /// What went wrong decoding Avro binary data; the caller adds the file, block and record.
 enum AvroDecodeFailure: Error, Equatable, Sendable {
   /// A value runs past the end of the data (`needed` bytes at `offset`, `available` left).
@@ -172,35 +174,25 @@ struct AvroCursor {
   }
 }
 
-/// A growable byte buffer for encoding, written through raw pointers (the writer's hot path).
+/// A growable byte buffer for encoding, written through raw pointers (the writer's hot path):
+/// a `ByteBuffer` shared by reference.
 final class AvroByteBuffer: @unchecked Sendable {
-  private(set) var base: UnsafeMutablePointer<UInt8>
-  private(set) var capacity: Int
-  var count = 0
+  private var storage: ByteBuffer
+  var base: UnsafeMutablePointer<UInt8> { storage.base }
+  var capacity: Int { storage.capacity }
+  var count: Int {
+    get { storage.count }
+    set { storage.count = newValue }
+  }
 
   init(capacity: Int = 1 << 16) {
-    self.capacity = max(capacity, 16)
-    base = .allocate(capacity: self.capacity)
+    storage = ByteBuffer(capacity: capacity)
   }
-
-  deinit { base.deallocate() }
 
   @inline(__always)
-  func reserve(_ extra: Int) {
-    if count + extra > capacity { grow(count + extra) }
-  }
+  func reserve(_ extra: Int) { storage.reserve(extra) }
 
-  private func grow(_ needed: Int) {
-    var newCapacity = capacity * 2
-    while newCapacity < needed { newCapacity *= 2 }
-    let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-    newBase.update(from: base, count: count)
-    base.deallocate()
-    base = newBase
-    capacity = newCapacity
-  }
-
-  var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+  var bytes: UnsafeBufferPointer<UInt8> { storage.bytes }
   var array: [UInt8] { Array(bytes) }
 
   @inline(__always)
