@@ -88,17 +88,9 @@ package final class AtomicFile {
     guard !finished, descriptor >= 0 else {
       throw AtomicOutputError(path: path, reason: "write after commit or abandon")
     }
-    guard let base = bytes.baseAddress else { return }
-    var done = 0
-    while done < bytes.count {
-      let n = Glibc.write(descriptor, base + done, bytes.count - done)
-      if n < 0 {
-        if errno == EINTR { continue }
-        let reason = AtomicOutput.systemError()
-        abandon()
-        throw AtomicOutputError(path: path, reason: reason)
-      }
-      done += n
+    if let reason = AtomicOutput.writeAll(bytes, to: descriptor) {
+      abandon()
+      throw AtomicOutputError(path: path, reason: reason)
     }
     bytesWritten += bytes.count
   }
@@ -226,19 +218,7 @@ package enum AtomicOutput {
     let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw AtomicOutputError(path: path, reason: systemError()) }
     var text = text
-    let failure: String? = text.withUTF8 { bytes in
-      guard let base = bytes.baseAddress else { return nil }
-      var done = 0
-      while done < bytes.count {
-        let n = Glibc.write(fd, base + done, bytes.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          return systemError()
-        }
-        done += n
-      }
-      return nil
-    }
+    let failure = text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: fd) }
     if failure == nil { startWriteback(fd) }
     let closed = close(fd) == 0 ? nil : "close: " + systemError()
     if let reason = failure ?? closed {
@@ -446,5 +426,22 @@ package enum AtomicOutput {
   /// The C library's message for `errno`.
   package static func systemError() -> String {
     String(cString: strerror(errno))
+  }
+
+  /// Writes all of `bytes` to `descriptor` (again after a short write or EINTR).
+  ///
+  /// - Returns: the system's reason when a write fails, nil when all were written.
+  static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
+    guard let base = bytes.baseAddress else { return nil }
+    var done = 0
+    while done < bytes.count {
+      let n = Glibc.write(descriptor, base + done, bytes.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return systemError()
+      }
+      done += n
+    }
+    return nil
   }
 }
