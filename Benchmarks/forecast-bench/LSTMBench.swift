@@ -87,6 +87,8 @@ enum LSTMBench {
     // FORECAST_BENCH_LSTM_CASES=cd runs only (c) and (d).
     let only = Set(
       (getenv("FORECAST_BENCH_LSTM_CASES").map { String(cString: $0) } ?? "").map(String.init))
+    // FORECAST_BENCH_LSTM_MODE=infer (or train) times only that mode, e.g. to profile it.
+    let onlyMode = getenv("FORECAST_BENCH_LSTM_MODE").map { String(cString: $0) } ?? ""
     for c in cases where only.isEmpty || only.contains(c.name) {
       var rng = SeededGenerator(seed: 2026)
       let config = LSTMForecasterConfiguration(
@@ -120,14 +122,22 @@ enum LSTMBench {
       var adam = AdamOptimizer<Float>(learningRate: 1e-3)
       let loss = MSELoss<Float>()
       var lastLoss: Float = 0
-      let train = time(warmup: 3, repeats: c.steps) {
-        lastLoss = model.trainStep(input: x, target: y, loss: loss, optimizer: &adam, clipNorm: nil)
+      var timed: [(String, (wall: Double, cpu: Double), Double)] = []
+      if onlyMode != "infer" {
+        let train = time(warmup: 3, repeats: c.steps) {
+          lastLoss = model.trainStep(
+            input: x, target: y, loss: loss, optimizer: &adam, clipNorm: nil)
+        }
+        precondition(lastLoss.isFinite, "lstm bench \(c.name): loss is not finite")
+        timed.append(("train", train, 3 * flops))
       }
-      precondition(lastLoss.isFinite, "lstm bench \(c.name): loss is not finite")
-      var sink: Float = 0
-      let infer = time(warmup: 3, repeats: c.steps * 3) { sink += model.predict(x).scalars[0] }
-      precondition(sink.isFinite, "lstm bench \(c.name): forecast is not finite")
-      for (mode, measured, f) in [("train", train, 3 * flops), ("infer", infer, flops)] {
+      if onlyMode != "train" {
+        var sink: Float = 0
+        let infer = time(warmup: 3, repeats: c.steps * 3) { sink += model.predict(x).scalars[0] }
+        precondition(sink.isFinite, "lstm bench \(c.name): forecast is not finite")
+        timed.append(("infer", infer, flops))
+      }
+      for (mode, measured, f) in timed {
         let seconds = measured.wall
         let gflops = f / seconds / 1e9
         print(
