@@ -90,7 +90,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
           + StepPreactivations.scratchCount(inputSize: $1.inputSize, hiddenSize: H)
       }
     let memory = Self.allocateAligned(max(1, total))
-    memory.initialize(repeating: 0, count: max(1, total))
+    memory.initializeToZero(count: max(1, total))
     var cursor = memory
     func take(_ n: Int) -> UnsafeMutablePointer<Scalar> {
       defer { cursor += n }
@@ -123,7 +123,7 @@ public final class LSTMWorkspace<Scalar: BLASScalar> {
     let step = StepPreactivations.scratchCount(inputSize: widest, hiddenSize: H)
     let total = T * B * 4 * H + 2 * T * B * H + 4 * B * H + 4 * H * H + widest * 4 * H + step
     let memory = Self.allocateAligned(total)
-    memory.initialize(repeating: 0, count: total)
+    memory.initializeToZero(count: total)
     inferenceGates = memory
     inferenceOutputs = [memory + T * B * 4 * H, memory + T * B * 4 * H + T * B * H]
     let rest = memory + T * B * 4 * H + 2 * T * B * H

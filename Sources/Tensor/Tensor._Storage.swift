@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The heap buffer behind a `Tensor`: `count` scalars, 64-byte aligned (one cache line, one
 /// AVX-512 register), freed when the last tensor sharing it goes away.
 @usableFromInline
@@ -17,7 +21,11 @@ final class TensorStorage<Scalar: BLASScalar>: @unchecked Sendable {
   @usableFromInline
   convenience init(repeating value: Scalar, count: Int) {
     self.init(uninitializedCount: count)
-    base.initialize(repeating: value, count: count)
+    if value == 0 && value.sign == .plus {
+      base.initializeToZero(count: count)
+    } else {
+      base.initialize(repeating: value, count: count)
+    }
   }
 
   @usableFromInline
@@ -28,4 +36,16 @@ final class TensorStorage<Scalar: BLASScalar>: @unchecked Sendable {
   }
 
   deinit { UnsafeMutableRawPointer(base).deallocate() }
+}
+
+extension UnsafeMutablePointer where Pointee: BLASScalar {
+  /// Initialises `count` scalars to +0 (the all-zero bit pattern of `Float` and `Double`) with
+  /// one `memset`. In generic code, `initialize(repeating: 0, count:)` runs the standard
+  /// library's unspecialised loop, one value-witness call per element (in a `forecast-bench
+  /// lstm` (d) training process, whose workspace holds about 100 M floats: 0.5 s of CPU in
+  /// that loop against 0.11 s in `memset`).
+  package func initializeToZero(count: Int) {
+    precondition(count >= 0, "initializeToZero: negative count \(count)")
+    memset(self, 0, count * MemoryLayout<Pointee>.stride)
+  }
 }

@@ -37,7 +37,7 @@ public struct Tensor<Scalar: BLASScalar> {
     unsafeUninitializedCapacity body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void
   ) rethrows {
     let storage = TensorStorage<Scalar>(uninitializedCount: shape.count)
-    storage.base.initialize(repeating: 0, count: shape.count)
+    storage.base.initializeToZero(count: shape.count)
     try body(UnsafeMutableBufferPointer(start: storage.base, count: shape.count))
     self.storage = storage
     self.shape = shape

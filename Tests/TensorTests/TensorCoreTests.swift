@@ -3,6 +3,24 @@ import TestSupport
 import XCTest
 
 final class TensorCoreTests: XCTestCase {
+  func testTensor_zerosAndRepeatingKeepTheirBits() {
+    // Zeros are filled with memset: +0's all-zero bits, in both precisions, at every length
+    // (a byte count off by one element would leave the last one unset).
+    for count in [1, 7, 8, 9, 1000] {
+      XCTAssertEqual(
+        Tensor<Float>(zeros: [count]).scalars.map(\.bitPattern), Array(repeating: 0, count: count))
+      XCTAssertEqual(
+        Tensor<Double>(zeros: [count, 1]).scalars.map(\.bitPattern),
+        Array(repeating: 0, count: count))
+      let filled = Tensor<Double>(shape: [count]) { _ in }
+      XCTAssertEqual(filled.scalars, Array(repeating: 0, count: count))
+    }
+    // -0 is not +0: its sign bit is kept.
+    let negative = Tensor<Float>(repeating: -0.0, shape: [5])
+    XCTAssertEqual(negative.scalars.map(\.bitPattern), Array(repeating: 0x8000_0000, count: 5))
+    XCTAssertEqual(Tensor<Float>(repeating: 2.5, shape: [3]).scalars, [2.5, 2.5, 2.5])
+  }
+
   func testTensor_copyIsASnapshot() {
     var a = Tensor<Float>(shape: [2, 2], scalars: [1, 2, 3, 4])
     let snapshot = a
