@@ -65,6 +65,12 @@ public struct LSTMLayer: Sendable, Equatable {
   ///   - cache: this layer's buffers for (T, B).
   ///   - h0: `[B, H]` or nil.
   ///   - c0: `[B, H]` or nil.
+  ///
+  /// `forward`, `backward` and `inference` are pre-specialised for Float: their callers reach
+  /// them through generic code (`LSTMForecaster<Scalar>` from other modules), and unspecialised
+  /// the time loop looked up generic metadata at every step (3 % of (a)'s inference samples;
+  /// its fastest of eight runs 0.166 → 0.160 ms on one thread, 0.099 → 0.094 ms on two).
+  @_specialize(where S == Float)
   func forward<S: BLASScalar>(
     _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, cache: LSTMLayerCache<S>,
     h0: UnsafePointer<S>?, c0: UnsafePointer<S>?
@@ -134,6 +140,7 @@ public struct LSTMLayer: Sendable, Equatable {
   ///   - dInput: `[T, B, I]` or nil (not computed).
   ///   - dh0: `[B, H]` or nil.
   ///   - dc0: `[B, H]` or nil.
+  @_specialize(where S == Float)
   func backward<S: BLASScalar>(
     _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, gradients: UnsafeMutablePointer<S>,
     cache: LSTMLayerCache<S>, dInput: UnsafeMutablePointer<S>?,
@@ -221,6 +228,7 @@ public struct LSTMLayer: Sendable, Equatable {
   ///
   /// `gates` is scratch `[T, B, 4H]`, `tanhC` and `cellNext` scratch `[B, H]`; `hPrev` `[B, H]`
   /// is the initial h and `cell` `[B, H]` the initial c in, the final c out.
+  @_specialize(where S == Float)
   func inference<S: BLASScalar>(
     _ input: UnsafePointer<S>, parameters: UnsafePointer<S>, length T: Int, batch B: Int,
     gates: UnsafeMutablePointer<S>, tanhC: UnsafeMutablePointer<S>, cell: UnsafeMutablePointer<S>,
