@@ -202,6 +202,25 @@ final class SafeTensorsTests: XCTestCase {
       headerCut, saying: ["the header length says", "only 32 bytes follow it (file size 40)"])
   }
 
+  func testOtherFormats_areNamed() throws {
+    // The history given where the model goes: an Avro container file says so.
+    let avro = try write(Array("Obj".utf8) + [1] + Array(repeating: 0x41, count: 60), "h.avro")
+    assertRefused(
+      avro,
+      saying: [
+        "this is an Avro container file (a listening history?), not a safetensors model",
+        "what `forecast train --out` wrote",
+      ])
+    // A CSV: its first line is quoted (at most 40 characters of it).
+    let csv = try write(Array("series_id,timestamp,value\nA,2024-01-01,3\n".utf8), "p.csv")
+    assertRefused(csv, saying: ["this is a text file (it starts \"series_id,timestamp,value\")"])
+    let long = try write(Array((String(repeating: "x", count: 50) + "\n").utf8), "long.txt")
+    assertRefused(long, saying: ["(it starts \"\(String(repeating: "x", count: 40))…\")"])
+    // Binary that is neither keeps the header-length message.
+    let binary = try write([0xFF, 0xFE, 0, 0, 0, 0, 0, 0x80, 1, 2, 3, 4], "b.bin")
+    assertRefused(binary, saying: ["the header length says"])
+  }
+
   func testWrongDType_isRefused() throws {
     let path = try write(
       file(

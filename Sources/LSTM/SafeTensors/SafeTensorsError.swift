@@ -7,6 +7,8 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
   case tooShort(path: String, size: Int)
   /// The header length field does not fit the file.
   case headerLengthPastEnd(path: String, headerLength: UInt64, fileSize: Int)
+  /// The file is recognisably something else (`found` says what, e.g. an Avro container file).
+  case otherFormat(path: String, found: String)
   /// The header is not valid JSON.
   case headerNotJSON(path: String, offset: Int, detail: String)
   /// The header is JSON but not the safetensors layout.
@@ -34,6 +36,9 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
     case .headerLengthPastEnd(let path, let n, let size):
       return
         "\(path): the header length says \(n) bytes, but only \(max(0, size - 8)) bytes follow it (file size \(size)); the file is truncated or corrupt. \(hint)"
+    case .otherFormat(let path, let found):
+      return
+        "\(path): this is \(found), not a safetensors model. Give the model file here (what `forecast train --out` wrote, a .safetensors file), and the history where the command takes it."
     case .headerNotJSON(let path, let offset, let detail):
       return
         "\(path): the header is not valid JSON at byte \(offset) of the header: \(detail). \(hint)"
