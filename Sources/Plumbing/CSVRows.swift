@@ -99,11 +99,22 @@ package enum CSVRowsError: Error, Equatable, CustomStringConvertible {
 }
 
 extension CSVRows {
-  /// Why `bytes` are not CSV text the toolkit reads, or nil: UTF-16 or UTF-32 (a byte-order mark
+  /// Why `bytes` are not CSV text the toolkit reads, or nil: the toolkit's own other files (an
+  /// Avro container, a safetensors model), UTF-16 or UTF-32 (a byte-order mark
   /// or NUL bytes), line ends of CR alone (classic Mac OS), or bytes that are not UTF-8 (with
   /// the line and byte offset of the first). Checked before any row is parsed, so the message
   /// says the real reason rather than "column 1 is '��s e r i e s'".
   package static func encodingProblem(_ bytes: [UInt8]) -> String? {
+    if bytes.starts(with: [0x4F, 0x62, 0x6A, 0x01]) {
+      return "it is an Avro container file (a listening history?), not CSV text; give it where "
+        + "a command takes the history (e.g. `forecast train HISTORY.avro`, without --csv)"
+    }
+    if bytes.count >= 10, bytes[8] == 0x7B, bytes[9] == 0x22,
+      bytes[0..<8].reversed().reduce(UInt64(0), { $0 << 8 | UInt64($1) }) <= UInt64(bytes.count - 8)
+    {
+      return "it is a safetensors model (what `forecast train --out` writes), not CSV text; give "
+        + "it with --model"
+    }
     if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
       return "it is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
     }

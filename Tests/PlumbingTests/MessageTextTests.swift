@@ -105,4 +105,19 @@ final class MessageTextTests: XCTestCase {
       "it is not UTF-8 text (line 2, byte offset 5: an invalid byte, e.g. Latin-1 or "
         + "Windows-1252); save it as UTF-8")
   }
+
+  func testCSVEncodingProblem_namesTheToolkitsOtherFiles() {
+    XCTAssertEqual(
+      CSVRows.encodingProblem(Array("Obj".utf8) + [1, 4, 0x14]),
+      "it is an Avro container file (a listening history?), not CSV text; give it where a "
+        + "command takes the history (e.g. `forecast train HISTORY.avro`, without --csv)")
+    // A safetensors file: an 8-byte little-endian header length that fits, then the JSON header.
+    let header = Array("{\"w\":{}}".utf8)
+    XCTAssertEqual(
+      CSVRows.encodingProblem([UInt8(header.count), 0, 0, 0, 0, 0, 0, 0] + header),
+      "it is a safetensors model (what `forecast train --out` writes), not CSV text; give it "
+        + "with --model")
+    // Text that happens to have `{"` after eight bytes is text.
+    XCTAssertNil(CSVRows.encodingProblem(Array("abcdefgh{\"x\",1\n".utf8)))
+  }
 }
