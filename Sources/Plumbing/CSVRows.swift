@@ -105,13 +105,11 @@ extension CSVRows {
   /// the line and byte offset of the first). Checked before any row is parsed, so the message
   /// says the real reason rather than "column 1 is '��s e r i e s'".
   package static func encodingProblem(_ bytes: [UInt8]) -> String? {
-    if bytes.starts(with: [0x4F, 0x62, 0x6A, 0x01]) {
+    if FileSignature.isAvroContainer(bytes) {
       return "it is an Avro container file (a listening history?), not CSV text; give it where "
         + "a command takes the history (e.g. `forecast train HISTORY.avro`, without --csv)"
     }
-    if bytes.count >= 10, bytes[8] == 0x7B, bytes[9] == 0x22,
-      bytes[0..<8].reversed().reduce(UInt64(0), { $0 << 8 | UInt64($1) }) <= UInt64(bytes.count - 8)
-    {
+    if FileSignature.isSafeTensors(bytes) {
       return "it is a safetensors model (what `forecast train --out` writes), not CSV text; give "
         + "it with --model"
     }

@@ -18,7 +18,7 @@ final class AvroContainerFile: @unchecked Sendable {
   /// Offset of the first block.
   let dataStart: Int
 
-  static let magic: [UInt8] = [0x4F, 0x62, 0x6A, 0x01]
+  static let magic = FileSignature.avroMagic
 
   init(path: String) throws(AvroReadError) {
     file = try ReadableFile(path: path)

@@ -103,25 +103,15 @@ struct SafeTensorsFile<Scalar: BLASScalar> {
 /// What a file whose header length cannot be right is instead, when its first bytes say so: an
 /// Avro container file (the history, given where the model goes), or text (a CSV, say).
 func recognisedOtherFormat(_ bytes: [UInt8]) -> String? {
-  if bytes.starts(with: [0x4F, 0x62, 0x6A, 0x01]) {
-    return "an Avro container file (a listening history?)"
-  }
-  let head = bytes.prefix(64)
-  let printable = head.allSatisfy {
-    $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0x7E).contains($0)
-  }
-  guard printable,
-    let line = String(bytes: head.prefix { $0 != 0x0A && $0 != 0x0D }, encoding: .ascii)
-  else { return nil }
-  let shown = line.count > 40 ? String(line.prefix(40)) + "…" : line
-  return "a text file (it starts \"\(shown)\")"
+  if FileSignature.isAvroContainer(bytes) { return "an Avro container file (a listening history?)" }
+  return FileSignature.textFirstLine(bytes).map { "a text file (it starts \"\($0)\")" }
 }
 
 func readSafeTensorsFile<Scalar: BLASScalar>(path: String) throws -> SafeTensorsFile<Scalar> {
   let bytes = try readWholeFile(path)
-  guard bytes.count >= 8 else { throw SafeTensorsError.tooShort(path: path, size: bytes.count) }
-  var n: UInt64 = 0
-  for k in (0..<8).reversed() { n = n << 8 | UInt64(bytes[k]) }
+  guard let n = FileSignature.safeTensorsHeaderLength(bytes) else {
+    throw SafeTensorsError.tooShort(path: path, size: bytes.count)
+  }
   guard n <= UInt64(bytes.count - 8) else {
     if let found = recognisedOtherFormat(bytes) {
       throw SafeTensorsError.otherFormat(path: path, found: found)
