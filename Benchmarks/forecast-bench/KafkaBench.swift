@@ -25,6 +25,8 @@
 // ours/python (medians), the load average. The histories are written once to KAFKA_BENCH_DIR
 // (default /tmp), and ours writes its state and outputs there too (fsynced: a disk costs what
 // tmpfs does not).
+// KAFKA_BENCH_OURS_ONLY=K runs only ours, K times a chunk and round, and prints nothing: a
+// process to profile ours in (`perf record`), the producer's share of it small.
 // KAFKA_BENCH_PYTHON=0 leaves the Python peer out (its rates print as NaN), for quick rounds while
 // working on ours.
 // Every client fetches with fetch.wait.max.ms=KAFKA_BENCH_FETCH_WAIT_MS (default 10): the mock
@@ -46,6 +48,7 @@ enum KafkaBench {
     let days = max(1, Int(env["KAFKA_BENCH_DAYS"] ?? "") ?? 4)
     let fetchWait = env["KAFKA_BENCH_FETCH_WAIT_MS"] ?? "10"
     let withPython = env["KAFKA_BENCH_PYTHON"] != "0"
+    let oursOnly = max(0, Int(env["KAFKA_BENCH_OURS_ONLY"] ?? "") ?? 0)
     let peer =
       env["KAFKA_BENCH_PEER"]
       ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -120,6 +123,14 @@ enum KafkaBench {
             "\(topic) holds \(lags)")
         }
         // Ours.
+        if oursOnly > 0 {
+          for k in 0..<oursOnly {
+            _ = try consume(
+              topic: topic, bootstrap: cluster.bootstrap, fetchWait: fetchWait,
+              closeOpen: true, work: work + "/\(topic)-\(k)")
+          }
+          continue
+        }
         let ours = try consume(
           topic: topic, bootstrap: cluster.bootstrap, fetchWait: fetchWait,
           closeOpen: true, work: work + "/\(topic)")
@@ -193,6 +204,7 @@ enum KafkaBench {
       }
       if round > 0 { rounds.append(r) }
     }
+    if oursOnly > 0 { return }
 
     func rates(_ key: KeyPath<Round, Double>) -> (median: Double, min: Double, max: Double) {
       let values = rounds.map { Double(total) / $0[keyPath: key] }
@@ -273,7 +285,8 @@ enum KafkaBench {
     var options = StreamOptions(stateDirectory: work + "/state", outDirectory: work + "/out")
     options.topic = topic
     if !closeOpen { options.graceMs = 7 * 86_400_000 }
-    var settings = GroupConsumer.Settings(brokers: bootstrap, group: "ours-" + topic)
+    var settings = GroupConsumer.Settings(
+      brokers: bootstrap, group: "ours-" + (work as NSString).lastPathComponent)
     settings.properties = [("session.timeout.ms", "6000"), ("fetch.wait.max.ms", fetchWait)]
     settings.exitAtEnd = true
     settings.closeOpen = closeOpen

@@ -529,11 +529,10 @@ public final class WindowedAggregation {
       lock = try Lock(path: lockPath)
     }
     defer { lock.release() }
-    // This member's own world-wide files in flight are not a crashed run's temporaries.
-    if !worldSubmitted.isEmpty { try waitForOutputs() }
+    // The world-wide windows submitted between rounds stay in flight: the round closes and
+    // submits its own windows beside them, and its barrier waits for all.
     heldJobs = []
     defer { heldJobs = nil }
-    removeSharedTemporaries()
     var others = try otherPartitions()
     try followIdle(now: now, allIdle: allIdle, others: others)
     // Without an archive (which is made of the segments), the closed windows' events wait in
@@ -583,6 +582,12 @@ public final class WindowedAggregation {
     }
     try barrier()
     for path in obsolete { unlink(path) }
+    // Temporaries a crashed member left (world-wide files and markers, late files, archive
+    // days): every file of this member is renamed into place by now, and no other member has
+    // any in flight while this one holds the lock. (Removed at the start instead, the round
+    // first waited there for the world-wide windows submitted between rounds, with the open
+    // windows of `--close-open` not yet submitted and a core idle.)
+    removeSharedTemporaries()
     return assigned.compactMap { p in partitions[p].map { (p, $0.nextOffset) } }
   }
 

@@ -176,6 +176,38 @@ final class WindowEngineTests: XCTestCase {
     XCTAssertTrue(try read("out/2024-01-02/africa/summary.json").contains("\"events_counted\":1,"))
   }
 
+  /// Temporaries a crashed member left (a world-wide window's directory, a late file, a
+  /// world-wide marker) are gone after a round, also after one that starts with this member's
+  /// own world-wide window in flight (submitted between rounds), whose files all land.
+  func testRound_removesACrashedMembersTemporariesNotItsOwn() throws {
+    var options = StreamOptions(
+      stateDirectory: directory + "/state", outDirectory: directory + "/out")
+    options.idleMs = 0
+    let e = WindowedAggregation(options: options)
+    try e.open()
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    let stale = [
+      "out/2024-01-01/world.tmp-crashed1/top_songs.csv", "out/late.csv.tmp-crashed2",
+      "state/world/2024-01-01.done.tmp-crashed3",
+    ]
+    for path in stale {
+      let url = URL(fileURLWithPath: directory + "/" + path)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data("partial".utf8).write(to: url)
+    }
+    try feed(e, 0, 0, event(user: 1, at: jan1 + hour))
+    try feed(e, 0, 1, event(user: 2, at: jan1 + day + 3 * hour))
+    for p in Int32(1)..<7 { e.atEnd(p, since: 0) }
+    try e.closeWorldWindowsBetweenRounds(now: 0)
+    _ = try e.checkpointRound(now: 0)
+    XCTAssertTrue(try read("out/2024-01-01/world/summary.json").contains("\"events_counted\":1,"))
+    XCTAssertTrue(exists("state/world/2024-01-01.done"))
+    let left = FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String }
+      .filter { $0.contains(".tmp-") }
+    XCTAssertEqual(left, [])
+  }
+
   /// `--close-open`: windows event time has not closed are written marked partial, stay open,
   /// and are replaced by their final files when they close.
   func testCloseOpen_writesPartialThenFinal() throws {
