@@ -535,23 +535,29 @@ public final class WindowedAggregation {
     defer { heldJobs = nil }
     var others = try otherPartitions()
     try followIdle(now: now, allIdle: allIdle, others: others)
-    // Without an archive (which is made of the segments), the closed windows' events wait in
-    // memory until it is known which world-wide windows this round writes.
+    // With an archive (made of the segments), the closed windows' events become segments
+    // first. Without, they wait in memory until it is known which world-wide windows this round
+    // writes, and every segment is written after the round's windows went to the writer.
     let keepSealed = options.archiveDirectory == nil
-    for p in assigned {
-      if let s = partitions[p] { try flushPending(s, keepingSealed: keepSealed) }
-    }
-    let closing = try closeWorldWindows(others: others).union(worldSubmitted)
-    if keepSealed {
+    if !keepSealed {
       for p in assigned {
-        if let s = partitions[p] { try flushSealed(s, except: closing) }
+        if let s = partitions[p] { try flushPending(s) }
       }
     }
+    let closing = try closeWorldWindows(others: others).union(worldSubmitted)
     if closeOpen { submitOpenWindows(excluding: closing) }
-    // The round's windows go to the writer now, largest first, while late files are written.
+    // The round's windows go to the writer now, largest first, while segments and late files
+    // are written.
     if let held = heldJobs {
       heldJobs = nil
       submitLargestFirst(held)
+    }
+    if keepSealed {
+      for p in assigned {
+        guard let s = partitions[p] else { continue }
+        try flushPending(s, keepingSealed: true)
+        try flushSealed(s, except: closing)
+      }
     }
     if lateDirty {
       others = try otherPartitions()
