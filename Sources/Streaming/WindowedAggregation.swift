@@ -528,7 +528,12 @@ public final class WindowedAggregation {
     } else {
       lock = try Lock(path: lockPath)
     }
-    defer { lock.release() }
+    defer {
+      // Nothing of this member's is left in flight when it lets the lock go, also when the
+      // round fails (another member's round would take its temporaries for a crashed run's).
+      _ = try? writer.drain()
+      lock.release()
+    }
     // The world-wide windows submitted between rounds stay in flight: the round closes and
     // submits its own windows beside them, and its barrier waits for all.
     heldJobs = []
