@@ -50,6 +50,17 @@ final class WindowEngineTests: XCTestCase {
     return engine
   }
 
+  /// An engine without an archive, idle partitions followed at once, holding all seven.
+  func engineHoldingEveryPartition() throws -> (WindowedAggregation, StreamOptions) {
+    var options = StreamOptions(
+      stateDirectory: directory + "/state", outDirectory: directory + "/out")
+    options.idleMs = 0
+    let e = WindowedAggregation(options: options)
+    try e.open()
+    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    return (e, options)
+  }
+
   func feed(_ engine: WindowedAggregation, _ p: Int32, _ offset: Int64, _ e: ListeningEvent) throws
   {
     var bytes: [UInt8] = []
@@ -153,12 +164,7 @@ final class WindowEngineTests: XCTestCase {
   /// Without an archive, the events of a window whose world-wide window the same round writes
   /// never become segment files; those of a window still open do.
   func testSegments_skippedForWindowsWrittenWorldWideInTheRound() throws {
-    var options = StreamOptions(
-      stateDirectory: directory + "/state", outDirectory: directory + "/out")
-    options.idleMs = 0
-    let e = WindowedAggregation(options: options)
-    try e.open()
-    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    let (e, options) = try engineHoldingEveryPartition()
     try feed(e, 0, 0, event(user: 1, at: jan1 + hour))
     try feed(e, 0, 1, event(user: 2, at: jan1 + day + 2 * hour))
     for p in Int32(1)..<7 { e.atEnd(p, since: 0) }
@@ -180,12 +186,7 @@ final class WindowEngineTests: XCTestCase {
   /// world-wide marker) are gone after a round, also after one that starts with this member's
   /// own world-wide window in flight (submitted between rounds), whose files all land.
   func testRound_removesACrashedMembersTemporariesNotItsOwn() throws {
-    var options = StreamOptions(
-      stateDirectory: directory + "/state", outDirectory: directory + "/out")
-    options.idleMs = 0
-    let e = WindowedAggregation(options: options)
-    try e.open()
-    for p in Int32(0)..<7 { _ = try e.assign(p) }
+    let (e, _) = try engineHoldingEveryPartition()
     let stale = [
       "out/2024-01-01/world.tmp-crashed1/top_songs.csv", "out/late.csv.tmp-crashed2",
       "state/world/2024-01-01.done.tmp-crashed3",
