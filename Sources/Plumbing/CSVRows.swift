@@ -106,7 +106,7 @@ extension CSVRows {
   /// says the real reason rather than "column 1 is '��s e r i e s'".
   package static func encodingProblem(_ bytes: [UInt8]) -> String? {
     if FileSignature.isAvroContainer(bytes) {
-      return "it is an Avro container file (a listening history?), not CSV text; give it where "
+      return "it is \(FileSignature.avroDescription), not CSV text; give it where "
         + "a command takes the history (e.g. `forecast train HISTORY.avro`, without --csv)"
     }
     if FileSignature.isSafeTensors(bytes) {

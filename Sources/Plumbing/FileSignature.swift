@@ -5,6 +5,9 @@ package enum FileSignature {
   /// The first four bytes of an Avro object container file: "Obj" and 0x01.
   package static let avroMagic: [UInt8] = [0x4F, 0x62, 0x6A, 0x01]
 
+  /// What an Avro container file given in the wrong place most likely is, for messages.
+  package static let avroDescription = "an Avro container file (a listening history?)"
+
   /// Whether `bytes` start like an Avro object container file.
   package static func isAvroContainer(_ bytes: [UInt8]) -> Bool {
     bytes.starts(with: avroMagic)

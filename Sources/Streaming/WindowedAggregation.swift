@@ -531,7 +531,7 @@ public final class WindowedAggregation {
     defer {
       // Nothing of this member's is left in flight when it lets the lock go, also when the
       // round fails (another member's round would take its temporaries for a crashed run's).
-      _ = try? writer.drain()
+      try? waitForOutputs()
       lock.release()
     }
     // The world-wide windows submitted between rounds stay in flight: the round closes and

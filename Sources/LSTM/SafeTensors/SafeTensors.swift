@@ -103,7 +103,7 @@ struct SafeTensorsFile<Scalar: BLASScalar> {
 /// What a file whose header length cannot be right is instead, when its first bytes say so: an
 /// Avro container file (the history, given where the model goes), or text (a CSV, say).
 func recognisedOtherFormat(_ bytes: [UInt8]) -> String? {
-  if FileSignature.isAvroContainer(bytes) { return "an Avro container file (a listening history?)" }
+  if FileSignature.isAvroContainer(bytes) { return FileSignature.avroDescription }
   return FileSignature.textFirstLine(bytes).map { "a text file (it starts \"\($0)\")" }
 }
 
