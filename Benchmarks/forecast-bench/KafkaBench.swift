@@ -27,6 +27,9 @@
 // tmpfs does not).
 // KAFKA_BENCH_OURS_ONLY=K runs only ours, K times a chunk and round, and prints nothing: a
 // process to profile ours in (`perf record`), the producer's share of it small.
+// KAFKA_BENCH_OURS_X="key=value,…" adds librdkafka properties to ours' consumer (as -X does),
+// for tuning runs: e.g. a smaller queued.max.messages.kbytes (fewer page faults, but librdkafka
+// 2.0 then stops fetching a full partition for up to a second: 70k events/s instead of 400k).
 // KAFKA_BENCH_PYTHON=0 leaves the Python peer out (its rates print as NaN), for quick rounds while
 // working on ours.
 // Every client fetches with fetch.wait.max.ms=KAFKA_BENCH_FETCH_WAIT_MS (default 10): the mock
@@ -288,6 +291,11 @@ enum KafkaBench {
     var settings = GroupConsumer.Settings(
       brokers: bootstrap, group: "ours-" + (work as NSString).lastPathComponent)
     settings.properties = [("session.timeout.ms", "6000"), ("fetch.wait.max.ms", fetchWait)]
+    let extra = ProcessInfo.processInfo.environment["KAFKA_BENCH_OURS_X"] ?? ""
+    for pair in extra.split(separator: ",") {
+      let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+      if kv.count == 2 { settings.properties.append((kv[0], kv[1])) }
+    }
     settings.exitAtEnd = true
     settings.closeOpen = closeOpen
     let consumer = try GroupConsumer(settings: settings, options: options)
