@@ -173,10 +173,18 @@ public final class EventRecordsDecoder {
   /// String columns index the decoder's dictionaries, which `epoch` identifies (kept from one
   /// call to the next while they stay below 65,536 strings a slot).
   ///
+  /// - Parameters:
+  ///   - bytes: the encodings, end to end.
+  ///   - count: how many events they hold.
+  ///   - ends: where each event's encoding ends (bytes from the start: the messages'
+  ///     boundaries), checked when given: an event that ends elsewhere fails the run.
+  /// - Returns: the events, as columns.
   /// - Throws: `AvroDecodingError` if the bytes are not exactly `count` events (one bad record
   ///   fails the run: decode its messages one by one to find it).
-  public func decode(_ bytes: [UInt8], count: Int) throws(AvroDecodingError) -> EventBatch {
-    try decoder.decode(records: bytes, count: count)
+  public func decode(
+    _ bytes: [UInt8], count: Int, ends: [Int]? = nil
+  ) throws(AvroDecodingError) -> EventBatch {
+    try decoder.decode(records: bytes, count: count, ends: ends)
     guard decoder.userID.count == count else {
       throw .corrupt("\(decoder.userID.count) events decoded of \(count)")
     }

@@ -18,6 +18,8 @@ final class EventBlockDecoder: @unchecked Sendable {
   let codec: AvroCodec
   let path: String
   var raw = AvroContainerFile.RawBlock()
+  /// For `decode(records:count:ends:)`: where each record must end, bytes from the start.
+  private var recordEnds: [Int]?
   private var decompressed: [UInt8] = []
   private let codecContext = AvroCodecContext()
   /// Per string slot: this decoder's dictionary (reset per block in columnar mode), in raw
@@ -132,13 +134,15 @@ final class EventBlockDecoder: @unchecked Sendable {
   /// null) into the outputs.
   ///
   /// - Throws: `AvroDecodingError.corrupt` naming what is wrong with the bytes.
-  func decode(records bytes: [UInt8], count: Int) throws(AvroDecodingError) {
+  func decode(records bytes: [UInt8], count: Int, ends: [Int]? = nil) throws(AvroDecodingError) {
     raw.data = bytes
     raw.size = bytes.count
     raw.count = count
+    recordEnds = ends
     decode()
-    // The caller's buffer is its own again (kept, it would be copied at the caller's next write).
+    // The caller's buffers are their own again (kept, they would be copied at their next write).
     raw.data = []
+    recordEnds = nil
     guard let error else { return }
     switch error {
     case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
@@ -258,6 +262,13 @@ final class EventBlockDecoder: @unchecked Sendable {
 
   private func decodeRecords(_ data: UnsafeRawBufferPointer, count: Int) throws(AvroReadError) {
     var c = AvroCursor(data)
+    let start = c.position
+    let ends = recordEnds.flatMap { $0.count == count ? $0 : nil }
+    if recordEnds != nil && ends == nil {
+      throw .recordCountMismatch(
+        path: path, block: raw.index, declared: count,
+        reason: "\(recordEnds?.count ?? 0) record boundaries given for \(count) records")
+    }
     for record in 0..<count {
       if c.remaining == 0 && program.minimumRecordSize > 0 {
         throw .recordCountMismatch(
@@ -268,6 +279,15 @@ final class EventBlockDecoder: @unchecked Sendable {
         try decodeRecord(&c)
       } catch {
         throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
+      }
+      // Records laid end to end (Kafka messages) must each end where their message does: a
+      // message with bytes left over followed by one short of them would otherwise decode
+      // as two good events.
+      if let ends, c.position - start != ends[record] {
+        throw .corruptRecord(
+          path: path, block: raw.index, record: record,
+          reason: "the event takes \(c.position - start - (record > 0 ? ends[record - 1] : 0)) "
+            + "bytes of its message's \(ends[record] - (record > 0 ? ends[record - 1] : 0))")
       }
       if flaw >= 0 {
         let found = program.flaws[flaw]

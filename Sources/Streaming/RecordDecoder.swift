@@ -95,7 +95,8 @@ final class RecordDecoder {
       runRecords.append(UnsafeBufferPointer(rebasing: value[5...]))
     }
     do {
-      let batch = try runDecoder.decode(runRecords.bytes, count: values.count)
+      let batch = try runDecoder.decode(
+        runRecords.bytes, count: values.count, ends: runRecords.ends)
       return (batch, runRecords, runDecoder.epoch)
     } catch {
       return nil

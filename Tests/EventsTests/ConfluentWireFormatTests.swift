@@ -57,6 +57,31 @@ final class ConfluentWireFormatTests: XCTestCase {
       XCTAssertEqual($0 as? AvroDecodingError, .trailingBytes(1))
     }
   }
+  /// Messages decoded as one run must each hold exactly one event: a message with a byte too
+  /// many followed by one a byte short decode, laid end to end, as two good events, which the
+  /// messages' boundaries refuse.
+  func testRecordsDecoder_eachEventEndsWhereItsMessageDoes() throws {
+    let decoder = try EventRecordsDecoder(writerSchema: EventSchema.toolkit.schema)
+    let events = sampleEvents(count: 2, seed: 5)
+    let (a, b) = (EventEncoding.encode(events[0]), EventEncoding.encode(events[1]))
+    let bytes = a + b
+    let good = try decoder.decode(bytes, count: 2, ends: [a.count, a.count + b.count])
+    XCTAssertEqual(good.userID, events.map(\.userID))
+    // Without the boundaries the shifted pair reads as the two events...
+    XCTAssertEqual(try decoder.decode(bytes, count: 2).userID, events.map(\.userID))
+    // ...with them, the first message's extra byte is found.
+    XCTAssertThrowsError(try decoder.decode(bytes, count: 2, ends: [a.count + 1, bytes.count])) {
+      XCTAssertEqual(
+        $0 as? AvroDecodingError,
+        .corrupt("the event takes \(a.count) bytes of its message's \(a.count + 1)"))
+    }
+    XCTAssertThrowsError(try decoder.decode(bytes, count: 2, ends: [bytes.count])) {
+      XCTAssertEqual(
+        $0 as? AvroDecodingError,
+        .corrupt("1 record boundaries given for 2 records"))
+    }
+  }
+
   /// The run decoder keeps its dictionaries from one batch to the next: a string keeps its id,
   /// the values only grow, under one epoch; past 65,536 strings in a slot they start again under
   /// a new epoch, and every batch still reads back its own strings.

@@ -286,6 +286,31 @@ final class WindowEngineTests: XCTestCase {
     }
   }
 
+  /// Two messages framed with the toolkit's schema id whose bodies are shifted by a byte (the
+  /// first one byte too long, the second one short): the run decoder refuses the run, and the
+  /// message-by-message path reports each message as bad instead of reading two events.
+  func testBadRecord_shiftedBodiesAreEachBad() throws {
+    let decoder = try RecordDecoder(toolkitSchemaID: 1, registry: nil)
+    var a: [UInt8] = []
+    var b: [UInt8] = []
+    EventFileWriter.appendEncoded(event(user: 1, at: jan1), to: &a)
+    EventFileWriter.appendEncoded(event(user: 2, at: jan1 + 1000), to: &b)
+    let messages = [[0, 0, 0, 0, 1] + a + b.prefix(1), [0, 0, 0, 0, 1] + b.dropFirst()]
+    let pointers = messages.map { m in
+      let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: m.count)
+      _ = p.initialize(from: m)
+      return UnsafeBufferPointer(p)
+    }
+    defer { for p in pointers { UnsafeMutableBufferPointer(mutating: p).deallocate() } }
+    XCTAssertNil(decoder.decodeRun(pointers))
+    let whole = try pointers.map { p in try decoder.decode(p) { _ throws(StreamError) in } }
+    for outcome in whole {
+      guard case .bad(let reason) = outcome else { return XCTFail("\(outcome) is not bad") }
+      XCTAssertTrue(
+        reason.hasPrefix("the Avro body does not decode with schema id 1: "), reason)
+    }
+  }
+
   /// A start of exactly 0 is a missing value written as zero: a bad record, as in files.
   func testBadRecord_zeroStartIsAMissingValue() throws {
     let e = try engine()
