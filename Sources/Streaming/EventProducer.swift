@@ -117,6 +117,21 @@ public final class EventProducer {
     } catch {
       throw .kafka(error)
     }
+    // Every file is read through once before the first event is sent, with the same reader
+    // and checks as the sending pass: a damaged or cut history sends nothing, rather than the
+    // events before its damage (reading runs about five times faster than the brokers take
+    // events, so this adds about a fifth to a run).
+    for f in files {
+      do {
+        let check = try EventFileReader(path: f)
+        while try check.next() != nil {}
+      } catch {
+        throw .history(
+          path: f,
+          reason: error.damage + " Restore the file from its source. Nothing was sent to "
+            + "\(settings.topic).")
+      }
+    }
     guard let rkt = rd_kafka_topic_new(rk, settings.topic, nil) else {
       throw .kafka(
         .failed(operation: "topic handle", reason: kafkaErrorText(rd_kafka_last_error())))
@@ -137,8 +152,9 @@ public final class EventProducer {
         do { next = try reader.next() } catch {
           rd_kafka_flush(rk, 10_000)
           summary.delivered = reports.delivered
-          // The events before the damage are on the topic: say so, since producing the
-          // repaired file again sends them twice (produce has no --salvage of its own).
+          // Damage the first pass did not find (the file changed since): the events before
+          // it are on the topic: say so, since producing the repaired file again sends them
+          // twice (produce has no --salvage of its own).
           throw .history(
             path: files[k],
             reason: error.damage + " Restore the file from its source. \(summary.produced) "
