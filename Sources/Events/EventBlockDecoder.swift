@@ -263,11 +263,11 @@ final class EventBlockDecoder: @unchecked Sendable {
   private func decodeRecords(_ data: UnsafeRawBufferPointer, count: Int) throws(AvroReadError) {
     var c = AvroCursor(data)
     let start = c.position
-    let ends = recordEnds.flatMap { $0.count == count ? $0 : nil }
-    if recordEnds != nil && ends == nil {
+    let ends = recordEnds
+    if let ends, ends.count != count {
       throw .recordCountMismatch(
         path: path, block: raw.index, declared: count,
-        reason: "\(recordEnds?.count ?? 0) record boundaries given for \(count) records")
+        reason: "\(ends.count) record boundaries given for \(count) records")
     }
     for record in 0..<count {
       if c.remaining == 0 && program.minimumRecordSize > 0 {
@@ -284,10 +284,11 @@ final class EventBlockDecoder: @unchecked Sendable {
       // message with bytes left over followed by one short of them would otherwise decode
       // as two good events.
       if let ends, c.position - start != ends[record] {
+        let from = record > 0 ? ends[record - 1] : 0
         throw .corruptRecord(
           path: path, block: raw.index, record: record,
-          reason: "the event takes \(c.position - start - (record > 0 ? ends[record - 1] : 0)) "
-            + "bytes of its message's \(ends[record] - (record > 0 ? ends[record - 1] : 0))")
+          reason: "the event takes \(c.position - start - from) bytes of its message's "
+            + "\(ends[record] - from)")
       }
       if flaw >= 0 {
         let found = program.flaws[flaw]
