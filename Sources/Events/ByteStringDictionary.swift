@@ -50,24 +50,33 @@ struct ByteStringTable {
     }
   }
 
+  /// Whole 8-byte words, the last one overlapping the one before it when n is not a multiple
+  /// of 8 (and two overlapping 4-byte halves, or three bytes, for shorter strings): every byte
+  /// counts and no byte past the string is read, without a loop over the last bytes one by one.
+  /// The length is mixed in, so overlapping words of different strings do not collide more.
   @inline(__always)
   static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
-    var i = 0
     let raw = UnsafeRawPointer(p)
-    while i + 8 <= n {
-      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01B3
-      h ^= h >> 29
-      i += 8
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+    let last: UInt64
+    if n >= 8 {
+      var i = 0
+      while i + 8 < n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01B3
+        h ^= h >> 29
+        i += 8
+      }
+      last = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    } else if n >= 4 {
+      last =
+        UInt64(raw.loadUnaligned(as: UInt32.self))
+        | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+    } else if n > 0 {
+      last = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
+    } else {
+      last = 0
     }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < n {
-      tail |= UInt64(p[i]) << shift
-      shift += 8
-      i += 1
-    }
-    h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+    h = (h ^ last) &* 0xFF51_AFD7_ED55_8CCD
     return h ^ (h >> 32)
   }
 
@@ -161,19 +170,31 @@ final class ByteStringDictionary {
   deinit { table.release() }
 }
 
+/// Whether `n` bytes at `a` and `b` are equal: 8-byte words, the last one overlapping the one
+/// before it (as `ByteStringTable.hash` reads them), 4-byte halves below 8 bytes.
 @inline(__always)
 private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-  var i = 0
   let ra = UnsafeRawPointer(a)
   let rb = UnsafeRawPointer(b)
-  while i + 8 <= n {
-    if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-    {
-      return false
+  if n >= 8 {
+    var i = 0
+    while i + 8 < n {
+      if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      {
+        return false
+      }
+      i += 8
     }
-    i += 8
+    return ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
   }
+  if n >= 4 {
+    return ra.loadUnaligned(as: UInt32.self) == rb.loadUnaligned(as: UInt32.self)
+      && ra.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        == rb.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+  }
+  var i = 0
   while i < n {
     if a[i] != b[i] { return false }
     i += 1

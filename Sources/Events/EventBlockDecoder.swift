@@ -48,6 +48,15 @@ final class EventBlockDecoder: @unchecked Sendable {
   var lengthSeconds: [Int32] = []
   /// Local dictionary ids per string slot (columnar mode; slots not delivered stay empty).
   var stringIDs: [[Int32]] = Array(repeating: [], count: EventSlot.stringCount)
+  /// Columnar mode writes each record's values here by index while the block decodes, and the
+  /// outputs above are made of them once it has: appending to a dozen Swift arrays per record
+  /// (a uniqueness and a capacity check each) cost as much as decoding a third of the record.
+  private var intColumns = ColumnBuffer<Int64>(columns: 3)  // user, start, end
+  private var floatColumns = ColumnBuffer<Float>(columns: 2)  // latitude, longitude
+  private var smallColumns = ColumnBuffer<Int32>(columns: 3)  // year, popularity, length
+  private var idColumns = ColumnBuffer<Int32>(columns: EventSlot.stringCount)
+  /// Records written to the column buffers in this block.
+  private var emitted = 0
   var error: AvroReadError?
   var recordCount = 0
   /// Leave out records with an `EventFlaw` (counted in `damagedCount`) instead of failing the
@@ -128,6 +137,10 @@ final class EventBlockDecoder: @unchecked Sendable {
     intDefaults.deallocate()
     floatDefaults.deallocate()
     stringDefaults.deallocate()
+    intColumns.release()
+    floatColumns.release()
+    smallColumns.release()
+    idColumns.release()
   }
 
   /// Decodes `count` single records laid end to end in `bytes` (Kafka messages' bodies, codec
@@ -162,15 +175,17 @@ final class EventBlockDecoder: @unchecked Sendable {
     damagedCount = 0
     firstDamaged = nil
     events.removeAll(keepingCapacity: true)
-    userID.removeAll(keepingCapacity: true)
-    startTime.removeAll(keepingCapacity: true)
-    endTime.removeAll(keepingCapacity: true)
-    latitude.removeAll(keepingCapacity: true)
-    longitude.removeAll(keepingCapacity: true)
-    year.removeAll(keepingCapacity: true)
-    popularity.removeAll(keepingCapacity: true)
-    lengthSeconds.removeAll(keepingCapacity: true)
-    for slot in deliveredSlots { stringIDs[slot].removeAll(keepingCapacity: true) }
+    // (The columns are replaced by new arrays after each block: their callers usually still
+    // hold the last ones, which emptying in place would copy.)
+    userID = []
+    startTime = []
+    endTime = []
+    latitude = []
+    longitude = []
+    year = []
+    popularity = []
+    lengthSeconds = []
+    for slot in deliveredSlots { stringIDs[slot] = [] }
     do throws(AvroReadError) {
       try decodeBlock()
     } catch {
@@ -235,21 +250,16 @@ final class EventBlockDecoder: @unchecked Sendable {
         reason: "its \(n) bytes hold at most \(n / program.minimumRecordSize) records")
     }
     prepareDictionaries()
-    let reserve = count
     switch mode {
-    case .events: events.reserveCapacity(reserve)
+    case .events: events.reserveCapacity(count)
     case .columns:
-      userID.reserveCapacity(reserve)
-      startTime.reserveCapacity(reserve)
-      endTime.reserveCapacity(reserve)
+      emitted = 0
+      intColumns.reserve(count)
+      idColumns.reserve(count)
       if extended {
-        latitude.reserveCapacity(reserve)
-        longitude.reserveCapacity(reserve)
-        year.reserveCapacity(reserve)
-        popularity.reserveCapacity(reserve)
-        lengthSeconds.reserveCapacity(reserve)
+        floatColumns.reserve(count)
+        smallColumns.reserve(count)
       }
-      for slot in deliveredSlots { stringIDs[slot].reserveCapacity(reserve) }
     }
     let result = decompressed.withUnsafeBytes { bytes in
       Result { () throws(AvroReadError) in
@@ -257,6 +267,19 @@ final class EventBlockDecoder: @unchecked Sendable {
       }
     }
     try result.get()
+    if mode == .columns {
+      userID = intColumns.array(0, count: emitted)
+      startTime = intColumns.array(1, count: emitted)
+      endTime = intColumns.array(2, count: emitted)
+      for slot in deliveredSlots { stringIDs[slot] = idColumns.array(slot, count: emitted) }
+      if extended {
+        latitude = floatColumns.array(0, count: emitted)
+        longitude = floatColumns.array(1, count: emitted)
+        year = smallColumns.array(0, count: emitted)
+        popularity = smallColumns.array(1, count: emitted)
+        lengthSeconds = smallColumns.array(2, count: emitted)
+      }
+    }
     recordCount = count
   }
 
@@ -380,25 +403,27 @@ final class EventBlockDecoder: @unchecked Sendable {
       ? ints[EventSlot.startTime] &+ ints[EventSlot.endTime] : ints[EventSlot.endTime]
     switch mode {
     case .columns:
-      userID.append(ints[EventSlot.userID])
-      startTime.append(ints[EventSlot.startTime])
-      endTime.append(end)
-      stringIDs[EventSlot.timezone].append(strings[EventSlot.timezone])
-      stringIDs[EventSlot.continent].append(strings[EventSlot.continent])
-      stringIDs[EventSlot.country].append(strings[EventSlot.country])
-      stringIDs[EventSlot.subscription].append(strings[EventSlot.subscription])
-      stringIDs[EventSlot.genre].append(strings[EventSlot.genre])
-      stringIDs[EventSlot.artist].append(strings[EventSlot.artist])
-      stringIDs[EventSlot.interaction].append(strings[EventSlot.interaction])
+      let k = emitted
+      emitted += 1
+      intColumns[0, k] = ints[EventSlot.userID]
+      intColumns[1, k] = ints[EventSlot.startTime]
+      intColumns[2, k] = end
+      idColumns[EventSlot.timezone, k] = strings[EventSlot.timezone]
+      idColumns[EventSlot.continent, k] = strings[EventSlot.continent]
+      idColumns[EventSlot.country, k] = strings[EventSlot.country]
+      idColumns[EventSlot.subscription, k] = strings[EventSlot.subscription]
+      idColumns[EventSlot.genre, k] = strings[EventSlot.genre]
+      idColumns[EventSlot.artist, k] = strings[EventSlot.artist]
+      idColumns[EventSlot.interaction, k] = strings[EventSlot.interaction]
       if extended {
-        stringIDs[EventSlot.songName].append(strings[EventSlot.songName])
-        stringIDs[EventSlot.city].append(strings[EventSlot.city])
-        stringIDs[EventSlot.personality].append(strings[EventSlot.personality])
-        latitude.append(floats[EventSlot.latitude])
-        longitude.append(floats[EventSlot.longitude])
-        year.append(Int32(truncatingIfNeeded: ints[EventSlot.year]))
-        popularity.append(Int32(truncatingIfNeeded: ints[EventSlot.popularity]))
-        lengthSeconds.append(Int32(truncatingIfNeeded: ints[EventSlot.lengthSeconds]))
+        idColumns[EventSlot.songName, k] = strings[EventSlot.songName]
+        idColumns[EventSlot.city, k] = strings[EventSlot.city]
+        idColumns[EventSlot.personality, k] = strings[EventSlot.personality]
+        floatColumns[0, k] = floats[EventSlot.latitude]
+        floatColumns[1, k] = floats[EventSlot.longitude]
+        smallColumns[0, k] = Int32(truncatingIfNeeded: ints[EventSlot.year])
+        smallColumns[1, k] = Int32(truncatingIfNeeded: ints[EventSlot.popularity])
+        smallColumns[2, k] = Int32(truncatingIfNeeded: ints[EventSlot.lengthSeconds])
       }
     case .events:
       let d = dictionaries
@@ -494,4 +519,37 @@ extension Interaction {
     default: self = .other
     }
   }
+}
+
+/// `columns` columns of one trivial type for the records of a block, in raw memory written by
+/// index (`buffer[column, record]`), grown by `reserve` (contents not kept).
+private struct ColumnBuffer<T: BitwiseCopyable> {
+  private var base: UnsafeMutablePointer<T>
+  private var capacity = 0
+  let columns: Int
+
+  init(columns: Int) {
+    self.columns = columns
+    base = .allocate(capacity: 1)
+  }
+
+  /// Room for `records` records in every column.
+  mutating func reserve(_ records: Int) {
+    guard records > capacity else { return }
+    base.deallocate()
+    base = .allocate(capacity: records * columns)
+    capacity = records
+  }
+
+  subscript(column: Int, record: Int) -> T {
+    get { base[column * capacity + record] }
+    nonmutating set { base[column * capacity + record] = newValue }
+  }
+
+  /// The first `count` values of `column`.
+  func array(_ column: Int, count: Int) -> [T] {
+    Array(UnsafeBufferPointer(start: base + column * capacity, count: count))
+  }
+
+  func release() { base.deallocate() }
 }
