@@ -76,8 +76,11 @@ struct ByteStringTable {
     } else {
       last = 0
     }
-    h = (h ^ last) &* 0xFF51_AFD7_ED55_8CCD
-    return h ^ (h >> 32)
+    // MurmurHash3's 64-bit finalizer: every input bit reaches the low bits the slots use.
+    h ^= last
+    h = (h ^ (h >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+    h = (h ^ (h >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+    return h ^ (h >> 33)
   }
 
   /// The id of `n` bytes at `p`, adding them if new.

@@ -175,17 +175,15 @@ final class EventBlockDecoder: @unchecked Sendable {
     damagedCount = 0
     firstDamaged = nil
     events.removeAll(keepingCapacity: true)
-    // (The columns are replaced by new arrays after each block: their callers usually still
-    // hold the last ones, which emptying in place would copy.)
-    userID = []
-    startTime = []
-    endTime = []
-    latitude = []
-    longitude = []
-    year = []
-    popularity = []
-    lengthSeconds = []
-    for slot in deliveredSlots { stringIDs[slot] = [] }
+    userID.removeAll(keepingCapacity: true)
+    startTime.removeAll(keepingCapacity: true)
+    endTime.removeAll(keepingCapacity: true)
+    latitude.removeAll(keepingCapacity: true)
+    longitude.removeAll(keepingCapacity: true)
+    year.removeAll(keepingCapacity: true)
+    popularity.removeAll(keepingCapacity: true)
+    lengthSeconds.removeAll(keepingCapacity: true)
+    for slot in deliveredSlots { stringIDs[slot].removeAll(keepingCapacity: true) }
     do throws(AvroReadError) {
       try decodeBlock()
     } catch {
@@ -268,16 +266,20 @@ final class EventBlockDecoder: @unchecked Sendable {
     }
     try result.get()
     if mode == .columns {
-      userID = intColumns.array(0, count: emitted)
-      startTime = intColumns.array(1, count: emitted)
-      endTime = intColumns.array(2, count: emitted)
-      for slot in deliveredSlots { stringIDs[slot] = idColumns.array(slot, count: emitted) }
+      // Appended to the emptied outputs, whose storage is reused when the caller has let go of
+      // the last block's (fresh arrays each block would be fresh pages each block).
+      userID.append(contentsOf: intColumns.values(0, count: emitted))
+      startTime.append(contentsOf: intColumns.values(1, count: emitted))
+      endTime.append(contentsOf: intColumns.values(2, count: emitted))
+      for slot in deliveredSlots {
+        stringIDs[slot].append(contentsOf: idColumns.values(slot, count: emitted))
+      }
       if extended {
-        latitude = floatColumns.array(0, count: emitted)
-        longitude = floatColumns.array(1, count: emitted)
-        year = smallColumns.array(0, count: emitted)
-        popularity = smallColumns.array(1, count: emitted)
-        lengthSeconds = smallColumns.array(2, count: emitted)
+        latitude.append(contentsOf: floatColumns.values(0, count: emitted))
+        longitude.append(contentsOf: floatColumns.values(1, count: emitted))
+        year.append(contentsOf: smallColumns.values(0, count: emitted))
+        popularity.append(contentsOf: smallColumns.values(1, count: emitted))
+        lengthSeconds.append(contentsOf: smallColumns.values(2, count: emitted))
       }
     }
     recordCount = count
@@ -546,9 +548,9 @@ private struct ColumnBuffer<T: BitwiseCopyable> {
     nonmutating set { base[column * capacity + record] = newValue }
   }
 
-  /// The first `count` values of `column`.
-  func array(_ column: Int, count: Int) -> [T] {
-    Array(UnsafeBufferPointer(start: base + column * capacity, count: count))
+  /// The first `count` values of `column` (valid until the next `reserve`).
+  func values(_ column: Int, count: Int) -> UnsafeBufferPointer<T> {
+    UnsafeBufferPointer(start: base + column * capacity, count: count)
   }
 
   func release() { base.deallocate() }
