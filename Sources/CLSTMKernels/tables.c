@@ -12,6 +12,8 @@ enum { PANEL_portable = 8, PANEL_avx2 = 16, PANEL_avx512 = 32 };
                          float *, long);                                                     \
   void clk_gate_forward_##suffix(float *, const float *, float *, float *, float *, long,   \
                                  long);                                                      \
+  void clk_gate_inference_##suffix(const float *, const float *, float *, float *, long,     \
+                                   long);                                                    \
   void clk_gate_backward_##suffix(float *, const float *, const float *, const float *,     \
                                   float *, long, long);                                      \
   void clk_lstm_pack_##suffix(long, long, long, const float *, const float *, float *);      \
@@ -20,7 +22,8 @@ enum { PANEL_portable = 8, PANEL_avx2 = 16, PANEL_avx512 = 32 };
                                         long);                                               \
   clk_kernel_table clk_kernels_##suffix(void) {                                              \
     clk_kernel_table table = {clk_gemm_##suffix,           clk_gate_forward_##suffix,        \
-                              clk_gate_backward_##suffix,  clk_lstm_pack_##suffix,           \
+                              clk_gate_inference_##suffix, clk_gate_backward_##suffix,       \
+                              clk_lstm_pack_##suffix,                                        \
                               clk_lstm_preactivations_##suffix, LANES_##suffix,              \
                               PANEL_##suffix};                                               \
     return table;                                                                            \

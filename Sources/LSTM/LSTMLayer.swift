@@ -265,9 +265,17 @@ public struct LSTMLayer: Sendable, Equatable {
         } else if let h {
           recurrent.forward(h, into: z, rows: n)
         }
-        cellForward(
-          gates: z, cPrev: cPrev, c: cNext, tanhC: tanhC + r * H, h: output + (t * B + r) * H,
-          batch: n)
+        if S.self == Float.self {
+          let gates: UnsafePointer<Float> = rebound(UnsafePointer(z))
+          let previous: UnsafePointer<Float> = rebound(UnsafePointer(cPrev))
+          let next: UnsafeMutablePointer<Float> = rebound(cNext)
+          let h: UnsafeMutablePointer<Float> = rebound(output + (t * B + r) * H)
+          GateKernels.inference(gates: gates, cPrev: previous, c: next, h: h, batch: n, hidden: H)
+        } else {
+          cellForward(
+            gates: z, cPrev: cPrev, c: cNext, tanhC: tanhC + r * H, h: output + (t * B + r) * H,
+            batch: n)
+        }
         swap(&cPrev, &cNext)
       }
       if cPrev != cell + r * H { VectorKernels.copy(cPrev, to: cell + r * H, count: n * H) }

@@ -21,6 +21,11 @@ typedef void (*clk_gemm_fn)(long m, long n, long k, const float *a, long rowStri
 typedef void (*clk_gate_forward_fn)(float *gates, const float *cPrev, float *c, float *tanhC,
                                     float *h, long batch, long hidden);
 
+/// `clk_gate_forward_fn` for inference: the same c and h (bit for bit), without writing the
+/// activations back into `gates` or tanh(c) anywhere.
+typedef void (*clk_gate_inference_fn)(const float *gates, const float *cPrev, float *c, float *h,
+                                      long batch, long hidden);
+
 /// One step of backpropagation through the cell: activations in `gates` become the
 /// pre-activation gradient in place; `dcCarry` advances from dc_{t+1}·f_{t+1} to dc_t·f_t.
 typedef void (*clk_gate_backward_fn)(float *gates, const float *cPrev, const float *tanhC,
@@ -46,6 +51,7 @@ typedef void (*clk_lstm_preactivations_fn)(long rows, long n, long kx, long kh,
 typedef struct {
   clk_gemm_fn gemm;
   clk_gate_forward_fn gateForward;
+  clk_gate_inference_fn gateInference;
   clk_gate_backward_fn gateBackward;
   clk_lstm_pack_fn pack;
   clk_lstm_preactivations_fn preactivations;

@@ -32,6 +32,15 @@ enum GateKernels {
     KernelTable.current.gateForward(gates, cPrev, c, tanhC, h, batch, hidden)
   }
 
+  /// `forward` for a prediction: the same `c` and `h`, bit for bit, with `gates` left as they
+  /// were and no tanh(c) (nothing after the step reads them).
+  static func inference(
+    gates: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+    h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
+  ) {
+    KernelTable.current.gateInference(gates, cPrev, c, h, batch, hidden)
+  }
+
   /// `backward` for Float (the formulas of the Double version, products left to right).
   static func backward(
     gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>, tanhC: UnsafePointer<Float>,

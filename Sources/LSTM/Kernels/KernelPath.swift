@@ -105,6 +105,11 @@ package enum KernelTable {
       UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?,
       UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int
     ) -> Void
+  typealias GateInference =
+    @convention(c) (
+      UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?,
+      UnsafeMutablePointer<Float>?, Int, Int
+    ) -> Void
   typealias GateBackward =
     @convention(c) (
       UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
@@ -125,6 +130,7 @@ package enum KernelTable {
     let path: KernelPath
     let gemm: Gemm
     let gateForward: GateForward
+    let gateInference: GateInference
     let gateBackward: GateBackward
     let pack: Pack
     let preactivations: Preactivations
@@ -140,12 +146,14 @@ package enum KernelTable {
       case .avx512: table = clk_kernels_avx512()
       }
       guard let gemm = table.gemm, let forward = table.gateForward,
-        let backward = table.gateBackward, let pack = table.pack,
+        let inference = table.gateInference, let backward = table.gateBackward,
+        let pack = table.pack,
         let preactivations = table.preactivations
       else { preconditionFailure("CLSTMKernels: the \(path.rawValue) table has a null entry") }
       self.path = path
       self.gemm = gemm
       self.gateForward = forward
+      self.gateInference = inference
       self.gateBackward = backward
       self.pack = pack
       self.preactivations = preactivations
