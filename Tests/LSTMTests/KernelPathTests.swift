@@ -156,7 +156,8 @@ final class KernelPathTests: XCTestCase {
   /// rows (8, 4, 2, 1), over inputs from −40 to 40.
   func testGateInference_sameCellAndOutputAsTraining() {
     var rng = SeededGenerator(seed: 15)
-    for hidden in 1...40 {
+    // 1…40 every tail; 128 + 8 + 3 and 200 cross blocks of columns on every path.
+    for hidden in Array(1...40) + [139, 200] {
       for batch in [1, 2, 3, 5, 8, 15] {
         let z0 = randomFloats(batch * 4 * hidden, &rng, scale: 40)
         let cPrev = randomFloats(batch * hidden, &rng, scale: 2)
