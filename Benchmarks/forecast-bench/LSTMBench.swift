@@ -95,6 +95,11 @@ enum LSTMBench {
       (getenv("FORECAST_BENCH_LSTM_CASES").map { String(cString: $0) } ?? "").map(String.init))
     // FORECAST_BENCH_LSTM_MODE=infer (or train) times only that mode, e.g. to profile it.
     let onlyMode = getenv("FORECAST_BENCH_LSTM_MODE").map { String(cString: $0) } ?? ""
+    // FORECAST_BENCH_LSTM_STEPS=N times N steps (or passes) in each mode, e.g. as many as the
+    // peer's `--steps` (PyTorch's benchmark times 50): over 5 steps of (d) a few seconds of a
+    // neighbour's burst move the median, over 50 they do not, on either side.
+    let steps = getenv("FORECAST_BENCH_LSTM_STEPS").flatMap { Int(String(cString: $0)) }
+      .map { max(1, $0) }
     for c in cases where only.isEmpty || only.contains(c.name) {
       var rng = SeededGenerator(seed: 2026)
       let config = LSTMForecasterConfiguration(
@@ -130,7 +135,7 @@ enum LSTMBench {
       var lastLoss: Float = 0
       var timed: [(String, (wall: Double, cpu: Double, p10: Double), Double)] = []
       if onlyMode != "infer" {
-        let train = time(warmup: 3, repeats: c.steps) {
+        let train = time(warmup: 3, repeats: steps ?? c.steps) {
           lastLoss = model.trainStep(
             input: x, target: y, loss: loss, optimizer: &adam, clipNorm: nil)
         }
@@ -139,7 +144,9 @@ enum LSTMBench {
       }
       if onlyMode != "train" {
         var sink: Float = 0
-        let infer = time(warmup: 3, repeats: c.steps * 3) { sink += model.predict(x).scalars[0] }
+        let infer = time(warmup: 3, repeats: steps ?? c.steps * 3) {
+          sink += model.predict(x).scalars[0]
+        }
         precondition(sink.isFinite, "lstm bench \(c.name): forecast is not finite")
         timed.append(("infer", infer, flops))
       }

@@ -54,6 +54,13 @@ public final class GroupConsumer {
   /// its first assignment (its issue #4312, fixed in 2.3.0), which a SIGTERM during the join hit.
   private var everAssigned = false
   private var subscribed = false
+  /// The offsets the group acknowledged for this member's last commit of each partition.
+  private var committed: [Int32: Int64] = [:]
+  /// Set once the run's last checkpoint round is done and nothing is read after it: the
+  /// revocation that `rd_kafka_consumer_close` then delivers has nothing left to make durable
+  /// but each partition's own state (a second round would redo the last one's directory
+  /// listings, locks and fsyncs, and commit the same offsets again).
+  private var finalRoundDone = false
 
   public init(settings: Settings, options: StreamOptions) throws(StreamError) {
     self.settings = settings
@@ -274,11 +281,13 @@ public final class GroupConsumer {
     do {
       if case .badRecord? = result {
         try checkpoint(now: Self.now())
+        finalRoundDone = true
       } else if result == nil {
         let allAtEnd = settings.exitAtEnd && engine.assigned.allSatisfy { atEnd.contains($0) }
         // One round: idle partitions follow first, so the world-wide windows they release close
         // in the same round.
         try checkpoint(now: Self.now(), allIdle: allAtEnd, closeOpen: settings.closeOpen)
+        finalRoundDone = true
       }
     } catch {
       closing = error
@@ -349,6 +358,9 @@ public final class GroupConsumer {
     _ = rd_kafka_offsets_store(rk, list)
     let err = rd_kafka_commit(rk, list, 0)
     CrashPoint.reach("commit")
+    if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+      for (p, offset) in valid { committed[p] = offset }
+    }
     // A commit that fails (a rebalance in flight, no coordinator yet) is retried at the next
     // checkpoint; the state, not the commit, is what a restarted member resumes from.
     if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET
@@ -403,9 +415,19 @@ public final class GroupConsumer {
     } else {
       var offsets: [(partition: Int32, offset: Int64)] = []
       do {
-        // Make everything durable (and world-wide windows closable) before letting go.
-        offsets = try engine.checkpointRound(now: Self.now())
-        for p in given { _ = try engine.revoke(p) }
+        if finalRoundDone {
+          // Closing after the last round: each partition's state only (written already, so
+          // normally nothing), and a commit only where the last one did not go through.
+          for p in given {
+            if let offset = try engine.revoke(p), committed[p] != offset {
+              offsets.append((p, offset))
+            }
+          }
+        } else {
+          // Make everything durable (and world-wide windows closable) before letting go.
+          offsets = try engine.checkpointRound(now: Self.now())
+          for p in given { _ = try engine.revoke(p) }
+        }
       } catch {
         failure = failure ?? error
       }
