@@ -52,6 +52,16 @@ enum LSTMBench {
       samples.append(now() - start)
       cpu.append(now(CLOCK_PROCESS_CPUTIME_ID) - startCPU)
     }
+    if getenv("FORECAST_BENCH_LSTM_TRACE") != nil {
+      // Every timed step in order (ms), to see a trend over the steps rather than a median.
+      FileHandleStderr.write(
+        "lstm trace: "
+          + samples.map {
+            let t = Int(($0 * 1e4).rounded())
+            return "\(t / 10).\(t % 10)"
+          }.joined(separator: " ")
+          + "\n")
+    }
     let sorted = samples.sorted()
     return (median(samples), median(cpu), sorted[min(sorted.count - 1, sorted.count / 10)])
   }

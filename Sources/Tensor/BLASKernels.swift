@@ -26,10 +26,29 @@ import Glibc
 /// - A CPU without those flags keeps whatever OpenBLAS chose, so a kernel the CPU cannot run is
 ///   never selected; a family that already uses AVX-512 (Debian 12's 0.3.21 picks `Cooperlake`
 ///   for this machine's AMD EPYC when nothing is set) is kept.
+///
+/// The same re-execution makes OpenBLAS's idle threads sleep at once instead of polling: after
+/// each product its worker threads poll for the next one for 2²⁸ cycles (about 85 ms, its
+/// `OPENBLAS_THREAD_TIMEOUT` default of 28), each poll a `sched_yield`, and on a machine with as
+/// many cores as threads they then take turns on the cores with the toolkit's own threads
+/// (the LSTM's time loops run on two). Unless the user set `OPENBLAS_THREAD_TIMEOUT` or
+/// `GOTO_THREAD_TIMEOUT`, the toolkit runs with its minimum, 4 (2⁴ cycles): a (d)-sized
+/// training step (H = 512, whose backward products are OpenBLAS's) took 1,513–1,601 ms instead
+/// of 1,675–1,826 (three alternating runs of 15 steps, AMD EPYC Zen 3, two cores), the CPU
+/// time per step 2.9 s instead of 3.1–3.4; smaller models, whose products are the toolkit's
+/// own, were unchanged.
 public enum BLASKernels {
   /// The environment variable that marks the re-executed process (so it never loops) and
   /// carries the user's own `OPENBLAS_CORETYPE` (`=VALUE`, or empty when it was unset).
   static let reexecMarker = "FORECAST_BLAS_REEXEC"
+
+  /// Set in the re-executed process when the toolkit set `OPENBLAS_THREAD_TIMEOUT` itself (the
+  /// user had set neither it nor `GOTO_THREAD_TIMEOUT`), so that it is unset again.
+  static let timeoutMarker = "FORECAST_BLAS_TIMEOUT_SET"
+
+  /// The `OPENBLAS_THREAD_TIMEOUT` the toolkit runs with: OpenBLAS's minimum, idle worker
+  /// threads sleep after 2⁴ cycles instead of polling for 2²⁸.
+  static let threadTimeout = "4"
 
   /// The toolkit's own kernel pin, honoured exactly (see the type's documentation).
   public static let pinVariable = "FORECAST_BLAS_CORETYPE"
@@ -60,24 +79,48 @@ public enum BLASKernels {
         unsetenv("OPENBLAS_CORETYPE")
       }
       unsetenv(reexecMarker)
+      if getenv(timeoutMarker) != nil {
+        unsetenv("OPENBLAS_THREAD_TIMEOUT")
+        unsetenv(timeoutMarker)
+      }
       return
     }
     let environmentCoreType = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
-    guard
-      let coreType = reexecCoreType(
-        pinnedCoreType: getenv(pinVariable).map { String(cString: $0) },
-        cpuRunsSkylakeX: cpuRunsSkylakeXKernels(), loadedCoreName: BLASRuntime.coreName)
-    else { return }
-    setenv("OPENBLAS_CORETYPE", coreType, 1)
+    let coreType = reexecCoreType(
+      pinnedCoreType: getenv(pinVariable).map { String(cString: $0) },
+      cpuRunsSkylakeX: cpuRunsSkylakeXKernels(), loadedCoreName: BLASRuntime.coreName)
+    let setTimeout = setsThreadTimeout(
+      openblasTimeout: getenv("OPENBLAS_THREAD_TIMEOUT").map { String(cString: $0) },
+      gotoTimeout: getenv("GOTO_THREAD_TIMEOUT").map { String(cString: $0) },
+      threads: BLASRuntime.threads)
+    guard coreType != nil || setTimeout else { return }
+    if let coreType { setenv("OPENBLAS_CORETYPE", coreType, 1) }
     setenv(reexecMarker, environmentCoreType.map { "=" + $0 } ?? "", 1)
+    if setTimeout {
+      setenv("OPENBLAS_THREAD_TIMEOUT", threadTimeout, 1)
+      setenv(timeoutMarker, "1", 1)
+    }
     execv("/proc/self/exe", CommandLine.unsafeArgv)
-    // execv returns only on failure: carry on with the kernels already loaded.
+    // execv returns only on failure: carry on with the kernels and threads already loaded.
     if let environmentCoreType {
       setenv("OPENBLAS_CORETYPE", environmentCoreType, 1)
     } else {
       unsetenv("OPENBLAS_CORETYPE")
     }
     unsetenv(reexecMarker)
+    if setTimeout {
+      unsetenv("OPENBLAS_THREAD_TIMEOUT")
+      unsetenv(timeoutMarker)
+    }
+  }
+
+  /// Whether to re-execute with `OPENBLAS_THREAD_TIMEOUT` set to `threadTimeout`: when OpenBLAS
+  /// runs worker threads (`threads` > 1) and the user set neither variable (an empty value
+  /// counts as unset, as OpenBLAS reads it).
+  package static func setsThreadTimeout(
+    openblasTimeout: String?, gotoTimeout: String?, threads: Int
+  ) -> Bool {
+    threads > 1 && (openblasTimeout ?? "").isEmpty && (gotoTimeout ?? "").isEmpty
   }
 
   /// The kernel family to re-execute with, or `nil` to keep the loaded one.

@@ -70,6 +70,19 @@ final class BLASKernelsTests: XCTestCase {
     }
   }
 
+  func testReexecute_setsTheThreadTimeoutOnlyWhenTheUserDidNot() {
+    XCTAssertTrue(BLASKernels.setsThreadTimeout(openblasTimeout: nil, gotoTimeout: nil, threads: 2))
+    XCTAssertTrue(BLASKernels.setsThreadTimeout(openblasTimeout: "", gotoTimeout: nil, threads: 8))
+    // The user's own value, under either name, stays.
+    XCTAssertFalse(
+      BLASKernels.setsThreadTimeout(openblasTimeout: "28", gotoTimeout: nil, threads: 2))
+    XCTAssertFalse(
+      BLASKernels.setsThreadTimeout(openblasTimeout: nil, gotoTimeout: "10", threads: 2))
+    // One thread: no worker polls, nothing to re-execute for.
+    XCTAssertFalse(
+      BLASKernels.setsThreadTimeout(openblasTimeout: nil, gotoTimeout: nil, threads: 1))
+  }
+
   func testReexecute_theToolkitsPinIsHonouredButNeverBeyondTheCPU() {
     XCTAssertEqual(
       BLASKernels.reexecCoreType(
