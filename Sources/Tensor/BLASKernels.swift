@@ -35,8 +35,8 @@ import Glibc
 /// `GOTO_THREAD_TIMEOUT`, the toolkit runs with its minimum, 4 (2⁴ cycles): a (d)-sized
 /// training step (H = 512, whose backward products are OpenBLAS's) took 1,513–1,601 ms instead
 /// of 1,675–1,826 (three alternating runs of 15 steps, AMD EPYC Zen 3, two cores), the CPU
-/// time per step 2.9 s instead of 3.1–3.4; smaller models, whose products are the toolkit's
-/// own, were unchanged.
+/// time per step 2.9 s instead of 3.1–3.4; (c)-sized training and inference, whose products
+/// are the toolkit's own, and (d)-sized inference were unchanged.
 public enum BLASKernels {
   /// The environment variable that marks the re-executed process (so it never loops) and
   /// carries the user's own `OPENBLAS_CORETYPE` (`=VALUE`, or empty when it was unset).
