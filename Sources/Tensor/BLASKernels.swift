@@ -71,18 +71,11 @@ public enum BLASKernels {
   /// type's documentation); otherwise returns at once. Call it first in `main`.
   public static func selectFastest() {
     if let marker = getenv(reexecMarker) {
-      // OpenBLAS has read the variable: give the environment back as the user had it.
+      // OpenBLAS has read the variables: give the environment back as the user had it.
       let saved = String(cString: marker)
-      if saved.hasPrefix("=") {
-        setenv("OPENBLAS_CORETYPE", String(saved.dropFirst()), 1)
-      } else {
-        unsetenv("OPENBLAS_CORETYPE")
-      }
-      unsetenv(reexecMarker)
-      if getenv(timeoutMarker) != nil {
-        unsetenv("OPENBLAS_THREAD_TIMEOUT")
-        unsetenv(timeoutMarker)
-      }
+      restoreEnvironment(
+        coreType: saved.hasPrefix("=") ? String(saved.dropFirst()) : nil,
+        timeoutWasSet: getenv(timeoutMarker) != nil)
       return
     }
     let environmentCoreType = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
@@ -102,16 +95,20 @@ public enum BLASKernels {
     }
     execv("/proc/self/exe", CommandLine.unsafeArgv)
     // execv returns only on failure: carry on with the kernels and threads already loaded.
-    if let environmentCoreType {
-      setenv("OPENBLAS_CORETYPE", environmentCoreType, 1)
+    restoreEnvironment(coreType: environmentCoreType, timeoutWasSet: setTimeout)
+  }
+
+  /// The user's environment again: their `OPENBLAS_CORETYPE` (or none), no markers, and no
+  /// `OPENBLAS_THREAD_TIMEOUT` when the toolkit set it.
+  private static func restoreEnvironment(coreType: String?, timeoutWasSet: Bool) {
+    if let coreType {
+      setenv("OPENBLAS_CORETYPE", coreType, 1)
     } else {
       unsetenv("OPENBLAS_CORETYPE")
     }
     unsetenv(reexecMarker)
-    if setTimeout {
-      unsetenv("OPENBLAS_THREAD_TIMEOUT")
-      unsetenv(timeoutMarker)
-    }
+    if timeoutWasSet { unsetenv("OPENBLAS_THREAD_TIMEOUT") }
+    unsetenv(timeoutMarker)
   }
 
   /// Whether to re-execute with `OPENBLAS_THREAD_TIMEOUT` set to `threadTimeout`: when OpenBLAS
