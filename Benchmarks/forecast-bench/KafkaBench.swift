@@ -30,6 +30,10 @@
 // KAFKA_BENCH_OURS_X="key=value,…" adds librdkafka properties to ours' consumer (as -X does),
 // for tuning runs: e.g. a smaller queued.max.messages.kbytes (fewer page faults, but librdkafka
 // 2.0 then stops fetching a full partition for up to a second: 70k events/s instead of 400k).
+// KAFKA_BENCH_TRACE=1 prints, for each of ours' runs, its time from the first record and the
+// process's CPU time over it (every thread: ours, librdkafka's, the mock broker's): on a machine
+// with few cores, where the window outputs' threads and the reading thread share them, the CPU
+// a run takes is what sets its time.
 // KAFKA_BENCH_PYTHON=0 leaves the Python peer out (its rates print as NaN), for quick rounds while
 // working on ours.
 // Every client fetches with fetch.wait.max.ms=KAFKA_BENCH_FETCH_WAIT_MS (default 10): the mock
@@ -302,15 +306,24 @@ enum KafkaBench {
     // The first progress report comes with the first record read a second or more after the
     // start: the group join (~3 s on the mock) is over by then.
     var firstAt: Double?
+    var firstCPU = 0.0
     var firstRecords: Int64 = 0
     let began = now()
     let summary = try consumer.run { s in
       if firstAt == nil {
         firstAt = now()
+        firstCPU = cpuSeconds()
         firstRecords = s.records
       }
     }
     let end = now()
+    if ProcessInfo.processInfo.environment["KAFKA_BENCH_TRACE"] == "1" {
+      let cpu = cpuSeconds() - firstCPU
+      let wall = end - (firstAt ?? began)
+      FileHandleStderr.write(
+        "kafka: consume \(closeOpen ? "closing" : "open") \(summary.records) records: "
+          + "\(Int(wall * 1000)) ms, CPU \(Int(cpu * 1000)) ms (\(Int(cpu / wall * 100)) %)\n")
+    }
     check(summary.bad == 0, "consume found \(summary.bad) bad records")
     let windows = ((try? FileManager.default.contentsOfDirectory(atPath: work + "/out")) ?? [])
       .filter { $0.hasPrefix("20") }
@@ -322,6 +335,14 @@ enum KafkaBench {
     // the rate counts the records after it over the time after it.
     let share = Double(summary.records - firstRecords) / Double(max(summary.records, 1))
     return (Int(summary.events), (end - from) / max(share, 1e-9), end - began)
+  }
+
+  /// The process's CPU time (user and system, every thread) in seconds.
+  static func cpuSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+      + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6
   }
 
   static func now() -> Double {

@@ -2,7 +2,9 @@
 // simulated day of 2,000 listeners (about 38k events, the Kafka benchmark's day; seed 42,
 // written once to WRAPPED_BENCH_DIR, default /tmp): the Wrapped report of the day's
 // accumulator and its tables (the CSV and JSON text), timed apart, beside the columnar read of
-// the same file into the accumulator. Median ms of WRAPPED_WINDOW_REPEATS runs (default 15).
+// the same file into the accumulator; and what the day costs `consume` in all: the windows of
+// the seven continents (report and tables each) and the world's, merged from them (merge
+// also timed apart). Median ms of WRAPPED_WINDOW_REPEATS runs (default 15).
 import Events
 import Simulation
 import Wrapped
@@ -54,8 +56,27 @@ enum WrappedWindowBench {
       text.append(seconds { bytes = r.map(tables) ?? 0 })
       precondition(bytes == reference)
     }
+    // What `consume` does for the day: the windows of the seven continents (the events of
+    // each, as its partition holds them), and the world's, merged from them.
+    var continents: [Continent: WrappedAccumulator] = [:]
+    try EventFileReader(path: path).forEachEvent { event in
+      continents[event.continent, default: WrappedAccumulator()].add(event)
+    }
+    let parts = Continent.allCases.compactMap { continents[$0] }
+    var day: [Double] = []
+    var merge: [Double] = []
+    for _ in 0..<repeats {
+      day.append(seconds { for part in parts { _ = tables(part.report(top: 10)) } })
+      var world = WrappedAccumulator()
+      merge.append(seconds { for part in parts { world.merge(part) } })
+      day[day.count - 1] += merge[merge.count - 1]
+      day[day.count - 1] += seconds { _ = tables(world.report(top: 10)) }
+    }
     let events = Int(accumulator.eventsCounted)
-    for (what, times) in [("read_and_accumulate", read), ("report", report), ("tables", text)] {
+    for (what, times) in [
+      ("read_and_accumulate", read), ("report", report), ("tables", text),
+      ("continent_and_world_windows", day), ("world_merge", merge),
+    ] {
       let s = median(times)
       printJSON([
         ("suite", .string("wrapped-window")), ("what", .string(what)), ("events", .int(events)),

@@ -185,6 +185,22 @@ public final class EventRecordsDecoder {
     _ bytes: [UInt8], count: Int, ends: [Int]? = nil
   ) throws(AvroDecodingError) -> EventBatch {
     try decoder.decode(records: bytes, count: count, ends: ends)
+    return try batch(count: count)
+  }
+
+  /// `decode(_:count:ends:)` for events each in a buffer of its own (Kafka messages' bodies,
+  /// read where they are), each taking its whole buffer.
+  ///
+  /// - Throws: `AvroDecodingError` if a buffer does not hold exactly one event.
+  public func decode(separate records: [UnsafeBufferPointer<UInt8>]) throws(AvroDecodingError)
+    -> EventBatch
+  {
+    try decoder.decode(separate: records)
+    return try batch(count: records.count)
+  }
+
+  /// The batch of the `count` events just decoded.
+  private func batch(count: Int) throws(AvroDecodingError) -> EventBatch {
     guard decoder.userID.count == count else {
       throw .corrupt("\(decoder.userID.count) events decoded of \(count)")
     }

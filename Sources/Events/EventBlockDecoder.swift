@@ -20,6 +20,8 @@ final class EventBlockDecoder: @unchecked Sendable {
   var raw = AvroContainerFile.RawBlock()
   /// For `decode(records:count:ends:)`: where each record must end, bytes from the start.
   private var recordEnds: [Int]?
+  /// For `decode(separate:)`: the records, each in its own buffer (instead of `raw`).
+  private var separateRecords: [UnsafeBufferPointer<UInt8>]?
   private var decompressed: [UInt8] = []
   private let codecContext = AvroCodecContext()
   /// Per string slot: this decoder's dictionary (reset per block in columnar mode), in raw
@@ -168,6 +170,31 @@ final class EventBlockDecoder: @unchecked Sendable {
     }
   }
 
+  /// Decodes single records, each in a buffer of its own (Kafka messages' bodies, read in
+  /// place), into the outputs: `decode(records:count:ends:)` without laying them end to end
+  /// first. Each record must take its whole buffer.
+  ///
+  /// - Throws: `AvroDecodingError.corrupt` naming what is wrong with the bytes.
+  func decode(separate records: [UnsafeBufferPointer<UInt8>]) throws(AvroDecodingError) {
+    separateRecords = records
+    raw.data = []
+    raw.size = 0
+    raw.count = records.count
+    recordEnds = nil
+    decode()
+    separateRecords = nil
+    guard let error else { return }
+    switch error {
+    case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
+      throw .corrupt(reason)
+    case .damagedEvent(_, let record, let flaw):
+      throw .corrupt(
+        (records.count > 1 ? "record \(record + 1): " : "") + "\(flaw.problem); \(flaw.fix)")
+    default:
+      throw .corrupt(error.description)
+    }
+  }
+
   /// Decodes `raw` into the outputs; on failure sets `error` (and keeps nothing).
   func decode() {
     error = nil
@@ -218,6 +245,12 @@ final class EventBlockDecoder: @unchecked Sendable {
   }
 
   private func decodeBlock() throws(AvroReadError) {
+    if let records = separateRecords {
+      prepareOutputs(count: records.count)
+      try decodeSeparate(records)
+      finishOutputs(count: records.count)
+      return
+    }
     if raw.count == 0 && raw.size == 0 { return }  // an empty block, whatever the codec
     let n: Int
     do throws(AvroCodecFailure) {
@@ -247,6 +280,18 @@ final class EventBlockDecoder: @unchecked Sendable {
         path: path, block: raw.index, declared: count,
         reason: "its \(n) bytes hold at most \(n / program.minimumRecordSize) records")
     }
+    prepareOutputs(count: count)
+    let result = decompressed.withUnsafeBytes { bytes in
+      Result { () throws(AvroReadError) in
+        try decodeRecords(UnsafeRawBufferPointer(rebasing: bytes[0..<n]), count: count)
+      }
+    }
+    try result.get()
+    finishOutputs(count: count)
+  }
+
+  /// The dictionaries for a block of `count` records, and room for its outputs.
+  private func prepareOutputs(count: Int) {
     prepareDictionaries()
     switch mode {
     case .events: events.reserveCapacity(count)
@@ -259,12 +304,10 @@ final class EventBlockDecoder: @unchecked Sendable {
         smallColumns.reserve(count)
       }
     }
-    let result = decompressed.withUnsafeBytes { bytes in
-      Result { () throws(AvroReadError) in
-        try decodeRecords(UnsafeRawBufferPointer(rebasing: bytes[0..<n]), count: count)
-      }
-    }
-    try result.get()
+  }
+
+  /// The outputs of a block of `count` records, once they have decoded.
+  private func finishOutputs(count: Int) {
     if mode == .columns {
       // Appended to the emptied outputs, whose storage is reused when the caller has let go of
       // the last block's (new arrays would allocate again every block).
@@ -283,6 +326,32 @@ final class EventBlockDecoder: @unchecked Sendable {
       }
     }
     recordCount = count
+  }
+
+  /// `decodeRecords` for records in buffers of their own, each of which a record must take whole.
+  private func decodeSeparate(_ records: [UnsafeBufferPointer<UInt8>]) throws(AvroReadError) {
+    for (record, buffer) in records.enumerated() {
+      var c = AvroCursor(UnsafeRawBufferPointer(buffer))
+      do throws(AvroDecodeFailure) {
+        try decodeRecord(&c)
+      } catch {
+        throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
+      }
+      if c.remaining > 0 {
+        throw .corruptRecord(
+          path: path, block: raw.index, record: record,
+          reason: "the event takes \(buffer.count - c.remaining) bytes of its message's "
+            + "\(buffer.count)")
+      }
+      if flaw >= 0 {
+        let found = program.flaws[flaw]
+        guard skipsDamaged else { throw .damagedEvent(path: path, record: record, flaw: found) }
+        if firstDamaged == nil { firstDamaged = (record, found) }
+        damagedCount += 1
+        continue
+      }
+      emit()
+    }
   }
 
   private func decodeRecords(_ data: UnsafeRawBufferPointer, count: Int) throws(AvroReadError) {

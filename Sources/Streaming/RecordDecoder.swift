@@ -14,7 +14,7 @@ final class RecordDecoder {
   private var reencoded: [UInt8] = []
   /// Runs of messages with the toolkit's schema, decoded at once.
   private let runDecoder: EventRecordsDecoder?
-  private var runRecords = PendingRecords()
+  private var runBodies: [UnsafeBufferPointer<UInt8>] = []
 
   init(toolkitSchemaID: UInt32?, registry: SchemaRegistry?) throws(StreamError) {
     toolkitID = toolkitSchemaID
@@ -73,17 +73,17 @@ final class RecordDecoder {
   }
 
   /// The fast path for a run of one partition's messages: when each is framed with a schema id
-  /// known to be the toolkit's, their bodies decode at once, as columns.
+  /// known to be the toolkit's, their bodies decode at once, as columns, where they are.
   ///
-  /// - Returns: the events, their toolkit encodings end to end and the epoch of the batch's
-  ///   dictionaries (`EventRecordsDecoder.epoch`), or nil when the run takes
-  ///   the message-by-message path (another or a new schema id, a framing problem, a body that
+  /// - Returns: the events, their toolkit encodings (the messages' bodies) and the epoch of the
+  ///   batch's dictionaries (`EventRecordsDecoder.epoch`), or nil when the run takes the
+  ///   message-by-message path (another or a new schema id, a framing problem, a body that
   ///   does not decode: that path finds and reports it).
   func decodeRun(_ values: [UnsafeBufferPointer<UInt8>]) -> (
-    EventBatch, PendingRecords, DictionaryEpoch
+    EventBatch, [UnsafeBufferPointer<UInt8>], DictionaryEpoch
   )? {
     guard let runDecoder, !values.isEmpty else { return nil }
-    runRecords.removeAll()
+    runBodies.removeAll(keepingCapacity: true)
     var known: UInt32?
     for value in values {
       guard value.count >= 5, value[0] == 0 else { return nil }
@@ -92,12 +92,11 @@ final class RecordDecoder {
         guard decoders[id]?.isToolkit == true else { return nil }
         known = id
       }
-      runRecords.append(UnsafeBufferPointer(rebasing: value[5...]))
+      runBodies.append(UnsafeBufferPointer(rebasing: value[5...]))
     }
     do {
-      let batch = try runDecoder.decode(
-        runRecords.bytes, count: values.count, ends: runRecords.ends)
-      return (batch, runRecords, runDecoder.epoch)
+      let batch = try runDecoder.decode(separate: runBodies)
+      return (batch, runBodies, runDecoder.epoch)
     } catch {
       return nil
     }

@@ -209,12 +209,13 @@ public final class WindowedAggregation {
   }
 
   /// Events read from partition `p`, in offset order, decoded as columns
-  /// (`EventRecordsDecoder`): `offsets[i]` and `records` (the toolkit encodings end to end,
-  /// record i ending at `records.ends[i]`) belong to row i; `epoch` identifies the dictionaries
+  /// (`EventRecordsDecoder`): `offsets[i]` and `records[i]` (its toolkit encoding) belong to
+  /// row i; `epoch` identifies the dictionaries
   /// the batch's string columns index (each window keeps its column map while it stays). The
   /// same as `accept` for each in turn, with each window's rows added to its aggregates at once.
   func accept(
-    partition p: Int32, offsets: [Int64], batch: EventBatch, records: PendingRecords,
+    partition p: Int32, offsets: [Int64], batch: EventBatch,
+    records: [UnsafeBufferPointer<UInt8>],
     epoch: DictionaryEpoch
   ) throws(StreamError) {
     guard let s = partitions[p] else { return }
@@ -233,21 +234,16 @@ public final class WindowedAggregation {
       touched.removeAll(keepingCapacity: true)
     }
     defer { addRows() }
-    try records.bytes.withUnsafeBufferPointer { all throws(StreamError) in
-      var from = 0
-      for i in 0..<batch.count {
-        let record = UnsafeBufferPointer(rebasing: all[from..<records.ends[i]])
-        from = records.ends[i]
-        let start = batch.startTime[i]
-        switch try route(s, offset: offsets[i], start: start, record: record) {
-        case .window(let window):
-          if window.rows.isEmpty { touched.append(window) }
-          window.rows.append(i)
-        case .late: break
-        case .bad: continue
-        }
-        try advance(s, offset: offsets[i], start: start, beforeClosing: addRows)
+    for i in 0..<batch.count {
+      let start = batch.startTime[i]
+      switch try route(s, offset: offsets[i], start: start, record: records[i]) {
+      case .window(let window):
+        if window.rows.isEmpty { touched.append(window) }
+        window.rows.append(i)
+      case .late: break
+      case .bad: continue
       }
+      try advance(s, offset: offsets[i], start: start, beforeClosing: addRows)
     }
   }
 

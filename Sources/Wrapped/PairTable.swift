@@ -93,12 +93,17 @@ struct StringTable: Sendable {
 
   /// The id of `s`, inserting it when new.
   mutating func id(_ s: String) -> Int32 {
-    if let id = ids[s] { return id }
-    let id = Int32(strings.count)
-    ids[s] = id
-    strings.append(s)
+    // One lookup, inserting the next id when `s` is new (the defaulted subscript's in-place
+    // access keeps the default it inserted), not a failed lookup then an insertion: each
+    // string is hashed once.
+    let next = Int32(strings.count)
+    let id = Self.value(&ids[s, default: next])
+    if id == next { strings.append(s) }
     return id
   }
+
+  @inline(__always)
+  private static func value(_ v: inout Int32) -> Int32 { v }
 
   /// Strings held.
   var count: Int { strings.count }

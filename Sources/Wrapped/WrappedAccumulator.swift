@@ -228,14 +228,17 @@ public struct WrappedAccumulator: Sendable {
   /// first uses it.
   public mutating func add(_ b: EventBatch, rows: some Sequence<Int>) {
     var m = ColumnMap()
-    add(b, rows: rows, keeping: &m)
+    add(b, rows: Array(rows), keeping: &m)
   }
 
   /// `add(_:rows:)` for consecutive batches whose dictionaries continue one another (an
   /// `EventRecordsDecoder`'s under one epoch: ids keep their strings, values only grow): `m`,
   /// kept by the caller beside this accumulator for that epoch, remembers what each id maps to,
   /// so a name is interned once, not once a batch.
-  public mutating func add(_ b: EventBatch, rows: some Sequence<Int>, keeping m: inout ColumnMap) {
+  ///
+  /// `rows` is an array, not any sequence: a generic public entry point would run unspecialized
+  /// in the caller's module, through the sequence's witness table at every row.
+  public mutating func add(_ b: EventBatch, rows: [Int], keeping m: inout ColumnMap) {
     func extend(_ map: inout [Int32], to count: Int) {
       if map.count < count { map.append(contentsOf: repeatElement(-1, count: count - map.count)) }
     }
