@@ -8,29 +8,25 @@ struct ByteStringTable {
   private var arena: UnsafeMutablePointer<UInt8>
   private var arenaCapacity: Int
   private var arenaCount = 0
-  /// Per id: where its bytes are in the arena, and its hash; one record, so that a lookup
-  /// touches one place beside its slot and the bytes (three arrays took three cache misses in
-  /// large dictionaries, such as song titles).
-  private struct Entry {
-    var start: Int
-    var length: Int
-    var hash: UInt64
-  }
-  private var entries: [Entry]
-  /// Per slot: the hash's high 32 bits and id + 1 in the low 32, or 0 when empty (probes compare
-  /// the hash there, not in the entry). Capacity is a power of two, at most half full.
-  private var slots: UnsafeMutablePointer<UInt64>
+  /// Per id: start offset in the arena and length.
+  private var starts: [Int]
+  private var lengths: [Int]
+  private var hashes: [UInt64]
+  /// Per slot: id + 1, or 0 when empty. Capacity is a power of two, at most half full.
+  private var slots: UnsafeMutablePointer<Int32>
   private var slotMask: Int
   /// Strings made so far, per id (nil until asked for).
   private var strings: [String?] = []
 
   /// The number of distinct strings.
-  var count: Int { entries.count }
+  var count: Int { starts.count }
 
   init() {
     arenaCapacity = 4096
     arena = .allocate(capacity: arenaCapacity)
-    entries = []
+    starts = []
+    lengths = []
+    hashes = []
     slotMask = 255
     slots = .allocate(capacity: 256)
     slots.initialize(repeating: 0, count: 256)
@@ -44,9 +40,11 @@ struct ByteStringTable {
 
   /// Forgets every string (ids start again from 0), keeping the memory.
   mutating func removeAll() {
-    if !entries.isEmpty {
+    if !starts.isEmpty {
       slots.update(repeating: 0, count: slotMask + 1)
-      entries.removeAll(keepingCapacity: true)
+      starts.removeAll(keepingCapacity: true)
+      lengths.removeAll(keepingCapacity: true)
+      hashes.removeAll(keepingCapacity: true)
       strings.removeAll(keepingCapacity: true)
       arenaCount = 0
     }
@@ -89,17 +87,13 @@ struct ByteStringTable {
   @inline(__always)
   mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
     let h = ByteStringTable.hash(p, n)
-    let tag = h & 0xFFFF_FFFF_0000_0000
     var slot = Int(truncatingIfNeeded: h) & slotMask
     while true {
-      let word = slots[slot]
-      if word == 0 { break }
-      if word & 0xFFFF_FFFF_0000_0000 == tag {
-        let id = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
-        let found = entries.withUnsafeBufferPointer { $0[id] }
-        if found.length == n && found.hash == h && memcmpEqual(arena + found.start, p, n) {
-          return Int32(id)
-        }
+      let entry = slots[slot]
+      if entry == 0 { break }
+      let id = Int(entry) - 1
+      if hashes[id] == h && lengths[id] == n && memcmpEqual(arena + starts[id], p, n) {
+        return Int32(id)
       }
       slot = (slot + 1) & slotMask
     }
@@ -119,18 +113,15 @@ struct ByteStringTable {
       arenaCapacity = newCapacity
     }
     (arena + arenaCount).update(from: p, count: n)
-    let id = entries.count
-    entries.append(Entry(start: arenaCount, length: n, hash: h))
+    let id = starts.count
+    starts.append(arenaCount)
+    lengths.append(n)
+    hashes.append(h)
     strings.append(nil)
     arenaCount += n
-    slots[slot] = Self.slotWord(hash: h, id: id)
+    slots[slot] = Int32(id + 1)
     if (id + 1) * 2 > slotMask + 1 { rehash() }
     return Int32(id)
-  }
-
-  @inline(__always)
-  private static func slotWord(hash h: UInt64, id: Int) -> UInt64 {
-    h & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
   }
 
   private mutating func rehash() {
@@ -139,10 +130,10 @@ struct ByteStringTable {
     slots = .allocate(capacity: newSize)
     slots.initialize(repeating: 0, count: newSize)
     slotMask = newSize - 1
-    for (id, entry) in entries.enumerated() {
-      var slot = Int(truncatingIfNeeded: entry.hash) & slotMask
+    for id in 0..<starts.count {
+      var slot = Int(truncatingIfNeeded: hashes[id]) & slotMask
       while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-      slots[slot] = Self.slotWord(hash: entry.hash, id: id)
+      slots[slot] = Int32(id + 1)
     }
   }
 
@@ -151,9 +142,8 @@ struct ByteStringTable {
   mutating func string(_ id: Int32) -> String {
     let i = Int(id)
     if let s = strings[i] { return s }
-    let entry = entries[i]
     let s = String(
-      decoding: UnsafeBufferPointer(start: arena + entry.start, count: entry.length), as: UTF8.self)
+      decoding: UnsafeBufferPointer(start: arena + starts[i], count: lengths[i]), as: UTF8.self)
     strings[i] = s
     return s
   }
@@ -161,8 +151,7 @@ struct ByteStringTable {
   /// The bytes of id `id` (valid until the next `intern` or `removeAll`).
   @inline(__always)
   func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
-    let entry = entries[Int(id)]
-    return UnsafeBufferPointer(start: arena + entry.start, count: entry.length)
+    UnsafeBufferPointer(start: arena + starts[Int(id)], count: lengths[Int(id)])
   }
 
   /// Interns `string` (for defaults and enum symbols).

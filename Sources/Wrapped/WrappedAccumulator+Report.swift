@@ -524,11 +524,30 @@ extension WrappedAccumulator {
   }
 
   /// Per id of `table`, the rank of its name in UTF-8 byte order.
+  ///
+  /// Sorted on each name's first eight bytes as one integer (zeros past its end), the names
+  /// themselves compared only where those tie: most comparisons then touch no string.
   func nameRanks(_ table: StringTable) -> [Int32] {
     let names = table.strings
-    let order = names.indices.sorted { compareUTF8(names[$0], names[$1]) < 0 }
+    var keyed: [(prefix: UInt64, id: Int32)] = []
+    keyed.reserveCapacity(names.count)
+    for (id, name) in names.enumerated() {
+      var name = name
+      let prefix = name.withUTF8 { u in
+        var key: UInt64 = 0
+        for i in 0..<8 { key = key << 8 | (i < u.count ? UInt64(u[i]) : 0) }
+        return key
+      }
+      keyed.append((prefix, Int32(id)))
+    }
+    // (A shorter name ties the prefix of a longer one it starts, zeros standing for its missing
+    // bytes; the full comparison then puts it first, as byte order does.)
+    keyed.sort {
+      $0.prefix != $1.prefix
+        ? $0.prefix < $1.prefix : compareUTF8(names[Int($0.id)], names[Int($1.id)]) < 0
+    }
     var rank = [Int32](repeating: 0, count: names.count)
-    for (r, id) in order.enumerated() { rank[id] = Int32(r) }
+    for (r, entry) in keyed.enumerated() { rank[Int(entry.id)] = Int32(r) }
     return rank
   }
 

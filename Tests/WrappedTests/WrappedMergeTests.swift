@@ -112,4 +112,18 @@ final class WrappedMergeTests: XCTestCase {
     XCTAssertNil(without.evaluation)
     XCTAssertFalse(without.tables.files.contains { $0.name == "personality_eval.json" })
   }
+
+  /// Names rank in UTF-8 byte order, also where they share their first eight bytes, one starts
+  /// another, or a byte is zero or above 0x7F (the ranks sort on eight-byte prefixes first).
+  func testNameRanks_utf8ByteOrder() {
+    let names = [
+      "abcdefghi", "abcdefgh", "", "ab", "a", "ab\u{0}", "abcdefgh\u{0}", "Zoë", "Zoe", "Zoe ",
+      "ä", "Ω", "abcdefgi", "B", "b", "abcdefgh\u{1}x", "abcdefgh!",
+    ]
+    var accumulator = WrappedAccumulator()
+    for name in names { _ = accumulator.artists.id(name) }
+    let ranks = accumulator.nameRanks(accumulator.artists)
+    let expected = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+    XCTAssertEqual(expected.map { Int(ranks[$0]) }, Array(names.indices))
+  }
 }
