@@ -62,6 +62,27 @@ struct EntryTable: Sendable {
     }
   }
 
+  /// Adds every entry of `other`, sorted or pending, its ids mapped through `users`, `tracks`
+  /// and `places` (a merge); `flush()` makes them visible. Pending events are taken as they
+  /// are, not sorted first: the flush after the merge sorts them with the rest (and one every
+  /// `flushSize` rows on the way, as for events).
+  mutating func add(_ other: EntryTable, users: [Int32], tracks: [Int32], places: [Int32]) {
+    pending.reserveCapacity(min(pending.count + other.count + other.pending.count, Self.flushSize))
+    for e in 0..<other.count {
+      add(
+        user: users[Int(other.users[e])], track: tracks[Int(other.tracks[e])],
+        place: places[Int(other.places[e])], counts: other.counts[e])
+      if needsFlush { flush() }
+    }
+    for p in other.pending {
+      pending.append(
+        Pending(
+          user: users[Int(p.user)], track: tracks[Int(p.track)], place: places[Int(p.place)],
+          stream: p.stream, milliseconds: p.milliseconds))
+      if needsFlush { flush() }
+    }
+  }
+
   /// Sorts the pending events and merges them into the sorted arrays.
   mutating func flush() {
     guard !pending.isEmpty else { return }

@@ -450,14 +450,7 @@ public struct WrappedAccumulator: Sendable {
       listenerTotals[Int(mine)].merge(other.listenerTotals[u])
       listenerMap.append(mine)
     }
-    var theirs = other.entries
-    theirs.flush()
-    for e in 0..<theirs.count {
-      entries.add(
-        user: listenerMap[Int(theirs.users[e])], track: trackMap[Int(theirs.tracks[e])],
-        place: placeMap[Int(theirs.places[e])], counts: theirs.counts[e])
-      if entries.needsFlush { entries.flush() }
-    }
+    entries.add(other.entries, users: listenerMap, tracks: trackMap, places: placeMap)
     entries.flush()
     for (k, key) in other.recordedPersonality.keys.enumerated() {
       let mine = recordedPersonality.index(
