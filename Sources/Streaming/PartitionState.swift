@@ -68,6 +68,9 @@ final class PartitionState {
   var open: [Int64: OpenWindow] = [:]
   /// The open window the last event went to (nil when it closed).
   var lastWindow: OpenWindow?
+  /// The sizes of the last window this partition closed: a new window reserves as much (the
+  /// next day or week of the same partition is about as large).
+  var windowCapacity: WrappedAccumulator.Capacity?
   /// The start of the earliest open window (nil: none).
   var earliestOpen: Int64?
   /// Windows closed here: their segment files, kept until the world-wide window is written.

@@ -288,6 +288,7 @@ public final class WindowedAggregation {
       s.lastWindow = existing
     } else {
       window = OpenWindow(start: w, size: size)
+      if let capacity = s.windowCapacity { window.accumulator.reserveCapacity(capacity) }
       if let spare = spareRecords.popLast() { window.pending = spare }
       s.open[w] = window
       s.lastWindow = window
@@ -369,6 +370,7 @@ public final class WindowedAggregation {
       }
       s.sealed[w] = window.segments
       s.sealedAccumulators[w] = window.accumulator
+      s.windowCapacity = window.accumulator.capacity
       worldCheckDue = true
       // Its events not yet in segments stay in memory until the next checkpoint round, which
       // writes them only if the world-wide window is not written in that round.
@@ -703,6 +705,8 @@ public final class WindowedAggregation {
       submit(events: Self.worldEvents(closed, segmentFiles)) { () throws(StreamError) in
         var accumulator = WrappedAccumulator(
           period: WrappedPeriod(from: w, to: w + size.milliseconds))
+        accumulator.reserveCapacity(
+          closed.reduce(WrappedAccumulator.Capacity()) { $0 + $1.capacity })
         for piece in closed { accumulator.merge(piece) }
         for file in segmentFiles {
           do {

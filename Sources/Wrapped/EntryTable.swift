@@ -42,6 +42,11 @@ struct EntryTable: Sendable {
         user: user, track: track, place: place, stream: Int32(stream), milliseconds: milliseconds))
   }
 
+  /// Room for `events` pending rows (up to a flush's worth) without growing.
+  mutating func reserveCapacity(events: Int) {
+    pending.reserveCapacity(min(events, Self.flushSize))
+  }
+
   /// Whether the pending buffer is full.
   var needsFlush: Bool { pending.count >= Self.flushSize }
 

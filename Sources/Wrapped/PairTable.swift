@@ -71,8 +71,17 @@ struct PairTable: Sendable {
     }
   }
 
-  private mutating func grow() {
-    let size = slots.count * 2
+  /// Room for `capacity` keys without growing.
+  mutating func reserveCapacity(_ capacity: Int) {
+    keys.reserveCapacity(capacity)
+    var size = slots.count
+    while size < 2 * capacity { size <<= 1 }
+    if size > slots.count { rebuild(size: size) }
+  }
+
+  private mutating func grow() { rebuild(size: slots.count * 2) }
+
+  private mutating func rebuild(size: Int) {
     var fresh = Array(repeating: Slot(), count: size)
     let m = size - 1
     for (k, key) in keys.enumerated() {
@@ -107,6 +116,12 @@ struct StringTable: Sendable {
 
   /// Strings held.
   var count: Int { strings.count }
+
+  /// Room for `capacity` strings without growing.
+  mutating func reserveCapacity(_ capacity: Int) {
+    ids.reserveCapacity(capacity)
+    strings.reserveCapacity(capacity)
+  }
 
   subscript(id: Int32) -> String { strings[Int(id)] }
 }

@@ -408,6 +408,76 @@ public struct WrappedAccumulator: Sendable {
     }
   }
 
+  // MARK: Capacity
+
+  /// How large an accumulator's tables are: what another one expected to grow as large (the
+  /// next window of a stream, a merge) reserves up front, instead of growing every table by
+  /// doubling from empty (rehashing each string and key again at each step).
+  public struct Capacity: Sendable, Equatable {
+    var artists = 0
+    var songNames = 0
+    var genres = 0
+    var countries = 0
+    var cities = 0
+    var tracks = 0
+    var places = 0
+    var listeners = 0
+    var recordedPersonalities = 0
+    var events = 0
+
+    public init() {}
+
+    /// Room for both: what a merge of the two needs at most.
+    public static func + (a: Self, b: Self) -> Self {
+      var c = Self()
+      c.artists = a.artists + b.artists
+      c.songNames = a.songNames + b.songNames
+      c.genres = a.genres + b.genres
+      c.countries = a.countries + b.countries
+      c.cities = a.cities + b.cities
+      c.tracks = a.tracks + b.tracks
+      c.places = a.places + b.places
+      c.listeners = a.listeners + b.listeners
+      c.recordedPersonalities = a.recordedPersonalities + b.recordedPersonalities
+      c.events = a.events + b.events
+      return c
+    }
+  }
+
+  /// This accumulator's sizes.
+  public var capacity: Capacity {
+    var c = Capacity()
+    c.artists = artists.count
+    c.songNames = songNames.count
+    c.genres = genres.count
+    c.countries = countries.count
+    c.cities = cities.count
+    c.tracks = tracks.count
+    c.places = places.count
+    c.listeners = listeners.count
+    c.recordedPersonalities = recordedPersonality.count
+    c.events = Int(clamping: eventsCounted)
+    return c
+  }
+
+  /// Reserves room for `c` in every table (no effect on what it counts).
+  public mutating func reserveCapacity(_ c: Capacity) {
+    artists.reserveCapacity(c.artists)
+    songNames.reserveCapacity(c.songNames)
+    genres.reserveCapacity(c.genres)
+    countries.reserveCapacity(c.countries)
+    cities.reserveCapacity(c.cities)
+    tracks.reserveCapacity(c.tracks)
+    trackYear.reserveCapacity(c.tracks)
+    trackPopularity.reserveCapacity(c.tracks)
+    places.reserveCapacity(c.places)
+    listeners.reserveCapacity(c.listeners)
+    listenerTotals.reserveCapacity(c.listeners)
+    recordedPersonality.reserveCapacity(c.recordedPersonalities)
+    recordedPersonalityCount.reserveCapacity(c.recordedPersonalities)
+    entries.reserveCapacity(events: c.events)
+  }
+
   // MARK: Merging
 
   /// Adds the events of `other` (disjoint from this accumulator's, same period): counts add,

@@ -126,4 +126,27 @@ final class WrappedMergeTests: XCTestCase {
     let expected = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
     XCTAssertEqual(expected.map { Int(ranks[$0]) }, Array(names.indices))
   }
+
+  /// An accumulator's capacity counts its tables; reserving it in another (as a stream's next
+  /// window, or a merge, does) changes nothing it writes.
+  func testCapacity_countsTablesAndReservingChangesNothing() {
+    let events = Self.events.prefix(5000)
+    var plain = WrappedAccumulator()
+    for e in events { plain.add(e) }
+    let capacity = plain.capacity
+    XCTAssertEqual(capacity.events, Int(plain.eventsCounted))
+    XCTAssertEqual(capacity.songNames, plain.songNames.count)
+    XCTAssertEqual(capacity.listeners, plain.listeners.count)
+    XCTAssertEqual(capacity.tracks, plain.tracks.count)
+    XCTAssertGreaterThan(capacity.cities, 1)
+    var reserved = WrappedAccumulator()
+    reserved.reserveCapacity(capacity + capacity)
+    XCTAssertEqual(reserved.capacity, WrappedAccumulator.Capacity())
+    for e in events { reserved.add(e) }
+    XCTAssertEqual(render(reserved), render(plain))
+    var merged = WrappedAccumulator()
+    merged.reserveCapacity(capacity)
+    merged.merge(plain)
+    XCTAssertEqual(render(merged), render(plain))
+  }
 }
