@@ -44,7 +44,7 @@ enum WrappedBench {
       var job = WrappedJob(history: path)
       job.top = 10
       let result = try job.run()
-      let bytes = result.tables.files.reduce(0) { $0 + $1.text.utf8.count }
+      let bytes = result.tables.files.reduce(0) { $0 + $1.bytes.count }
       return (Int(result.report.totals.eventsCounted), Int64(bytes))
     }
     func anomalies() throws -> (Int, Int64) {

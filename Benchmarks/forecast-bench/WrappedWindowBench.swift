@@ -38,7 +38,7 @@ enum WrappedWindowBench {
       WrappedTables(
         report, provenance: provenance, evaluation: PersonalityEvaluation(report.listeners)
       )
-      .files.reduce(0) { $0 + $1.text.utf8.count }
+      .files.reduce(0) { $0 + $1.bytes.count }
     }
     // Check: two reports give the same text.
     let reference = tables(accumulator.report(top: 10))

@@ -202,14 +202,14 @@ package enum AtomicOutput {
     try write(Array(text.utf8), to: path, durable: durable)
   }
 
-  /// Writes `text` (UTF-8) to `path`, a new file inside a directory no reader sees yet (the
+  /// Writes `bytes` to `path`, a new file inside a directory no reader sees yet (the
   /// temporary directory `writeDirectory(at:)` hands to its `fill`, renamed into place as a
   /// whole): created exclusively, with no temporary name and no rename of its own, which the
   /// directory's rename makes unnecessary. Its writeback is started; its fsync is the caller's
   /// (`writeDirectory`'s, or a later `sync(paths:)`).
   ///
   /// - Throws: `AtomicOutputError`; nothing is then left at `path`.
-  package static func writeInsideTemporary(_ text: String, to path: String)
+  package static func writeInsideTemporary(_ bytes: UnsafeRawBufferPointer, to path: String)
     throws(AtomicOutputError)
   {
     // Noted before it exists, so that no signal finds it unnoted (InterruptCleanup).
@@ -217,8 +217,7 @@ package enum AtomicOutput {
     defer { if let slot { InterruptCleanup.remove(slot) } }
     let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw AtomicOutputError(path: path, reason: systemError()) }
-    var text = text
-    let failure = text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: fd) }
+    let failure = writeAll(bytes, to: fd)
     if failure == nil { startWriteback(fd) }
     let closed = close(fd) == 0 ? nil : "close: " + systemError()
     if let reason = failure ?? closed {

@@ -21,7 +21,7 @@ public enum WrappedOutput {
   ///     directory is never removed.
   /// - Throws: `WrappedError` naming the path and the fix.
   public static func writeDirectory(
-    _ files: [(name: String, text: String)], to path: String, replaceable: Set<String>
+    _ files: [WrappedFile], to path: String, replaceable: Set<String>
   ) throws(WrappedError) {
     try writeDirectory(files, to: path, replaceable: replaceable, durable: true)
   }
@@ -29,14 +29,16 @@ public enum WrappedOutput {
   /// `writeDirectory` whose fsyncs, with `durable: false`, are left to a later
   /// `AtomicOutput.sync(paths:)` (callers that batch durability, such as the Kafka consumer).
   package static func writeDirectory(
-    _ files: [(name: String, text: String)], to path: String, replaceable: Set<String>,
+    _ files: [WrappedFile], to path: String, replaceable: Set<String>,
     durable: Bool
   ) throws(WrappedError) {
     try checkDirectory(path, replaceable: replaceable)
     do {
       try AtomicOutput.writeDirectory(at: trimmed(path), durable: durable) { temporary in
         for file in files {
-          try AtomicOutput.writeInsideTemporary(file.text, to: temporary + "/" + file.name)
+          try file.bytes.withUnsafeBytes { bytes in
+            try AtomicOutput.writeInsideTemporary(bytes, to: temporary + "/" + file.name)
+          }
         }
       }
     } catch let error as AtomicOutputError {
