@@ -158,6 +158,11 @@ final class EventBlockDecoder: @unchecked Sendable {
     // The caller's buffers are their own again (kept, they would be copied at their next write).
     raw.data = []
     recordEnds = nil
+    try throwError(records: count)
+  }
+
+  /// The error of the last `decode()` of `records` single records, as `AvroDecodingError`.
+  private func throwError(records count: Int) throws(AvroDecodingError) {
     guard let error else { return }
     switch error {
     case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
@@ -183,16 +188,7 @@ final class EventBlockDecoder: @unchecked Sendable {
     recordEnds = nil
     decode()
     separateRecords = nil
-    guard let error else { return }
-    switch error {
-    case .recordCountMismatch(_, _, _, let reason), .corruptRecord(_, _, _, let reason):
-      throw .corrupt(reason)
-    case .damagedEvent(_, let record, let flaw):
-      throw .corrupt(
-        (records.count > 1 ? "record \(record + 1): " : "") + "\(flaw.problem); \(flaw.fix)")
-    default:
-      throw .corrupt(error.description)
-    }
+    try throwError(records: records.count)
   }
 
   /// Decodes `raw` into the outputs; on failure sets `error` (and keeps nothing).
@@ -332,26 +328,42 @@ final class EventBlockDecoder: @unchecked Sendable {
   private func decodeSeparate(_ records: [UnsafeBufferPointer<UInt8>]) throws(AvroReadError) {
     for (record, buffer) in records.enumerated() {
       var c = AvroCursor(UnsafeRawBufferPointer(buffer))
-      do throws(AvroDecodeFailure) {
-        try decodeRecord(&c)
-      } catch {
-        throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
-      }
+      try decode(record: record, &c)
       if c.remaining > 0 {
-        throw .corruptRecord(
-          path: path, block: raw.index, record: record,
-          reason: "the event takes \(buffer.count - c.remaining) bytes of its message's "
-            + "\(buffer.count)")
+        throw misfit(record: record, taken: buffer.count - c.remaining, of: buffer.count)
       }
-      if flaw >= 0 {
-        let found = program.flaws[flaw]
-        guard skipsDamaged else { throw .damagedEvent(path: path, record: record, flaw: found) }
-        if firstDamaged == nil { firstDamaged = (record, found) }
-        damagedCount += 1
-        continue
-      }
-      emit()
+      try keep(record: record)
     }
+  }
+
+  /// Decodes record `record` (its index in the block) at `c`.
+  @inline(__always)
+  private func decode(record: Int, _ c: inout AvroCursor) throws(AvroReadError) {
+    do throws(AvroDecodeFailure) {
+      try decodeRecord(&c)
+    } catch {
+      throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
+    }
+  }
+
+  /// Emits the record just decoded, or leaves it out for its flaw (with `skipsDamaged`; else
+  /// fails on it).
+  @inline(__always)
+  private func keep(record: Int) throws(AvroReadError) {
+    guard flaw >= 0 else { return emit() }
+    let found = program.flaws[flaw]
+    guard skipsDamaged else { throw .damagedEvent(path: path, record: record, flaw: found) }
+    if firstDamaged == nil { firstDamaged = (record, found) }
+    damagedCount += 1
+  }
+
+  /// A record (a Kafka message's event) that does not end where its message does: a message
+  /// with bytes left over followed by one short of them would otherwise decode as two good
+  /// events.
+  private func misfit(record: Int, taken: Int, of size: Int) -> AvroReadError {
+    .corruptRecord(
+      path: path, block: raw.index, record: record,
+      reason: "the event takes \(taken) bytes of its message's \(size)")
   }
 
   private func decodeRecords(_ data: UnsafeRawBufferPointer, count: Int) throws(AvroReadError) {
@@ -369,29 +381,13 @@ final class EventBlockDecoder: @unchecked Sendable {
           path: path, block: raw.index, declared: count,
           reason: "its data ends after \(record) records")
       }
-      do throws(AvroDecodeFailure) {
-        try decodeRecord(&c)
-      } catch {
-        throw .corruptRecord(path: path, block: raw.index, record: record, reason: error.reason)
-      }
-      // Records laid end to end (Kafka messages) must each end where their message does: a
-      // message with bytes left over followed by one short of them would otherwise decode
-      // as two good events.
+      try decode(record: record, &c)
+      // Records laid end to end (Kafka messages) must each end where their message does.
       if let ends, c.position - start != ends[record] {
         let from = record > 0 ? ends[record - 1] : 0
-        throw .corruptRecord(
-          path: path, block: raw.index, record: record,
-          reason: "the event takes \(c.position - start - from) bytes of its message's "
-            + "\(ends[record] - from)")
+        throw misfit(record: record, taken: c.position - start - from, of: ends[record] - from)
       }
-      if flaw >= 0 {
-        let found = program.flaws[flaw]
-        guard skipsDamaged else { throw .damagedEvent(path: path, record: record, flaw: found) }
-        if firstDamaged == nil { firstDamaged = (record, found) }
-        damagedCount += 1
-        continue
-      }
-      emit()
+      try keep(record: record)
     }
     if c.remaining > 0 {
       throw .recordCountMismatch(
