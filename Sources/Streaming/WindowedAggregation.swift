@@ -210,13 +210,12 @@ public final class WindowedAggregation {
 
   /// Events read from partition `p`, in offset order, decoded as columns
   /// (`EventRecordsDecoder`): `offsets[i]` and `records[i]` (its toolkit encoding) belong to
-  /// row i; `epoch` identifies the dictionaries
-  /// the batch's string columns index (each window keeps its column map while it stays). The
-  /// same as `accept` for each in turn, with each window's rows added to its aggregates at once.
+  /// row i; `epoch` identifies the dictionaries the batch's string columns index (each window
+  /// keeps its column map while it stays). The same as `accept` for each in turn, with each
+  /// window's rows added to its aggregates at once.
   func accept(
     partition p: Int32, offsets: [Int64], batch: EventBatch,
-    records: [UnsafeBufferPointer<UInt8>],
-    epoch: DictionaryEpoch
+    records: [UnsafeBufferPointer<UInt8>], epoch: DictionaryEpoch
   ) throws(StreamError) {
     guard let s = partitions[p] else { return }
     // Windows holding rows of this batch not yet added; added before a window closes, and at

@@ -2,8 +2,8 @@ import Events
 import Plumbing
 
 /// One file `forecast wrapped` writes: its name and its UTF-8 bytes, kept as bytes from the
-/// text buffers they are formed in to the file they are written to (a `String` of each took a
-/// validating copy of every byte, a quarter of the time the CSV files take to form).
+/// text buffer they are formed in to the file they are written to (a `String` of each took a
+/// validating copy of every byte on the way).
 public struct WrappedFile: Sendable, Equatable {
   public var name: String
   public var bytes: [UInt8]
