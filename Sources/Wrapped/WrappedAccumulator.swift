@@ -429,17 +429,12 @@ public struct WrappedAccumulator: Sendable {
 
     /// Room for both: what a merge of the two needs at most.
     public static func + (a: Self, b: Self) -> Self {
-      var c = Self()
-      c.artists = a.artists + b.artists
-      c.songNames = a.songNames + b.songNames
-      c.genres = a.genres + b.genres
-      c.countries = a.countries + b.countries
-      c.cities = a.cities + b.cities
-      c.tracks = a.tracks + b.tracks
-      c.places = a.places + b.places
-      c.listeners = a.listeners + b.listeners
-      c.recordedPersonalities = a.recordedPersonalities + b.recordedPersonalities
-      c.events = a.events + b.events
+      let fields: [WritableKeyPath<Self, Int>] = [
+        \.artists, \.songNames, \.genres, \.countries, \.cities, \.tracks, \.places,
+        \.listeners, \.recordedPersonalities, \.events,
+      ]
+      var c = a
+      for field in fields { c[keyPath: field] += b[keyPath: field] }
       return c
     }
   }
