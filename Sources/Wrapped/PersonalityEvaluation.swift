@@ -26,29 +26,36 @@ public struct PersonalityEvaluation: Sendable {
     )]
 
   /// Compares the rows' inferred and recorded personalities; nil when no row has both.
+  ///
+  /// Each compared listener's two codes are taken as four bits (bit k set: trait k's second
+  /// letter), so that counting touches no string.
   public init?(_ rows: [ListenerRow]) {
-    let valid = rows.filter {
-      !$0.personality.isEmpty && Self.isCode($0.recordedPersonality)
-    }.sorted { ($0.streams, $0.userID) < ($1.streams, $1.userID) }
+    var valid: [(streams: Int64, userID: Int64, truth: Int, guess: Int)] = []
+    for r in rows {
+      guard let guess = Self.bits(r.personality), let truth = Self.bits(r.recordedPersonality)
+      else { continue }
+      valid.append((r.streams, r.userID, truth, guess))
+    }
     guard !valid.isEmpty else { return nil }
+    valid.sort { ($0.streams, $0.userID) < ($1.streams, $1.userID) }
     listeners = valid.count
     let names = ["F/E", "L/V", "T/N", "C/U"]
-    let letters: [[Character]] = [["F", "E"], ["L", "V"], ["T", "N"], ["C", "U"]]
-    func accuracy(_ rows: ArraySlice<ListenerRow>, trait k: Int) -> Double {
-      guard !rows.isEmpty else { return 0 }
-      let hits = rows.filter {
-        Array($0.personality)[k] == Array($0.recordedPersonality)[k]
-      }.count
-      return Double(hits) / Double(rows.count)
+    func hits(_ rows: ArraySlice<(streams: Int64, userID: Int64, truth: Int, guess: Int)>) -> (
+      exact: Int, traits: [Int]
+    ) {
+      var exact = 0
+      var traits = [0, 0, 0, 0]
+      for r in rows {
+        let differ = r.truth ^ r.guess
+        if differ == 0 { exact += 1 }
+        for k in 0..<4 where differ >> k & 1 == 0 { traits[k] += 1 }
+      }
+      return (exact, traits)
     }
     var traits: [(String, Double, Double, [[Int]])] = []
     for k in 0..<4 {
       var m = [[0, 0], [0, 0]]  // [recorded][inferred]
-      for r in valid {
-        let truth = Array(r.recordedPersonality)[k] == letters[k][0] ? 0 : 1
-        let guess = Array(r.personality)[k] == letters[k][0] ? 0 : 1
-        m[truth][guess] += 1
-      }
+      for r in valid { m[r.truth >> k & 1][r.guess >> k & 1] += 1 }
       let n = Double(valid.count)
       let po = Double(m[0][0] + m[1][1]) / n
       let pe =
@@ -57,44 +64,57 @@ public struct PersonalityEvaluation: Sendable {
       traits.append((names[k], po, pe < 1 ? (po - pe) / (1 - pe) : 0, m))
     }
     self.traits = traits
-    exactAccuracy =
-      Double(valid.filter { $0.personality == $0.recordedPersonality }.count)
-      / Double(valid.count)
-    var codes: [String] = []
-    for b in 0..<16 {
-      var s = ""
-      for k in 0..<4 { s.append(letters[k][(b >> k) & 1]) }
-      codes.append(s)
+    exactAccuracy = Double(hits(valid[...]).exact) / Double(valid.count)
+    // The 16 codes sorted, and each one's place among them by its bits.
+    let byBits = (0..<16).map { b in
+      String(
+        decoding: (0..<4).map { k in
+          b >> k & 1 == 0 ? Self.letters[k].first : Self.letters[k].second
+        },
+        as: UTF8.self)
     }
-    codes.sort()
+    let codes = byBits.sorted()
     self.codes = codes
+    let place = byBits.map { code in codes.firstIndex(of: code) ?? 0 }
     var confusion = Array(repeating: Array(repeating: 0, count: 16), count: 16)
-    for r in valid {
-      if let t = codes.firstIndex(of: r.recordedPersonality),
-        let g = codes.firstIndex(of: r.personality)
-      {
-        confusion[t][g] += 1
-      }
-    }
+    for r in valid { confusion[place[r.truth]][place[r.guess]] += 1 }
     self.confusion = confusion
     var deciles: [(Int, Int, Int64, Int64, Double, [Double])] = []
     for d in 0..<10 {
       let slice = valid[(valid.count * d / 10)..<(valid.count * (d + 1) / 10)]
       guard let first = slice.first, let last = slice.last else { continue }
+      let (exact, traitHits) = hits(slice)
+      let n = Double(slice.count)
       deciles.append(
         (
-          d + 1, slice.count, first.streams, last.streams,
-          Double(slice.filter { $0.personality == $0.recordedPersonality }.count)
-            / Double(slice.count), (0..<4).map { accuracy(slice, trait: $0) }
+          d + 1, slice.count, first.streams, last.streams, Double(exact) / n,
+          traitHits.map { Double($0) / n }
         ))
     }
     self.deciles = deciles
   }
 
-  static func isCode(_ s: String) -> Bool {
-    let c = Array(s)
-    return c.count == 4 && "FE".contains(c[0]) && "LV".contains(c[1]) && "TN".contains(c[2])
-      && "CU".contains(c[3])
+  /// Each trait's two letters (ASCII): F/E, L/V, T/N, C/U.
+  private static let letters: [(first: UInt8, second: UInt8)] = [
+    (UInt8(ascii: "F"), UInt8(ascii: "E")), (UInt8(ascii: "L"), UInt8(ascii: "V")),
+    (UInt8(ascii: "T"), UInt8(ascii: "N")), (UInt8(ascii: "C"), UInt8(ascii: "U")),
+  ]
+
+  /// A four-letter code as bits (bit k set: trait k's second letter); nil for anything else.
+  static func bits(_ code: String) -> Int? {
+    var code = code
+    return code.withUTF8 { u -> Int? in
+      guard u.count == 4 else { return nil }
+      var bits = 0
+      for k in 0..<4 {
+        if u[k] == letters[k].second {
+          bits |= 1 << k
+        } else if u[k] != letters[k].first {
+          return nil
+        }
+      }
+      return bits
+    }
   }
 
   /// `personality_eval.json`.

@@ -317,32 +317,56 @@ extension WrappedAccumulator {
     }
 
     // Artists' geography: every (artist, continent/country) with streams; top 10 cities.
-    // Each artist's world-wide streams, and their city cells, by artist id.
+    // Each artist's world-wide streams; its continent and country cells, and its city cells,
+    // grouped by the artist's name rank (counting sorts: artists in name order, each one's cells
+    // together in the order of the groups).
     var artistStreams = [Int64](repeating: 0, count: artistCount)
-    var cityCells = [[Int]](repeating: [], count: artistCount)
-    // (artist name, scope type, streams descending, scope name) → cell, as one 128-bit key:
-    // the artist's name rank (31 bits), the scope type (2), Int64.max − streams (63) and the
-    // scope's name rank (31), most significant first. Each (artist, scope) is one cell, so the
-    // keys are distinct and any sort gives the one order.
-    var placeOrder: [(key: UInt128, cell: Int)] = []
+    var placeStart = [Int](repeating: 0, count: artistCount + 1)
+    var cityStart = [Int](repeating: 0, count: artistCount + 1)
+    for group in groups where group.kind == 1 && group.scope >> 40 != 0 {
+      let isCity = group.scope >> 40 == 3
+      for i in group.cells where cellCounts[i].streams > 0 {
+        let r = Int(artistRank[Int(cellItem[i] & 0xFF_FFFF_FFFF)]) + 1
+        if isCity { cityStart[r] += 1 } else { placeStart[r] += 1 }
+      }
+    }
+    for r in 0..<artistCount {
+      placeStart[r + 1] += placeStart[r]
+      cityStart[r + 1] += cityStart[r]
+    }
+    // An artist's continent and country cells sort on (scope type, streams descending, scope
+    // name) as one key: the scope type (2 bits), Int64.max − streams (63) and the scope's name
+    // rank (31), most significant first. Each (artist, scope) is one cell, so an artist's keys
+    // are distinct and any sort gives the one order.
+    var placeOrder = [(key: UInt128, cell: Int)](
+      repeating: (0, 0), count: placeStart[artistCount])
+    var cityOrder = [Int](repeating: 0, count: cityStart[artistCount])
+    var (placeNext, cityNext) = (placeStart, cityStart)
     for group in groups where group.kind == 1 {
       let type = group.scope >> 40
+      let (scopeType, scopeRank) = scopeOrder(group.scope)
       for i in group.cells where cellCounts[i].streams > 0 {
         let a = Int(cellItem[i] & 0xFF_FFFF_FFFF)
+        let r = Int(artistRank[a])
         switch type {
         case 0: artistStreams[a] = cellCounts[i].streams
-        case 3: cityCells[a].append(i)
+        case 3:
+          cityOrder[cityNext[r]] = i
+          cityNext[r] += 1
         default:
-          let (scopeType, scopeRank) = scopeOrder(group.scope)
           let key =
-            UInt128(UInt32(artistRank[a])) << 96 | UInt128(scopeType) << 94
-            | UInt128(UInt64(Int64.max - cellCounts[i].streams)) << 31
+            UInt128(scopeType) << 94 | UInt128(UInt64(Int64.max - cellCounts[i].streams)) << 31
             | UInt128(UInt32(scopeRank))
-          placeOrder.append((key, i))
+          placeOrder[placeNext[r]] = (key, i)
+          placeNext[r] += 1
         }
       }
     }
-    placeOrder.sort { $0.key < $1.key }
+    placeOrder.withUnsafeMutableBufferPointer { order in
+      for r in 0..<artistCount where placeStart[r + 1] - placeStart[r] > 1 {
+        order[placeStart[r]..<placeStart[r + 1]].sort { $0.key < $1.key }
+      }
+    }
     report.artistPlaces.reserveCapacity(placeOrder.count)
     for (_, i) in placeOrder {
       let a = Int32(cellItem[i] & 0xFF_FFFF_FFFF)
@@ -358,11 +382,9 @@ extension WrappedAccumulator {
           locationQuotient: Ratio(
             streams * Int128(worldTotal.streams), Int128(artistTotal) * Int128(there.streams))))
     }
-    // Artists in name order: the inverse of their ranks.
-    var artistsByName = [Int32](repeating: 0, count: artistCount)
-    for a in 0..<artistCount { artistsByName[Int(artistRank[a])] = Int32(a) }
-    for a in artistsByName where !cityCells[Int(a)].isEmpty {
-      let members = cityCells[Int(a)]
+    for rank in 0..<artistCount where cityStart[rank + 1] > cityStart[rank] {
+      let members = cityOrder[cityStart[rank]..<cityStart[rank + 1]]
+      let a = Int32(cellItem[members[members.startIndex]] & 0xFF_FFFF_FFFF)
       let artistTotal = artistStreams[Int(a)]
       func place(_ i: Int) -> (String, String) {
         let key = cityKeys.keys[Int(cellScope[i] & 0xFF_FFFF_FFFF)]
