@@ -85,6 +85,12 @@ package indirect enum JSONValue: Hashable, Sendable, CustomStringConvertible {
   /// Appends the JSON string literal of `s` to `out`.
   package static func writeQuoted(_ s: String, to out: inout String) {
     out += "\""
+    // Most strings need no escape: appended whole.
+    guard s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else {
+      out += s
+      out += "\""
+      return
+    }
     for scalar in s.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""

@@ -447,11 +447,17 @@ extension WrappedAccumulator {
     // share of streams that replay a song (which grows with volume, hence second choice).
     let hasRepeats = listenerTotals.contains { $0.repeated > 0 }
     let songListeners = hasPopularity ? [] : songListenerCounts(layout)
-    for u in 0..<n {
+    // The listeners in user id order (each is one id), the order of the rows: nothing below
+    // depends on the order they are visited in (the percentiles' lists are sorted, the
+    // thresholds are fitted on sorted scores).
+    var byID = (0..<n).map { (id: Int64(bitPattern: listeners.keys[$0].a), listener: Int32($0)) }
+    byID.sort { $0.id < $1.id }
+    for u in byID.lazy.map({ Int($0.listener) }) {
       let totals = listenerTotals[u]
       var yearSum = 0.0
       var yearStreams = 0.0
       var commonSum = 0.0
+      var (songsStreamed, artistsStreamed) = (0, 0)
       for e in start[u]..<start[u + 1] {
         let t = Int(entries.tracks[e])
         let c = entries.counts[e]
@@ -459,6 +465,8 @@ extension WrappedAccumulator {
         let aid = Int(artistOf[t])
         let gid = Int(genreOf[t])
         if songScratch[sid] == ListenCounts() { songTouched.append(Int32(sid)) }
+        if c.streams > 0 && songScratch[sid].streams == 0 { songsStreamed += 1 }
+        if c.streams > 0 && artistScratch[aid].streams == 0 { artistsStreamed += 1 }
         songScratch[sid].streams += c.streams
         songScratch[sid].milliseconds += c.milliseconds
         if artistScratch[aid] == ListenCounts() { artistTouched.append(Int32(aid)) }
@@ -479,23 +487,23 @@ extension WrappedAccumulator {
         }
       }
       // Only the first few of each ranking are shown; the counts need no order.
-      let songsStreamed = songTouched.lazy.filter { songScratch[Int($0)].streams > 0 }
-      let artistsStreamed = artistTouched.lazy.filter { artistScratch[Int($0)].streams > 0 }
       let songsRanked = firstRanked(
-        songsStreamed, 5, counts: { songScratch[Int($0)] },
+        songTouched.lazy.filter { songScratch[Int($0)].streams > 0 }, 5,
+        counts: { songScratch[Int($0)] },
         names: { (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]]) })
       let artistsRanked = firstRanked(
-        artistsStreamed, 5, counts: { artistScratch[Int($0)] }, names: { (artists[$0], "") })
+        artistTouched.lazy.filter { artistScratch[Int($0)].streams > 0 }, 5,
+        counts: { artistScratch[Int($0)] }, names: { (artists[$0], "") })
       let genresRanked = firstRanked(
         genreTouched.lazy.filter { genreScratch[Int($0)].streams > 0 }, 1,
         counts: { genreScratch[Int($0)] }, names: { (genres[$0], "") })
-      for a in artistsStreamed {
+      for a in artistTouched where artistScratch[Int(a)].streams > 0 {
         artistListenerStreams[Int(a)].append(artistScratch[Int(a)].streams)
       }
       var row = ListenerRow(
         userID: Int64(bitPattern: listeners.keys[u].a), milliseconds: totals.milliseconds,
-        streams: totals.streams, distinctArtists: artistsStreamed.count,
-        distinctSongs: songsStreamed.count, topGenre: genresRanked.first.map { genres[$0] } ?? "",
+        streams: totals.streams, distinctArtists: artistsStreamed,
+        distinctSongs: songsStreamed, topGenre: genresRanked.first.map { genres[$0] } ?? "",
         topArtists: artistsRanked.prefix(5).map { artists[$0] },
         topSongs: songsRanked.prefix(5).map {
           (songNames[songTitle[Int($0)]], artists[songArtist[Int($0)]])
@@ -508,7 +516,7 @@ extension WrappedAccumulator {
           Double(top5) / streams,
           hasRepeats
             ? Double(totals.repeated) / Double(totals.events)
-            : 1 - Double(songsStreamed.count) / streams,
+            : 1 - Double(songsStreamed) / streams,
           yearStreams > 0 ? yearSum / yearStreams : 0,
           commonSum / streams,
         ])
@@ -540,9 +548,7 @@ extension WrappedAccumulator {
     }
     let model = PersonalityModel.fit(scores)
     for (k, i) in scored.enumerated() { rows[i].personality = model.letters(scores[k]) }
-    // By user id (each listener is one id): the order sorted as indices, the rows moved once.
-    let byID = rows.indices.sorted { rows[$0].userID < rows[$1].userID }
-    return (byID.map { rows[$0] }, model, scored.count)
+    return (rows, model, scored.count)
   }
 
   /// Per id of `table`, the rank of its name in UTF-8 byte order.

@@ -196,7 +196,14 @@ func firstRanked<C: Collection>(
     }
     var i = best.count
     while i > 0 && before(i - 1) { i -= 1 }
-    best.insert((item, c), at: i)
+    // (Moved up by hand: `insert(_:at:)` is a general range replacement.)
+    best.append((item, c))
+    var j = best.count - 1
+    while j > i {
+      best[j] = best[j - 1]
+      j -= 1
+    }
+    best[i] = (item, c)
   }
   return best.map(\.item)
 }

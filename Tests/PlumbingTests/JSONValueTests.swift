@@ -45,6 +45,7 @@ final class JSONValueTests: XCTestCase {
   func testJSON_quotedEscapesWhatRFC8259Requires() throws {
     let text = "a\"b\\c\nd\u{01}é"
     XCTAssertEqual(JSONValue.quoted(text), #""a\"b\\c\nd\u0001é""#)
+    XCTAssertEqual(JSONValue.quoted("plain é 🎵"), "\"plain é 🎵\"")  // nothing to escape
     XCTAssertEqual(try JSONValue.parse(JSONValue.quoted(text)), .string(text))
     XCTAssertEqual(JSONValue.integer(-3).description, "-3")
     XCTAssertEqual(JSONValue.number(.nan, integer: nil).description, "null")
