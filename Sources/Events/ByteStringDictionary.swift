@@ -1,3 +1,5 @@
+import Plumbing
+
 /// Interns byte strings: each distinct byte sequence gets a dense id (0, 1, 2, …) without making
 /// a Swift `String` per record. Open addressing with linear probing over raw buffers; the
 /// column decoders call `intern` once per string field per record.
@@ -50,49 +52,16 @@ struct ByteStringTable {
     }
   }
 
-  /// Whole 8-byte words, the last one overlapping the one before it when n is not a multiple
-  /// of 8 (and two overlapping 4-byte halves, or three bytes, for shorter strings): every byte
-  /// counts and no byte past the string is read, without a loop over the last bytes one by one.
-  /// The length is mixed in, so overlapping words of different strings do not collide more.
-  @inline(__always)
-  static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-    let raw = UnsafeRawPointer(p)
-    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
-    let last: UInt64
-    if n >= 8 {
-      var i = 0
-      while i + 8 < n {
-        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01B3
-        h ^= h >> 29
-        i += 8
-      }
-      last = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-    } else if n >= 4 {
-      last =
-        UInt64(raw.loadUnaligned(as: UInt32.self))
-        | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
-    } else if n > 0 {
-      last = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
-    } else {
-      last = 0
-    }
-    // MurmurHash3's 64-bit finalizer: every input bit reaches the low bits the slots use.
-    h ^= last
-    h = (h ^ (h >> 33)) &* 0xFF51_AFD7_ED55_8CCD
-    h = (h ^ (h >> 33)) &* 0xC4CE_B9FE_1A85_EC53
-    return h ^ (h >> 33)
-  }
-
   /// The id of `n` bytes at `p`, adding them if new.
   @inline(__always)
   mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-    let h = ByteStringTable.hash(p, n)
+    let h = ByteString.hash(p, n)
     var slot = Int(truncatingIfNeeded: h) & slotMask
     while true {
       let entry = slots[slot]
       if entry == 0 { break }
       let id = Int(entry) - 1
-      if hashes[id] == h && lengths[id] == n && memcmpEqual(arena + starts[id], p, n) {
+      if hashes[id] == h && lengths[id] == n && ByteString.equal(arena + starts[id], p, n) {
         return Int32(id)
       }
       slot = (slot + 1) & slotMask
@@ -171,36 +140,4 @@ struct ByteStringTable {
 final class ByteStringDictionary {
   var table = ByteStringTable()
   deinit { table.release() }
-}
-
-/// Whether `n` bytes at `a` and `b` are equal: 8-byte words, the last one overlapping the one
-/// before it (as `ByteStringTable.hash` reads them), 4-byte halves below 8 bytes.
-@inline(__always)
-private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-  let ra = UnsafeRawPointer(a)
-  let rb = UnsafeRawPointer(b)
-  if n >= 8 {
-    var i = 0
-    while i + 8 < n {
-      if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      {
-        return false
-      }
-      i += 8
-    }
-    return ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-      == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-  }
-  if n >= 4 {
-    return ra.loadUnaligned(as: UInt32.self) == rb.loadUnaligned(as: UInt32.self)
-      && ra.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-        == rb.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-  }
-  var i = 0
-  while i < n {
-    if a[i] != b[i] { return false }
-    i += 1
-  }
-  return true
 }

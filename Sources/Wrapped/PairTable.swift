@@ -1,3 +1,5 @@
+import Plumbing
+
 /// An open-addressing hash map from a pair of 64-bit words to a dense index `0..<count`,
 /// assigned in insertion order: the interning table behind every accumulator of this module.
 ///
@@ -94,33 +96,89 @@ struct PairTable: Sendable {
   }
 }
 
-/// Strings interned to dense ids in first-seen order.
+/// Strings interned to dense ids in first-seen order, distinct as UTF-8 bytes (as the names of
+/// an Avro history are, and as the Python reference counts them): "é" and "e" + U+0301 are two
+/// names, where `String`'s `==` (canonical equivalence) would make them one.
+///
+/// Open addressing with linear probing over a power-of-two table at most half full; each
+/// string's bytes are also kept end to end, so a lookup hashes and compares bytes (no SipHash,
+/// no Unicode normalisation, no reference counting).
 struct StringTable: Sendable {
-  private var ids: [String: Int32] = [:]
+  /// Per slot: id + 1, or 0 when empty.
+  private var slots = [Int32](repeating: 0, count: 16)
+  /// Per id: its hash, and where its bytes start in `bytes` (id + 1: where they end).
+  private var hashes: [UInt64] = []
+  private var starts: [Int] = [0]
+  private var bytes: [UInt8] = []
   /// The strings in id order.
   private(set) var strings: [String] = []
 
   /// The id of `s`, inserting it when new.
   mutating func id(_ s: String) -> Int32 {
-    // One lookup, inserting the next id when `s` is new (the defaulted subscript's in-place
-    // access keeps the default it inserted), not a failed lookup then an insertion: each
-    // string is hashed once.
-    let next = Int32(strings.count)
-    let id = Self.value(&ids[s, default: next])
-    if id == next { strings.append(s) }
-    return id
+    let found = s.utf8.withContiguousStorageIfAvailable { u -> Int32? in
+      guard let p = u.baseAddress else { return nil }
+      return id(of: p, u.count, s)
+    }
+    if let found, let id = found { return id }
+    // Empty, or not stored as contiguous UTF-8: from a copy one byte longer (never empty).
+    var copy = Array(s.utf8)
+    let n = copy.count
+    copy.append(0)
+    return copy.withUnsafeBufferPointer { b in
+      guard let p = b.baseAddress else { preconditionFailure("a non-empty array has storage") }
+      return id(of: p, n, s)
+    }
   }
 
-  @inline(__always)
-  private static func value(_ v: inout Int32) -> Int32 { v }
+  private mutating func id(of p: UnsafePointer<UInt8>, _ n: Int, _ s: String) -> Int32 {
+    let h = ByteString.hash(p, n)
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let entry = slots[slot]
+      if entry == 0 { break }
+      let id = Int(entry) - 1
+      if hashes[id] == h && starts[id + 1] - starts[id] == n
+        && bytes.withUnsafeBufferPointer({ b in
+          b.baseAddress.map { ByteString.equal($0 + starts[id], p, n) } ?? (n == 0)
+        })
+      {
+        return Int32(id)
+      }
+      slot = (slot + 1) & mask
+    }
+    let id = Int32(strings.count)
+    slots[slot] = id + 1
+    hashes.append(h)
+    bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+    starts.append(bytes.count)
+    strings.append(s)
+    if 2 * strings.count > slots.count { rebuild(size: 2 * slots.count) }
+    return id
+  }
 
   /// Strings held.
   var count: Int { strings.count }
 
   /// Room for `capacity` strings without growing.
   mutating func reserveCapacity(_ capacity: Int) {
-    ids.reserveCapacity(capacity)
+    hashes.reserveCapacity(capacity)
+    starts.reserveCapacity(capacity + 1)
     strings.reserveCapacity(capacity)
+    var size = slots.count
+    while size < 2 * capacity { size <<= 1 }
+    if size > slots.count { rebuild(size: size) }
+  }
+
+  private mutating func rebuild(size: Int) {
+    var fresh = [Int32](repeating: 0, count: size)
+    let mask = size - 1
+    for (id, h) in hashes.enumerated() {
+      var slot = Int(truncatingIfNeeded: h) & mask
+      while fresh[slot] != 0 { slot = (slot + 1) & mask }
+      fresh[slot] = Int32(id + 1)
+    }
+    slots = fresh
   }
 
   subscript(id: Int32) -> String { strings[Int(id)] }
