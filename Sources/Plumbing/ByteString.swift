@@ -1,6 +1,10 @@
 /// Hashing and comparing raw byte strings, for the interning tables of the package (the Avro
 /// decoders' dictionaries, the Wrapped accumulators' name tables): names are distinct as bytes.
-package enum ByteString {
+///
+/// Public, not package, although no product exports it: the compiler inlines the `@inlinable`
+/// bodies of public declarations into other modules, not those of package ones (the decoders
+/// call both once per string field of every record).
+public enum ByteString {
   /// A 64-bit hash of `n` bytes at `p`.
   ///
   /// Whole 8-byte words, the last one overlapping the one before it when n is not a multiple
@@ -8,7 +12,7 @@ package enum ByteString {
   /// counts and no byte past the string is read, without a loop over the last bytes one by one.
   /// The length is mixed in, so overlapping words of different strings do not collide more.
   @inlinable @inline(__always)
-  package static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+  public static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
     let raw = UnsafeRawPointer(p)
     var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
     let last: UInt64
@@ -39,7 +43,7 @@ package enum ByteString {
   /// Whether `n` bytes at `a` and `b` are equal: 8-byte words, the last one overlapping the one
   /// before it (as `hash` reads them), 4-byte halves below 8 bytes.
   @inlinable @inline(__always)
-  package static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int)
+  public static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int)
     -> Bool
   {
     let ra = UnsafeRawPointer(a)
