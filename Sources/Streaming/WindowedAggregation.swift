@@ -714,6 +714,7 @@ public final class WindowedAggregation {
             throw .damagedState(path: file, reason: "\(error)")
           }
         }
+        accumulator.flush()
         var written = try WindowWriter.writeWindow(
           accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"],
           partial: false, options: options)
@@ -880,6 +881,7 @@ public final class WindowedAggregation {
                 }
               }
               for piece in closed { accumulator.merge(piece) }
+              accumulator.flush()
               return try WindowWriter.writeWindow(
                 accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"],
                 partial: true, options: options)

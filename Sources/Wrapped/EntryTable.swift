@@ -111,53 +111,54 @@ struct EntryTable: Sendable {
     } else {
       pending.sort { ($0.user, $0.track, $0.place) < ($1.user, $1.track, $1.place) }
     }
-    // Sum runs of equal keys, then merge with the sorted arrays.
-    var newUsers: [Int32] = []
-    var newTracks: [Int32] = []
-    var newPlaces: [Int32] = []
-    var newCounts: [ListenCounts] = []
-    let capacity = users.count + pending.count
-    newUsers.reserveCapacity(capacity)
-    newTracks.reserveCapacity(capacity)
-    newPlaces.reserveCapacity(capacity)
-    newCounts.reserveCapacity(capacity)
-    var i = 0
-    var j = 0
-    while i < users.count || j < pending.count {
-      let takeOld: Bool
-      if j == pending.count {
-        takeOld = true
-      } else if i == users.count {
-        takeOld = false
-      } else {
-        let p = pending[j]
-        takeOld = (users[i], tracks[i], places[i]) <= (p.user, p.track, p.place)
-      }
-      var u: Int32
-      var t: Int32
-      var pl: Int32
-      var c: ListenCounts
-      if takeOld {
-        (u, t, pl, c) = (users[i], tracks[i], places[i], counts[i])
-        i += 1
-      } else {
-        let p = pending[j]
-        (u, t, pl) = (p.user, p.track, p.place)
-        c = ListenCounts(streams: Int64(p.stream), milliseconds: p.milliseconds)
-        j += 1
-      }
-      if let last = newUsers.indices.last, newUsers[last] == u, newTracks[last] == t,
-        newPlaces[last] == pl
-      {
-        newCounts[last].streams += c.streams
-        newCounts[last].milliseconds += c.milliseconds
-      } else {
-        newUsers.append(u)
-        newTracks.append(t)
-        newPlaces.append(pl)
-        newCounts.append(c)
+    // Merge with the sorted arrays, summing runs of equal keys, into arrays of the largest
+    // size the result can have (written through pointers: no per-row append), then cut.
+    let (old, fresh) = (users.count, pending.count)
+    let capacity = old + fresh
+    var newUsers = [Int32](repeating: 0, count: capacity)
+    var newTracks = [Int32](repeating: 0, count: capacity)
+    var newPlaces = [Int32](repeating: 0, count: capacity)
+    var newCounts = [ListenCounts](repeating: ListenCounts(), count: capacity)
+    var m = 0
+    newUsers.withUnsafeMutableBufferPointer { nu in
+      newTracks.withUnsafeMutableBufferPointer { nt in
+        newPlaces.withUnsafeMutableBufferPointer { np in
+          newCounts.withUnsafeMutableBufferPointer { nc in
+            pending.withUnsafeBufferPointer { p in
+              @inline(__always)
+              func put(_ u: Int32, _ t: Int32, _ pl: Int32, _ streams: Int64, _ ms: Int64) {
+                if m > 0 && nu[m - 1] == u && nt[m - 1] == t && np[m - 1] == pl {
+                  nc[m - 1].streams += streams
+                  nc[m - 1].milliseconds += ms
+                } else {
+                  (nu[m], nt[m], np[m]) = (u, t, pl)
+                  nc[m] = ListenCounts(streams: streams, milliseconds: ms)
+                  m += 1
+                }
+              }
+              var i = 0
+              for j in 0..<fresh {
+                let r = p[j]
+                // The sorted entries up to this row's key first (equal keys: either order).
+                while i < old && (users[i], tracks[i], places[i]) <= (r.user, r.track, r.place) {
+                  put(users[i], tracks[i], places[i], counts[i].streams, counts[i].milliseconds)
+                  i += 1
+                }
+                put(r.user, r.track, r.place, Int64(r.stream), r.milliseconds)
+              }
+              while i < old {
+                put(users[i], tracks[i], places[i], counts[i].streams, counts[i].milliseconds)
+                i += 1
+              }
+            }
+          }
+        }
       }
     }
+    newUsers.removeLast(capacity - m)
+    newTracks.removeLast(capacity - m)
+    newPlaces.removeLast(capacity - m)
+    newCounts.removeLast(capacity - m)
     users = newUsers
     tracks = newTracks
     places = newPlaces

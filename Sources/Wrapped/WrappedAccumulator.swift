@@ -475,6 +475,13 @@ public struct WrappedAccumulator: Sendable {
 
   // MARK: Merging
 
+  /// Sorts and sums the entries added or merged since the last flush, in place. Optional (a
+  /// report flushes a copy of what is pending); an owner done adding flushes first, so that a
+  /// report copies nothing.
+  public mutating func flush() {
+    entries.flush()
+  }
+
   /// Adds the events of `other` (disjoint from this accumulator's, same period): counts add,
   /// distinct sets unite; every result derived afterwards equals one pass over both.
   ///
@@ -515,8 +522,8 @@ public struct WrappedAccumulator: Sendable {
       listenerTotals[Int(mine)].merge(other.listenerTotals[u])
       listenerMap.append(mine)
     }
+    // Left pending (sorted by the next flush, once for every piece merged, not per piece).
     entries.add(other.entries, users: listenerMap, tracks: trackMap, places: placeMap)
-    entries.flush()
     for (k, key) in other.recordedPersonality.keys.enumerated() {
       let mine = recordedPersonality.index(
         of: UInt64(UInt32(bitPattern: listenerMap[Int(key.a)])),
