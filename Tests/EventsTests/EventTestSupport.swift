@@ -1,23 +1,11 @@
 import Events
 import Plumbing
+import TestSupport
 import XCTest
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// SplitMix64: a small seeded generator for the tests' random events and schemas.
-struct TestGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 /// `count` varied events from a seed (every enum case and odd strings appear).
 func sampleEvents(count: Int, seed: UInt64, milestone1: Bool = false) -> [ListeningEvent] {

@@ -1,4 +1,5 @@
 import Events
+import TestSupport
 import XCTest
 
 /// Round trips on random data from fixed seeds: random events through every codec and block

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Wrapped
@@ -17,7 +18,7 @@ final class EntryTableTests: XCTestCase {
   func testFlush_sumsEqualKeysAndMergesWithEarlierFlushes() {
     var table = EntryTable()
     var expected: [Key: ListenCounts] = [:]
-    var generator = SplitMix(state: 7)
+    var generator = TestGenerator(seed: 7)
     for round in 0..<4 {
       for _ in 0..<(500 + 300 * round) {
         let key = Key(
@@ -39,17 +40,5 @@ final class EntryTableTests: XCTestCase {
       XCTAssertEqual(table.places, keys.map(\.place))
       XCTAssertEqual(table.counts, keys.map { expected[$0] ?? ListenCounts() })
     }
-  }
-}
-
-/// A fixed sequence of 64-bit values (SplitMix64).
-private struct SplitMix {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
