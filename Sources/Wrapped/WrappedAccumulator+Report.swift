@@ -240,8 +240,27 @@ extension WrappedAccumulator {
     }
     let placeOfEntry = entries.places
     let worldTotal = level(0, count: 1, artistsOnly: false) { _ in 0 }[0]
-    let continentTotals = level(1, count: continents.count, artistsOnly: false) {
-      Int(continentOf[Int(placeOfEntry[$0])])
+    let continentTotals: [ListenCounts]
+    if continents.count == 1 {
+      // One continent (a streaming window of one partition): its entries are the world's, in
+      // the same order, so its cells are the world's under another scope key.
+      let scope = scopeKey(1, 0)
+      // (Copied by index: a slice of the array appended to itself would copy all of it.)
+      for group in groups {
+        let first = cellCounts.count
+        for i in group.cells {
+          cellScope.append(scope)
+          cellItem.append(cellItem[i])
+          cellCounts.append(cellCounts[i])
+          cellListeners.append(cellListeners[i])
+        }
+        groups.append((scope, group.kind, first..<cellCounts.count))
+      }
+      continentTotals = [worldTotal]
+    } else {
+      continentTotals = level(1, count: continents.count, artistsOnly: false) {
+        Int(continentOf[Int(placeOfEntry[$0])])
+      }
     }
     let countryTotals = level(2, count: countries.count, artistsOnly: false) {
       Int(countryOf[Int(placeOfEntry[$0])])

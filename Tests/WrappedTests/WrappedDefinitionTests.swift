@@ -156,6 +156,54 @@ final class WrappedDefinitionTests: XCTestCase {
       """)
   }
 
+  /// One continent (a streaming window of one partition): its rows are the world's under its
+  /// own scope, and its artists' shares and quotients those of the world (the report reuses the
+  /// world's counts for the continent).
+  func testOneContinent_continentRowsAreTheWorlds() throws {
+    let europe = handMadeHistory().filter { $0.continent == .europe }
+    let result = try run(europe)
+    // Europe: e1 e3 e7 e9 e10 are its 5 streams; e2 and e5 add minutes only.
+    XCTAssertEqual(
+      table(result.tables, "top_songs.csv"),
+      """
+      scope_type,scope,rank,item,artist,streams,listeners,minutes,share
+      world,world,1,Alpha,Amy,2,2,1.499983,0.400000
+      world,world,2,Alpha,Zed,2,2,1.499983,0.400000
+      world,world,3,Beta,Zed,1,1,0.750000,0.200000
+      continent,Europe,1,Alpha,Amy,2,2,1.499983,0.400000
+      continent,Europe,2,Alpha,Zed,2,2,1.499983,0.400000
+      continent,Europe,3,Beta,Zed,1,1,0.750000,0.200000
+      country,FR,1,Alpha,Amy,2,2,1.499983,0.400000
+      country,FR,2,Alpha,Zed,2,2,1.499983,0.400000
+      country,FR,3,Beta,Zed,1,1,0.750000,0.200000
+
+      """)
+    // Zed: e1 e9 e10 (users 1 and 2), 30,000 + 29,999 + 45,000 + 30,000 ms; Amy: e3 e7,
+    // 59,999 + 29,999 + 30,000 ms.
+    XCTAssertEqual(
+      table(result.tables, "top_genres.csv"),
+      """
+      scope_type,scope,rank,item,artist,streams,listeners,minutes,share
+      world,world,1,pop,,3,2,2.249983,0.600000
+      world,world,2,rock,,2,2,1.999967,0.400000
+      continent,Europe,1,pop,,3,2,2.249983,0.600000
+      continent,Europe,2,rock,,2,2,1.999967,0.400000
+      country,FR,1,pop,,3,2,2.249983,0.600000
+      country,FR,2,rock,,2,2,1.999967,0.400000
+
+      """)
+    XCTAssertEqual(
+      table(result.tables, "artists.csv"),
+      """
+      artist,scope_type,scope,streams,listeners,share_of_artist,location_quotient
+      Amy,continent,Europe,2,2,1.000000,1.000000
+      Amy,country,FR,2,2,1.000000,1.000000
+      Zed,continent,Europe,3,2,1.000000,1.000000
+      Zed,country,FR,3,2,1.000000,1.000000
+
+      """)
+  }
+
   func testSummary_totalsAndSkips() throws {
     var events = handMadeHistory()
     var broken = events[0]
