@@ -10,24 +10,31 @@ struct ByteStringTable {
   private var arena: UnsafeMutablePointer<UInt8>
   private var arenaCapacity: Int
   private var arenaCount = 0
-  /// Per id: start offset in the arena and length.
-  private var starts: [Int]
-  private var lengths: [Int]
+  /// Per id: start offset in the arena and length (one load for both).
+  private var spans: [Span]
+  /// Per id: the hash (read only to rehash).
   private var hashes: [UInt64]
-  /// Per slot: id + 1, or 0 when empty. Capacity is a power of two, at most half full.
-  private var slots: UnsafeMutablePointer<Int32>
+  /// Per slot: the hash's upper 32 bits, then id + 1 in the lower 32; 0 when empty. Capacity
+  /// is a power of two, at most half full. A probe compares the hash bits it holds before it
+  /// reads the id's span and bytes: most of the lookups of a large dictionary (song names)
+  /// wait on memory, and a separate array of hashes was one more miss per lookup.
+  private var slots: UnsafeMutablePointer<UInt64>
   private var slotMask: Int
   /// Strings made so far, per id (nil until asked for).
   private var strings: [String?] = []
 
+  private struct Span {
+    var start: Int
+    var length: Int
+  }
+
   /// The number of distinct strings.
-  var count: Int { starts.count }
+  var count: Int { spans.count }
 
   init() {
     arenaCapacity = 4096
     arena = .allocate(capacity: arenaCapacity)
-    starts = []
-    lengths = []
+    spans = []
     hashes = []
     slotMask = 255
     slots = .allocate(capacity: 256)
@@ -42,10 +49,9 @@ struct ByteStringTable {
 
   /// Forgets every string (ids start again from 0), keeping the memory.
   mutating func removeAll() {
-    if !starts.isEmpty {
+    if !spans.isEmpty {
       slots.update(repeating: 0, count: slotMask + 1)
-      starts.removeAll(keepingCapacity: true)
-      lengths.removeAll(keepingCapacity: true)
+      spans.removeAll(keepingCapacity: true)
       hashes.removeAll(keepingCapacity: true)
       strings.removeAll(keepingCapacity: true)
       arenaCount = 0
@@ -56,13 +62,15 @@ struct ByteStringTable {
   @inline(__always)
   mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
     let h = ByteString.hash(p, n)
+    let tag = h & 0xFFFF_FFFF_0000_0000
     var slot = Int(truncatingIfNeeded: h) & slotMask
     while true {
       let entry = slots[slot]
       if entry == 0 { break }
-      let id = Int(entry) - 1
-      if hashes[id] == h && lengths[id] == n && ByteString.equal(arena + starts[id], p, n) {
-        return Int32(id)
+      if entry & 0xFFFF_FFFF_0000_0000 == tag {
+        let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+        let span = spans[id]
+        if span.length == n && ByteString.equal(arena + span.start, p, n) { return Int32(id) }
       }
       slot = (slot + 1) & slotMask
     }
@@ -82,13 +90,12 @@ struct ByteStringTable {
       arenaCapacity = newCapacity
     }
     (arena + arenaCount).update(from: p, count: n)
-    let id = starts.count
-    starts.append(arenaCount)
-    lengths.append(n)
+    let id = spans.count
+    spans.append(Span(start: arenaCount, length: n))
     hashes.append(h)
     strings.append(nil)
     arenaCount += n
-    slots[slot] = Int32(id + 1)
+    slots[slot] = Self.entry(hash: h, id: id)
     if (id + 1) * 2 > slotMask + 1 { rehash() }
     return Int32(id)
   }
@@ -99,11 +106,17 @@ struct ByteStringTable {
     slots = .allocate(capacity: newSize)
     slots.initialize(repeating: 0, count: newSize)
     slotMask = newSize - 1
-    for id in 0..<starts.count {
+    for id in 0..<spans.count {
       var slot = Int(truncatingIfNeeded: hashes[id]) & slotMask
       while slots[slot] != 0 { slot = (slot + 1) & slotMask }
-      slots[slot] = Int32(id + 1)
+      slots[slot] = Self.entry(hash: hashes[id], id: id)
     }
+  }
+
+  /// A slot's value for id `id` of hash `h`.
+  @inline(__always)
+  private static func entry(hash h: UInt64, id: Int) -> UInt64 {
+    h & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
   }
 
   /// The string with id `id` (made once, then shared).
@@ -112,7 +125,8 @@ struct ByteStringTable {
     let i = Int(id)
     if let s = strings[i] { return s }
     let s = String(
-      decoding: UnsafeBufferPointer(start: arena + starts[i], count: lengths[i]), as: UTF8.self)
+      decoding: UnsafeBufferPointer(start: arena + spans[i].start, count: spans[i].length),
+      as: UTF8.self)
     strings[i] = s
     return s
   }
@@ -120,7 +134,7 @@ struct ByteStringTable {
   /// The bytes of id `id` (valid until the next `intern` or `removeAll`).
   @inline(__always)
   func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
-    UnsafeBufferPointer(start: arena + starts[Int(id)], count: lengths[Int(id)])
+    UnsafeBufferPointer(start: arena + spans[Int(id)].start, count: spans[Int(id)].length)
   }
 
   /// Interns `string` (for defaults and enum symbols).

@@ -61,6 +61,25 @@ final class ByteStringTableTests: XCTestCase {
     }
   }
 
+  /// Slots hold part of each hash beside the id: through growth (rehashes from 256 slots to
+  /// 2^18) and after `removeAll`, every string keeps the id it was given first.
+  func testManyStrings_throughRehashesAndRemoveAll_keepTheirIDs() {
+    var table = ByteStringTable()
+    defer { table.release() }
+    let strings = (0..<100_000).map { "song \($0 * 7_919 % 100_003)" }
+    for round in 0..<2 {
+      let ids = strings.map { table.intern($0) }
+      XCTAssertEqual(ids, (0..<Int32(strings.count)).map { $0 }, "round \(round)")
+      XCTAssertEqual(table.count, strings.count)
+      for i in stride(from: 0, to: strings.count, by: 997) {
+        XCTAssertEqual(table.intern(strings[i]), Int32(i), "round \(round)")
+        XCTAssertEqual(table.string(Int32(i)), strings[i])
+      }
+      table.removeAll()
+      XCTAssertEqual(table.count, 0)
+    }
+  }
+
   private func intern(_ table: inout ByteStringTable, _ s: UnsafeBufferPointer<UInt8>) -> Int32 {
     if let base = s.baseAddress { return table.intern(base, s.count) }
     return withUnsafePointer(to: UInt8(0)) { table.intern($0, 0) }
