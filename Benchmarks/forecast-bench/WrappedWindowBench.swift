@@ -71,6 +71,8 @@ enum WrappedWindowBench {
       var world = WrappedAccumulator()
       merge.append(
         seconds {
+          // As `consume` merges a world-wide window: room for every piece reserved first.
+          world.reserveCapacity(parts.reduce(WrappedAccumulator.Capacity()) { $0 + $1.capacity })
           for part in parts { world.merge(part) }
           world.flush()
         })
