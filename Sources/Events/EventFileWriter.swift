@@ -41,6 +41,11 @@ public final class EventFileWriter {
     get { container.output.deferSync }
     set { container.output.deferSync = newValue }
   }
+  /// Compress and write full blocks on the calling thread, not in the background on all cores:
+  /// for the consumer's small state files, written while the window outputs' jobs keep every
+  /// core busy (a background block would wait for a thread of the same pool, and the caller
+  /// with it).
+  package var writesInline = false
 
   /// Creates the temporary file and writes the header.
   ///
@@ -204,20 +209,26 @@ public final class EventFileWriter {
     }
   }
 
-  /// Compresses the full slots in parallel, then writes them in order, in the background.
+  /// Compresses the full slots in parallel, then writes them in order, in the background (or
+  /// both on this thread, `writesInline`).
   private func startGroup(_ full: [BlockSlot]) {
     let codec = self.codec
     let container = self.container
     let sync = container.sync
     let failure = self.failure
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) {
+    let inline = writesInline
+    let work: @Sendable () -> Void = {
       if codec != .null {
-        DispatchQueue.concurrentPerform(iterations: full.count) { i in
+        let encode: @Sendable (Int) -> Void = { i in
           let s = full[i]
           s.blockStart = AvroContainerWriter.encodeBlock(
             count: s.count, data: s.records.bytes, codec: codec, sync: sync, context: s.context,
             into: s.block)
+        }
+        if inline {
+          for i in full.indices { encode(i) }
+        } else {
+          DispatchQueue.concurrentPerform(iterations: full.count, execute: encode)
         }
       }
       do throws(AvroWriteError) {
@@ -232,6 +243,12 @@ public final class EventFileWriter {
         failure.error = error
       }
     }
+    if inline {
+      work()
+      return
+    }
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group, execute: work)
     inFlight = group
   }
 

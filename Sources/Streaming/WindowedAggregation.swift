@@ -408,6 +408,7 @@ public final class WindowedAggregation {
       let writer = try EventFileWriter(
         path: path, codec: .null, blockRecordCount: 4096, syncMarker: Self.syncMarker(0))
       writer.deferDurability = true
+      writer.writesInline = true
       try records.bytes.withUnsafeBufferPointer { all throws(AvroWriteError) in
         try writer.writeEncoded(all, ends: records.ends)
       }
@@ -755,6 +756,7 @@ public final class WindowedAggregation {
               path: directory + "/" + WindowSize.name(of: day * DayArithmetic.millisecondsPerDay)
                 + ".avro", codec: .snappy, syncMarker: Self.syncMarker(day))
             writer.deferDurability = true
+            writer.writesInline = true
             writers[day] = writer
           }
           try writers[day]?.write(event)
@@ -793,11 +795,12 @@ public final class WindowedAggregation {
       let writer = try EventFileWriter(
         path: out + "/late.avro", codec: .snappy, syncMarker: Self.syncMarker(-1))
       writer.deferDurability = true
+      writer.writesInline = true
       do {
         for p in all.keys.sorted() {
+          // Copied as encoded (the segments are in the writer's schema): not decoded.
           for name in all[p]?.lateSegments ?? [] {
-            let reader = try EventFileReader(path: segmentPath(p, name))
-            while let event = try reader.next() { try writer.write(event) }
+            try writer.appendRecords(of: segmentPath(p, name))
           }
         }
         try writer.finish()
