@@ -720,7 +720,8 @@ public final class WindowedAggregation {
           accumulator, start: w, scope: "world", sources: ["kafka:\(options.topic)"],
           partial: false, options: options)
         if let archive = options.archiveDirectory {
-          let days = try Self.writeArchive(allFiles, to: archive)
+          let days = try Self.writeArchive(
+            allFiles, to: archive, oneDay: size == .day ? w : nil)
           written.files += days
           written.directories.append(archive)
         }
@@ -740,13 +741,33 @@ public final class WindowedAggregation {
 
   /// One Avro container file per UTC day of the events in `files`, in their order.
   ///
+  /// - Parameter oneDay: the day (its start) every event of `files` starts in, when the files
+  ///   are segments of a day window: their records are then copied as encoded
+  ///   (`appendRecords`), not decoded to find each event's day and encoded again.
   /// - Returns: the files written (without fsync).
-  private static func writeArchive(_ files: [String], to directory: String) throws(StreamError)
-    -> [String]
+  private static func writeArchive(_ files: [String], to directory: String, oneDay: Int64?)
+    throws(StreamError) -> [String]
   {
     var writers: [Int64: EventFileWriter] = [:]
     var written: [String] = []
     do {
+      if let start = oneDay {
+        let day = DayArithmetic.floorDivide(start, DayArithmetic.millisecondsPerDay)
+        let writer = try EventFileWriter(
+          path: directory + "/" + WindowSize.name(of: start) + ".avro", codec: .snappy,
+          syncMarker: Self.syncMarker(day))
+        writer.deferDurability = true
+        writer.writesInline = true
+        writers[day] = writer
+        var records = 0
+        for file in files { records += try writer.appendRecords(of: file) }
+        guard records > 0 else {
+          writer.abandon()
+          return []
+        }
+        try writer.finish()
+        return [writer.path]
+      }
       for file in files {
         let reader = try EventFileReader(path: file)
         while let event = try reader.next() {

@@ -107,4 +107,24 @@ final class EventRecordCopyTests: XCTestCase {
       XCTAssertEqual([block, record], [0, 0])
     }
   }
+
+  func testEnumIndexOutsideTheSymbols_isNamed() throws {
+    let dir = temporaryDirectory(self)
+    try write(
+      sampleEvents(count: 3, seed: 15), to: dir + "/segment.avro", codec: .null,
+      blockRecordCount: 3)
+    var bytes = readBytes(dir + "/segment.avro")
+    // The last field of the last record, just before the block's sync marker, is the
+    // subscription enum (one byte for indices 0…4): 9 (zig-zag 18) is none of its five symbols.
+    bytes[bytes.count - 17] = 18
+    writeBytes(bytes, to: dir + "/bad.avro")
+    let copied = try EventFileWriter(path: dir + "/copied.avro", codec: .null)
+    defer { copied.abandon() }
+    XCTAssertThrowsError(try copied.appendRecords(of: dir + "/bad.avro")) { error in
+      guard case .corruptRecord(_, let block, let record, let reason)? = error as? AvroReadError
+      else { return XCTFail("\(error)") }
+      XCTAssertEqual([block, record], [0, 2])
+      XCTAssertEqual(reason, "enum index 9 of an enum of 5 symbols")
+    }
+  }
 }
