@@ -741,10 +741,14 @@ public final class WindowedAggregation {
 
   /// One Avro container file per UTC day of the events in `files`, in their order.
   ///
-  /// - Parameter oneDay: the day (its start) every event of `files` starts in, when the files
-  ///   are segments of a day window: their records are then copied as encoded
-  ///   (`appendRecords`), not decoded to find each event's day and encoded again.
+  /// - Parameters:
+  ///   - files: segment files, in order.
+  ///   - directory: the archive.
+  ///   - oneDay: the day (its start) every event of `files` starts in, when the files are
+  ///     segments of a day window: their records are then copied as encoded (`appendRecords`),
+  ///     not decoded to find each event's day and encoded again.
   /// - Returns: the files written (without fsync).
+  /// - Throws: `StreamError.cannotWrite` when a segment cannot be read or a file written.
   private static func writeArchive(_ files: [String], to directory: String, oneDay: Int64?)
     throws(StreamError) -> [String]
   {
