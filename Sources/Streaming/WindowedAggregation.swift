@@ -405,10 +405,8 @@ public final class WindowedAggregation {
   private func writeSegment(_ records: PendingRecords, to path: String) throws(StreamError) {
     do {
       // Uncompressed: segments live only until their world-wide window is written.
-      let writer = try EventFileWriter(
+      let writer = try Self.stateFileWriter(
         path: path, codec: .null, blockRecordCount: 4096, syncMarker: Self.syncMarker(0))
-      writer.deferDurability = true
-      writer.writesInline = true
       try records.bytes.withUnsafeBufferPointer { all throws(AvroWriteError) in
         try writer.writeEncoded(all, ends: records.ends)
       }
@@ -754,14 +752,16 @@ public final class WindowedAggregation {
   {
     var writers: [Int64: EventFileWriter] = [:]
     var written: [String] = []
+    /// The archive file of UTC day `day` (days since the epoch).
+    func archiveWriter(_ day: Int64) throws(AvroWriteError) -> EventFileWriter {
+      try stateFileWriter(
+        path: directory + "/" + WindowSize.name(of: day * DayArithmetic.millisecondsPerDay)
+          + ".avro", codec: .snappy, syncMarker: syncMarker(day))
+    }
     do {
       if let start = oneDay {
         let day = DayArithmetic.floorDivide(start, DayArithmetic.millisecondsPerDay)
-        let writer = try EventFileWriter(
-          path: directory + "/" + WindowSize.name(of: start) + ".avro", codec: .snappy,
-          syncMarker: Self.syncMarker(day))
-        writer.deferDurability = true
-        writer.writesInline = true
+        let writer = try archiveWriter(day)
         writers[day] = writer
         var records = 0
         for file in files { records += try writer.appendRecords(of: file) }
@@ -776,14 +776,7 @@ public final class WindowedAggregation {
         let reader = try EventFileReader(path: file)
         while let event = try reader.next() {
           let day = DayArithmetic.floorDivide(event.startTime, DayArithmetic.millisecondsPerDay)
-          if writers[day] == nil {
-            let writer = try EventFileWriter(
-              path: directory + "/" + WindowSize.name(of: day * DayArithmetic.millisecondsPerDay)
-                + ".avro", codec: .snappy, syncMarker: Self.syncMarker(day))
-            writer.deferDurability = true
-            writer.writesInline = true
-            writers[day] = writer
-          }
+          if writers[day] == nil { writers[day] = try archiveWriter(day) }
           try writers[day]?.write(event)
         }
       }
@@ -796,6 +789,19 @@ public final class WindowedAggregation {
       throw .cannotWrite(path: directory, reason: "\(error)")
     }
     return written
+  }
+
+  /// A writer for one of the consumer's Avro files (segments, archive days, `late.avro`): its
+  /// fsyncs left to the round's barrier, its blocks compressed on the calling thread (the
+  /// window outputs' jobs keep the other cores busy).
+  private static func stateFileWriter(
+    path: String, codec: AvroCodec, blockRecordCount: Int = 16_384, syncMarker: [UInt8]
+  ) throws(AvroWriteError) -> EventFileWriter {
+    let writer = try EventFileWriter(
+      path: path, codec: codec, blockRecordCount: blockRecordCount, syncMarker: syncMarker)
+    writer.deferDurability = true
+    writer.writesInline = true
+    return writer
   }
 
   /// `late.csv` (`window,partition,continent,late_events,max_lateness_ms`), `late.avro` (the late
@@ -817,10 +823,8 @@ public final class WindowedAggregation {
     let out = options.outDirectory
     try write(csv, to: out + "/late.csv", durable: false)
     do {
-      let writer = try EventFileWriter(
+      let writer = try Self.stateFileWriter(
         path: out + "/late.avro", codec: .snappy, syncMarker: Self.syncMarker(-1))
-      writer.deferDurability = true
-      writer.writesInline = true
       do {
         for p in all.keys.sorted() {
           // Copied as encoded (the segments are in the writer's schema): not decoded.
