@@ -22,7 +22,7 @@ public final class MockCluster {
     rd_kafka_conf_set_log_cb(conf, quietLog)
     var errstr = [CChar](repeating: 0, count: 512)
     guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
-      throw .cannotCreateClient(reason: String(cString: errstr))
+      throw .cannotCreateClient(reason: kafkaErrorText(errstr))
     }
     guard let cluster = rd_kafka_mock_cluster_new(rk, Int32(brokers)) else {
       rd_kafka_destroy(rk)

@@ -58,6 +58,13 @@ func kafkaErrorText(_ code: rd_kafka_resp_err_t) -> String {
   String(cString: rd_kafka_err2str(code))
 }
 
+/// The text librdkafka wrote into an `errstr` buffer: its bytes up to the first NUL (all of
+/// them if it has none), as UTF-8.
+func kafkaErrorText(_ buffer: [CChar]) -> String {
+  let end = buffer.firstIndex(of: 0) ?? buffer.endIndex
+  return String(decoding: buffer[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
 /// Client properties: the toolkit's defaults, then the user's `-X key=value` pairs (which win).
 public struct KafkaProperties: Sendable {
   public var values: [(key: String, value: String)] = []
@@ -95,7 +102,7 @@ public struct KafkaProperties: Sendable {
       let result = rd_kafka_conf_set(conf, key, value, &errstr, errstr.count)
       if result != RD_KAFKA_CONF_OK {
         rd_kafka_conf_destroy(conf)
-        throw .badProperty(key: key, reason: String(cString: errstr))
+        throw .badProperty(key: key, reason: kafkaErrorText(errstr))
       }
     }
     return conf
@@ -115,7 +122,7 @@ extension KafkaProperties {
     // rd_kafka_new takes the configuration over when it succeeds, and not when it fails.
     guard let client = rd_kafka_new(type, conf, &errstr, errstr.count) else {
       rd_kafka_conf_destroy(conf)
-      throw .cannotCreateClient(reason: String(cString: errstr))
+      throw .cannotCreateClient(reason: kafkaErrorText(errstr))
     }
     return client
   }

@@ -54,7 +54,7 @@ final class SafeTensorsTests: XCTestCase {
     var bytes: [UInt8] = (0..<8).map { UInt8(truncatingIfNeeded: header.utf8.count >> (8 * $0)) }
     bytes += Array(header.utf8) + [0, 0, 0, 0]
     let path = directory + "/huge.safetensors"
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
     XCTAssertThrowsError(try LSTMForecaster<Float>.load(from: path)) { error in
       XCTAssertTrue("\(error)".contains("expected [4H, H], [4H, I] and [K, H]"), "\(error)")
     }

@@ -221,8 +221,8 @@ final class InteropTests: XCTestCase {
     let name = UUID().uuidString
     let outPath = directory + "/." + name + ".out"
     let errPath = directory + "/." + name + ".err"
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
+    try Data().write(to: URL(fileURLWithPath: outPath))
+    try Data().write(to: URL(fileURLWithPath: errPath))
     let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     process.standardOutput = out
