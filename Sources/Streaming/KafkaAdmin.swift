@@ -31,6 +31,7 @@ public final class MockCluster {
     self.rk = rk
     self.cluster = cluster
     bootstrap = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+    Self.disableNagle(listeningOn: bootstrap)
     if let topic {
       try createTopic(topic, partitions: partitions)
     }
@@ -41,6 +42,52 @@ public final class MockCluster {
     let err = rd_kafka_mock_topic_create(cluster, topic, Int32(partitions), 1)
     guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
       throw .failed(operation: "create topic \(topic)", reason: kafkaErrorText(err))
+    }
+  }
+
+  /// Turns Nagle's algorithm off for the connections the mock brokers accept, as Kafka's own
+  /// brokers do (and librdkafka's mock since 2.10, whose `socket.nagle.disable` defaults to
+  /// true). librdkafka 2.0's mock leaves it on: a response written in two pieces holds its
+  /// second one until the client acknowledges the first, which the client's kernel delays by
+  /// 40 ms, so a client's first fetch from a broker waited 40–50 ms in most runs of
+  /// `forecast-bench kafka` (every client alike: ours, kcat, Python), the process idle.
+  /// Linux gives an accepted TCP socket the `TCP_NODELAY` of the socket that listened, so it is
+  /// set on the brokers' listening sockets, found among this process's descriptors by their
+  /// ports (`SO_ACCEPTCONN`). Best effort: a socket it cannot set keeps the old behaviour.
+  ///
+  /// - Parameter bootstrap: the brokers' `127.0.0.1:PORT,…` list.
+  static func disableNagle(listeningOn bootstrap: String) {
+    let ports = Set(
+      bootstrap.split(separator: ",").compactMap { UInt16($0.split(separator: ":").last ?? "") })
+    for fd in listeningSockets(ports: ports) {
+      var on: Int32 = 1
+      _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+    }
+  }
+
+  /// This process's listening IPv4 TCP sockets bound to one of `ports`.
+  static func listeningSockets(ports: Set<UInt16>) -> [Int32] {
+    guard !ports.isEmpty, let directory = opendir("/proc/self/fd") else { return [] }
+    defer { closedir(directory) }
+    var descriptors: [Int32] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if let fd = Int32(name) { descriptors.append(fd) }
+    }
+    return descriptors.filter { fd in
+      var address = sockaddr_in()
+      var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+      let named = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+      }
+      guard named == 0, address.sin_family == sa_family_t(AF_INET),
+        ports.contains(UInt16(bigEndian: address.sin_port))
+      else { return false }
+      var listening: Int32 = 0
+      var size = socklen_t(MemoryLayout<Int32>.size)
+      return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0 && listening == 1
     }
   }
 
