@@ -765,19 +765,18 @@ public final class WindowedAggregation {
         writers[day] = writer
         var records = 0
         for file in files { records += try writer.appendRecords(of: file) }
-        guard records > 0 else {
+        if records == 0 {
           writer.abandon()
-          return []
+          writers[day] = nil
         }
-        try writer.finish()
-        return [writer.path]
-      }
-      for file in files {
-        let reader = try EventFileReader(path: file)
-        while let event = try reader.next() {
-          let day = DayArithmetic.floorDivide(event.startTime, DayArithmetic.millisecondsPerDay)
-          if writers[day] == nil { writers[day] = try archiveWriter(day) }
-          try writers[day]?.write(event)
+      } else {
+        for file in files {
+          let reader = try EventFileReader(path: file)
+          while let event = try reader.next() {
+            let day = DayArithmetic.floorDivide(event.startTime, DayArithmetic.millisecondsPerDay)
+            if writers[day] == nil { writers[day] = try archiveWriter(day) }
+            try writers[day]?.write(event)
+          }
         }
       }
       for day in writers.keys.sorted() {
